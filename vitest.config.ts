@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(__dirname, '.') } },
+  test: {
+    include: ['lib/**/*.test.ts', 'server-actions/**/*.test.ts', 'tests/**/*.test.ts'],
+    environment: 'node',
+    // Integration tests share one Docker engine; run files one at a time to keep them deterministic.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
