@@ -1,0 +1,56 @@
+/**
+ * The stack model. A stack is what an operator runs today with
+ * `docker compose -f FILE --env-file ENV -p PROJECT`. `runtime` is a discriminator so a Swarm
+ * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
+ * every consumer.
+ */
+export type StackRuntime = 'compose';
+export type PresetName = 'memos' | 'generic';
+
+export interface DatabaseRole {
+  /** Compose service name of the PostgreSQL container; absent when the database is external. */
+  service?: string;
+  /** Env-file variable names holding the credentials (never the values: those are secrets). */
+  userVar: string;
+  passwordVar: string;
+  databaseVar: string;
+  /** Host and port Opsdeck uses to reach the database from the host (host networking or a mapping). */
+  host: string;
+  port: number;
+  /** External database: env var holding a DSN, used instead of the fields above when set. */
+  dsnVar?: string;
+}
+
+export interface AppRole {
+  service: string;
+  /** Full HTTP URL of the app's health endpoint, e.g. http://127.0.0.1:5230/healthz */
+  healthUrl?: string;
+  /** SQL returning one row, one column: the app's schema version. */
+  schemaVersionQuery?: string;
+}
+
+export interface AiSettings {
+  /** Where the stack's AI providers are declared: its env file (MEMOS_AI_* for Memos) or nowhere. */
+  source: 'env' | 'none';
+  envPrefix?: string;
+}
+
+export interface Stack {
+  /** Slug used in URLs and audit records: [a-z0-9][a-z0-9-]* */
+  name: string;
+  title: string;
+  preset: PresetName;
+  runtime: StackRuntime;
+  /** Compose project name: what `com.docker.compose.project` carries on its containers. */
+  projectName: string;
+  /** Absolute paths. */
+  composeFiles: string[];
+  envFile?: string;
+  workingDir: string;
+  backupDir: string;
+  database?: DatabaseRole;
+  app?: AppRole;
+  ai: AiSettings;
+  /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
+  source: string;
+}
