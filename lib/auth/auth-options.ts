@@ -1,0 +1,53 @@
+import type { AuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { authSecret } from './auth-secret';
+import { verifyCredentials } from './users';
+import { clientIpFrom } from './client-ip';
+import { recordAudit } from '@/lib/audit';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+
+/**
+ * next-auth with username/password. The JWT carries only the user id and the user's
+ * session_version; every request re-checks both against the store (session-check), which is how a
+ * password or role change, a disabled account or a deleted user ends existing sessions at once.
+ */
+export function authOptions(): AuthOptions {
+  return {
+    secret: authSecret(),
+    session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+    pages: { signIn: '/signin' },
+    providers: [
+      CredentialsProvider({
+        name: 'Opsdeck',
+        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const username = String(credentials?.username ?? '').slice(0, 100);
+          const password = String(credentials?.password ?? '').slice(0, 1000);
+          const ip = clientIpFrom(req?.headers ?? {});
+          try {
+            const user = await verifyCredentials(username, password, ip);
+            recordAudit({ actor: user.username, role: user.role, ip, action: 'auth.sign-in', result: 'ok' });
+            return { id: String(user.id), name: user.username, sv: user.sessionVersion, role: user.role };
+          } catch (e) {
+            recordAudit({ actor: username || '(empty)', role: null, ip, action: 'auth.sign-in', result: 'denied', detail: isOpsdeckError(e) ? e.code : 'error' });
+            // next-auth hands a thrown message to the sign-in page as `error`; keep it the safe one.
+            throw new Error(userMessageOf(e));
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) {
+          const u = user as { id: string; sv?: number };
+          token.uid = Number(u.id);
+          token.sv = u.sv;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, uid: token.uid, sv: token.sv };
+      },
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Sign-in throttling. Failures are counted per (username, ip), which stops guessing one account's
+ * password, and per ip, which stops spraying one password over many usernames. Once a counter
+ * reaches THRESHOLD failures, every further attempt is refused until 2^(n - THRESHOLD) seconds after
+ * the latest failure (capped), so a script gets a handful of guesses per hour while a person who
+ * mistyped waits seconds.
+ *
+ * Counters live in SQLite (login_failures) so a restart does not reset them. A counter is forgotten
+ * once WINDOW has passed without a new failure: the cap equals the window, so a capped attacker who
+ * retries as soon as allowed stays capped.
+ *
+ * Callers: check with `assertLoginAllowed` BEFORE verifying the password (a refused attempt must not
+ * reveal whether the password was right, nor cost a scrypt), then `recordLoginFailure` or
+ * `clearLoginFailures`. Refused attempts are not counted, so waiting always works.
+ */
+import { getDb } from '@/lib/store/db';
+import { OpsdeckError } from '@/lib/errors';
+
+export const THROTTLE = {
+  threshold: 5,
+  windowMs: 15 * 60_000,
+  maxDelayMs: 15 * 60_000,
+} as const;
+
+interface FailureRow {
+  key: string;
+  count: number;
+  first_at: number;
+  last_at: number;
+}
+
+// Requests whose address the proxy did not pass share one bucket; better too strict than unlimited.
+const ipOf = (ip: string | null | undefined) => ip?.trim() || 'unknown';
+
+/** JSON keeps the key unambiguous even though IPv6 addresses and usernames can contain ':'. */
+export function throttleKeys(username: string, ip: string | null | undefined): { userIp: string; ip: string } {
+  const user = username.trim().toLowerCase().slice(0, 100); // usernames are case-insensitive
+  return { userIp: `user+ip:${JSON.stringify([user, ipOf(ip)])}`, ip: `ip:${JSON.stringify(ipOf(ip))}` };
+}
+
+/** How long a counter with `count` failures blocks after its latest failure. */
+export function delayForCount(count: number): number {
+  if (count < THROTTLE.threshold) return 0;
+  return Math.min(2 ** (count - THROTTLE.threshold) * 1000, THROTTLE.maxDelayMs);
+}
+
+function isStale(row: FailureRow, now: number): boolean {
+  return now - row.last_at > THROTTLE.windowMs;
+}
+
+/** Milliseconds until `key` may try again (0 = allowed now). */
+function blockedForMs(row: FailureRow | undefined, now: number): number {
+  if (!row || isStale(row, now)) return 0;
+  return Math.max(0, row.last_at + delayForCount(row.count) - now);
+}
+
+/** Throws OpsdeckError('rate_limited') while either counter for this (username, ip) is blocking. */
+export function assertLoginAllowed(username: string, ip: string | null | undefined, now: number = Date.now()): void {
+  const keys = throttleKeys(username, ip);
+  const get = getDb().prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
+  const waitMs = Math.max(
+    blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now),
+    blockedForMs(get.get(keys.ip) as FailureRow | undefined, now),
+  );
+  if (waitMs > 0) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new OpsdeckError(
+      'rate_limited',
+      `Too many failed sign-in attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+    );
+  }
+}
+
+/** Counts one failed attempt against both counters. */
+export function recordLoginFailure(username: string, ip: string | null | undefined, now: number = Date.now()): void {
+  const db = getDb();
+  const keys = throttleKeys(username, ip);
+  const get = db.prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
+  const put = db.prepare(
+    `INSERT INTO login_failures (key, count, first_at, last_at) VALUES (@key, @count, @first_at, @last_at)
+     ON CONFLICT(key) DO UPDATE SET count = excluded.count, first_at = excluded.first_at, last_at = excluded.last_at`,
+  );
+  db.transaction(() => {
+    // Each distinct username tried creates a row; drop the ones that can no longer block anyone so
+    // an attacker cycling through names cannot grow the table without bound.
+    db.prepare('DELETE FROM login_failures WHERE last_at < ?').run(now - THROTTLE.windowMs);
+    for (const key of [keys.userIp, keys.ip]) {
+      const row = get.get(key) as FailureRow | undefined;
+      const fresh = !row || isStale(row, now);
+      put.run({ key, count: fresh ? 1 : row.count + 1, first_at: fresh ? now : row.first_at, last_at: now });
+    }
+  }).immediate();
+}
+
+/**
+ * After a successful sign-in: forgets the (username, ip) counter. The ip counter is kept on purpose,
+ * otherwise an attacker could reset it by signing in to their own account between guesses.
+ */
+export function clearLoginFailures(username: string, ip: string | null | undefined): void {
+  getDb().prepare('DELETE FROM login_failures WHERE key = ?').run(throttleKeys(username, ip).userIp);
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { OpsdeckError } from '@/lib/errors';
+import { readStackEnv } from './env-file';
+import { DsnError, parsePostgresDsn } from './dsn';
+import type { Stack } from './types';
+
+/** What a PostgreSQL client needs. Holds a password: never log it, pass it through lib/secrets first. */
+export interface DatabaseConnection {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const fail = (message: string, cause?: unknown) => new OpsdeckError('config_invalid', message, { cause });
+
+function whereOf(stack: Stack): string {
+  return stack.envFile ? `the env file ${stack.envFile}` : `stack "${stack.name}" (it has no env file)`;
+}
+
+/**
+ * A variable's value, honouring the `<NAME>_FILE` convention of the postgres image and Memos's
+ * entrypoint: the variable names a file holding the secret. Setting both is an error there, so it
+ * is here too: guessing which one the container used would make Opsdeck log in with the wrong one.
+ * Relative paths resolve from the env file's directory, like every other path the operator writes.
+ */
+export function readSecretVar(stack: Stack, env: ReadonlyMap<string, string>, name: string): string | undefined {
+  const direct = env.get(name);
+  const fileVar = `${name}_FILE`;
+  const file = env.get(fileVar);
+  if (direct && file) throw fail(`Both ${name} and ${fileVar} are set in ${whereOf(stack)}; set only one of them.`);
+  if (!file) return direct || undefined;
+
+  const base = stack.envFile ? path.dirname(stack.envFile) : stack.workingDir;
+  const abs = path.resolve(base, file);
+  let content: string;
+  try {
+    content = readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT'
+      ? 'which does not exist on this host (a path inside the container cannot be read by Opsdeck)'
+      : code === 'EACCES' ? 'which Opsdeck is not allowed to read' : 'which cannot be read';
+    throw fail(`${fileVar} in ${whereOf(stack)} points to ${abs}, ${why}.`, e);
+  }
+  // Secret files usually end with a newline the secret does not contain (the entrypoints' $(< file) drops it too).
+  return content.replace(/[\r\n]+$/, '') || undefined;
+}
+
+function listNames(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * How Opsdeck reaches the stack's database, read fresh from its env file. With `dsnVar` set and
+ * present, the DSN wins. A DSN written for the compose network names the database service
+ * (`@postgres:5432`), which does not resolve from the host, so that host is swapped for the role's
+ * host and port, the address published to the host.
+ */
+export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> = readStackEnv(stack)): DatabaseConnection {
+  const role = stack.database;
+  if (!role) throw fail(`Stack "${stack.name}" has no database configured.`);
+
+  if (role.dsnVar) {
+    const dsn = readSecretVar(stack, env, role.dsnVar);
+    if (dsn) {
+      let parts;
+      try {
+        parts = parsePostgresDsn(dsn);
+      } catch (e) {
+        if (e instanceof DsnError) throw fail(`${role.dsnVar} in ${whereOf(stack)} is not a valid PostgreSQL connection string: ${e.message}.`);
+        throw e;
+      }
+      if (!parts.user) throw fail(`${role.dsnVar} in ${whereOf(stack)} has no user name.`);
+      const internal = !parts.host || (role.service !== undefined && parts.host === role.service);
+      return {
+        host: internal ? role.host : parts.host!,
+        port: internal ? role.port : (parts.port ?? 5432),
+        user: parts.user,
+        password: parts.password ?? '',
+        // libpq's own default when the DSN names no database.
+        database: parts.database ?? parts.user,
+      };
+    }
+  }
+
+  const user = readSecretVar(stack, env, role.userVar);
+  const password = readSecretVar(stack, env, role.passwordVar);
+  const database = readSecretVar(stack, env, role.databaseVar);
+  const missing: string[] = [];
+  if (!user) missing.push(role.userVar);
+  if (!password) missing.push(role.passwordVar);
+  if (!database) missing.push(role.databaseVar);
+  if (missing.length > 0) {
+    const dsnHint = role.dsnVar ? ` (and ${role.dsnVar} is not set either)` : '';
+    throw fail(
+      `${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} not set in ${whereOf(stack)}${dsnHint}; ` +
+        `stack "${stack.name}" needs ${missing.length === 1 ? 'it' : 'them'} to reach its database.`,
+    );
+  }
+  return { host: role.host, port: role.port, user: user!, password: password!, database: database! };
+}
