@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { dataDirPath } from '@/lib/data-dir';
 import { ConfigError } from './config-error';
 import { PROJECT_NAME } from './config-schema';
 import { EnvSyntaxError, readEnvFile } from './env-file';
@@ -9,7 +10,7 @@ export type EnvLike = Readonly<Record<string, string | undefined>>;
 
 /** Where Opsdeck keeps its own state (backups by default); relative values resolve from the working directory. */
 export function dataDirOf(cwd: string, env: EnvLike): string {
-  return path.resolve(cwd, env.OPSDECK_DATA_DIR?.trim() || '.data');
+  return dataDirPath(env, cwd);
 }
 
 export const DEMO_STACK_NAME = 'demo';

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { dataDirPath } from '@/lib/data-dir';
 import Database from 'better-sqlite3';
 import { OpsdeckError } from '@/lib/errors';
 import { migrate } from '@/lib/store/migrations';
@@ -17,9 +18,7 @@ const holder = globalThis as typeof globalThis & { __opsdeckDb?: Db };
 
 /** `<OPSDECK_DATA_DIR or ./.data>/opsdeck.db`, resolved against the working directory. */
 export function defaultDbPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  // Same rule as lib/data-dir.ts (auth secret, backups), so everything lands in one directory.
-  const dir = env.OPSDECK_DATA_DIR || '.data';
-  return path.resolve(dir, 'opsdeck.db');
+  return path.join(dataDirPath(env), 'opsdeck.db');
 }
 
 function openAndMigrate(file: string): Db {
