@@ -13,7 +13,7 @@ export interface DockerEndpoint {
   options: Docker.DockerOptions;
 }
 
-export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
+export function endpointFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): DockerEndpoint {
   const host = env.DOCKER_HOST?.trim();
   if (!host || host.startsWith('unix://')) {
     const socketPath = host ? host.slice('unix://'.length) : '/var/run/docker.sock';
