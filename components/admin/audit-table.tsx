@@ -1,0 +1,65 @@
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  role: string | null;
+  ip: string | null;
+  action: string;
+  stack: string | null;
+  target: string | null;
+  result: string;
+  detail: string | null;
+}
+
+const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
+const RESULT_STYLE: Record<string, string> = { ok: 'text-emerald-400', error: 'text-rose-400', denied: 'text-amber-400' };
+
+/** A GET form: filters live in the URL, so a filtered view can be shared or bookmarked. */
+export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[]; total: number; filter: Record<string, string>; invalid: string | null }) {
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Audit log</h1>
+      <form method="get" className="flex flex-wrap gap-2 rounded-xl border border-slate-800 bg-slate-900 p-4">
+        <input name="actor" defaultValue={filter.actor} placeholder="who" aria-label="Who" className={input} />
+        <input name="action" defaultValue={filter.action} placeholder="action (e.g. users.create)" aria-label="Action" className={input} />
+        <input name="stack" defaultValue={filter.stack} placeholder="stack" aria-label="Stack" className={input} />
+        <select name="result" defaultValue={filter.result ?? ''} aria-label="Result" className={input}>
+          <option value="">any result</option>
+          <option value="ok">ok</option>
+          <option value="error">error</option>
+          <option value="denied">denied</option>
+        </select>
+        <button className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600">Filter</button>
+        {invalid && <p role="alert" className="w-full text-sm text-rose-400">Ignored an invalid filter: {invalid}</p>}
+      </form>
+      <p className="text-sm text-slate-400">{total} records</p>
+      <table className="w-full text-left text-sm" data-testid="audit-table">
+        <thead className="text-xs uppercase text-slate-500">
+          <tr>
+            {['When', 'Who', 'From', 'What', 'Stack', 'Target', 'Result', 'Detail'].map((h) => (
+              <th key={h} className="px-2 py-2">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} className="border-t border-slate-800 align-top">
+              <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">{r.at}</td>
+              <td className="px-2 py-1">
+                {r.actor} <span className="text-xs text-slate-500">{r.role}</span>
+              </td>
+              <td className="px-2 py-1 font-mono text-xs">{r.ip}</td>
+              <td className="px-2 py-1">{r.action}</td>
+              <td className="px-2 py-1">{r.stack}</td>
+              <td className="px-2 py-1">{r.target}</td>
+              <td className={`px-2 py-1 ${RESULT_STYLE[r.result] ?? ''}`}>{r.result}</td>
+              <td className="px-2 py-1 text-xs text-slate-400">{r.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

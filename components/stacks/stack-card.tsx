@@ -1,0 +1,55 @@
+import type { StackService } from '@/lib/docker/types';
+import type { StackSummary } from './load-overview';
+import { StateBadge } from './state-badge';
+
+export function StackCard({ stack, services, error }: { stack: StackSummary; services: StackService[] | null; error?: string }) {
+  return (
+    <section data-testid={`stack-${stack.name}`} className="rounded-xl border border-slate-800 bg-slate-900">
+      <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-slate-800 px-5 py-3">
+        <h2 className="text-lg font-semibold">{stack.title}</h2>
+        <span className="text-xs text-slate-400">
+          preset {stack.preset} · project <code>{stack.projectName}</code>
+        </span>
+        <span className="ml-auto truncate text-xs text-slate-500" title={stack.composeFiles.join(', ')}>
+          {stack.composeFiles.map((f) => f.split('/').slice(-2).join('/')).join(', ')}
+        </span>
+      </header>
+      {error && (
+        <p role="alert" className="px-5 py-3 text-sm text-rose-300">
+          {error}
+        </p>
+      )}
+      {services && (
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase text-slate-500">
+            <tr>
+              <th className="px-5 py-2">Service</th>
+              <th className="px-5 py-2">State</th>
+              <th className="px-5 py-2">Status</th>
+              <th className="px-5 py-2">Image</th>
+            </tr>
+          </thead>
+          <tbody>
+            {services.map((s) => (
+              <tr key={s.name} data-testid={`service-${s.name}`} data-state={s.state} className="border-t border-slate-800">
+                <td className="px-5 py-2 font-medium">{s.name}</td>
+                <td className="px-5 py-2">
+                  <StateBadge state={s.state} />
+                </td>
+                <td className="px-5 py-2 text-slate-300">{s.instances.map((i) => i.status).join('; ') || 'no container'}</td>
+                <td className="px-5 py-2 font-mono text-xs text-slate-300">{s.image ?? '—'}</td>
+              </tr>
+            ))}
+            {services.length === 0 && (
+              <tr>
+                <td colSpan={4} className="px-5 py-3 text-slate-400">
+                  No services declared in the compose file.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

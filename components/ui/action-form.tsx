@@ -1,0 +1,56 @@
+'use client';
+
+import { useActionState, type ReactNode } from 'react';
+import type { ActionResult } from '@/server-actions/define-action';
+
+
+/**
+ * A form bound to one server action through useActionState: pending state, the action's message,
+ * and per-field errors in an aria-live region, so every action reports its outcome the same way.
+ */
+export function ActionForm<T>({
+  action,
+  children,
+  submitLabel,
+  confirm,
+  className = '',
+  testId,
+}: {
+  action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
+  children?: ReactNode;
+  submitLabel: string;
+  confirm?: string;
+  className?: string;
+  testId?: string;
+}) {
+  const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
+  return (
+    <form
+      action={formAction}
+      data-testid={testId}
+      className={`flex flex-wrap items-center gap-2 ${className}`}
+      onSubmit={(e) => {
+        if (confirm && !window.confirm(confirm)) e.preventDefault();
+      }}
+    >
+      {children}
+      <button type="submit" disabled={pending} className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50">
+        {pending ? '…' : submitLabel}
+      </button>
+      <span aria-live="polite" role="status" className="text-sm">
+        {state?.ok === true && <span className="text-emerald-400">{state.message ?? 'Done.'}</span>}
+        {state?.ok === false && (
+          <span className="text-rose-400">
+            {state.error}
+            {state.fieldErrors &&
+              Object.entries(state.fieldErrors).map(([k, v]) => (
+                <span key={k} className="block">
+                  {k}: {v.join(' ')}
+                </span>
+              ))}
+          </span>
+        )}
+      </span>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { createUser as create } from '@/lib/auth/users';
+import { defineAction } from './define-action';
+import { createUserInput } from './user-schemas';
+
+export const createUser = defineAction({
+  name: 'users.create',
+  role: 'admin',
+  schema: createUserInput,
+  describe: (i) => ({ target: `${i.username} (${i.role})` }),
+  run: async (i) => {
+    const user = await create(i);
+    revalidatePath('/admin/users');
+    return { data: { id: user.id }, message: `User ${i.username} created.` };
+  },
+});

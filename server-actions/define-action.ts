@@ -1,0 +1,66 @@
+import 'server-only';
+import { z } from 'zod';
+import type { Role } from '@/lib/auth/roles';
+import { recordAudit } from '@/lib/audit';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { checkRole, requestIp, type SessionUser } from './session';
+
+export type ActionResult<T = unknown> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+export interface ActionContext {
+  user: SessionUser;
+  ip: string;
+}
+
+interface ActionSpec<S extends z.ZodType, T> {
+  /** Audit action name, e.g. "users.create". */
+  name: string;
+  role: Role;
+  schema: S;
+  /** What the audit record names: the stack and the target of the action, never a secret. */
+  describe?: (input: z.infer<S>) => { stack?: string; target?: string };
+  run: (input: z.infer<S>, ctx: ActionContext) => Promise<{ data: T; message?: string }>;
+}
+
+function formToObject(form: FormData | Record<string, unknown>): Record<string, unknown> {
+  if (!(form instanceof FormData)) return form ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) if (!k.startsWith('$ACTION')) out[k] = typeof v === 'string' ? v : v;
+  return out;
+}
+
+/**
+ * Every server action is built here: session and role → zod → lib → typed result → audit record.
+ * Auth cannot be forgotten because an action cannot be written without this wrapper, and errors
+ * reaching the browser are only the safe messages of typed errors.
+ */
+export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
+  return async function action(_prev: ActionResult<T> | null, form: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
+    const ip = await requestIp();
+    const gate = await checkRole(spec.role);
+    if (!gate.ok) {
+      recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action: spec.name, result: 'denied', detail: gate.message });
+      return { ok: false, error: gate.message };
+    }
+    const parsed = spec.schema.safeParse(formToObject(form));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message);
+      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors };
+    }
+    const input = parsed.data as z.infer<S>;
+    const about = spec.describe?.(input) ?? {};
+    const base = { actor: gate.user.username, role: gate.user.role, ip, action: spec.name, ...about };
+    try {
+      const { data, message } = await spec.run(input, { user: gate.user, ip });
+      recordAudit({ ...base, result: 'ok' });
+      return { ok: true, data, message };
+    } catch (e) {
+      if (!isOpsdeckError(e)) console.error(`[action ${spec.name}]`, e);
+      recordAudit({ ...base, result: 'error', detail: userMessageOf(e) });
+      return { ok: false, error: userMessageOf(e) };
+    }
+  };
+}

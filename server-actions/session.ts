@@ -1,0 +1,39 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { headers } from 'next/headers';
+import { authOptions } from '@/lib/auth/auth-options';
+import { loadSessionUser } from '@/lib/auth/session-check';
+import { clientIpFrom } from '@/lib/auth/client-ip';
+import { hasRole, type Role } from '@/lib/auth/roles';
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+/**
+ * The signed-in user, re-read from the store on every call so a revoked session (password or role
+ * changed, user disabled or deleted) stops working immediately, not when its cookie expires.
+ */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
+  if (!session?.uid || !session.sv) return null;
+  return loadSessionUser(session.uid, session.sv);
+}
+
+export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; user: SessionUser | null; message: string };
+
+/** Used by the action wrapper, by every route handler and by pages: one check everywhere. */
+export async function checkRole(required: Role): Promise<Gate> {
+  const user = await currentUser();
+  if (!user) return { ok: false, status: 401, user: null, message: 'You are not signed in, or your session has ended. Sign in again.' };
+  if (!hasRole(user.role, required)) {
+    return { ok: false, status: 403, user, message: `This needs the ${required} role; you are signed in as ${user.role}.` };
+  }
+  return { ok: true, user };
+}
+
+export async function requestIp(): Promise<string> {
+  return clientIpFrom(await headers());
+}

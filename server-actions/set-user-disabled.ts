@@ -1,0 +1,18 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { setDisabled } from '@/lib/auth/users';
+import { defineAction } from './define-action';
+import { setDisabledInput } from './user-schemas';
+
+export const setUserDisabled = defineAction({
+  name: 'users.set-disabled',
+  role: 'admin',
+  schema: setDisabledInput,
+  describe: (i) => ({ target: `user #${i.id} ${i.disabled ? 'disabled' : 'enabled'}` }),
+  run: async (i) => {
+    setDisabled(i.id, i.disabled);
+    revalidatePath('/admin/users');
+    return { data: null, message: i.disabled ? 'User disabled and signed out.' : 'User enabled.' };
+  },
+});
