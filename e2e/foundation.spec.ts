@@ -13,7 +13,7 @@ test('an unsigned visitor is sent to the sign-in page', async ({ page }) => {
 
 test('a wrong password gets a clear error and no session', async ({ page }) => {
   await signIn(page, E2E_ADMIN.username, 'not-the-password');
-  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText('Wrong username or password.');
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin/);
 });
@@ -53,6 +53,6 @@ test('a viewer sees the stack but is refused the admin pages', async ({ page }) 
   await expect(page.getByTestId('stack-demo').getByTestId('service-memos')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto('/admin/users');
-  await expect(page.getByRole('alert')).toContainText('This needs the admin role');
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('This needs the admin role');
   await expect(page.getByTestId('create-user')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, type ReactNode } from 'react';
+import { startTransition, useActionState, useEffect, useRef, type ReactNode } from 'react';
 import type { ActionResult } from '@/server-actions/define-action';
 
 
@@ -24,13 +24,22 @@ export function ActionForm<T>({
   testId?: string;
 }) {
   const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Clear the fields only after a success; on an error the user corrects what they typed.
+  useEffect(() => {
+    if (state?.ok) formRef.current?.reset();
+  }, [state]);
   return (
     <form
-      action={formAction}
+      ref={formRef}
       data-testid={testId}
       className={`flex flex-wrap items-center gap-2 ${className}`}
       onSubmit={(e) => {
-        if (confirm && !window.confirm(confirm)) e.preventDefault();
+        // Submitting through a transition instead of `action=` keeps React from resetting the form.
+        e.preventDefault();
+        if (confirm && !window.confirm(confirm)) return;
+        const data = new FormData(e.currentTarget);
+        startTransition(() => formAction(data));
       }}
     >
       {children}
