@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
-export const STATE_FILE = path.resolve('.cache/e2e-state.json');
+export const STATE_FILE = path.resolve(`.cache/e2e-state-${process.env.E2E_PORT ?? 3210}.json`);
 export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password-123' };
 
 export interface E2EState {

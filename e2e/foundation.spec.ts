@@ -29,7 +29,7 @@ test('the admin signs in and sees the demo stack services live from Docker', asy
   }
   await expect(stack.getByTestId('service-postgres')).toContainText('opsdeck/postgres:15');
   await expect(stack.getByTestId('service-memos')).toContainText('opsdeck/demo-app');
-  await page.screenshot({ path: 'docs/screenshot-overview.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/overview.png', fullPage: true });
 });
 
 test('the admin creates a viewer, and the audit log records it', async ({ page }) => {

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { StackService } from '@/lib/docker/types';
 import type { StackSummary } from './load-overview';
 import { StateBadge } from './state-badge';
@@ -6,7 +7,11 @@ export function StackCard({ stack, services, error }: { stack: StackSummary; ser
   return (
     <section data-testid={`stack-${stack.name}`} className="rounded-xl border border-slate-800 bg-slate-900">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-slate-800 px-5 py-3">
-        <h2 className="text-lg font-semibold">{stack.title}</h2>
+        <h2 className="text-lg font-semibold">
+          <Link href={`/stacks/${encodeURIComponent(stack.name)}`} className="hover:underline">
+            {stack.title}
+          </Link>
+        </h2>
         <span className="text-xs text-slate-400">
           preset {stack.preset} · project <code>{stack.projectName}</code>
         </span>

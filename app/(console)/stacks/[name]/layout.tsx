@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react';
+import { notFound } from 'next/navigation';
+import { Forbidden } from '@/components/layout/forbidden';
+import { StackTabs } from '@/components/stacks/stack-tabs';
+import { getStack } from '@/lib/stacks';
+import { isOpsdeckError } from '@/lib/errors';
+import { checkRole } from '@/server-actions/session';
+
+export const dynamic = 'force-dynamic';
+
+// Chrome for one stack's pages. Each page under it still checks its own role and stack.
+export default async function StackLayout({ children, params }: { children: ReactNode; params: Promise<{ name: string }> }) {
+  const gate = await checkRole('viewer');
+  if (!gate.ok) return <Forbidden message={gate.message} />;
+  const { name } = await params;
+  let title: string;
+  try {
+    title = getStack(name).title;
+  } catch (e) {
+    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
+    throw e;
+  }
+  return (
+    <>
+      <div className="flex items-baseline gap-3">
+        <h1 className="text-2xl font-semibold">{title}</h1>
+        <code className="text-sm text-slate-400">{name}</code>
+      </div>
+      <StackTabs stack={name} />
+      {children}
+    </>
+  );
+}
