@@ -18,6 +18,8 @@ import { OpsdeckError } from '@/lib/errors';
 
 export const THROTTLE = {
   threshold: 5,
+  // Colleagues behind one NAT or proxy share an address; let the address counter start later.
+  ipThreshold: 20,
   windowMs: 15 * 60_000,
   maxDelayMs: 15 * 60_000,
 } as const;
@@ -39,9 +41,9 @@ export function throttleKeys(username: string, ip: string | null | undefined): {
 }
 
 /** How long a counter with `count` failures blocks after its latest failure. */
-export function delayForCount(count: number): number {
-  if (count < THROTTLE.threshold) return 0;
-  return Math.min(2 ** (count - THROTTLE.threshold) * 1000, THROTTLE.maxDelayMs);
+export function delayForCount(count: number, threshold: number = THROTTLE.threshold): number {
+  if (count < threshold) return 0;
+  return Math.min(2 ** (count - threshold) * 1000, THROTTLE.maxDelayMs);
 }
 
 function isStale(row: FailureRow, now: number): boolean {
@@ -49,9 +51,9 @@ function isStale(row: FailureRow, now: number): boolean {
 }
 
 /** Milliseconds until `key` may try again (0 = allowed now). */
-function blockedForMs(row: FailureRow | undefined, now: number): number {
+function blockedForMs(row: FailureRow | undefined, now: number, threshold: number): number {
   if (!row || isStale(row, now)) return 0;
-  return Math.max(0, row.last_at + delayForCount(row.count) - now);
+  return Math.max(0, row.last_at + delayForCount(row.count, threshold) - now);
 }
 
 /** Throws OpsdeckError('rate_limited') while either counter for this (username, ip) is blocking. */
@@ -59,8 +61,8 @@ export function assertLoginAllowed(username: string, ip: string | null | undefin
   const keys = throttleKeys(username, ip);
   const get = getDb().prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
   const waitMs = Math.max(
-    blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now),
-    blockedForMs(get.get(keys.ip) as FailureRow | undefined, now),
+    blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now, THROTTLE.threshold),
+    blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold),
   );
   if (waitMs > 0) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
