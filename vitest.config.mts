@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
 export default defineConfig({
-  resolve: { alias: { '@': path.resolve(__dirname, '.'), 'server-only': path.resolve(__dirname, 'tests/support/server-only.ts') } },
+  resolve: { alias: { '@': path.resolve(import.meta.dirname, '.'), 'server-only': path.resolve(import.meta.dirname, 'tests/support/server-only.ts') } },
   test: {
     include: ['lib/**/*.test.ts', 'server-actions/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
