@@ -38,6 +38,7 @@ export const appSchema = z.strictObject({
   service: nonEmpty.optional(),
   healthUrl: httpUrl.optional(),
   schemaVersionQuery: nonEmpty.optional(),
+  migrationsDir: nonEmpty.optional(),
 });
 
 export const aiSchema = z.strictObject({

@@ -60,7 +60,7 @@ export function demoStack(cwd: string, env: EnvLike): Stack {
     workingDir: demoDir,
     backupDir: path.join(dataDirOf(cwd, env), 'backups', DEMO_STACK_NAME),
     database: roles.database,
-    app: roles.app,
+    app: roles.app && { ...roles.app, migrationsDir: path.join(demoDir, 'migrations') },
     ai: roles.ai,
     source: 'built-in demo stack (no opsdeck.yaml found)',
   };

@@ -7,7 +7,7 @@ import { configSchema, issuesToProblems, stackSchema, type RawStack } from './co
 import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset } from './presets';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
-import type { Stack } from './types';
+import type { AppRole, Stack } from './types';
 
 export interface LoadOptions {
   /** Explicit config file; wins over OPSDECK_CONFIG and ./opsdeck.yaml. */
@@ -124,10 +124,15 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     workingDir: path.dirname(composeFiles[0]),
     backupDir: raw.backups ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
     ...(roles.database ? { database: roles.database } : {}),
-    ...(roles.app ? { app: roles.app } : {}),
+    ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,
     source: `${displayPath(ctx.file, ctx.cwd)}: ${base}`,
   };
+}
+
+/** Relative to the config file, like every other path in it. */
+function withMigrationsDir(app: AppRole, dir: string | undefined, base: string): AppRole {
+  return dir ? { ...app, migrationsDir: path.resolve(base, dir) } : app;
 }
 
 /**

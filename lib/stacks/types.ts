@@ -27,6 +27,11 @@ export interface AppRole {
   healthUrl?: string;
   /** SQL returning one row, one column: the app's schema version. */
   schemaVersionQuery?: string;
+  /**
+   * Absolute path of a directory of SQL migrations named `<version>[__description].sql`; an
+   * upgrade runs those newer than the database's schema version, in version order.
+   */
+  migrationsDir?: string;
 }
 
 export interface AiSettings {

@@ -1,0 +1,43 @@
+import { runCompose } from '@/lib/docker/compose-cli';
+import { OpsdeckError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { composeProjectOf } from './compose-project';
+import { waitForHealthy } from './health-gate';
+import { runPreflight } from './preflight';
+
+async function compose(stack: Stack, args: string[], ctx: JobContext, what: string): Promise<void> {
+  ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
+  const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
+  if (r.code !== 0) {
+    const tail = r.stderr.trim().split('\n').slice(-5).join('\n');
+    throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}. ${tail.split('\n').at(-1) ?? ''}`.trim(), { detail: tail });
+  }
+}
+
+/**
+ * Deploy = bring the stack to its compose file: pre-flight checks (nothing changes while one
+ * fails), `up -d` with its output in the job log, then the health gate. The same job applies a
+ * changed compose or env file to a running stack, since compose recreates only what changed.
+ */
+export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+  ctx.emit({ type: 'step', name: 'deploy.preflight', text: 'Pre-flight checks' });
+  const checks = await runPreflight(stack);
+  for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length) throw new OpsdeckError('invalid_input', `Nothing was changed: ${failed.length} pre-flight check(s) failed (${failed.map((c) => c.label).join(', ')}).`);
+  ctx.emit({ type: 'step', name: 'deploy.up', text: 'Bringing the stack to its compose file' });
+  await compose(stack, ['up', '-d', '--remove-orphans'], ctx, 'Deploy');
+  await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
+  return `Deployed ${stack.name}: every service is healthy.`;
+}
+
+export type StackLifecycle = 'start' | 'stop' | 'restart';
+
+/** Whole-stack start/stop/restart as jobs. Stop keeps containers and volumes (compose `stop`). */
+export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+  ctx.emit({ type: 'step', name: `stack.${action}`, text: `${action[0].toUpperCase()}${action.slice(1)} every service of ${stack.name}` });
+  await compose(stack, [action], ctx, `${action[0].toUpperCase()}${action.slice(1)}`);
+  if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
+  return action === 'stop' ? `Stopped ${stack.name}; containers and volumes are kept.` : `${action === 'start' ? 'Started' : 'Restarted'} ${stack.name}: every service is healthy.`;
+}

@@ -1,0 +1,63 @@
+import { listStackServices, type StackService } from '@/lib/docker';
+import { runCompose } from '@/lib/docker/compose-cli';
+import { OpsdeckError } from '@/lib/errors';
+import type { Emit } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { composeProjectOf } from './compose-project';
+
+export interface HealthGateOptions {
+  timeoutMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Healthy means: Docker's healthcheck says healthy (or the service has none and is running). */
+function unhealthyServices(services: StackService[]): StackService[] {
+  return services.filter((s) => s.declared && s.state !== 'running');
+}
+
+async function probeApp(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return res.ok ? null : `answered HTTP ${res.status}`;
+  } catch (e) {
+    return `did not answer (${(e as Error).message})`;
+  }
+}
+
+async function lastLogLines(stack: Stack, service: string): Promise<string> {
+  const r = await runCompose(composeProjectOf(stack), ['logs', '--no-color', '--tail=15', service]);
+  return (r.stdout + r.stderr).trim().split('\n').slice(-15).join('\n');
+}
+
+/**
+ * Waits until every service is healthy and the app's own HTTP probe answers. On timeout it fails
+ * loudly: which service, in what state, and its last log lines, so nobody has to go digging.
+ */
+export async function waitForHealthy(stack: Stack, emit: Emit, opts: HealthGateOptions = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const pollMs = opts.pollMs ?? 2000;
+  const deadline = Date.now() + timeoutMs;
+  emit({ type: 'step', name: 'health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for every service to be healthy` });
+  let lastReport = '';
+  for (;;) {
+    if (opts.signal?.aborted) throw new OpsdeckError('conflict', 'The health wait was cancelled.');
+    const bad = unhealthyServices(await listStackServices(stack));
+    const appProblem = bad.length === 0 && stack.app?.healthUrl ? await probeApp(stack.app.healthUrl) : null;
+    if (bad.length === 0 && !appProblem) {
+      emit({ type: 'log', text: 'All services are healthy.' });
+      return;
+    }
+    const report = bad.length ? bad.map((s) => `${s.name}: ${s.state}`).join(', ') : `app health URL ${stack.app!.healthUrl} ${appProblem}`;
+    if (report !== lastReport) emit({ type: 'log', text: `Waiting: ${report}` });
+    lastReport = report;
+    if (Date.now() >= deadline) {
+      const culprit = bad[0]?.name ?? stack.app?.service;
+      const logs = culprit ? await lastLogLines(stack, culprit).catch(() => '(could not read its logs)') : '';
+      throw new OpsdeckError('conflict', `Health check failed after ${Math.round(timeoutMs / 1000)} s: ${report}.`, {
+        detail: culprit ? `Last log lines of ${culprit}:\n${logs}` : undefined,
+      });
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -1,0 +1,102 @@
+import type { Stack } from '@/lib/stacks/types';
+import { OpsdeckError } from '@/lib/errors';
+import { getDocker } from './client';
+import { dockerError } from './errors';
+import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL } from './types';
+
+/** What an upgrade needs to know about an image: what to pin, what to show, what to roll back to. */
+export interface ImageInfo {
+  /** Immutable local id (sha256:…): what a rollback pins, since a tag can be moved. */
+  id: string;
+  tags: string[];
+  /** repo@sha256 digests, present for pulled images; locally built ones have none. */
+  repoDigests: string[];
+  /** The `org.opencontainers.image.version` label, when the image declares its version. */
+  version: string | null;
+  createdAt: string;
+}
+
+export const VERSION_LABEL = 'org.opencontainers.image.version';
+
+/** Splits "repo[:tag]" (registry ports contain ':' too, so only a ':' after the last '/' counts). */
+export function splitImageRef(ref: string): { repo: string; tag: string } {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+}
+
+export async function inspectImage(ref: string): Promise<ImageInfo | null> {
+  const { docker, endpoint } = getDocker();
+  try {
+    const i = await docker.getImage(ref).inspect();
+    return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], version: i.Config?.Labels?.[VERSION_LABEL] ?? null, createdAt: i.Created };
+  } catch (e) {
+    const err = dockerError(e, endpoint.label, `inspecting image ${ref}`);
+    if (err.code === 'not_found') return null;
+    throw err;
+  }
+}
+
+/** Local tags of one repository, newest first: the upgrade targets that need no registry. */
+export async function listLocalTags(repo: string): Promise<{ tag: string; image: ImageInfo }[]> {
+  const { docker, endpoint } = getDocker();
+  let images;
+  try {
+    images = await docker.listImages({ filters: { reference: [repo] } });
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `listing images of ${repo}`);
+  }
+  const out: { tag: string; image: ImageInfo }[] = [];
+  for (const img of images.sort((a, b) => b.Created - a.Created)) {
+    for (const t of img.RepoTags ?? []) {
+      const { repo: r, tag } = splitImageRef(t);
+      if (r !== repo) continue;
+      out.push({
+        tag,
+        image: { id: img.Id, tags: img.RepoTags ?? [], repoDigests: img.RepoDigests ?? [], version: img.Labels?.[VERSION_LABEL] ?? null, createdAt: new Date(img.Created * 1000).toISOString() },
+      });
+    }
+  }
+  return out;
+}
+
+/** Pulls an image, reporting Docker's progress lines; a registry failure becomes a plain message. */
+export async function pullImage(ref: string, onLine: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  const { docker, endpoint } = getDocker();
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.pull(ref, { abortSignal: signal });
+  } catch (e) {
+    const err = dockerError(e, endpoint.label, `pulling ${ref}`);
+    throw new OpsdeckError('not_found', `Could not pull ${ref}: the registry did not provide it (no network, unknown tag, or no access).`, { detail: err.detail, cause: e });
+  }
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err) => (err ? reject(new OpsdeckError('not_found', `Pulling ${ref} failed.`, { detail: String(err), cause: err })) : resolve()),
+      (ev: { status?: string; id?: string; error?: string }) => {
+        if (ev.status && !ev.status.startsWith('Downloading') && !ev.status.startsWith('Extracting')) onLine(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
+      },
+    );
+  });
+}
+
+/**
+ * The image the service's container runs now: the configured reference (what compose asked for)
+ * and the image id it resolved to. Found through the stack's labels like everything else.
+ */
+export async function runningImageOf(stack: Stack, service: string): Promise<{ ref: string; image: ImageInfo } | null> {
+  const { docker, endpoint } = getDocker();
+  try {
+    const list = await docker.listContainers({
+      all: true,
+      filters: { label: [`${COMPOSE_PROJECT_LABEL}=${stack.projectName}`, `${COMPOSE_SERVICE_LABEL}=${service}`] },
+    });
+    const c = list.sort((a, b) => b.Created - a.Created)[0];
+    if (!c) return null;
+    const image = await inspectImage(c.ImageID);
+    return image ? { ref: c.Image, image } : null;
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `reading the image of ${service}`);
+  }
+}
