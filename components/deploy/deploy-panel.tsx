@@ -1,0 +1,73 @@
+import { JobLog } from '@/components/jobs/job-log';
+import { hasRole, type Role } from '@/lib/auth/roles';
+import { lastSuccessfulUpgrade, upgradeHistory } from '@/lib/deploy/history';
+import { runPreflight } from '@/lib/deploy/preflight';
+import { versionPanel } from '@/lib/deploy/versions';
+import { listLocalTags, splitImageRef } from '@/lib/docker';
+import { runningJob } from '@/lib/jobs';
+import { getStack } from '@/lib/stacks';
+import { deployStack } from '@/server-actions/deploy-stack';
+import { rollbackUpgrade } from '@/server-actions/rollback-upgrade';
+import { stackLifecycle } from '@/server-actions/stack-lifecycle';
+import { JobActionForm } from './job-action-form';
+import { PreflightList } from './preflight-list';
+import { UpgradeForm } from './upgrade-form';
+import { UpgradeHistory } from './upgrade-history';
+import { VersionPanelView } from './version-panel';
+
+const card = 'rounded-xl border border-slate-800 bg-slate-900 p-5 space-y-3';
+
+/** The deploy tab: versions, pre-flight, deploy, stack lifecycle, upgrade and its history. */
+export async function DeployPanel({ stackName, role }: { stackName: string; role: Role }) {
+  const stack = getStack(stackName);
+  const [versions, checks] = await Promise.all([versionPanel(stack), runPreflight(stack)]);
+  const repo = versions.app ? splitImageRef(versions.app.ref).repo : null;
+  const tags = repo ? (await listLocalTags(repo).catch(() => [])).map((t) => ({ tag: t.tag, version: t.image.version })) : [];
+  const running = runningJob(stack.name);
+  const last = lastSuccessfulUpgrade(stack.name);
+  const admin = hasRole(role, 'admin');
+  return (
+    <>
+      {running && (
+        <section className={card}>
+          <h2 className="font-semibold">Running now: {running.title}</h2>
+          <JobLog jobId={running.id} />
+        </section>
+      )}
+      <VersionPanelView v={versions} />
+      <section className={card}>
+        <h2 className="font-semibold">Deploy</h2>
+        <PreflightList checks={checks} />
+        {admin && (
+          <JobActionForm action={deployStack} submitLabel="Deploy" testId="deploy-form" confirm={`Bring ${stack.name} to its compose file now?`}>
+            <input type="hidden" name="stack" value={stack.name} />
+          </JobActionForm>
+        )}
+        {hasRole(role, 'operator') && (
+          <div className="flex flex-wrap gap-4">
+            {(['start', 'restart', 'stop'] as const).map((a) => (
+              <JobActionForm key={a} action={stackLifecycle} submitLabel={`${a[0].toUpperCase()}${a.slice(1)} stack`} danger={a === 'stop'} confirm={`${a} every service of ${stack.name}?`}>
+                <input type="hidden" name="stack" value={stack.name} />
+                <input type="hidden" name="action" value={a} />
+              </JobActionForm>
+            ))}
+          </div>
+        )}
+      </section>
+      <section className={card}>
+        <h2 className="font-semibold">Upgrade</h2>
+        {admin && versions.app && repo ? (
+          <UpgradeForm stack={stack.name} current={versions.app.ref} repo={repo} tags={tags} />
+        ) : (
+          <p className="text-sm text-slate-400">{admin ? 'The app has no container yet: deploy first.' : 'Upgrades are for admins.'}</p>
+        )}
+        {admin && last && (
+          <JobActionForm action={rollbackUpgrade} submitLabel={`Roll back to ${last.fromRef}`} testId="rollback-form" danger confirm={`Roll back to ${last.fromRef}? If the upgrade changed the schema, the database is restored from the pre-upgrade backup (a safety backup of today's data is taken first).`}>
+            <input type="hidden" name="stack" value={stack.name} />
+          </JobActionForm>
+        )}
+        <UpgradeHistory rows={upgradeHistory(stack.name)} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import type { PreflightCheck } from '@/lib/deploy/preflight';
+
+export function PreflightList({ checks }: { checks: PreflightCheck[] }) {
+  return (
+    <ul data-testid="preflight" className="space-y-1 text-sm">
+      {checks.map((c) => (
+        <li key={c.id} className="flex gap-2">
+          <span aria-label={c.ok ? 'pass' : 'fail'} className={c.ok ? 'text-emerald-400' : 'text-rose-400'}>{c.ok ? '✓' : '✗'}</span>
+          <span>
+            <span className="font-medium">{c.label}</span> <span className="text-slate-400">— {c.detail}</span>
+            {c.fix && <span className="block text-amber-300">{c.fix}</span>}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

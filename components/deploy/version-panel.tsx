@@ -1,0 +1,26 @@
+import type { VersionPanel } from '@/lib/deploy/versions';
+
+export function VersionPanelView({ v }: { v: VersionPanel }) {
+  const rows: [string, string][] = [
+    ['App version', v.app?.version ?? 'unknown'],
+    ['App image', v.app ? v.app.ref : 'no container'],
+    ['Image id / digest', v.app ? (v.app.digest ?? v.app.imageId.slice(0, 19)) : '—'],
+    ['Database schema', v.schemaVersion.value ?? (v.schemaVersion.error ? `unknown: ${v.schemaVersion.error}` : 'none')],
+    ['Docker Engine', v.engine ?? 'not reachable'],
+    ['Compose', v.compose ?? 'not available'],
+    ['Last changed', v.lastChange ? `${v.lastChange.what} — by ${v.lastChange.by ?? 'the scheduler'} at ${v.lastChange.at.replace('T', ' ').slice(0, 19)} UTC` : 'not by Opsdeck yet'],
+  ];
+  return (
+    <section data-testid="version-panel" className="rounded-xl border border-slate-800 bg-slate-900 p-5">
+      <h2 className="mb-3 font-semibold">Versions</h2>
+      <dl className="grid grid-cols-[12rem_1fr] gap-y-1 text-sm">
+        {rows.map(([k, val]) => (
+          <div key={k} className="contents">
+            <dt className="text-slate-400">{k}</dt>
+            <dd data-testid={`version-${k.toLowerCase().replace(/[^a-z]+/g, '-')}`} className="font-mono text-xs leading-5">{val}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
