@@ -192,7 +192,7 @@ export async function runCompose(
   const argv = [...compose.baseArgs, ...projectArgs(project), ...args];
 
   return new Promise<ComposeResult>((resolve, reject) => {
-    const child = spawn(compose.command, argv, {
+    const child = spawn(/*turbopackIgnore: true*/ compose.command, argv, {
       cwd: project.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
