@@ -7,7 +7,7 @@
 #   options: --no-images      packages and Docker engine only
 #            --rebuild        rebuild every image (the cached rootfs tarball is reused)
 #            --rebuild-rootfs also debootstrap the base rootfs again
-#   env:     OPSDECK_SKIP_BROWSER=1 do not install chromium (only the e2e tests need it)
+#   env:     OPSDECK_SKIP_BROWSER=1 do not install chromium and promtool (only the tests need them)
 #
 # Why local images: no container registry is reachable from our machines (only Debian's mirrors
 # and npm), so every image is built here from a debootstrap'ed Debian (see images/README.md).
@@ -46,6 +46,16 @@ ensure_packages() {
   log "installing Debian packages: ${missing[*]}"
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# promtool checks and unit-tests the example alert rules; only the tests need it. No recommends:
+# the prometheus package is here for that tool, not to run a server.
+ensure_promtool() {
+  [[ ${OPSDECK_SKIP_BROWSER:-0} == 1 ]] && return 0
+  command -v promtool >/dev/null 2>&1 && return 0
+  log "installing Debian package: prometheus (for promtool)"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 }
 
 # ---------------------------------------------------------------- Docker engine
@@ -332,6 +342,7 @@ if [[ $MODE == cleanup ]]; then
 fi
 
 ensure_packages
+ensure_promtool
 ensure_docker
 if [[ $BUILD_IMAGES == 1 ]]; then
   ensure_images
