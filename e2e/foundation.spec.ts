@@ -56,3 +56,12 @@ test('a viewer sees the stack but is refused the admin pages', async ({ page }) 
   await expect(page.getByRole('main').getByRole('alert')).toContainText('This needs the admin role');
   await expect(page.getByTestId('create-user')).toHaveCount(0);
 });
+
+test('health and readiness answer without a session and reveal nothing else', async ({ request }) => {
+  const health = await request.get('/api/health');
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ok' });
+  const ready = await request.get('/api/ready');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ ready: true, checks: { store: true, docker: true } });
+});

@@ -1,0 +1,10 @@
+import { readiness } from '@/lib/health/readiness';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+// Readiness for orchestrators: only booleans, no endpoint or error text (no auth on this route).
+export async function GET() {
+  const r = await readiness();
+  return Response.json(r, { status: r.ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+}
