@@ -27,7 +27,11 @@ interface ActionSpec<S extends z.ZodType, T> {
 function formToObject(form: FormData | Record<string, unknown>): Record<string, unknown> {
   if (!(form instanceof FormData)) return form ?? {};
   const out: Record<string, unknown> = {};
-  for (const [k, v] of form.entries()) if (!k.startsWith('$ACTION')) out[k] = typeof v === 'string' ? v : v;
+  for (const [k, v] of form.entries()) {
+    if (k.startsWith('$ACTION')) continue;
+    // A repeated field (checkboxes) becomes an array; a single one stays a plain value.
+    out[k] = k in out ? [...(Array.isArray(out[k]) ? (out[k] as unknown[]) : [out[k]]), v] : v;
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ const TABS = [
   { path: '/backups', label: 'Backups' },
   { path: '/deploy', label: 'Deploy & upgrade' },
   { path: '/ai', label: 'AI providers' },
+  { path: '/notifications', label: 'Notifications' },
 ];
 
 export function StackTabs({ stack }: { stack: string }) {

@@ -7,6 +7,7 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf, pinImage } from './compose-project';
 import { waitForHealthy } from './health-gate';
+import { notify } from '@/lib/notify';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } from './history';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 
@@ -108,6 +109,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     }
     finishUpgrade(ctx.id, 'rolled-back', reason, await readSchemaVersion(stack).catch(() => null));
     ctx.forget('upgrade');
+    notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back`, text: `${reason}\nThe app runs ${current.ref} again.` });
     throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}) and was rolled back to ${current.ref}; the app is healthy on the previous version with its data.`, { cause: failure });
   }
   const schemaAfter = await readSchemaVersion(stack);

@@ -1,0 +1,59 @@
+/**
+ * One notification, shaped for each receiver. Chat webhooks (DingTalk, Feishu/Lark, WeCom, Slack)
+ * each expect their own JSON body; "generic" is ours, for scripts and other tools.
+ */
+export const NOTIFY_EVENTS = ['backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished', 'test'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export const NOTIFY_FORMATS = ['generic', 'slack', 'dingtalk', 'feishu', 'wecom'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+
+export const EVENT_LABELS: Record<NotifyEvent, string> = {
+  'backup.failed': 'Backup failed',
+  'backup.missed': 'Scheduled backup missed',
+  'service.down': 'Service down',
+  'service.restart-loop': 'Restart loop',
+  'ai.down': 'AI provider down',
+  'upgrade.rolled-back': 'Upgrade rolled back',
+  'restore.finished': 'Restore finished',
+  test: 'Test message',
+};
+
+export interface Notification {
+  event: NotifyEvent;
+  stack: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  text: string;
+  at: string;
+}
+
+export function payloadFor(format: NotifyFormat, n: Notification): unknown {
+  const line = `[${n.severity.toUpperCase()}] ${n.title} (stack ${n.stack})`;
+  switch (format) {
+    case 'generic':
+      return n;
+    case 'slack':
+      return { text: `*${line}*\n${n.text}` };
+    case 'dingtalk':
+      return { msgtype: 'markdown', markdown: { title: n.title, text: `### ${line}\n\n${n.text}` } };
+    case 'feishu':
+      return { msg_type: 'text', content: { text: `${line}\n${n.text}` } };
+    case 'wecom':
+      return { msgtype: 'markdown', markdown: { content: `**${line}**\n${n.text}` } };
+  }
+}
+
+/**
+ * DingTalk, Feishu and WeCom answer HTTP 200 even when they reject a message; the verdict is in the
+ * body (`errcode` / `code` not 0). Returns the receiver's complaint, or null when it accepted.
+ */
+export function rejectionIn(format: NotifyFormat, body: string): string | null {
+  if (format === 'generic' || format === 'slack') return null;
+  try {
+    const j = JSON.parse(body) as { errcode?: number; errmsg?: string; code?: number; msg?: string; StatusCode?: number };
+    const code = j.errcode ?? j.code ?? j.StatusCode ?? 0;
+    return code === 0 ? null : `${j.errmsg ?? j.msg ?? 'rejected'} (code ${code})`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,3 @@
+export { EVENT_LABELS, NOTIFY_EVENTS, NOTIFY_FORMATS, payloadFor, type Notification, type NotifyEvent, type NotifyFormat } from './formats';
+export { addTarget, deleteTarget, getTarget, listTargets, maskUrl, targetInputSchema, type NotifyTarget, type NotifyTargetView } from './targets';
+export { deliver, notify, RETRY_DELAYS_MS } from './send';

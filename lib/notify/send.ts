@@ -1,0 +1,67 @@
+import { getDb } from '@/lib/store';
+import { payloadFor, rejectionIn, type Notification, type NotifyEvent } from './formats';
+import { maskUrl, targetsFor, type NotifyTarget } from './targets';
+
+/** Delays before each retry: a receiver that is briefly down still gets the message. */
+export const RETRY_DELAYS_MS = [1000, 5000, 25_000];
+const TIMEOUT_MS = 5000;
+
+function record(targetId: number, n: Notification): number {
+  const now = new Date().toISOString();
+  return Number(
+    getDb().prepare("INSERT INTO notify_deliveries (target_id, event, title, status, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)").run(targetId, n.event, n.title, now, now).lastInsertRowid,
+  );
+}
+
+function update(id: number, status: 'pending' | 'sent' | 'failed', attempts: number, error: string | null): void {
+  getDb().prepare('UPDATE notify_deliveries SET status = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?').run(status, attempts, error, new Date().toISOString(), id);
+}
+
+async function attempt(target: NotifyTarget, n: Notification): Promise<string | null> {
+  try {
+    const res = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payloadFor(target.format, n)),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const body = await res.text();
+    if (!res.ok) return `HTTP ${res.status}`;
+    return rejectionIn(target.format, body);
+  } catch (e) {
+    // The error text of fetch can contain the URL, whose path is the token: never store it.
+    return (e as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not reach ${maskUrl(target.url)}`;
+  }
+}
+
+/** Sends with retries and records each try; resolves with the final status, never rejects. */
+export async function deliver(target: NotifyTarget, n: Notification, delays: readonly number[] = RETRY_DELAYS_MS): Promise<{ ok: boolean; error: string | null; attempts: number }> {
+  const id = record(target.id, n);
+  let error: string | null = null;
+  for (let i = 0; i <= delays.length; i++) {
+    error = await attempt(target, n);
+    if (!error) {
+      update(id, 'sent', i + 1, null);
+      return { ok: true, error: null, attempts: i + 1 };
+    }
+    update(id, i < delays.length ? 'pending' : 'failed', i + 1, error);
+    if (i < delays.length) await new Promise((r) => setTimeout(r, delays[i]).unref());
+  }
+  return { ok: false, error, attempts: delays.length + 1 };
+}
+
+/**
+ * Fire and forget: a job or probe that notifies never waits for (or fails because of) a webhook.
+ * Failures are retried, then shown on the notifications page.
+ */
+export function notify(stack: string, event: NotifyEvent, msg: { title: string; text: string; severity?: Notification['severity'] }): void {
+  let targets: NotifyTarget[];
+  try {
+    targets = targetsFor(stack, event);
+  } catch (e) {
+    console.error('[opsdeck] notifications: could not read webhooks:', (e as Error).message);
+    return;
+  }
+  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: new Date().toISOString() };
+  for (const t of targets) void deliver(t, n).catch((e) => console.error('[opsdeck] notification delivery crashed:', (e as Error).message));
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { OpsdeckError } from '@/lib/errors';
+import { maskSecret } from '@/lib/secrets';
+import { getDb } from '@/lib/store';
+import { NOTIFY_EVENTS, NOTIFY_FORMATS, type NotifyEvent, type NotifyFormat } from './formats';
+
+export interface NotifyTarget {
+  id: number;
+  stack: string;
+  name: string;
+  format: NotifyFormat;
+  url: string;
+  events: NotifyEvent[];
+  enabled: boolean;
+}
+
+/** What the browser may see: the URL reduced to its origin plus the token's last 4 characters. */
+export interface NotifyTargetView extends Omit<NotifyTarget, 'url'> {
+  urlMasked: string;
+  lastDelivery: { status: string; attempts: number; error: string | null; at: string; title: string } | null;
+}
+
+export const targetInputSchema = z.object({
+  name: z.string().trim().min(1, { error: 'give it a name' }).max(60),
+  format: z.enum(NOTIFY_FORMATS),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  events: z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }),
+});
+
+interface Row {
+  id: number; stack: string; name: string; format: NotifyFormat; url: string; events: string; enabled: number;
+}
+
+const toTarget = (r: Row): NotifyTarget => ({ id: r.id, stack: r.stack, name: r.name, format: r.format, url: r.url, events: JSON.parse(r.events) as NotifyEvent[], enabled: r.enabled === 1 });
+
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const rest = `${u.pathname}${u.search}`;
+    return `${u.origin}/${maskSecret(rest.replace(/^\//, ''))}`;
+  } catch {
+    return maskSecret(url);
+  }
+}
+
+export function addTarget(stack: string, input: z.infer<typeof targetInputSchema>, by: string | null): number {
+  const r = getDb()
+    .prepare('INSERT INTO notify_targets (stack, name, format, url, events, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(stack, input.name, input.format, input.url, JSON.stringify(input.events), by, new Date().toISOString());
+  return Number(r.lastInsertRowid);
+}
+
+export function deleteTarget(stack: string, id: number): void {
+  const r = getDb().prepare('DELETE FROM notify_targets WHERE id = ? AND stack = ?').run(id, stack);
+  if (r.changes === 0) throw new OpsdeckError('not_found', 'That webhook does not exist (any more).');
+}
+
+export function getTarget(stack: string, id: number): NotifyTarget {
+  const row = getDb().prepare('SELECT * FROM notify_targets WHERE id = ? AND stack = ?').get(id, stack) as Row | undefined;
+  if (!row) throw new OpsdeckError('not_found', 'That webhook does not exist (any more).');
+  return toTarget(row);
+}
+
+export function targetsFor(stack: string, event: NotifyEvent): NotifyTarget[] {
+  return (getDb().prepare('SELECT * FROM notify_targets WHERE stack = ? AND enabled = 1').all(stack) as Row[])
+    .map(toTarget)
+    .filter((t) => event === 'test' || t.events.includes(event));
+}
+
+export function listTargets(stack: string): NotifyTargetView[] {
+  const last = getDb().prepare('SELECT status, attempts, last_error, updated_at, title FROM notify_deliveries WHERE target_id = ? ORDER BY id DESC LIMIT 1');
+  return (getDb().prepare('SELECT * FROM notify_targets WHERE stack = ? ORDER BY id').all(stack) as Row[]).map((r) => {
+    const { url, ...t } = toTarget(r);
+    const d = last.get(r.id) as { status: string; attempts: number; last_error: string | null; updated_at: string; title: string } | undefined;
+    return { ...t, urlMasked: maskUrl(url), lastDelivery: d ? { status: d.status, attempts: d.attempts, error: d.last_error, at: d.updated_at, title: d.title } : null };
+  });
+}

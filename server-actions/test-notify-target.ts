@@ -1,0 +1,22 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { deliver, getTarget } from '@/lib/notify';
+import { OpsdeckError } from '@/lib/errors';
+import { defineAction } from './define-action';
+import { targetRefInput } from './notify-schemas';
+
+export const testNotifyTarget = defineAction({
+  name: 'notify.test',
+  role: 'admin',
+  schema: targetRefInput,
+  describe: (i) => ({ stack: i.stack, target: `webhook #${i.id}` }),
+  run: async (i, { user }) => {
+    const target = getTarget(i.stack, i.id);
+    // One try, no retries: the admin is waiting for the answer.
+    const r = await deliver(target, { event: 'test', stack: i.stack, severity: 'info', title: 'Opsdeck test message', text: `Sent by ${user.username} from the notifications page.`, at: new Date().toISOString() }, []);
+    revalidatePath(`/stacks/${i.stack}/notifications`);
+    if (!r.ok) throw new OpsdeckError('conflict', `Test message not delivered: ${r.error}.`);
+    return { data: r, message: 'Test message delivered.' };
+  },
+});

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addTarget, deliver, getTarget, listTargets, notify, type NotifyFormat } from '@/lib/notify';
+import { openDb } from '@/lib/store';
+
+interface Received { path: string; body: unknown }
+const received: Received[] = [];
+let failFirst = 0;
+let answer: (path: string) => { status: number; body: string } = () => ({ status: 200, body: '{}' });
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  openDb(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-notify-')), 'opsdeck.db'));
+  server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      if (failFirst > 0) {
+        failFirst--;
+        res.writeHead(500).end('busy');
+        return;
+      }
+      received.push({ path: req.url ?? '', body: JSON.parse(data) });
+      const a = answer(req.url ?? '');
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  received.length = 0;
+  failFirst = 0;
+  answer = () => ({ status: 200, body: '{}' });
+});
+
+const n = { event: 'backup.failed' as const, stack: 'demo', severity: 'critical' as const, title: 'Backup failed', text: 'The database container is stopped.', at: '2026-11-22T03:00:00.000Z' };
+
+describe('notifications over real HTTP', () => {
+  it('sends each format in its receiver’s shape', async () => {
+    const expected: Record<NotifyFormat, unknown> = {
+      generic: n,
+      slack: { text: '*[CRITICAL] Backup failed (stack demo)*\nThe database container is stopped.' },
+      dingtalk: { msgtype: 'markdown', markdown: { title: 'Backup failed', text: '### [CRITICAL] Backup failed (stack demo)\n\nThe database container is stopped.' } },
+      feishu: { msg_type: 'text', content: { text: '[CRITICAL] Backup failed (stack demo)\nThe database container is stopped.' } },
+      wecom: { msgtype: 'markdown', markdown: { content: '**[CRITICAL] Backup failed (stack demo)**\nThe database container is stopped.' } },
+    };
+    for (const format of Object.keys(expected) as NotifyFormat[]) {
+      const id = addTarget('demo', { name: format, format, url: `${base}/hook/${format}/tok3n`, events: ['backup.failed'] }, 'admin');
+      const r = await deliver(getTarget('demo', id), n, []);
+      expect(r).toEqual({ ok: true, error: null, attempts: 1 });
+      expect(received.at(-1)).toEqual({ path: `/hook/${format}/tok3n`, body: expected[format] });
+    }
+  });
+
+  it('retries a failing receiver and records the outcome', async () => {
+    const id = addTarget('demo', { name: 'flaky', format: 'generic', url: `${base}/flaky`, events: ['backup.failed'] }, 'admin');
+    failFirst = 2;
+    expect(await deliver(getTarget('demo', id), n, [10, 10])).toEqual({ ok: true, error: null, attempts: 3 });
+    failFirst = 5;
+    expect(await deliver(getTarget('demo', id), n, [10, 10])).toEqual({ ok: false, error: 'HTTP 500', attempts: 3 });
+    expect(listTargets('demo').find((t) => t.id === id)?.lastDelivery).toMatchObject({ status: 'failed', attempts: 3, error: 'HTTP 500' });
+  });
+
+  it('treats a chat webhook’s errcode as a failure, and never stores the token-bearing URL in errors', async () => {
+    answer = () => ({ status: 200, body: '{"errcode":310000,"errmsg":"keywords not in content"}' });
+    const id = addTarget('demo', { name: 'ding', format: 'dingtalk', url: `${base}/robot/send?access_token=SECRETTOKEN123`, events: ['backup.failed'] }, 'admin');
+    expect(await deliver(getTarget('demo', id), n, [])).toMatchObject({ ok: false, error: 'keywords not in content (code 310000)' });
+    const down = addTarget('demo', { name: 'down', format: 'slack', url: 'http://127.0.0.1:9/services/SECRETTOKEN123', events: ['backup.failed'] }, 'admin');
+    const r = await deliver(getTarget('demo', down), n, []);
+    expect(r.ok).toBe(false);
+    expect(r.error).not.toContain('SECRETTOKEN123');
+    const views = JSON.stringify(listTargets('demo'));
+    expect(views).not.toContain('SECRETTOKEN123');
+    expect(listTargets('demo').find((t) => t.id === id)?.urlMasked).toBe(`${base}/••••N123`);
+  });
+
+  it('notify() goes only to targets subscribed to the event and does not wait for them', async () => {
+    addTarget('other', { name: 'restore-only', format: 'generic', url: `${base}/restore-only`, events: ['restore.finished'] }, 'admin');
+    const t0 = Date.now();
+    notify('other', 'backup.failed', { title: 'x', text: 'y' });
+    notify('other', 'restore.finished', { title: 'Restore finished', text: 'demo is serving backup 2026-11-22' });
+    expect(Date.now() - t0).toBeLessThan(50);
+    await expect.poll(() => received.map((r) => r.path)).toEqual(['/restore-only']);
+  });
+});
