@@ -2,14 +2,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir } from '@/lib/data-dir';
+import { envOrFile } from '@/lib/env-secret';
 
 /**
- * The key that signs session cookies. NEXTAUTH_SECRET wins when set (several replicas must share
+ * The key that signs session cookies. NEXTAUTH_SECRET (or NEXTAUTH_SECRET_FILE) wins when set (several replicas must share
  * it); otherwise one is generated on first start and kept in the data directory, so sessions
  * survive a restart without asking a newcomer to invent a secret.
  */
 export function authSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const configured = envOrFile('NEXTAUTH_SECRET');
+  if (configured) return configured;
   const file = path.join(dataDir(), 'auth-secret');
   try {
     return fs.readFileSync(file, 'utf8').trim();
