@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { latestHealth } from '@/lib/ai-health';
+import { listBackups } from '@/lib/backup/catalogue';
+import { dataDirPath } from '@/lib/data-dir';
+import { inspectStackContainers } from '@/lib/docker/inspect';
+import { sampleStackUsage } from '@/lib/docker/stats';
+import { listStacks } from '@/lib/stacks';
+import type { Stack } from '@/lib/stacks/types';
+
+/**
+ * Opsdeck's Prometheus registry. Labels are bounded on purpose: stack and service names come from
+ * the config, job kinds and results from our code, AI dependencies from the stack's env file or an
+ * admin; never container ids, user names or other user input.
+ */
+export interface Metrics {
+  registry: Registry;
+  jobs: Counter<'stack' | 'kind' | 'result'>;
+  jobDuration: Histogram<'kind' | 'result'>;
+  aiLatency: Histogram<'stack' | 'provider' | 'probe'>;
+  aiFailures: Counter<'stack' | 'provider' | 'reason'>;
+  logStreams: Gauge;
+}
+
+function stacksOrNone(): Stack[] {
+  try {
+    return listStacks();
+  } catch {
+    return []; // an invalid config is reported in the UI; metrics simply have no stack series
+  }
+}
+
+interface ServiceRow {
+  labels: { stack: string; service: string };
+  up: number;
+  healthy: number;
+  restarts: number;
+  cpu: number | null;
+  mem: number | null;
+}
+
+async function serviceRows(): Promise<ServiceRow[]> {
+  const rows: ServiceRow[] = [];
+  await Promise.all(
+    stacksOrNone().map(async (stack) => {
+      const [details, usage] = await Promise.all([inspectStackContainers(stack).catch(() => []), sampleStackUsage(stack).catch(() => [])]);
+      for (const service of new Set(details.map((d) => d.service))) {
+        const mine = details.filter((d) => d.service === service);
+        const u = usage.filter((x) => x.service === service);
+        rows.push({
+          labels: { stack: stack.name, service },
+          up: mine.some((d) => d.state === 'running') ? 1 : 0,
+          healthy: mine.every((d) => d.state === 'running' && (d.health === 'healthy' || d.health === 'none')) ? 1 : 0,
+          restarts: mine.reduce((n, d) => n + d.restartCount, 0),
+          cpu: u.length ? u.reduce((n, x) => n + (x.cpuPercent ?? 0), 0) / 100 : null,
+          mem: u.length ? u.reduce((n, x) => n + x.memoryBytes, 0) : null,
+        });
+      }
+    }),
+  );
+  return rows;
+}
+
+/**
+ * The registry reads all metrics concurrently, so gauges filled from one Docker pass share that
+ * pass through a snapshot that lives for one scrape (a second) instead of each asking Docker.
+ */
+function perScrape<T>(load: () => Promise<T> | T): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: Promise.resolve().then(load) };
+    return cached.value;
+  };
+}
+
+type BackupKey = 'success' | 'verified' | 'size' | 'duration';
+
+function backupRows(): { stack: string; values: Partial<Record<BackupKey, number>> }[] {
+  const out: { stack: string; values: Partial<Record<BackupKey, number>> }[] = [];
+  for (const stack of stacksOrNone()) {
+    let list;
+    try {
+      list = listBackups(stack).filter((b) => !b.problem);
+    } catch {
+      continue;
+    }
+    const newest = list.sort((a, b) => b.manifest.finishedAt.localeCompare(a.manifest.finishedAt))[0];
+    const verified = list.find((b) => b.manifest.verified.ok);
+    const values: Partial<Record<BackupKey, number>> = {};
+    if (newest) {
+      values.success = Date.parse(newest.manifest.finishedAt) / 1000;
+      values.size = newest.manifest.size;
+      values.duration = newest.manifest.durationMs / 1000;
+    }
+    if (verified) values.verified = Date.parse(verified.manifest.finishedAt) / 1000;
+    out.push({ stack: stack.name, values });
+  }
+  return out;
+}
+
+function diskRows(): { path: string; free: number; size: number }[] {
+  const out: { path: string; free: number; size: number }[] = [];
+  for (const p of new Set([dataDirPath(), ...stacksOrNone().map((s) => s.backupDir)])) {
+    try {
+      const st = fs.statfsSync(fs.existsSync(p) ? p : dataDirPath());
+      out.push({ path: p, free: st.bavail * st.bsize, size: st.blocks * st.bsize });
+    } catch {
+      /* a path that vanished is simply not reported */
+    }
+  }
+  return out;
+}
+
+function build(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'opsdeck_' });
+  // Each gauge fills itself in `collect`, which prom-client awaits before reading it.
+  function gauge<T>(name: string, help: string, labelNames: string[], rows: () => Promise<T[]>, fill: (g: Gauge, row: T) => void): Gauge {
+    return new Gauge({
+      name, help, labelNames, registers: [registry],
+      async collect() {
+        const list = await rows();
+        this.reset();
+        for (const r of list) fill(this, r);
+      },
+    });
+  }
+  const services = perScrape(serviceRows);
+  const svcLabels = ['stack', 'service'];
+  const svc = (name: string, help: string, pick: (r: ServiceRow) => number | null) =>
+    gauge(name, help, svcLabels, services, (g, r: ServiceRow) => {
+      const v = pick(r);
+      if (v !== null) g.set(r.labels, v);
+    });
+  svc('opsdeck_service_up', '1 when at least one container of the service is running', (r) => r.up);
+  svc('opsdeck_service_healthy', '1 when every container of the service is running and healthy (or has no healthcheck)', (r) => r.healthy);
+  svc('opsdeck_service_restarts', "Docker's restart count, summed over the service's containers", (r) => r.restarts);
+  svc('opsdeck_service_cpu_ratio', 'CPU in use, in cores', (r) => r.cpu);
+  svc('opsdeck_service_memory_bytes', 'Memory in use without page cache', (r) => r.mem);
+
+  const backups = perScrape(backupRows);
+  const bk = (key: BackupKey, name: string, help: string) =>
+    gauge(name, help, ['stack'], backups, (g, r: ReturnType<typeof backupRows>[number]) => {
+      if (r.values[key] !== undefined) g.set({ stack: r.stack }, r.values[key]);
+    });
+  bk('success', 'opsdeck_backup_last_success_timestamp_seconds', 'When the newest complete backup finished');
+  bk('verified', 'opsdeck_backup_last_verified_timestamp_seconds', 'When the newest verified backup finished');
+  bk('size', 'opsdeck_backup_last_size_bytes', 'Size of the newest backup');
+  bk('duration', 'opsdeck_backup_last_duration_seconds', 'Duration of the newest backup');
+
+  const disks = perScrape(diskRows);
+  gauge('opsdeck_disk_free_bytes', 'Free bytes for the data and backup directories', ['path'], disks, (g, r: ReturnType<typeof diskRows>[number]) => g.set({ path: r.path }, r.free));
+  gauge('opsdeck_disk_size_bytes', 'Size of the filesystem of the data and backup directories', ['path'], disks, (g, r: ReturnType<typeof diskRows>[number]) => g.set({ path: r.path }, r.size));
+
+  gauge('opsdeck_ai_provider_up', '1 up or degraded, 0 down (unknown is not reported)', ['stack', 'provider', 'role'], async () => latestHealth().filter((h) => h.status !== 'unknown'), (g, h) =>
+    g.set({ stack: h.stack, provider: h.dep, role: h.role }, h.status === 'down' ? 0 : 1),
+  );
+
+  return {
+    registry,
+    jobs: new Counter({ name: 'opsdeck_jobs_total', help: 'Finished jobs by kind and result', labelNames: ['stack', 'kind', 'result'], registers: [registry] }),
+    jobDuration: new Histogram({ name: 'opsdeck_job_duration_seconds', help: 'Job duration', labelNames: ['kind', 'result'], buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600], registers: [registry] }),
+    aiLatency: new Histogram({ name: 'opsdeck_ai_probe_latency_seconds', help: 'AI probe latency', labelNames: ['stack', 'provider', 'probe'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] }),
+    aiFailures: new Counter({ name: 'opsdeck_ai_probe_failures_total', help: 'Failed AI probes by reason', labelNames: ['stack', 'provider', 'reason'], registers: [registry] }),
+    logStreams: new Gauge({ name: 'opsdeck_log_streams_open', help: 'Log streams (SSE) open right now', registers: [registry] }),
+  };
+}
+
+const holder = globalThis as typeof globalThis & { __opsdeckMetrics?: Metrics };
+
+/** One registry per process, kept across dev hot reloads. */
+export function metrics(): Metrics {
+  return (holder.__opsdeckMetrics ??= build());
+}
