@@ -1,23 +1,32 @@
+import { Suspense } from 'react';
+import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/layout/forbidden';
-import { AutoRefresh } from '@/components/ui/auto-refresh';
-import { StackCard } from '@/components/stacks/stack-card';
-import { loadOverview } from '@/components/stacks/load-overview';
+import { DoctorSection } from '@/components/status/doctor-section';
+import { loadStatus } from '@/components/status/load-status';
+import { StatusView } from '@/components/status/status-view';
+import { hasRole } from '@/lib/auth/roles';
+import { isOpsdeckError } from '@/lib/errors';
 import { checkRole } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';
 
-// Placeholder status view (the services table); the status issue replaces it with the full panel.
 export default async function StackStatusPage({ params }: { params: Promise<{ name: string }> }) {
   const gate = await checkRole('viewer');
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
-  const overview = await loadOverview();
-  const row = overview.stacks.find((s) => s.stack.name === name);
-  if (!row) return null;
+  let initial;
+  try {
+    initial = await loadStatus(name);
+  } catch (e) {
+    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
+    throw e;
+  }
   return (
     <>
-      <AutoRefresh seconds={5} />
-      <StackCard stack={row.stack} services={row.services} error={row.error} />
+      <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} />
+      <Suspense fallback={<p className="text-sm text-slate-400">Checking the configuration…</p>}>
+        <DoctorSection stack={name} />
+      </Suspense>
     </>
   );
 }

@@ -1,0 +1,36 @@
+import type { DoctorReport } from '@/lib/doctor/types';
+
+/** The config check's findings, each with where and what to change. */
+export function DoctorPanel({ report }: { report: DoctorReport }) {
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  return (
+    <section className="rounded-xl border border-slate-800 bg-slate-900 p-4" data-testid="doctor" aria-labelledby="doctor-title">
+      <h2 id="doctor-title" className="font-semibold">
+        Config check{' '}
+        <span className={`text-sm font-normal ${errors ? 'text-rose-300' : report.findings.length ? 'text-amber-300' : 'text-emerald-300'}`}>
+          {report.findings.length === 0 ? 'no problems found' : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`}
+        </span>
+      </h2>
+      {report.findings.length > 0 && (
+        <ul className="mt-2 space-y-2">
+          {report.findings.map((f, i) => (
+            <li key={i} data-testid="finding" data-kind={f.kind} className={`rounded-md border p-3 text-sm ${f.severity === 'error' ? 'border-rose-800 bg-rose-950/30' : 'border-amber-800 bg-amber-950/30'}`}>
+              <p className="font-medium">{f.title}</p>
+              <p className="text-xs text-slate-400"><code>{f.where}</code></p>
+              <p className="mt-1 text-slate-200">{f.fix}</p>
+              {f.evidence && (
+                <details className="mt-1 text-xs text-slate-400">
+                  <summary>What Docker reported</summary>
+                  <pre className="whitespace-pre-wrap">{f.evidence}</pre>
+                </details>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="mt-2 text-xs text-slate-500">
+        Checked: {report.checked.join('; ') || 'nothing'}.{report.skipped.length > 0 && ` Not checked: ${report.skipped.join('; ')}.`}
+      </p>
+    </section>
+  );
+}

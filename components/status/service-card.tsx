@@ -1,0 +1,111 @@
+'use client';
+
+import { StateBadge } from '@/components/stacks/state-badge';
+import type { AppProbe, InstanceStatus, ServiceStatus, UsagePoint } from '@/lib/status/types';
+import { formatDuration, shortId, timeAgo } from './format';
+import { LifecycleControls } from './lifecycle-controls';
+import { UsageChart } from './usage-chart';
+
+const HEALTH: Record<string, string> = {
+  healthy: 'border-emerald-700 text-emerald-300',
+  unhealthy: 'border-rose-700 text-rose-300',
+  starting: 'border-sky-700 text-sky-300',
+  none: 'border-slate-700 text-slate-400',
+};
+
+function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="flex gap-2" data-testid={testId}>
+      <dt className="w-28 shrink-0 text-slate-500">{label}</dt>
+      <dd className="min-w-0 break-words text-slate-200">{children}</dd>
+    </div>
+  );
+}
+
+function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoint: string | null }) {
+  const running = i.state === 'running' || i.state === 'restarting';
+  const failing = i.failingStreak > 0 ? i.healthLog.filter((l) => l.exitCode !== 0).at(-1) : undefined;
+  return (
+    <dl className="space-y-1 text-sm" data-testid={`instance-${i.name}`}>
+      <Row label="Container">
+        <code className="text-xs">{i.name}</code> <span className="text-slate-500">({i.state})</span>
+      </Row>
+      <Row label={running ? 'Uptime' : 'Stopped'} testId="uptime">
+        {running ? (i.startedAt ? formatDuration(now - Date.parse(i.startedAt)) : '—') : timeAgo(i.finishedAt, now)}
+      </Row>
+      <Row label="Restarts">{i.restartCount}</Row>
+      <Row label="Last exit" testId="last-exit">
+        {i.exitCode === null ? 'never exited' : `code ${i.exitCode}${i.finishedAt ? `, ${timeAgo(i.finishedAt, now)}` : ''}`}
+        {i.oomKilled && <span className="ml-2 rounded bg-rose-900 px-1 text-xs text-rose-200">OOM-killed</span>}
+      </Row>
+      <Row label="Image">
+        <code className="text-xs">{i.image.ref}</code>
+        <span className="block text-xs text-slate-500" title={i.image.digest ?? i.image.id}>
+          {i.image.digest ? `digest ${i.image.digest.split('@').pop()?.slice(0, 19)}…` : `ID ${shortId(i.image.id)} (local image, no registry digest)`}
+        </span>
+      </Row>
+      <Row label="Network">
+        {i.networkMode === 'host'
+          ? `host networking, no port mapping${endpoint ? `: listens on ${endpoint.replace(/ \(host network.*\)$/, '')}` : ''}`
+          : i.ports.length
+            ? i.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.containerPort}`).join(', ')
+            : `${i.networkMode}, no published ports`}
+      </Row>
+      {failing && (
+        <Row label="Health check">
+          <span className="text-rose-300">
+            failed {i.failingStreak}× (exit {failing.exitCode}){failing.output ? `: ${failing.output.slice(0, 200)}` : ''}
+          </span>
+        </Row>
+      )}
+      {i.error && <Row label="Docker error"><span className="text-rose-300">{i.error}</span></Row>}
+    </dl>
+  );
+}
+
+function Probe({ probe }: { probe: AppProbe }) {
+  return (
+    <p className={`text-sm ${probe.ok ? 'text-emerald-300' : 'text-rose-300'}`} data-testid="probe" data-ok={probe.ok}>
+      HTTP probe {probe.ok ? 'answers' : 'fails'}: {probe.message} <span className="text-xs text-slate-500">({probe.url})</span>
+    </p>
+  );
+}
+
+export function ServiceCard(props: {
+  stack: string;
+  service: ServiceStatus;
+  probe: AppProbe | null;
+  usage: Record<string, UsagePoint[]>;
+  now: number;
+  canOperate: boolean;
+}) {
+  const { service: s, now } = props;
+  const health = s.instances[0]?.health ?? 'none';
+  return (
+    <section data-testid={`service-${s.name}`} data-state={s.state} data-health={health} className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <header className="flex flex-wrap items-center gap-2">
+        <h2 className="text-lg font-semibold">{s.name}</h2>
+        {s.role && <span className="text-xs uppercase text-slate-500">{s.role}</span>}
+        <StateBadge state={s.state} />
+        <span className={`rounded-full border px-2 py-0.5 text-xs ${HEALTH[health]}`} data-testid="health">
+          {health === 'none' ? 'no healthcheck' : health}
+        </span>
+        {s.version && (s.version.label || s.version.reported) && (
+          <span className="ml-auto text-xs text-slate-400" data-testid="version">
+            version {s.version.reported ?? s.version.label}
+            {s.version.label && s.version.reported && s.version.label !== s.version.reported ? ` (image label ${s.version.label})` : ''}
+          </span>
+        )}
+      </header>
+      {props.probe && <Probe probe={props.probe} />}
+      {s.instances.length === 0 && <p className="text-sm text-slate-400">No container: the service is declared but was never created (deploy the stack).</p>}
+      {s.instances.map((i) => (
+        <div key={i.id} className="space-y-3">
+          <Instance i={i} now={now} endpoint={s.endpoint} />
+          <UsageChart points={props.usage[i.id] ?? []} now={now} />
+        </div>
+      ))}
+      {props.canOperate && s.instances.length > 0 && <LifecycleControls stack={props.stack} service={s.name} />}
+    </section>
+  );
+}

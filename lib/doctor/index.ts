@@ -1,0 +1,62 @@
+/**
+ * The config check ("doctor") of a stack: its env file, the variables its compose files need, and
+ * healthchecks that can never pass. Findings name the file and line or the service, and say what
+ * to change; values are never shown (they may be secrets), only which example value was left in.
+ */
+import fs from 'node:fs';
+import { inspectStackContainers } from '@/lib/docker';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { isSecretKey, redactSecrets } from '@/lib/secrets';
+import { readStackEnv } from '@/lib/stacks/env-file';
+import type { Stack } from '@/lib/stacks/types';
+import { composeVariables } from './compose-vars';
+import { checkEnv } from './env-checks';
+import { checkHealthchecks } from './healthcheck';
+import type { DoctorReport, Finding } from './types';
+
+export type { DoctorReport, Finding } from './types';
+export { checkEnv, lineOf, requiredVariables } from './env-checks';
+export { variablesIn, composeVariables, type ComposeVariable } from './compose-vars';
+export { commandsOfScript, planOf } from './healthcheck';
+
+export async function runDoctor(stack: Stack): Promise<DoctorReport> {
+  const findings: Finding[] = [];
+  const checked: string[] = [];
+  const skipped: string[] = [];
+  let secrets: string[] = [];
+
+  if (!stack.envFile) {
+    skipped.push('env file: this stack has none');
+  } else {
+    try {
+      const env = readStackEnv(stack);
+      secrets = [...env].filter(([k]) => isSecretKey(k)).map(([, v]) => v);
+      const text = fs.readFileSync(stack.envFile, 'utf8');
+      findings.push(...checkEnv(stack, text, env, composeVariables(stack.composeFiles)));
+      checked.push(`env file ${stack.envFile}`, `variables used by ${stack.composeFiles.length === 1 ? 'the compose file' : 'the compose files'}`);
+    } catch (e) {
+      findings.push({
+        kind: 'env-file',
+        severity: 'error',
+        title: 'The env file cannot be used',
+        where: stack.envFile,
+        fix: `${userMessageOf(e)} Fix the file (the message names the line), then reload this page.`,
+      });
+    }
+  }
+
+  try {
+    const containers = await inspectStackContainers(stack);
+    const mask = (s: string) => redactSecrets(s, secrets);
+    const hc = await checkHealthchecks(stack, containers, mask);
+    findings.push(...hc.findings);
+    checked.push(...hc.checked);
+    const withContainer = new Set(containers.map((c) => c.service));
+    if (!withContainer.size) skipped.push('healthchecks: the stack has no containers yet');
+  } catch (e) {
+    skipped.push(`healthchecks: ${isOpsdeckError(e) ? e.message : 'Docker could not be asked'}`);
+  }
+
+  findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return { at: new Date().toISOString(), findings, checked, skipped };
+}

@@ -1,0 +1,92 @@
+/**
+ * One stack's status, gathered from Docker (listing + inspect), the app's HTTP probe and its
+ * reported version. Docker being down is reported in the result, not thrown: the page shows it.
+ */
+import { inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
+import { isSecretKey, redactSecrets } from '@/lib/secrets';
+import { readStackEnv } from '@/lib/stacks/env-file';
+import type { Stack } from '@/lib/stacks/types';
+import { userMessageOf } from '@/lib/errors';
+import { probeHttp, reportedVersion } from './probe';
+import type { AppProbe, InstanceStatus, ServiceStatus, StackStatus } from './types';
+
+/** Values of the env file's secret-named keys, to mask in anything Docker or the app prints. */
+export function stackSecrets(stack: Stack): string[] {
+  try {
+    return [...readStackEnv(stack)].filter(([k]) => isSecretKey(k)).map(([, v]) => v);
+  } catch {
+    return [];
+  }
+}
+
+function endpointOf(stack: Stack, service: string, networkMode: string | undefined): string | null {
+  const host = networkMode === 'host' ? ' (host network: the port is the host’s own)' : '';
+  if (stack.database?.service === service) return `${stack.database.host}:${stack.database.port}${host}`;
+  if (stack.app?.service === service && stack.app.healthUrl) {
+    try {
+      return `${new URL(stack.app.healthUrl).host}${host}`;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function toInstance(d: ContainerDetail, mask: (s: string) => string): InstanceStatus {
+  return {
+    id: d.id,
+    name: d.name,
+    state: d.state,
+    health: d.health,
+    healthLog: d.healthLog.map((l) => ({ ...l, output: mask(l.output) })),
+    failingStreak: d.failingStreak,
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    restartCount: d.restartCount,
+    exitCode: d.exitCode,
+    oomKilled: d.oomKilled,
+    error: d.error && mask(d.error),
+    image: d.image,
+    networkMode: d.networkMode,
+    ports: d.ports,
+    restartPolicy: d.restartPolicy,
+  };
+}
+
+/** The app's health URL, probed; null when the stack has none. */
+export async function probeApp(stack: Stack, secrets = stackSecrets(stack)): Promise<AppProbe | null> {
+  return stack.app?.healthUrl ? probeHttp(stack.app.healthUrl, { secrets }) : null;
+}
+
+export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
+  const at = new Date().toISOString();
+  const secrets = stackSecrets(stack);
+  const mask = (s: string) => redactSecrets(s, secrets);
+  let services, details: ContainerDetail[];
+  try {
+    [services, details] = await Promise.all([listStackServices(stack), inspectStackContainers(stack)]);
+  } catch (e) {
+    return { stack: stack.name, at, services: [], error: userMessageOf(e) };
+  }
+  const appService = stack.app?.service;
+  const [probe, reported] = await Promise.all([
+    probeApp(stack, secrets),
+    stack.app?.healthUrl ? reportedVersion(stack.app.healthUrl) : Promise.resolve(null),
+  ]);
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const result: ServiceStatus[] = services.map((s) => {
+    const instances = s.instances.map((i) => byId.get(i.id)).filter((d): d is ContainerDetail => Boolean(d)).map((d) => toInstance(d, mask));
+    const role = stack.database?.service === s.name ? 'database' : appService === s.name ? 'app' : null;
+    return {
+      name: s.name,
+      declared: s.declared,
+      state: s.state,
+      role,
+      instances,
+      endpoint: endpointOf(stack, s.name, instances[0]?.networkMode),
+      probe: role === 'app' ? probe : null,
+      version: role === 'app' ? { label: instances[0]?.image.version ?? null, reported } : null,
+    };
+  });
+  return { stack: stack.name, at, services: result };
+}

@@ -1,0 +1,83 @@
+/**
+ * The status of a stack as the browser receives it: plain JSON, no environment variables, health
+ * output already scrubbed of the stack's secrets. Built by snapshot.ts, pushed by hub.ts.
+ */
+import type { HealthLogEntry, ImageIdentity, PublishedPort } from '@/lib/docker/inspect';
+import type { HealthState, InstanceState, ServiceState } from '@/lib/docker/types';
+
+export interface InstanceStatus {
+  id: string;
+  name: string;
+  state: InstanceState;
+  health: HealthState;
+  healthLog: HealthLogEntry[];
+  failingStreak: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  restartCount: number;
+  exitCode: number | null;
+  oomKilled: boolean;
+  error: string | null;
+  image: ImageIdentity;
+  networkMode: string;
+  ports: PublishedPort[];
+  restartPolicy: string;
+}
+
+export interface AppProbe {
+  url: string;
+  ok: boolean;
+  /** HTTP status; null when nothing answered. */
+  httpStatus: number | null;
+  ms: number;
+  at: string;
+  /** Plain words: "HTTP 200 in 4 ms", "connection refused: nothing listens on 127.0.0.1:5230". */
+  message: string;
+}
+
+export interface ServiceStatus {
+  name: string;
+  declared: boolean;
+  state: ServiceState;
+  /** What the stack's config says this service is. */
+  role: 'database' | 'app' | null;
+  instances: InstanceStatus[];
+  /**
+   * Where it is reached from the host, when the config says so. With host networking there is no
+   * port mapping: the service listens on the host's own ports, which is what this shows.
+   */
+  endpoint: string | null;
+  probe: AppProbe | null;
+  /** App version: the image's org.opencontainers.image.version label, and what the app itself reports. */
+  version: { label: string | null; reported: string | null } | null;
+}
+
+export interface StackStatus {
+  stack: string;
+  at: string;
+  services: ServiceStatus[];
+  /** Set when Docker could not be asked; services is then empty. */
+  error?: string;
+}
+
+export interface UsagePoint {
+  at: number;
+  cpu: number | null;
+  mem: number;
+  limit: number | null;
+}
+
+export type TimelineAction = 'start' | 'die' | 'oom' | 'health_status' | 'restart' | 'stop';
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  service: string | null;
+  container: string | null;
+  action: TimelineAction;
+  exitCode: number | null;
+  health: string | null;
+  /** One line for a person: "memos died (exit code 137: killed)". */
+  text: string;
+  severity: 'info' | 'warning' | 'error';
+}
