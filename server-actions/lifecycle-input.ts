@@ -2,6 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import { runLifecycle, type LifecycleAction, type LifecycleResult } from '@/lib/docker';
 import { getStack } from '@/lib/stacks';
+import { OpsdeckError } from '@/lib/errors';
+import { busyMessage, runningJob } from '@/lib/jobs';
 
 /**
  * Shared by the start/stop/restart actions: their input and the one way they run. Without a
@@ -25,6 +27,9 @@ export function describeLifecycle(i: LifecycleInput): { stack: string; target: s
 }
 
 export async function runLifecycleAction(action: LifecycleAction, i: LifecycleInput): Promise<{ data: LifecycleResult; message: string }> {
+  // Never under a running deploy, upgrade, backup or restore: it holds the stack for a reason.
+  const holder = runningJob(i.stack);
+  if (holder) throw new OpsdeckError('conflict', busyMessage(i.stack, holder));
   const result = await runLifecycle(getStack(i.stack), action, i.service);
   const done = result.containers.filter((c) => c.outcome === 'done').map((c) => c.name);
   const unchanged = result.containers.filter((c) => c.outcome === 'unchanged').map((c) => c.name);

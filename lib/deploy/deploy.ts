@@ -1,3 +1,4 @@
+import { runLifecycle } from '@/lib/docker';
 import { runCompose } from '@/lib/docker/compose-cli';
 import { OpsdeckError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
@@ -34,10 +35,15 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
 
 export type StackLifecycle = 'start' | 'stop' | 'restart';
 
-/** Whole-stack start/stop/restart as jobs. Stop keeps containers and volumes (compose `stop`). */
+/**
+ * Whole-stack start/stop/restart as a job: the status page's dependency-ordered lifecycle (database
+ * first on start, app first on stop), holding the stack's lock, then the health gate. Stop keeps
+ * containers and volumes.
+ */
 export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
   ctx.emit({ type: 'step', name: `stack.${action}`, text: `${action[0].toUpperCase()}${action.slice(1)} every service of ${stack.name}` });
-  await compose(stack, [action], ctx, `${action[0].toUpperCase()}${action.slice(1)}`);
+  const result = await runLifecycle(stack, action);
+  for (const c of result.containers) ctx.emit({ type: 'log', text: `${c.name} (${c.service}): ${c.outcome}` });
   if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   return action === 'stop' ? `Stopped ${stack.name}; containers and volumes are kept.` : `${action === 'start' ? 'Started' : 'Restarted'} ${stack.name}: every service is healthy.`;
 }
