@@ -20,6 +20,8 @@ export interface StartDemoStackOptions {
   /** Wait until both services are healthy (default true; false for never-healthy scenarios). */
   waitHealthy?: boolean;
   timeoutMs?: number;
+  /** false: only prepare the env file and project (a test that deploys it itself). */
+  start?: boolean;
 }
 
 export interface DemoStack {
@@ -170,6 +172,7 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
     throw new Error(`${what}\n--- last log lines of ${projectName} ---\n${tail}`);
   };
 
+  if (opts.start === false) return stack;
   const up = await runCompose(project, ['up', '-d']);
   if (up.code !== 0) return fail(`compose up -d of ${projectName} failed (exit ${up.code}):\n${up.stderr.trim().slice(-3000)}`);
   if (opts.waitHealthy === false) return stack;
