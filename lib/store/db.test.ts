@@ -19,6 +19,8 @@ afterEach(() => {
 const tables = (db: Database.Database) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 
+
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1].version;
 describe('openDb', () => {
   it('creates the directory 0700, enables WAL, foreign keys and a busy timeout', () => {
     const file = path.join(dir, 'nested', 'data', 'opsdeck.db');
@@ -31,24 +33,23 @@ describe('openDb', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
-  it('applies migration 1 once and records it', () => {
+  it('applies every migration once and records each', () => {
     const file = path.join(dir, 'opsdeck.db');
     const db = openDb(file);
-    expect(tables(db)).toEqual(['audit', 'jobs', 'login_failures', 'schema_migrations', 'users']);
+    expect(tables(db)).toEqual(expect.arrayContaining(['audit', 'jobs', 'login_failures', 'schema_migrations', 'users', 'upgrades', 'notify_targets']));
     const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as {
       version: number;
       name: string;
       applied_at: string;
     }[];
-    expect(rows).toHaveLength(1);
-    expect(rows[0].version).toBe(1);
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(rows[0].name).toBe(MIGRATIONS[0].name);
     expect(new Date(rows[0].applied_at).toISOString()).toBe(rows[0].applied_at);
 
     // Re-running (same handle, then a fresh open) is a no-op.
-    expect(migrate(db)).toEqual({ applied: [], version: 1 });
+    expect(migrate(db)).toEqual({ applied: [], version: LATEST });
     const again = openDb(file);
-    expect((again.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(1);
+    expect((again.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(MIGRATIONS.length);
   });
 
   it('makes usernames unique case-insensitively and checks roles at the schema level', () => {
@@ -66,11 +67,11 @@ describe('openDb', () => {
     const db = openDb(path.join(dir, 'opsdeck.db'));
     const extended: Migration[] = [
       ...MIGRATIONS,
-      { version: 2, name: 'jobs progress', up: 'ALTER TABLE jobs ADD COLUMN progress INTEGER' },
-      { version: 3, name: 'settings', up: 'CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)' },
+      { version: LATEST + 1, name: 'jobs extra', up: 'ALTER TABLE jobs ADD COLUMN extra INTEGER' },
+      { version: LATEST + 2, name: 'settings', up: 'CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)' },
     ];
-    expect(migrate(db, extended)).toEqual({ applied: [2, 3], version: 3 });
-    expect(migrate(db, extended)).toEqual({ applied: [], version: 3 });
+    expect(migrate(db, extended)).toEqual({ applied: [LATEST + 1, LATEST + 2], version: LATEST + 2 });
+    expect(migrate(db, extended)).toEqual({ applied: [], version: LATEST + 2 });
     expect(tables(db)).toContain('settings');
   });
 
@@ -78,17 +79,17 @@ describe('openDb', () => {
     const db = openDb(path.join(dir, 'opsdeck.db'));
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: 2, name: 'half done', up: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' },
+      { version: LATEST + 1, name: 'half done', up: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' },
     ];
     expect(() => migrate(db, broken)).toThrow(OpsdeckError);
     expect(tables(db)).not.toContain('half');
-    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(1);
+    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(LATEST);
   });
 
   it('refuses a database written by a newer Opsdeck', () => {
     const file = path.join(dir, 'opsdeck.db');
     const db = openDb(file);
-    migrate(db, [...MIGRATIONS, { version: 2, name: 'future', up: 'CREATE TABLE future (x INTEGER)' }]);
+    migrate(db, [...MIGRATIONS, { version: LATEST + 1, name: 'future', up: 'CREATE TABLE future (x INTEGER)' }]);
     closeDb();
 
     let error: unknown;
@@ -99,8 +100,8 @@ describe('openDb', () => {
     }
     expect(error).toBeInstanceOf(OpsdeckError);
     expect((error as OpsdeckError).code).toBe('config_invalid');
-    expect((error as OpsdeckError).message).toContain('schema version 2');
-    expect((error as OpsdeckError).message).toContain('only knows up to 1');
+    expect((error as OpsdeckError).message).toContain(`schema version ${LATEST + 1}`);
+    expect((error as OpsdeckError).message).toContain(`only knows up to ${LATEST}`);
   });
 
   it('rejects a migration list that is not strictly increasing', () => {

@@ -1,0 +1,37 @@
+import type { AiHealthView } from '@/lib/ai-health';
+import { AutoRefresh } from '@/components/ui/auto-refresh';
+import { AddProviderForm } from './add-provider-form';
+import { DependencyCard } from './dependency-card';
+
+const ISSUE_STYLE = { error: 'text-rose-300', warning: 'text-amber-300', info: 'text-slate-400' } as const;
+
+export function AiHealthPanel({ view, canProbe, canManage }: { view: AiHealthView; canProbe: boolean; canManage: boolean }) {
+  const now = view.generatedAt;
+  return (
+    <>
+      <AutoRefresh seconds={5} />
+      {view.issues.length > 0 && (
+        <section data-testid="ai-issues" className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-3">
+          <h2 className="mb-1 text-sm font-semibold text-slate-300">Configuration (checked without calling any provider)</h2>
+          <ul className="space-y-1 text-sm">
+            {view.issues.map((i, n) => (
+              <li key={n} className={ISSUE_STYLE[i.severity]}>
+                {i.severity === 'error' ? '✗ ' : i.severity === 'warning' ? '! ' : '· '}
+                {i.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {view.dependencies.length === 0 && (
+        <p className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4 text-slate-400">
+          This stack declares no AI provider{canManage ? '; add one below.' : '.'}
+        </p>
+      )}
+      {view.dependencies.map((d) => (
+        <DependencyCard key={d.id} stack={view.stack} dep={d} now={now} canProbe={canProbe} canManage={canManage} />
+      ))}
+      {canManage && <AddProviderForm stack={view.stack} />}
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import type { DependencyView } from '@/lib/ai-health';
+import { ActionForm } from '@/components/ui/action-form';
+import { updateAiProbeSettings } from '@/server-actions/update-ai-probe-settings';
+
+const input = 'w-24 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
+
+function NumberField({ name, label, value, min, max }: { name: string; label: string; value: number; min: number; max: number }) {
+  return (
+    <label className="flex flex-col text-xs text-slate-400">
+      {label}
+      <input type="number" name={name} defaultValue={value} min={min} max={max} required className={input} aria-label={label} />
+    </label>
+  );
+}
+
+/** Per-dependency probe settings (admin): how often, when deep probes run, and the hysteresis. */
+export function ProbeSettingsForm({ stack, dep }: { stack: string; dep: DependencyView }) {
+  const s = dep.settings;
+  return (
+    <details className="text-sm" data-testid="ai-settings">
+      <summary className="cursor-pointer text-slate-400 hover:text-white">Probe settings</summary>
+      <ActionForm action={updateAiProbeSettings} submitLabel="Save settings" className="mt-2 items-end">
+        <input type="hidden" name="stack" value={stack} />
+        <input type="hidden" name="dep" value={dep.id} />
+        <NumberField name="lightIntervalSec" label="Check every (s)" value={s.lightIntervalSec} min={5} max={86400} />
+        <NumberField name="deepIntervalSec" label="Deep probe every (s, 0 = button only)" value={s.deepIntervalSec} min={0} max={604800} />
+        <NumberField name="latencyThresholdMs" label="Degraded above (ms)" value={s.latencyThresholdMs} min={50} max={120000} />
+        <NumberField name="failuresToDown" label="Down after N failures" value={s.failuresToDown} min={1} max={20} />
+        <NumberField name="successesToUp" label="Up after M successes" value={s.successesToUp} min={1} max={20} />
+      </ActionForm>
+    </details>
+  );
+}

@@ -1,0 +1,18 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { removeAiProvider as remove } from '@/lib/ai-health';
+import { defineAction } from './define-action';
+import { removeProviderInput } from './ai-health-schemas';
+
+export const removeAiProvider = defineAction({
+  name: 'ai.provider-remove',
+  role: 'admin',
+  schema: removeProviderInput,
+  describe: (i) => ({ stack: i.stack, target: i.dep }),
+  run: async (i) => {
+    const { label } = remove(i.stack, i.dep);
+    revalidatePath(`/stacks/${i.stack}/ai`);
+    return { data: null, message: `Provider ${label} removed, with its history.` };
+  },
+});
