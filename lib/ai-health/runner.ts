@@ -4,6 +4,8 @@
  * second caller joins the run in progress), and deep probes, which cost money, are rate-limited.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { observeAiProbe } from '@/lib/metrics';
+import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks';
 import { fingerprintOf } from './dependencies';
 import { INITIAL_STATE, nextState } from './hysteresis';
@@ -60,6 +62,7 @@ async function execute(d: Dependency, probe: ProbeKind, opts: RunOptions): Promi
   const settings = getSettings(d.stack, d.id);
   const prev = currentState(d);
   recordResult(d.stack, d.id, r);
+  observeAiProbe(d.stack, d.id, probe, r.latencyMs, r.ok ? undefined : r.failure);
   if (r.failure === 'unsupported') {
     saveState(d, { ...prev, lastDeepAt: r.at, lastDeepOk: false, lastDeepMessage: r.message });
     return r;
@@ -70,6 +73,9 @@ async function execute(d: Dependency, probe: ProbeKind, opts: RunOptions): Promi
   if (probe === 'light') next.nextLightAt = Math.max(r.at + settings.lightIntervalSec * 1000, done);
   next.nextDeepAt = settings.deepIntervalSec > 0 && next.lastDeepAt !== undefined ? next.lastDeepAt + settings.deepIntervalSec * 1000 : undefined;
   saveState(d, next, done);
+  if (next.status === 'down' && prev.status !== 'down') {
+    notify(d.stack, 'ai.down', { severity: 'warning', title: `AI provider ${d.label} (${d.role}) is down`, text: `${d.model}: ${r.message}` });
+  }
   return r;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { latestHealth } from '@/lib/ai-health';
+import { latestHealth } from '@/lib/ai-health/store';
 import { listBackups } from '@/lib/backup/catalogue';
 import { dataDirPath } from '@/lib/data-dir';
 import { inspectStackContainers } from '@/lib/docker/inspect';
