@@ -14,6 +14,7 @@ import { checkDatabase, type DatabaseStatus } from '@/lib/postgres';
 import { listStacks } from '@/lib/stacks/registry';
 import type { Stack } from '@/lib/stacks/types';
 import { lastEventTime, pruneEvents, recordEvent } from './event-store';
+import { notifyFromEvent } from './alerts';
 import { buildStackStatus, probeApp, stackSecrets } from './snapshot';
 import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from './types';
 import { UsageHistory } from './usage-history';
@@ -115,7 +116,10 @@ export class StatusHub {
 
   private onEvent(stack: Stack, e: ContainerEvent): void {
     const stored = safe(() => recordEvent(stack.name, e), null);
-    if (stored) this.emit(stack.name, { type: 'event', event: stored });
+    if (stored) {
+      this.emit(stack.name, { type: 'event', event: stored });
+      safe(() => notifyFromEvent(stack.name, stored), undefined);
+    }
     if (!this.watchers(stack.name)) return;
     // A restart is stop, die, start, health… within a second: one fresh status for the burst.
     clearTimeout(this.pending.get(stack.name));
