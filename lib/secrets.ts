@@ -86,3 +86,22 @@ export function maskEnv(env: ReadonlyMap<string, string> | Readonly<Record<strin
     return { key, value: scrubbed, masked: scrubbed !== value };
   });
 }
+
+/**
+ * redactSecrets compiled once, for text that flows line by line (container logs): the same masks
+ * and URL-encoded forms, without rebuilding the pattern per call. Returns the identity when there
+ * is nothing to hide.
+ */
+export function secretRedactor(secrets: readonly string[]): (text: string) => string {
+  const masks = new Map<string, string>();
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < MIN_REDACT_LENGTH) continue;
+    const mask = maskSecret(secret);
+    masks.set(secret, mask);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret && !masks.has(encoded)) masks.set(encoded, mask);
+  }
+  if (masks.size === 0) return (text) => text;
+  const re = new RegExp([...masks.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  return (text) => text.replace(re, (match) => masks.get(match) ?? MASK);
+}

@@ -1,0 +1,34 @@
+import { getStack } from '@/lib/stacks';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { openLogSession, parseLogQuery, statusOf, toTextStream } from '@/lib/logs';
+import { guardRoute } from '@/server-actions/route-guard';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+// The selected logs as a text file, streamed from Docker as it is read: never built in memory.
+export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
+  const gate = await guardRoute('viewer', 'logs.download');
+  if (gate instanceof Response) return gate;
+  try {
+    const stack = getStack((await params).name);
+    const query = parseLogQuery(new URL(request.url).searchParams, { mode: 'download' });
+    const session = await openLogSession(stack, query);
+    request.signal.addEventListener('abort', () => session.close(), { once: true });
+    const what = query.containerId ? query.containerId.slice(0, 12) : session.sources.join('+');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const filename = `${stack.name}-${what}-${stamp}.log`.replace(/[^A-Za-z0-9_.+-]/g, '_');
+    return new Response(toTextStream(session, { timestamps: query.timestamps }), {
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${filename}"`,
+        'Cache-Control': 'no-store',
+        'X-Accel-Buffering': 'no',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  } catch (e) {
+    if (!isOpsdeckError(e)) console.error('[logs download]', e);
+    return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? statusOf(e.code) : 500, headers: { 'Cache-Control': 'no-store' } });
+  }
+}

@@ -1,0 +1,135 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { LogConnection, type ConnectionStatus } from './connection';
+import { LogDetails } from './log-details';
+import { LogRows } from './log-rows';
+import { LogSearch } from './log-search';
+import { LogSourceBar } from './log-source-bar';
+import type { LogSelection } from './selection';
+import { LogStore, MAX_LINES } from './log-store';
+import { compileSearch, type SearchOptions } from './search';
+
+const PALETTE = ['#38bdf8', '#a78bfa', '#34d399', '#fbbf24', '#f472b6', '#fb923c', '#2dd4bf', '#c084fc'];
+
+function selectionQuery(s: LogSelection, download: boolean): string {
+  const p = new URLSearchParams();
+  for (const svc of s.services) p.append('service', svc);
+  if (s.since) p.set('since', s.since);
+  else if (!download) p.set('tail', String(s.tail));
+  if (s.until) p.set('until', s.until);
+  if (download) p.set('timestamps', '1');
+  return p.toString();
+}
+
+const STATUS_TEXT: Record<ConnectionStatus['state'], string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  complete: 'Complete',
+  failed: 'Failed',
+};
+
+export function LogViewer({ stack, services, initial }: { stack: string; services: string[]; initial: LogSelection }) {
+  const [store] = useState(() => new LogStore());
+  const version = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const [selection, setSelection] = useState(initial);
+  const [sources, setSources] = useState<string[]>([]);
+  const [status, setStatus] = useState<ConnectionStatus>({ state: 'connecting' });
+  const [search, setSearch] = useState<SearchOptions>({ query: '', regex: false, caseSensitive: false });
+  const [onlyMatches, setOnlyMatches] = useState(false);
+  const [minLevel, setMinLevel] = useState<number | null>(null);
+  const [pausedBy, setPausedBy] = useState<'user' | 'scroll' | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+
+  const compiled = useMemo(() => compileSearch(search), [search]);
+  const matcher = compiled.ok ? compiled.matcher : null;
+  const base = `/api/stacks/${encodeURIComponent(stack)}/logs`;
+  const streamQuery = selectionQuery(selection, false);
+
+  useEffect(() => {
+    store.reset();
+    const conn = new LogConnection(`${base}?${streamQuery}`, {
+      onMeta: setSources,
+      onLines: (lines) => store.add(lines),
+      onStatus: setStatus,
+    });
+    conn.start();
+    return () => conn.stop();
+  }, [store, base, streamQuery]);
+
+  useEffect(() => store.setFilter({ matcher, onlyMatches, minLevel }), [store, matcher, onlyMatches, minLevel]);
+  useEffect(() => store.setPaused(pausedBy !== null), [store, pausedBy]);
+
+  const colorOf = useCallback((svc: string) => {
+    const i = services.indexOf(svc);
+    return PALETTE[(i < 0 ? services.length : i) % PALETTE.length];
+  }, [services]);
+  const sourceName = useCallback((i: number) => sources[i] ?? '?', [sources]);
+  const sourceColor = useCallback((i: number) => colorOf(sources[i] ?? ''), [colorOf, sources]);
+  const onUserScroll = useCallback((atBottom: boolean) => {
+    setPausedBy((p) => (atBottom ? (p === 'scroll' ? null : p) : (p ?? 'scroll')));
+  }, []);
+
+  const paused = pausedBy !== null;
+  const selected = selectedId === null ? undefined : store.byId(selectedId);
+
+  return (
+    <div
+      className="space-y-3"
+      data-testid="log-viewer"
+      data-version={version}
+      data-received={store.received}
+      data-kept={store.size}
+      data-evicted={store.evicted}
+      data-pending={store.pending.length}
+      data-skipped={store.skipped}
+    >
+      <LogSourceBar services={services} colorOf={colorOf} selection={selection} onChange={setSelection} downloadHref={`${base}/download?${selectionQuery(selection, true)}`} />
+      <LogSearch
+        search={search}
+        onSearch={setSearch}
+        error={compiled.ok ? null : compiled.error}
+        onlyMatches={onlyMatches}
+        onOnlyMatches={setOnlyMatches}
+        minLevel={minLevel}
+        onMinLevel={setMinLevel}
+        matchCount={matcher || minLevel !== null ? store.matchCount : null}
+      />
+      <div>
+        <div className="flex flex-wrap items-center gap-3 rounded-t-lg border border-b-0 border-slate-800 bg-slate-900 px-3 py-1.5 text-xs">
+          <span data-testid="log-status" data-state={status.state} className={status.state === 'live' ? 'text-emerald-300' : status.state === 'failed' ? 'text-rose-300' : 'text-slate-300'}>
+            ● {STATUS_TEXT[status.state]}
+          </span>
+          {status.state === 'failed' && <span role="alert" className="text-rose-300">{status.message}</span>}
+          {status.state === 'reconnecting' && <span className="text-slate-400">({status.reason}; resuming after the last line received)</span>}
+          <button type="button" onClick={() => setPausedBy(paused ? null : 'user')} className="rounded-md border border-slate-600 px-2 py-0.5 hover:bg-slate-800">
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+          {paused && (
+            <span data-testid="paused-count" className="text-amber-200">
+              Paused{pausedBy === 'scroll' ? ' (scrolled up; scroll to the bottom to resume)' : ''} · {store.arrivedWhilePaused.toLocaleString('en')} new lines
+              {store.skipped > 0 && ` (${store.skipped.toLocaleString('en')} beyond the ${MAX_LINES.toLocaleString('en')}-line buffer are counted, not kept)`}
+            </span>
+          )}
+          <span className="ml-auto text-slate-500">
+            {store.received.toLocaleString('en')} received · {store.size.toLocaleString('en')} in view buffer
+            {store.evicted > 0 && ` · ${store.evicted.toLocaleString('en')} older dropped`}
+          </span>
+        </div>
+        <LogRows
+          store={store}
+          version={version}
+          matcher={matcher}
+          sourceName={sourceName}
+          sourceColor={sourceColor}
+          following={!paused}
+          onUserScroll={onUserScroll}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+        />
+      </div>
+      {selected && <LogDetails line={selected} service={sourceName(selected.source)} matcher={matcher} onClose={() => setSelectedId(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { LogStreamName } from '@/lib/docker/logs';
+
+export type { LogStreamName };
+
+/** Normalised level of a JSON log line; plain-text lines have none. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogLine {
+  kind: 'line';
+  /** Index of the source (service) in the session's list. */
+  source: number;
+  stream: LogStreamName;
+  /** Docker's stamp, 30 characters, comparable as a string (see timestamp.ts). */
+  ts: string;
+  text: string;
+  level: LogLevel | null;
+}
+
+export type MarkerKind = 'waiting' | 'stopped' | 'restarted' | 'error' | 'removed';
+
+/** Something the reader must know that is not a log line: a restart and its gap, a wait, a failure. */
+export interface LogMarker {
+  kind: 'marker';
+  source: number;
+  ts: string;
+  marker: MarkerKind;
+  text: string;
+}
+
+export type LogItem = LogLine | LogMarker;
