@@ -66,3 +66,17 @@ test('an operator sees no upgrade button, and the server refuses the upgrade any
   await expect(admin.getByTestId('version-app-version')).toHaveText('1.1.0');
   await expect(admin.getByTestId('upgrade-history')).not.toContainText('never-healthy');
 });
+
+test('the admin rolls the upgrade back by clicking: previous version and its schema again', async ({ page }) => {
+  page.on('dialog', (d) => d.accept());
+  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.goto('/stacks/demo/deploy');
+  const form = page.getByTestId('rollback-form');
+  await form.getByRole('button', { name: 'Roll back to opsdeck/demo-app:1.0.0' }).click();
+  const log = page.getByTestId('job-log');
+  await expect(log).toContainText('restoring its pre-upgrade backup');
+  await expect(log.getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  await expect(page.getByTestId('version-app-version')).toHaveText('1.0.0');
+  await expect(page.getByTestId('version-database-schema')).toHaveText('0.1.0');
+  await expect(page.getByTestId('upgrade-history')).toContainText('rollback');
+});

@@ -1,76 +1,143 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { formatBytes, formatElapsed, formatWhen } from './format';
 
-interface JobEventView {
+export interface JobView {
+  id: string;
+  title: string;
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  startedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: string | null;
+  errorDetail: string | null;
+  progress: { phase: string; bytes?: number; totalBytes?: number; rate?: number; elapsedMs: number } | null;
+}
+
+interface Line {
   seq: number;
   at: string;
-  type: 'log' | 'step' | 'end';
+  type: 'log' | 'step';
   level: 'info' | 'warn' | 'error' | null;
   text: string;
 }
 
-interface JobState {
-  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  progress: { phase: string; bytes?: number; totalBytes?: number; rate?: number; elapsedMs: number } | null;
-  summary: string | null;
-  errorDetail: string | null;
-}
+const STATUS_STYLE: Record<JobView['status'], string> = {
+  running: 'bg-sky-900 text-sky-200',
+  succeeded: 'bg-emerald-900 text-emerald-200',
+  failed: 'bg-rose-900 text-rose-200',
+  interrupted: 'bg-amber-900 text-amber-200',
+};
 
-const LEVEL: Record<string, string> = { error: 'text-rose-300', warn: 'text-amber-300', info: 'text-slate-200' };
-const STATUS: Record<string, string> = { running: 'text-sky-300', succeeded: 'text-emerald-300', failed: 'text-rose-300', interrupted: 'text-amber-300' };
-
-function mib(n?: number) {
-  return n === undefined ? '' : `${(n / 1024 ** 2).toFixed(1)} MiB`;
-}
-
-/** Follows one job over SSE; the browser's EventSource resumes with Last-Event-ID by itself. */
-export function JobLog({ jobId, onEnd }: { jobId: string; onEnd?: (status: string) => void }) {
-  const [events, setEvents] = useState<JobEventView[]>([]);
-  const [job, setJob] = useState<JobState | null>(null);
-  const endRef = useRef(onEnd);
+/**
+ * A job's log, live: replays everything from the start over SSE (so a page reload shows the whole
+ * story), then follows; EventSource reconnects by itself and resumes after the last line it got.
+ * Give it the job id (the stream says what the job is), or `initial` when the page already knows.
+ * When a job it saw running ends: `onEnd`, or a refresh of the page with `refreshOnEnd`.
+ */
+export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string; initial?: JobView; onEnd?: (status: JobView['status']) => void; refreshOnEnd?: boolean }) {
+  const router = useRouter();
+  const [meta, setMeta] = useState<JobView | null>(initial ?? null);
+  const [lines, setLines] = useState<Line[]>([]);
+  const [progress, setProgress] = useState(initial?.progress ?? null);
+  const [end, setEnd] = useState<Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'> | null>(initial && initial.status !== 'running' ? initial : null);
+  const [now, setNow] = useState(() => Date.now());
+  const box = useRef<HTMLOListElement>(null);
+  const endHandler = useRef<((status: JobView['status']) => void) | undefined>(undefined);
   useEffect(() => {
-    endRef.current = onEnd;
-  }, [onEnd]);
+    endHandler.current = onEnd ?? (refreshOnEnd ? () => router.refresh() : undefined);
+  }, [onEnd, refreshOnEnd, router]);
 
   useEffect(() => {
-    const src = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/events`);
-    const add = (e: MessageEvent) => setEvents((prev) => [...prev.slice(-1999), JSON.parse(e.data) as JobEventView]);
-    src.addEventListener('log', add);
-    src.addEventListener('step', add);
-    src.addEventListener('job', (e) => setJob(JSON.parse((e as MessageEvent).data) as JobState));
-    src.addEventListener('end', (e) => {
-      add(e as MessageEvent);
-      src.close();
-      endRef.current?.((JSON.parse((e as MessageEvent).data) as { data?: { status?: string } }).data?.status ?? 'ended');
+    // A job the page knew as running (or just started) counts as watched even if it ends before the stream connects.
+    let sawRunning = initial ? initial.status === 'running' : true;
+    const source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/events`);
+    const onLine = (ev: MessageEvent<string>) => {
+      const line = JSON.parse(ev.data) as Line;
+      setLines((all) => (all.length && all[all.length - 1].seq >= line.seq ? all : [...all, line]));
+    };
+    source.addEventListener('job', (ev) => {
+      const job = JSON.parse((ev as MessageEvent<string>).data) as JobView;
+      if (job.status === 'running') sawRunning = true;
+      setMeta(job);
     });
-    return () => src.close();
+    source.addEventListener('log', onLine);
+    source.addEventListener('step', onLine);
+    source.addEventListener('progress', (ev) => setProgress(JSON.parse((ev as MessageEvent<string>).data)));
+    source.addEventListener('end', (ev) => {
+      source.close();
+      const ended = JSON.parse((ev as MessageEvent<string>).data) as Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'>;
+      setEnd(ended);
+      // Only for a job that ended while we watched, not for the replay of an old one.
+      if (sawRunning) endHandler.current?.(ended.status);
+    });
+    return () => source.close();
+    // `initial` only seeds the first connection; a new job id is what restarts the stream.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jobId]);
 
-  const p = job?.progress;
+  useEffect(() => {
+    if (end) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [end]);
+
+  useEffect(() => {
+    box.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }, [lines.length]);
+
+  if (!meta) return <section data-testid="job-log" data-job={jobId} className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-3 text-sm text-slate-400">Loading job #{jobId}…</section>;
+  const job = meta;
+  const status = end?.status ?? 'running';
+  const finished = end?.finishedAt ?? job.finishedAt;
+  const elapsed = (end && finished ? Date.parse(finished) : now) - Date.parse(job.startedAt);
+  const pct = progress?.totalBytes && progress.bytes !== undefined ? Math.min(100, Math.round((progress.bytes / progress.totalBytes) * 100)) : null;
   return (
-    <section data-testid="job-log" className="rounded-xl border border-slate-800 bg-slate-950 p-4">
-      <header className="mb-2 flex flex-wrap items-baseline gap-3 text-sm">
-        <span className="font-semibold">Job #{jobId}</span>
-        <span data-testid="job-status" className={STATUS[job?.status ?? 'running']}>{job?.status ?? 'connecting…'}</span>
-        {p && job?.status === 'running' && (
-          <span className="text-slate-400">
-            {p.phase} {p.bytes !== undefined && `· ${mib(p.bytes)}${p.totalBytes ? ` of ${mib(p.totalBytes)}` : ''}`} {p.rate ? `· ${mib(p.rate)}/s` : ''} · {Math.round(p.elapsedMs / 1000)} s
-          </span>
-        )}
+    <section data-testid="job-log" data-job={job.id} data-status={status} className="rounded-xl border border-slate-800 bg-slate-900">
+      <header className="flex flex-wrap items-baseline gap-3 border-b border-slate-800 px-5 py-3">
+        <h2 className="font-semibold">
+          {job.title} <span className="text-slate-500">#{job.id}</span>
+        </h2>
+        <span data-testid="job-status" className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status]}`}>{status}</span>
+        <span className="text-xs text-slate-400">
+          started by {job.startedBy ?? 'the scheduler'} at {formatWhen(job.startedAt)}
+        </span>
       </header>
-      {job?.summary && job.status !== 'running' && <p className={`mb-2 text-sm ${STATUS[job.status]}`}>{job.summary}</p>}
-      {job?.errorDetail && (
-        <details className="mb-2 text-xs text-slate-400">
-          <summary className="cursor-pointer">Technical detail</summary>
-          <pre className="whitespace-pre-wrap">{job.errorDetail}</pre>
-        </details>
+      {status === 'running' && (
+        <div data-testid="job-progress" className="space-y-1 px-5 py-3 text-sm" aria-live="polite">
+          <div className="flex flex-wrap gap-x-4">
+            <span className="font-medium">{progress?.phase ?? 'Starting…'}</span>
+            {progress?.bytes !== undefined && <span>{formatBytes(progress.bytes)}{progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}</span>}
+            {progress?.rate ? <span>{formatBytes(progress.rate)}/s</span> : null}
+            <span className="text-slate-400">{formatElapsed(elapsed)} elapsed</span>
+          </div>
+          {pct !== null && (
+            <div className="h-2 overflow-hidden rounded bg-slate-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+              <div className="h-2 bg-sky-500" style={{ width: `${pct}%` }} />
+            </div>
+          )}
+        </div>
       )}
-      <ol className="max-h-96 overflow-auto font-mono text-xs leading-5">
-        {events.map((e) => (
-          <li key={e.seq} className={e.type === 'step' ? 'mt-1 font-semibold text-sky-300' : LEVEL[e.level ?? 'info']}>
-            <span className="mr-2 text-slate-500">{e.at.slice(11, 19)}</span>
-            {e.text}
+      {end && end.status !== 'running' && (
+        <div data-testid="job-outcome" role={end.status === 'succeeded' ? 'status' : 'alert'} className={`px-5 py-3 text-sm ${end.status === 'succeeded' ? 'text-emerald-300' : 'text-rose-300'}`}>
+          <p>{end.summary}</p>
+          <p className="text-xs text-slate-500">took {formatElapsed(elapsed)}</p>
+          {end.errorDetail && (
+            <details className="mt-2 text-slate-300">
+              <summary className="cursor-pointer text-xs text-slate-400">Technical detail</summary>
+              <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-950 p-2 text-xs">{end.errorDetail}</pre>
+            </details>
+          )}
+        </div>
+      )}
+      <ol ref={box} className="max-h-80 overflow-auto border-t border-slate-800 px-5 py-2 font-mono text-xs leading-relaxed">
+        {lines.map((l) => (
+          <li key={l.seq} className={l.type === 'step' ? 'mt-1 font-semibold text-sky-300' : l.level === 'error' ? 'text-rose-300' : l.level === 'warn' ? 'text-amber-300' : 'text-slate-300'}>
+            <span className="mr-2 text-slate-600">{l.at.slice(11, 19)}</span>
+            {l.type === 'step' ? '▸ ' : ''}
+            {l.text}
           </li>
         ))}
       </ol>

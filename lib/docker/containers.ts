@@ -48,7 +48,7 @@ function serviceState(instances: ServiceInstance[]): ServiceState {
  * Which labels tie a container to a stack and a service, per runtime. A Swarm runtime would add
  * `com.docker.stack.namespace` / `com.docker.swarm.service.name` here and list tasks as instances.
  */
-function labelsFor(stack: Stack): { project: string; service: string } {
+export function labelsFor(stack: Stack): { project: string; service: string } {
   switch (stack.runtime) {
     case 'compose':
       return { project: COMPOSE_PROJECT_LABEL, service: COMPOSE_SERVICE_LABEL };
@@ -59,7 +59,7 @@ function labelsFor(stack: Stack): { project: string; service: string } {
  * Containers are found by compose labels, never by name: compose v1 names them `proj_svc_1`,
  * v2 `proj-svc-1`, and an operator may set container_name freely.
  */
-async function stackContainers(stack: Stack): Promise<Docker.ContainerInfo[]> {
+export async function stackContainers(stack: Stack): Promise<Docker.ContainerInfo[]> {
   const { docker, endpoint } = getDocker();
   try {
     return await docker.listContainers({ all: true, filters: { label: [`${labelsFor(stack).project}=${stack.projectName}`] } });

@@ -1,3 +1,12 @@
 export { getDocker, endpointFromEnv } from './client';
 export { listStackServices, resolveStackContainer, pingDocker } from './containers';
 export type { StackService, ServiceInstance, ServiceState, HealthState, InstanceState } from './types';
+export { execInService, type ExecOptions, type ExecResult } from './exec';
+export {
+  ServiceNotRunningError, runningServiceContainer, serviceContainers, startService, stopService, type ServiceContainer,
+} from './service-containers';
+export { inspectImage, listLocalTags, pullImage, runningImageOf, splitImageRef, VERSION_LABEL, type ImageInfo } from './images';
+export { inspectStackContainers, statInContainer, findBinaries, type ContainerDetail, type HealthLogEntry, type ImageIdentity, type PublishedPort, type PathStat } from './inspect';
+export { sampleStackUsage, type UsageSample } from './stats';
+export { watchStackEvents, WATCHED_ACTIONS, type ContainerAction, type ContainerEvent, type WatchStatus } from './events';
+export { runLifecycle, dependencyOrder, type LifecycleAction, type LifecycleResult } from './lifecycle';

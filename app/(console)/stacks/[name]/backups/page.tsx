@@ -1,0 +1,28 @@
+import { notFound } from 'next/navigation';
+import { BackupsView } from '@/components/backups/backups-view';
+import { loadBackups } from '@/components/backups/load-backups';
+import { Forbidden } from '@/components/layout/forbidden';
+import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
+import { isOpsdeckError } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import type { Stack } from '@/lib/stacks/types';
+import { checkRole } from '@/server-actions/session';
+
+export const dynamic = 'force-dynamic';
+
+export default async function BackupsPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ job?: string }> }) {
+  const gate = await checkRole('viewer');
+  if (!gate.ok) return <Forbidden message={gate.message} />;
+  const { name } = await params;
+  let stack: Stack;
+  try {
+    stack = getStack(name);
+  } catch (e) {
+    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
+    throw e;
+  }
+  const { job } = await searchParams;
+  const data = await loadBackups(stack, job ?? null);
+  const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore) };
+  return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} />;
+}

@@ -1,0 +1,39 @@
+import { recordAudit } from '@/lib/audit';
+import { ACTION_ROLE } from '@/lib/auth/roles';
+import { verifyCredentials } from '@/lib/auth/users';
+import { startRestoreJob } from '@/lib/backup';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import { restoreBackupInput } from '@/server-actions/backup-schemas';
+import { guardRoute } from '@/server-actions/route-guard';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/**
+ * Starts a restore (admin), with the same confirmation as the page: the stack's name and the
+ * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore');
+  if (gate instanceof Response) return gate;
+  const { name, id } = await params;
+  const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+  const input = restoreBackupInput.safeParse({ stack: name, backupId: id, confirmName: body.confirmName, password: body.password });
+  if (!input.success) return Response.json({ error: input.error.issues[0]?.message }, { status: 400, headers: NO_STORE });
+  const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.restore', stack: name, target: id };
+  try {
+    await verifyCredentials(gate.user.username, input.data.password, gate.ip);
+    const { job } = startRestoreJob(getStack(name), id, gate.user.username);
+    recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
+    return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
+  } catch (e) {
+    const denied = isOpsdeckError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited');
+    recordAudit({ ...audit, result: denied ? 'denied' : 'error', detail: userMessageOf(e) });
+    const status = isOpsdeckError(e) ? ({ unauthenticated: 403, rate_limited: 429, not_found: 404, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500;
+    const error = isOpsdeckError(e) && e.code === 'unauthenticated' ? 'That is not your password. Nothing was changed.' : userMessageOf(e);
+    return Response.json({ error }, { status, headers: NO_STORE });
+  }
+}

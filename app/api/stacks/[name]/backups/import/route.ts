@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { recordAudit } from '@/lib/audit';
+import { ACTION_ROLE } from '@/lib/auth/roles';
+import { TEMP_PREFIX, backupDir, displayName, startImportUploadJob } from '@/lib/backup';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import { guardRoute } from '@/server-actions/route-guard';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/**
+ * Upload of a backup file (operator), streamed to a temp file in the stack's backup folder, then
+ * imported by a job (format detected from the bytes, checksum, verification, manifest). The
+ * browser's file name is kept for display only.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
+  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.import');
+  if (gate instanceof Response) return gate;
+  const { name } = await params;
+  let temp: string | null = null;
+  try {
+    const stack = getStack(name);
+    if (!request.body) return Response.json({ error: 'The upload is empty.' }, { status: 400, headers: NO_STORE });
+    const original = displayName(decodeURIComponent(request.headers.get('x-file-name') ?? 'upload'));
+    temp = path.join(backupDir(stack), `${TEMP_PREFIX}upload-${randomBytes(6).toString('hex')}`);
+    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    if (fs.statSync(temp).size === 0) throw new Error('empty');
+    const { job } = startImportUploadJob(stack, { tempPath: temp, originalName: original }, gate.user.username);
+    temp = null; // The job owns it now.
+    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, target: original, result: 'ok', detail: `job #${job.id}` });
+    return Response.json({ jobId: job.id, message: `Uploaded ${original}; import #${job.id} started.` }, { headers: NO_STORE });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const error = code === 'ENOSPC' ? 'The disk holding the backup folder is full; the upload was not kept.'
+      : (e as Error).message === 'empty' ? 'The uploaded file is empty.' : userMessageOf(e);
+    const status = isOpsdeckError(e) ? (e.code === 'conflict' ? 409 : e.code === 'not_found' ? 404 : 400) : code === 'ENOSPC' ? 507 : 400;
+    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, result: 'error', detail: error });
+    return Response.json({ error }, { status, headers: NO_STORE });
+  } finally {
+    if (temp) fs.rmSync(temp, { force: true });
+  }
+}

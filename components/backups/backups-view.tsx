@@ -1,0 +1,47 @@
+import { ActionForm } from '@/components/ui/action-form';
+import { JobLog } from '@/components/jobs/job-log';
+import { createBackup } from '@/server-actions/create-backup';
+import { BackupTable } from './backup-table';
+import { ImportPanel } from './import-panel';
+import { KeptDatabases } from './kept-databases';
+import type { BackupsData } from './load-backups';
+import { RecentJobs } from './recent-jobs';
+import { ScheduleForm } from './schedule-form';
+
+export interface BackupsPermissions {
+  /** operator: take backups, download, upload. */
+  operate: boolean;
+  /** admin: restore, undo, delete, schedule, import a folder. */
+  admin: boolean;
+}
+
+export function BackupsView({ stack, backupDir, data, can }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions }) {
+  const running = data.current?.status === 'running';
+  return (
+    <div className="space-y-5">
+      <section className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+        <div className="mr-auto">
+          <h2 className="font-semibold">Backups</h2>
+          <p className="text-sm text-slate-400">
+            Stored in <code>{backupDir}</code>. Each backup is a PostgreSQL dump plus a manifest, checked after it is written.
+          </p>
+        </div>
+        {can.operate && (
+          <ActionForm action={createBackup} submitLabel="Back up now" testId="create-backup">
+            <input type="hidden" name="stack" value={stack} />
+            <label className="flex items-center gap-1 text-xs text-slate-400">
+              <input type="checkbox" name="testRestore" /> also test-restore it
+            </label>
+          </ActionForm>
+        )}
+      </section>
+      {data.folderError && <p role="alert" className="text-sm text-rose-300">{data.folderError}</p>}
+      {data.current && <JobLog key={`${data.current.id}-${running}`} jobId={data.current.id} initial={data.current} refreshOnEnd />}
+      <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
+      <BackupTable stack={stack} entries={data.entries} canDownload={can.operate} canAdmin={can.admin} />
+      <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />
+      {can.operate && <ImportPanel stack={stack} canDirectory={can.admin} loose={data.loose} />}
+      <RecentJobs stack={stack} jobs={data.jobs} shown={data.current?.id ?? null} />
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import Link from 'next/link';
+import { formatWhen } from '@/components/jobs/format';
+import type { Job } from '@/lib/jobs';
+
+const COLOR: Record<Job['status'], string> = { running: 'text-sky-300', succeeded: 'text-emerald-300', failed: 'text-rose-300', interrupted: 'text-amber-300' };
+
+/** The stack's recent jobs; each links to its log. */
+export function RecentJobs({ stack, jobs, shown }: { stack: string; jobs: Job[]; shown: string | null }) {
+  if (jobs.length === 0) return null;
+  return (
+    <section className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+      <h2 className="mb-2 font-semibold">Recent jobs</h2>
+      <ul data-testid="recent-jobs" className="divide-y divide-slate-800 text-sm">
+        {jobs.map((j) => (
+          <li key={j.id} className="flex flex-wrap gap-x-3 py-1.5">
+            <Link href={`/stacks/${encodeURIComponent(stack)}/backups?job=${j.id}`} className={`hover:underline ${j.id === shown ? 'font-semibold' : ''}`}>
+              #{j.id} {j.title}
+            </Link>
+            <span className={COLOR[j.status]}>{j.status}</span>
+            <span className="text-slate-500">{formatWhen(j.startedAt)} by {j.startedBy ?? 'scheduler'}</span>
+            {j.summary && <span className="w-full truncate text-xs text-slate-400" title={j.summary}>{j.summary}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * "Is the app back?" after a database swap: every container of the app service running, none
+ * unhealthy, and the app's own health URL answering 200 (or, without one, Docker's healthcheck
+ * saying healthy).
+ */
+import { serviceContainers } from '@/lib/docker';
+import type { Stack } from '@/lib/stacks/types';
+
+export interface HealthResult {
+  ok: boolean;
+  /** The last thing seen, in words: "memos: running (unhealthy); /healthz: 503". */
+  lastSeen: string;
+}
+
+async function probe(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000), cache: 'no-store' });
+    await res.body?.cancel();
+    return res.status === 200 ? null : `HTTP ${res.status}`;
+  } catch (e) {
+    return (e as Error).name === 'TimeoutError' ? 'no answer within 3 s' : 'not answering';
+  }
+}
+
+export async function waitAppHealthy(
+  stack: Stack,
+  opts: { timeoutMs: number; signal?: AbortSignal; intervalMs?: number },
+): Promise<HealthResult> {
+  const app = stack.app;
+  if (!app) return { ok: true, lastSeen: 'no app configured' };
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastSeen = 'not checked yet';
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const containers = await serviceContainers(stack, app.service).catch(() => []);
+    const running = containers.length > 0 && containers.every((c) => c.state === 'running');
+    // With a health URL, its 200 is the proof (Docker's own check may not have run yet: it runs
+    // every few seconds); without one, Docker's healthcheck decides. "unhealthy" always fails.
+    const healthy = running && containers.every((c) => (app.healthUrl ? c.health !== 'unhealthy' : c.health === 'healthy' || c.health === 'none'));
+    const probeProblem = healthy && app.healthUrl ? await probe(app.healthUrl) : null;
+    lastSeen = [
+      containers.length === 0 ? `${app.service}: no container` : `${app.service}: ${containers.map((c) => `${c.state}${c.health !== 'none' ? ` (${c.health})` : ''}`).join(', ')}`,
+      app.healthUrl ? `${new URL(app.healthUrl).pathname}: ${!healthy ? 'not probed yet' : (probeProblem ?? 'HTTP 200')}` : null,
+    ].filter(Boolean).join('; ');
+    if (healthy && !probeProblem) return { ok: true, lastSeen };
+    if (Date.now() >= deadline) return { ok: false, lastSeen };
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The backup feature's jobs, each holding the stack's lock: backup (+ retention), restore, undo
+ * restore, drop a kept database. Server actions and the scheduler start them here; the upgrade
+ * feature calls takeBackup / restoreDatabase inside its own job instead.
+ */
+import { recordAudit } from '@/lib/audit';
+import { userMessageOf } from '@/lib/errors';
+import { notify } from '@/lib/notify';
+import { startJob, type Job, type JobContext } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { deleteBackupFiles, listBackups } from './catalogue';
+import { formatBytes } from './failure';
+import { hasPolicy, planRetention } from './retention';
+import { dropKeptDatabase, restoreDatabase, undoRestore, type RestoreOptions } from './restore';
+import { getBackupSettings } from './settings';
+import { takeBackup } from './take-backup';
+import { adoptDumpFile, importDirectory } from './import';
+import fs from 'node:fs';
+
+/** Applies the stack's retention policy; every deletion is audited. Returns the ids deleted. */
+export function applyRetention(stack: Stack, ctx: Pick<JobContext, 'emit' | 'user' | 'id'>, now: Date = new Date()): string[] {
+  const { retention } = getBackupSettings(stack.name);
+  if (!hasPolicy(retention)) return [];
+  const { remove } = planRetention(listBackups(stack), retention, now);
+  const deleted: string[] = [];
+  for (const entry of remove) {
+    try {
+      deleteBackupFiles(stack, entry.id);
+      deleted.push(entry.id);
+      ctx.emit({ type: 'log', text: `Retention: deleted ${entry.id} (${formatBytes(entry.manifest.size)}).` });
+      recordAudit({ actor: ctx.user ?? 'scheduler', role: null, ip: null, action: 'backup.retention-delete', stack: stack.name, target: entry.id, result: 'ok', detail: `retention policy, job #${ctx.id}` });
+    } catch (e) {
+      ctx.emit({ type: 'log', level: 'warn', text: `Retention: could not delete ${entry.id}: ${(e as Error).message}` });
+      recordAudit({ actor: ctx.user ?? 'scheduler', role: null, ip: null, action: 'backup.retention-delete', stack: stack.name, target: entry.id, result: 'error', detail: (e as Error).message });
+    }
+  }
+  return deleted;
+}
+
+export function startBackupJob(stack: Stack, opts: { by: string | null; reason?: 'manual' | 'scheduled'; testRestore?: boolean }): { job: Job; done: Promise<Job> } {
+  const reason = opts.reason ?? 'manual';
+  return startJob({ stack: stack.name, kind: 'backup', title: reason === 'scheduled' ? 'Scheduled backup' : 'Backup', startedBy: opts.by }, async (ctx) => {
+    let entry;
+    try {
+      entry = await takeBackup(stack, { reason, testRestore: opts.testRestore }, ctx);
+    } catch (e) {
+      notify(stack.name, 'backup.failed', { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' });
+      throw e;
+    }
+    const deleted = applyRetention(stack, ctx);
+    return `Backup ${entry.id} written and verified (${formatBytes(entry.manifest.size)})${deleted.length ? `; retention deleted ${deleted.length} old backup(s)` : ''}.`;
+  });
+}
+
+export function startRestoreJob(stack: Stack, backupId: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
+  return startJob({ stack: stack.name, kind: 'restore', title: `Restore of ${backupId}`, target: backupId, startedBy: by }, async (ctx) => {
+    const title = `Restore of ${backupId} on ${stack.name}`;
+    try {
+      const r = await restoreDatabase(stack, backupId, ctx, opts);
+      const summary = `Restored ${r.backup.id}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      notify(stack.name, 'restore.finished', { title: `${title} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      return summary;
+    } catch (e) {
+      notify(stack.name, 'restore.finished', { title: `${title} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      throw e;
+    }
+  });
+}
+
+export function startUndoRestoreJob(stack: Stack, kept: string, by: string, opts: { healthTimeoutMs?: number } = {}): { job: Job; done: Promise<Job> } {
+  return startJob({ stack: stack.name, kind: 'undo-restore', title: `Undo restore (put back ${kept})`, target: kept, startedBy: by }, async (ctx) => {
+    const r = await undoRestore(stack, kept, ctx, opts);
+    return `Put ${kept} back as the live database; the app is healthy. The database it replaced is kept as ${r.keptAs}.`;
+  });
+}
+
+export function startDropKeptJob(stack: Stack, name: string, by: string): { job: Job; done: Promise<Job> } {
+  return startJob({ stack: stack.name, kind: 'drop-database', title: `Drop kept database ${name}`, target: name, startedBy: by }, async (ctx) => {
+    await dropKeptDatabase(stack, name, ctx);
+    return `Dropped the kept database ${name}.`;
+  });
+}
+
+/** Imports an uploaded file (already streamed to a temp file in the backup folder by the route). */
+export function startImportUploadJob(stack: Stack, upload: { tempPath: string; originalName: string }, by: string): { job: Job; done: Promise<Job> } {
+  return startJob({ stack: stack.name, kind: 'import', title: 'Import of an uploaded backup', target: upload.originalName, startedBy: by }, async (ctx) => {
+    try {
+      const entry = await adoptDumpFile(stack, upload.tempPath, { originalName: upload.originalName, move: true }, ctx);
+      return `Imported ${upload.originalName} as ${entry.id}.`;
+    } finally {
+      fs.rmSync(upload.tempPath, { force: true });
+    }
+  });
+}
+
+export function startImportDirectoryJob(stack: Stack, dir: string, by: string): { job: Job; done: Promise<Job> } {
+  return startJob({ stack: stack.name, kind: 'import', title: `Import from ${dir}`, target: dir, startedBy: by }, async (ctx) => {
+    const r = await importDirectory(stack, dir, ctx);
+    return `Imported ${r.imported.length} backup(s) from ${dir}${r.failed.length ? `; ${r.failed.length} file(s) could not be imported (see the log)` : ''}.`;
+  });
+}

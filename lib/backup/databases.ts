@@ -1,0 +1,138 @@
+/**
+ * Database-level work around a restore: scratch databases next to the live one, the swap by
+ * renaming (one transaction: both renames happen or neither), databases kept after a restore.
+ * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>`.
+ */
+import { OpsdeckError } from '@/lib/errors';
+import { pgQuery, pgScript, quoteIdent, quoteLiteral, type PgTools } from './pg-tools';
+
+const MAX_IDENT = 63;
+
+function withSuffix(db: string, suffix: string): string {
+  // PostgreSQL cuts identifiers at 63 bytes; cut the base instead so the suffix (what we match on) survives.
+  let base = db;
+  while (Buffer.byteLength(base + suffix) > MAX_IDENT) base = base.slice(0, -1);
+  return base + suffix;
+}
+
+export const scratchName = (db: string, purpose: 'restore' | 'verify', jobId: string) => withSuffix(db, `__${purpose}_${jobId}`);
+
+export function keptName(db: string, at: Date = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return withSuffix(db, `__kept_${stamp}`);
+}
+
+/** Where admin SQL connects: never the database being renamed or dropped. */
+export const maintenanceDb = (db: string) => (db === 'postgres' ? 'template1' : 'postgres');
+
+export async function databaseExists(tools: PgTools, name: string): Promise<boolean> {
+  const rows = await pgQuery(tools, maintenanceDb(tools.conn.database), `SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(name)}`);
+  return rows.length > 0;
+}
+
+/** Server version and size of the stack's database, in one round trip. */
+export async function versionAndSize(tools: PgTools): Promise<{ version: string; size: number }> {
+  const [row] = await pgQuery(tools, tools.conn.database, "SELECT current_setting('server_version'), pg_database_size(current_database())");
+  return { version: row?.[0]?.split(' ')[0] ?? 'unknown', size: Number(row?.[1] ?? 0) };
+}
+
+/**
+ * A new, empty database with the live one's encoding and locale (template0: nothing inherited from
+ * template1), replacing any leftover of the same name. One round trip: \gexec runs the built command.
+ */
+export async function createDatabaseLike(tools: PgTools, name: string, like: string): Promise<void> {
+  if (name === tools.conn.database) throw new OpsdeckError('internal', 'Opsdeck refused to re-create the live database.');
+  await pgScript(tools, maintenanceDb(tools.conn.database), [
+    `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE);`,
+    `SELECT format('CREATE DATABASE %I TEMPLATE template0 ENCODING %L LC_COLLATE %L LC_CTYPE %L', ${quoteLiteral(name)}, pg_encoding_to_char(encoding), datcollate, datctype)`,
+    `  FROM pg_database WHERE datname = ${quoteLiteral(like)} \\gexec`,
+    '',
+  ].join('\n'));
+}
+
+/** Drops a database even if something is still connected (a pg_restore left running by a crash). */
+export async function dropDatabase(tools: PgTools, name: string): Promise<void> {
+  if (name === tools.conn.database) throw new OpsdeckError('internal', 'Opsdeck refused to drop the live database.');
+  await pgQuery(tools, maintenanceDb(tools.conn.database), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+}
+
+/**
+ * Renames databases in one transaction, after closing every other session on them (the app is
+ * stopped by then; this catches a psql left open). Either all renames happen or none.
+ */
+export async function renameDatabases(tools: PgTools, renames: [from: string, to: string][]): Promise<void> {
+  const names = renames.map(([from]) => quoteLiteral(from)).join(', ');
+  // Terminated sessions take a moment to go away (the snapshot of pg_stat_activity must be cleared
+  // to see it); ALTER DATABASE refuses while any remains. All of it in one round trip.
+  const script = [
+    `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname IN (${names}) AND pid <> pg_backend_pid();`,
+    'DO $$ BEGIN FOR i IN 1..200 LOOP PERFORM pg_stat_clear_snapshot();',
+    `  EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname IN (${names})); PERFORM pg_sleep(0.05); END LOOP; END $$;`,
+    'BEGIN;',
+    ...renames.map(([from, to]) => `ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)};`),
+    'COMMIT;',
+    '',
+  ].join('\n');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pgScript(tools, maintenanceDb(tools.conn.database), script);
+      return;
+    } catch (e) {
+      // A client reconnecting in the window between the wait and the rename: terminate it again.
+      if (attempt >= 3 || !/being accessed by other users/.test(String((e as Error).message))) throw e;
+    }
+  }
+}
+
+export interface KeptDatabase {
+  name: string;
+  sizeBytes: number;
+  /** When it stopped being live (from its name). */
+  keptAt: string | null;
+}
+
+/** Databases kept by earlier restores of this stack's database, newest first. */
+export async function listKeptDatabases(tools: PgTools): Promise<KeptDatabase[]> {
+  const db = tools.conn.database;
+  const prefix = keptName(db, new Date(0)).replace(/\d{8}_\d{6}$/, '');
+  const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+  const rows = await pgQuery(
+    tools,
+    maintenanceDb(db),
+    `SELECT datname, pg_database_size(datname) FROM pg_database WHERE datname LIKE ${quoteLiteral(like)} ORDER BY datname DESC`,
+  );
+  return rows.map(([name, size]) => {
+    const m = /(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(name);
+    return { name, sizeBytes: Number(size), keptAt: m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : null };
+  });
+}
+
+/** Exact row count of every user table, "schema.table" → rows. */
+export async function tableCounts(tools: PgTools, database: string): Promise<Record<string, number>> {
+  const tables = await pgQuery(
+    tools,
+    database,
+    "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename), schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 2",
+  );
+  if (tables.length === 0) return {};
+  const sql = tables.map(([q, name]) => `SELECT ${quoteLiteral(name)}, count(*) FROM ${q}`).join(' UNION ALL ');
+  const rows = await pgQuery(tools, database, sql);
+  return Object.fromEntries(rows.map(([name, n]) => [name, Number(n)]));
+}
+
+/** Number of user tables (a restored database with none did not restore anything). */
+export async function userTableCount(tools: PgTools, database: string): Promise<number> {
+  const rows = await pgQuery(tools, database, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+  return Number(rows[0]?.[0] ?? 0);
+}
+
+/** The app's schema version in `database`, or null when the query has no answer (no table, no row). */
+export async function readSchemaVersion(tools: PgTools, database: string, query: string | undefined): Promise<string | null> {
+  if (!query) return null;
+  try {
+    const rows = await pgQuery(tools, database, query);
+    return rows[0]?.[0] || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Reading dumps back: checking that a file is a complete, readable dump, and loading one into a
+ * (scratch) database with pg_restore or, for plain SQL, psql with ON_ERROR_STOP.
+ */
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { counter } from './file-sink';
+import type { DumpFormat } from './manifest';
+import { PgCommandError, type PgTools } from './pg-tools';
+
+const readFile = (file: string) => fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+
+/** Magic bytes decide the format, never the file name: "PGDMP" custom, 1f8b gzip, else plain SQL. */
+export function detectFormat(file: string): DumpFormat {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(5);
+    const n = fs.readSync(fd, head, 0, 5, 0);
+    if (n >= 5 && head.toString('latin1') === 'PGDMP') return 'custom';
+    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'plain-gzip';
+    return 'plain';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface Verification {
+  ok: boolean;
+  method: string;
+  entries: number | null;
+  detail: string | null;
+}
+
+/**
+ * Reads a plain SQL dump to its end: pg_dump starts it with "-- PostgreSQL database dump" and ends
+ * it with "-- PostgreSQL database dump complete". A cut-off file, a gzip error, or tool error text
+ * mixed into the dump (the old script's `2>&1 | gzip`) all fail here.
+ */
+async function verifyPlain(file: string, gzip: boolean): Promise<Verification> {
+  let head = '';
+  let tail = '';
+  let errorLine: string | null = null;
+  const scan = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      const text = chunk.toString('utf8');
+      if (head.length < 4096) head += text.slice(0, 4096 - head.length);
+      const joined = tail + text;
+      if (!errorLine) errorLine = /^(pg_dump: (error|fatal)[^\n]*)/m.exec(joined)?.[1] ?? null;
+      tail = joined.slice(-256);
+      cb();
+    },
+  });
+  const method = gzip ? 'gunzip + SQL dump markers' : 'SQL dump markers';
+  try {
+    await (gzip ? pipeline(readFile(file), createGunzip(), scan) : pipeline(readFile(file), scan));
+  } catch (e) {
+    return { ok: false, method, entries: null, detail: `the file cannot be read to its end: ${(e as Error).message}` };
+  }
+  if (!head.includes('PostgreSQL database dump')) return { ok: false, method, entries: null, detail: 'the file does not start like a pg_dump SQL dump' };
+  if (errorLine) return { ok: false, method, entries: null, detail: `the dump contains an error from pg_dump: ${errorLine}` };
+  // Newer pg_dump versions end with `\unrestrict <key>` after the "complete" comment.
+  if (!/PostgreSQL database dump complete\s*(--\s*)?(\\unrestrict \S+\s*)?$/.test(tail)) return { ok: false, method, entries: null, detail: 'the dump is cut short (no "dump complete" line at its end)' };
+  return { ok: true, method, entries: null, detail: null };
+}
+
+/** Custom format: `pg_restore --list` must read the archive's table of contents. */
+async function verifyCustom(tools: PgTools, file: string, signal?: AbortSignal): Promise<Verification> {
+  const r = await tools.run(['pg_restore', '--list'], { stdin: readFile(file), signal });
+  if (r.exitCode !== 0) return { ok: false, method: 'pg_restore --list', entries: null, detail: r.stderr.trim() || `exit code ${r.exitCode}` };
+  const entries = r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length;
+  if (entries === 0) return { ok: false, method: 'pg_restore --list', entries, detail: 'the archive lists no objects' };
+  return { ok: true, method: 'pg_restore --list', entries, detail: null };
+}
+
+export function verifyDump(tools: PgTools, file: string, format: DumpFormat, signal?: AbortSignal): Promise<Verification> {
+  return format === 'custom' ? verifyCustom(tools, file, signal) : verifyPlain(file, format === 'plain-gzip');
+}
+
+/**
+ * Loads a dump into `database` (which must exist and be empty). Objects are owned by the stack's
+ * user (--no-owner), so a dump taken elsewhere loads too. Throws PgCommandError on failure.
+ */
+export async function loadDump(
+  tools: PgTools,
+  file: string,
+  format: DumpFormat,
+  database: string,
+  onBytes: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const source = readFile(file);
+  const counted = source.pipe(counter(onBytes));
+  source.on('error', (e) => counted.destroy(e));
+  if (format === 'custom') {
+    const r = await tools.run(['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database}`], { stdin: counted, signal });
+    if (r.exitCode !== 0) throw new PgCommandError('pg_restore', r.exitCode, r.stderr);
+    return;
+  }
+  const input = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
+  if (format === 'plain-gzip') counted.on('error', (e) => input.destroy(e));
+  const r = await tools.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`], { stdin: input, signal });
+  if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
+}

@@ -1,0 +1,139 @@
+/**
+ * Running PostgreSQL's client tools for a stack. A stack whose database is a compose service gets
+ * them inside that container through a Docker exec (same major version as the server, no client
+ * needed on the host); an external database (a DSN, a managed cloud database) gets the host's
+ * tools. Either way: argument arrays, credentials in the environment only, stdout streamed.
+ */
+import { spawn } from 'node:child_process';
+import { pipeline } from 'node:stream/promises';
+import { Readable, type Writable } from 'node:stream';
+import { execInService } from '@/lib/docker';
+import { OpsdeckError } from '@/lib/errors';
+import { redactSecrets } from '@/lib/secrets';
+import { readSecretVar, readStackEnv, resolveDatabase, type DatabaseConnection } from '@/lib/stacks';
+import type { Stack } from '@/lib/stacks/types';
+
+export interface PgRunOptions {
+  stdin?: Readable;
+  stdout?: Writable;
+  signal?: AbortSignal;
+}
+
+export interface PgRunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PgTools {
+  mode: 'container' | 'host';
+  /** "the postgres container" / "the host's PostgreSQL tools": for messages. */
+  where: string;
+  conn: DatabaseConnection;
+  /** The env-file variable the password came from (for "check X" messages). */
+  passwordVar: string;
+  run(cmd: string[], opts?: PgRunOptions): Promise<PgRunResult>;
+}
+
+const STDERR_KEEP = 64 * 1024;
+const STDOUT_KEEP = 4 * 1024 * 1024;
+
+function runOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOptions): Promise<PgRunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
+    let stderr = '';
+    const captured: Buffer[] = [];
+    let capturedBytes = 0;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
+    const out = opts.stdout
+      ? pipeline(child.stdout, opts.stdout)
+      : new Promise<void>((res) => {
+          child.stdout.on('data', (c: Buffer) => {
+            if (capturedBytes < STDOUT_KEEP) captured.push(c);
+            capturedBytes += c.length;
+          });
+          child.stdout.on('end', res);
+        });
+    const input = opts.stdin
+      ? pipeline(opts.stdin, child.stdin).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw e;
+        })
+      : (child.stdin.end(), Promise.resolve());
+    const exited = new Promise<number>((res, rej) => {
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') rej(new OpsdeckError('internal', `${cmd[0]} is not installed on the Opsdeck host; it is needed for a stack whose database is external.`, { cause: e }));
+        else rej(e);
+      });
+      child.on('close', (code, signal) => res(code ?? (signal ? 128 : -1)));
+    });
+    Promise.all([exited, out, input])
+      .then(([exitCode]) => resolve({ exitCode, stdout: Buffer.concat(captured).toString('utf8'), stderr }))
+      .catch((e) => {
+        child.kill('SIGKILL');
+        reject(e);
+      });
+  });
+}
+
+/** How to run pg_dump & co. for this stack, with its credentials read fresh from the env file. */
+export function pgTools(stack: Stack): PgTools {
+  const role = stack.database;
+  if (!role) throw new OpsdeckError('config_invalid', `Stack "${stack.name}" has no database configured, so it has nothing to back up.`);
+  const env = readStackEnv(stack);
+  const conn = resolveDatabase(stack, env);
+  const passwordVar = role.dsnVar && readSecretVar(stack, env, role.dsnVar) ? role.dsnVar : role.passwordVar;
+  const secrets = [conn.password];
+  const clean = (r: PgRunResult): PgRunResult => ({ ...r, stderr: redactSecrets(r.stderr, secrets) });
+  if (role.service) {
+    const service = role.service;
+    // Through the container's own socket: the tools match the server's version and no port needs publishing.
+    const pgEnv = { PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
+    return {
+      mode: 'container',
+      where: `the ${service} container`,
+      conn,
+      passwordVar,
+      run: async (cmd, opts = {}) => clean(await execInService(stack, service, { cmd, env: pgEnv, stdin: opts.stdin, stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP })),
+    };
+  }
+  const pgEnv = { PGHOST: conn.host, PGPORT: String(conn.port), PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
+  return { mode: 'host', where: `the database at ${conn.host}:${conn.port}`, conn, passwordVar, run: async (cmd, opts = {}) => clean(await runOnHost(cmd, pgEnv, opts)) };
+}
+
+/** SQL identifier quoting ("a""b"); database names come from env files and our own suffixes. */
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+
+/** Runs SQL with psql and returns the rows as arrays of strings (NULL is ""). Throws on error. */
+export async function pgQuery(tools: PgTools, database: string, sql: string, signal?: AbortSignal): Promise<string[][]> {
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-R', RECORD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', sql], { signal });
+  if (r.exitCode !== 0) {
+    throw new PgCommandError('psql', r.exitCode, r.stderr);
+  }
+  return r.stdout
+    .split(RECORD)
+    .map((line) => line.replace(/\n$/, ''))
+    .filter((line) => line !== '')
+    .map((line) => line.split(FIELD));
+}
+
+/**
+ * Runs a psql script (statements one after the other, each in its own transaction unless the script
+ * says BEGIN; backslash commands such as \gexec allowed) in one round trip. Throws on the first error.
+ */
+export async function pgScript(tools: PgTools, database: string, script: string, signal?: AbortSignal): Promise<string> {
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-f', '-'], { stdin: Readable.from([script]), signal });
+  if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
+  return r.stdout;
+}
+
+/** A PostgreSQL tool exited non-zero; its stderr (already masked) is the technical detail. */
+export class PgCommandError extends Error {
+  constructor(readonly tool: string, readonly exitCode: number, readonly stderr: string) {
+    super(`${tool} exited with code ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    this.name = 'PgCommandError';
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What a backup or restore job leaves to undo when Opsdeck dies in the middle, keyed by the recovery
+ * notes they write (see lib/jobs/recovery.ts). The aim: the stack serves a complete database and
+ * nothing half-made remains. Renames are atomic, so the live database is always complete; what
+ * remains is dropping scratch databases and making sure the app runs.
+ */
+import fs from 'node:fs';
+import { startService } from '@/lib/docker';
+import type { RecoveryHandler } from '@/lib/jobs';
+import { runningJob } from '@/lib/jobs';
+import { getStack, listStacks } from '@/lib/stacks';
+import { waitAppHealthy } from './app-health';
+import { removeTempFiles } from './catalogue';
+import { databaseExists, dropDatabase } from './databases';
+import { pgTools } from './pg-tools';
+import type { RestoreNote } from './restore';
+import type { SwapNote } from './swap';
+
+const dropScratch: RecoveryHandler = async ({ value, log }) => {
+  const note = value as { stack: string; database?: string; scratch?: string };
+  const name = note.scratch ?? note.database;
+  if (!name) return;
+  const tools = pgTools(getStack(note.stack));
+  if (name === tools.conn.database) return;
+  if (await databaseExists(tools, name)) {
+    await dropDatabase(tools, name);
+    log(`Dropped the half-made database ${name}; the live database ${tools.conn.database} was not touched by it.`);
+  }
+};
+
+const restartApp: RecoveryHandler = async ({ value, log }) => {
+  const note = value as SwapNote;
+  const stack = getStack(note.stack);
+  const tools = pgTools(stack);
+  const swapped = !(await databaseExists(tools, note.source)) && (await databaseExists(tools, note.keptAs));
+  log(swapped
+    ? `The swap had happened: ${note.database} is the restored database (complete and checked before the swap); the previous one is kept as ${note.keptAs} — "Undo restore" puts it back.`
+    : `The swap had not happened: ${note.database} is still the previous database.`);
+  if (!note.appService) return;
+  await startService(stack, note.appService);
+  const health = await waitAppHealthy(stack, { timeoutMs: 60_000 });
+  log(health.ok ? `The app (${note.appService}) is running and healthy.` : `The app (${note.appService}) was started but is not healthy yet: ${health.lastSeen}.`, health.ok ? 'info' : 'warn');
+};
+
+/** Handlers for lib/jobs' recoverInterruptedJobs, by note key (prefix before ":"). */
+export const BACKUP_RECOVERY: Record<string, RecoveryHandler> = {
+  restore: async (input) => dropScratch({ ...input, value: { stack: (input.value as RestoreNote).stack, scratch: (input.value as RestoreNote).scratch } }),
+  'drop-database': dropScratch,
+  swap: restartApp,
+  'move-back': async ({ value, log }) => {
+    const { from, to } = value as { from: string; to: string };
+    if (fs.existsSync(from) && !fs.existsSync(to)) {
+      fs.renameSync(from, to);
+      log(`Moved ${from} back to ${to}; it was not imported.`);
+    }
+  },
+};
+
+/** Removes `.tmp-*` leftovers from the backup folders of stacks that have no running job. */
+export function cleanBackupTempFiles(): string[] {
+  const removed: string[] = [];
+  let stacks;
+  try {
+    stacks = listStacks();
+  } catch {
+    return removed;
+  }
+  for (const stack of stacks) {
+    if (runningJob(stack.name)) continue;
+    try {
+      removed.push(...removeTempFiles(stack.backupDir).map((f) => `${stack.backupDir}/${f}`));
+    } catch (e) {
+      console.error(`[opsdeck] cleaning temp files of ${stack.name}:`, e instanceof Error ? e.message : e);
+    }
+  }
+  return removed;
+}

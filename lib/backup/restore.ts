@@ -1,0 +1,145 @@
+/**
+ * Restoring a backup without ever touching the live database until the last moment:
+ * checksum → safety backup of the current database → load into a new database next to the live
+ * one → check it → swap (swap.ts: stop app, rename, start app, wait healthy, swap back on failure).
+ * A failure before the swap leaves the live database as it was; the scratch database is dropped.
+ */
+import { OpsdeckError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { getBackup, type BackupEntry } from './catalogue';
+import { createDatabaseLike, databaseExists, dropDatabase, listKeptDatabases, readSchemaVersion, scratchName, userTableCount } from './databases';
+import { loadDump } from './dump-io';
+import { explainFailure, formatBytes } from './failure';
+import { sha256File } from './file-sink';
+import { pgTools, type PgTools } from './pg-tools';
+import { swapInDatabase } from './swap';
+import { takeBackup } from './take-backup';
+
+export interface RestoreOptions {
+  /** How long the app gets to become healthy after the swap (default 120 s). */
+  healthTimeoutMs?: number;
+  /** Default true. The upgrade's rollback restores the backup it has just taken and may skip it. */
+  safetyBackup?: boolean;
+}
+
+export interface RestoreResult {
+  backup: BackupEntry;
+  keptAs: string;
+  safetyBackupId: string | null;
+}
+
+/** Recovery note while the scratch database exists (see recovery.ts). */
+export interface RestoreNote {
+  stack: string;
+  database: string;
+  scratch: string;
+}
+
+const rateOf = (bytes: number, since: number) => Math.round(bytes / Math.max(0.001, (Date.now() - since) / 1000));
+
+export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promise<void> {
+  if (entry.problem) throw new OpsdeckError('conflict', `Backup ${entry.id} cannot be restored: ${entry.problem}`);
+  const t0 = Date.now();
+  const actual = await sha256File(entry.dumpPath, (n) =>
+    ctx.emit({ type: 'progress', phase: 'Verifying the checksum', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
+  if (actual !== entry.manifest.sha256) {
+    throw new OpsdeckError(
+      'conflict',
+      `Backup ${entry.id} has been changed or damaged since it was written (checksum mismatch), so Opsdeck refuses to restore it. Nothing was changed.`,
+      { detail: `expected sha256 ${entry.manifest.sha256}, file has ${actual}` },
+    );
+  }
+  ctx.emit({ type: 'log', text: `Checksum matches (sha256 ${actual.slice(0, 16)}…).` });
+}
+
+/** Loads the backup into a new database next to the live one and checks it; returns its name. */
+async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry, ctx: JobContext): Promise<string> {
+  const db = tools.conn.database;
+  const scratch = scratchName(db, 'restore', ctx.id);
+  const note: RestoreNote = { stack: stack.name, database: db, scratch };
+  ctx.remember('restore', note);
+  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1'})` });
+  await createDatabaseLike(tools, scratch, db);
+  const t0 = Date.now();
+  await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
+    ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
+  ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s.` });
+
+  ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
+  const tables = await userTableCount(tools, scratch);
+  if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
+  const query = stack.app?.schemaVersionQuery;
+  const schema = await readSchemaVersion(tools, scratch, query);
+  if (query && !schema) {
+    throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
+  }
+  ctx.emit({ type: 'log', text: `${tables} tables present${schema ? `, schema version ${schema}` : ''}.` });
+  return scratch;
+}
+
+/**
+ * Restores `backupId` over the stack's live database inside job `ctx` (which holds the stack's lock).
+ * The previous database is kept under a dated name; "undo restore" puts it back.
+ */
+export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobContext, opts: RestoreOptions = {}): Promise<RestoreResult> {
+  let tools: PgTools | null = null;
+  let scratch: string | null = null;
+  try {
+    const entry = getBackup(stack, backupId);
+    tools = pgTools(stack);
+    ctx.emit({ type: 'step', name: 'restore.checksum', text: `Verifying the checksum of ${entry.id} (${formatBytes(entry.manifest.size)})` });
+    await verifyChecksum(entry, ctx);
+
+    let safetyBackupId: string | null = null;
+    if (opts.safetyBackup !== false) {
+      ctx.emit({ type: 'step', name: 'restore.safety-backup', text: 'Taking a safety backup of the current database' });
+      safetyBackupId = (await takeBackup(stack, { reason: 'pre-restore', fast: true }, ctx)).id;
+      ctx.emit({ type: 'log', text: `Safety backup ${safetyBackupId} written and verified.` });
+    }
+
+    scratch = await loadIntoScratch(stack, tools, entry, ctx);
+    const { keptAs } = await swapInDatabase(stack, tools, scratch, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the restored backup ${entry.id}` });
+    scratch = null;
+    ctx.forget('restore');
+    return { backup: entry, keptAs, safetyBackupId };
+  } catch (e) {
+    if (scratch && tools) {
+      // Still under its scratch name: either the swap never happened or it was swapped back.
+      await dropDatabase(tools, scratch).then(
+        () => ctx.emit({ type: 'log', text: `Dropped the unfinished database ${scratch}.` }),
+        (err) => ctx.emit({ type: 'log', level: 'warn', text: `Could not drop ${scratch}: ${(err as Error).message}` }),
+      );
+    }
+    ctx.forget('restore');
+    throw explainFailure(e, { stack, tools });
+  }
+}
+
+/** Puts a kept database back in place of the live one (the live one is kept in turn). */
+export async function undoRestore(stack: Stack, kept: string, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<{ keptAs: string }> {
+  let tools: PgTools | null = null;
+  try {
+    tools = pgTools(stack);
+    const known = await listKeptDatabases(tools);
+    if (!known.some((k) => k.name === kept)) throw new OpsdeckError('not_found', `There is no kept database named "${kept}" for stack ${stack.name}.`);
+    if (!(await databaseExists(tools, kept))) throw new OpsdeckError('not_found', `The kept database ${kept} no longer exists.`);
+    return await swapInDatabase(stack, tools, kept, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the kept database ${kept}` });
+  } catch (e) {
+    throw explainFailure(e, { stack, tools });
+  }
+}
+
+/** Drops a kept database (admin). Only names in the kept list are accepted. */
+export async function dropKeptDatabase(stack: Stack, name: string, ctx: JobContext): Promise<void> {
+  let tools: PgTools | null = null;
+  try {
+    tools = pgTools(stack);
+    const known = await listKeptDatabases(tools);
+    if (!known.some((k) => k.name === name)) throw new OpsdeckError('not_found', `There is no kept database named "${name}" for stack ${stack.name}.`);
+    ctx.emit({ type: 'step', name: 'drop', text: `Dropping the kept database ${name}` });
+    await dropDatabase(tools, name);
+  } catch (e) {
+    throw explainFailure(e, { stack, tools });
+  }
+}

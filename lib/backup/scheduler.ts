@@ -1,0 +1,70 @@
+/**
+ * Scheduled backups. A tick every 30 s (and one at start) runs each stack whose next run time has
+ * passed. The next run is counted from the last run, so runs missed while Opsdeck was down collapse
+ * into one run at start. A run only starts if it can take the stack's lock: two runs never overlap,
+ * and a run that finds the stack busy is simply tried again at the next tick.
+ */
+import { isOpsdeckError } from '@/lib/errors';
+import { notify } from '@/lib/notify';
+import { getStack } from '@/lib/stacks';
+import { startBackupJob } from './backup-jobs';
+import { listBackupSettings, markScheduledRun, nextScheduledRun } from './settings';
+
+/** Later than this after its time, a run counts as missed (the tick runs every 30 s). */
+const MISSED_AFTER_MS = 5 * 60_000;
+
+export interface TickResult {
+  started: { stack: string; jobId: string }[];
+  busy: string[];
+}
+
+export function runDueBackups(now: Date = new Date()): TickResult {
+  const result: TickResult = { started: [], busy: [] };
+  for (const s of listBackupSettings()) {
+    let next: Date | null;
+    try {
+      next = nextScheduledRun(s);
+    } catch {
+      continue; // A schedule that never fires.
+    }
+    if (!next || next.getTime() > now.getTime()) continue;
+    try {
+      const stack = getStack(s.stack);
+      const { job } = startBackupJob(stack, { by: null, reason: 'scheduled', testRestore: s.testRestore });
+      markScheduledRun(s.stack, now);
+      if (now.getTime() - next.getTime() > MISSED_AFTER_MS) {
+        notify(s.stack, 'backup.missed', {
+          title: `Scheduled backup of ${s.stack} missed`,
+          text: `The backup due at ${next.toISOString()} did not run on time (Opsdeck was down or the stack was busy); it is running now as job #${job.id}.`,
+        });
+      }
+      result.started.push({ stack: s.stack, jobId: job.id });
+    } catch (e) {
+      if (isOpsdeckError(e) && e.code === 'conflict') result.busy.push(s.stack);
+      else if (isOpsdeckError(e) && e.code === 'not_found') continue; // Stack removed from the config.
+      else console.error(`[opsdeck] scheduled backup of ${s.stack} could not start:`, e instanceof Error ? e.message : e);
+    }
+  }
+  return result;
+}
+
+const holder = globalThis as typeof globalThis & { __opsdeckBackupScheduler?: NodeJS.Timeout };
+
+export function startBackupScheduler(everyMs = 30_000): void {
+  if (holder.__opsdeckBackupScheduler) return;
+  const tick = () => {
+    try {
+      runDueBackups();
+    } catch (e) {
+      console.error('[opsdeck] backup scheduler tick failed:', e);
+    }
+  };
+  tick();
+  holder.__opsdeckBackupScheduler = setInterval(tick, everyMs);
+  holder.__opsdeckBackupScheduler.unref();
+}
+
+export function stopBackupScheduler(): void {
+  if (holder.__opsdeckBackupScheduler) clearInterval(holder.__opsdeckBackupScheduler);
+  holder.__opsdeckBackupScheduler = undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * Putting another database in place of the live one: stop the app → rename (live → kept name,
+ * source → live name, one transaction) → start the app → wait until healthy. If the app does not
+ * come back, the renames are reversed and the app is started on its previous database: whatever
+ * happens, the app runs at the end. Used by restore and by "undo restore".
+ */
+import { startService, stopService } from '@/lib/docker';
+import { OpsdeckError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { waitAppHealthy } from './app-health';
+import { keptName, renameDatabases } from './databases';
+import type { PgTools } from './pg-tools';
+
+export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
+
+/** Recovery note written while a swap is under way (see recovery.ts). */
+export interface SwapNote {
+  stack: string;
+  database: string;
+  source: string;
+  keptAs: string;
+  appService: string | null;
+}
+
+export async function swapInDatabase(
+  stack: Stack,
+  tools: PgTools,
+  source: string,
+  ctx: JobContext,
+  opts: { healthTimeoutMs?: number; what: string },
+): Promise<{ keptAs: string }> {
+  const emit = ctx.emit;
+  const db = tools.conn.database;
+  const keptAs = keptName(db);
+  const app = stack.app?.service ?? null;
+  const timeoutMs = opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const note: SwapNote = { stack: stack.name, database: db, source, keptAs, appService: app };
+  ctx.remember('swap', note);
+  let swapped = false;
+  try {
+    if (app) {
+      emit({ type: 'step', name: 'swap.stop-app', text: `Stopping the app (${app}) so nothing writes during the swap` });
+      const n = await stopService(stack, app);
+      emit({ type: 'log', text: n ? `Stopped ${n} ${app} container(s).` : `${app} was not running.` });
+    }
+    emit({ type: 'step', name: 'swap.rename', text: `Swapping databases: ${db} → ${keptAs}, ${source} → ${db}` });
+    await renameDatabases(tools, [[db, keptAs], [source, db]]);
+    swapped = true;
+    emit({ type: 'log', text: `${opts.what} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
+    if (app) {
+      emit({ type: 'step', name: 'swap.start-app', text: `Starting the app (${app})` });
+      await startService(stack, app);
+      emit({ type: 'step', name: 'swap.health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for the app to be healthy` });
+      const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
+      if (!health.ok) {
+        emit({ type: 'log', level: 'error', text: `The app did not become healthy: ${health.lastSeen}.` });
+        throw new OpsdeckError(
+          'conflict',
+          `The app did not become healthy on ${opts.what} within ${Math.round(timeoutMs / 1000)} s (last seen: ${health.lastSeen}). The previous database was put back.`,
+        );
+      }
+      emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });
+    }
+    ctx.forget('swap');
+    return { keptAs };
+  } catch (e) {
+    await putBack(stack, tools, note, swapped, ctx);
+    throw e;
+  }
+}
+
+/** Undoes a swap that did not finish well, and makes sure the app runs. Never throws. */
+async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: boolean, ctx: JobContext): Promise<void> {
+  const emit = ctx.emit;
+  try {
+    if (swapped) {
+      emit({ type: 'step', name: 'swap.back', text: `Swapping back: ${note.keptAs} → ${note.database}` });
+      if (note.appService) await stopService(stack, note.appService);
+      await renameDatabases(tools, [[note.database, note.source], [note.keptAs, note.database]]);
+      emit({ type: 'log', text: `The previous database is live again as ${note.database}.` });
+    }
+    if (note.appService) {
+      emit({ type: 'step', name: 'swap.restart-app', text: `Starting the app (${note.appService}) on the previous database` });
+      await startService(stack, note.appService);
+      const health = await waitAppHealthy(stack, { timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
+      emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}. Check the Status tab.` });
+    }
+    ctx.forget('swap');
+  } catch (e) {
+    emit({ type: 'log', level: 'error', text: `Putting things back failed: ${(e as Error).message}. Check the Status tab and the databases listed under "Kept databases".` });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * One service of a stack, for jobs that must act on it: the running container to exec into, stop
+ * and start of the app around a database swap, its health. Containers are found by the stack's
+ * labels only (labelsFor), the same authorization rule as resolveStackContainer.
+ */
+import type Docker from 'dockerode';
+import type { Stack } from '@/lib/stacks/types';
+import { OpsdeckError } from '@/lib/errors';
+import { getDocker } from './client';
+import { labelsFor } from './containers';
+import { dockerError } from './errors';
+import type { HealthState } from './types';
+
+/** Thrown when a job needs a service that has no running container (stopped, never created). */
+export class ServiceNotRunningError extends OpsdeckError {
+  readonly service: string;
+  readonly found: string;
+
+  constructor(stack: Stack, service: string, found: string) {
+    super('conflict', `The ${service} service of stack ${stack.name} is not running (${found}).`, { detail: `service ${service}: ${found}` });
+    this.service = service;
+    this.found = found;
+  }
+}
+
+export interface ServiceContainer {
+  id: string;
+  name: string;
+  state: string;
+  health: HealthState;
+  image: string;
+  /** org.opencontainers.image.version label, when the image carries one. */
+  versionLabel: string | null;
+}
+
+async function list(stack: Stack, service: string): Promise<Docker.ContainerInfo[]> {
+  const { docker, endpoint } = getDocker();
+  const keys = labelsFor(stack);
+  try {
+    return await docker.listContainers({ all: true, filters: { label: [`${keys.project}=${stack.projectName}`, `${keys.service}=${service}`] } });
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `listing the ${service} containers of stack "${stack.name}"`);
+  }
+}
+
+function healthOf(status: string): HealthState {
+  if (status.includes('(healthy)')) return 'healthy';
+  if (status.includes('(unhealthy)')) return 'unhealthy';
+  if (status.includes('(health: starting)')) return 'starting';
+  return 'none';
+}
+
+const toContainer = (c: Docker.ContainerInfo): ServiceContainer => ({
+  id: c.Id,
+  name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+  state: c.State,
+  health: healthOf(c.Status),
+  image: c.Image,
+  versionLabel: c.Labels?.['org.opencontainers.image.version'] ?? null,
+});
+
+export async function serviceContainers(stack: Stack, service: string): Promise<ServiceContainer[]> {
+  return (await list(stack, service)).map(toContainer);
+}
+
+/** The (first) running container of the service; ServiceNotRunningError otherwise. */
+export async function runningServiceContainer(stack: Stack, service: string): Promise<ServiceContainer> {
+  const all = await serviceContainers(stack, service);
+  const running = all.find((c) => c.state === 'running');
+  if (running) return running;
+  const found = all.length === 0 ? 'it has no container' : `its container is ${all.map((c) => c.state).join(', ')}`;
+  throw new ServiceNotRunningError(stack, service, found);
+}
+
+/** Stops every running container of the service (graceful, then killed after `timeoutSec`). */
+export async function stopService(stack: Stack, service: string, timeoutSec = 30): Promise<number> {
+  const { docker, endpoint } = getDocker();
+  const running = (await serviceContainers(stack, service)).filter((c) => c.state === 'running' || c.state === 'restarting');
+  try {
+    await Promise.all(running.map((c) => docker.getContainer(c.id).stop({ t: timeoutSec }).catch((e: { statusCode?: number }) => {
+      // 304: already stopped between the listing and the call.
+      if (e?.statusCode !== 304) throw e;
+    })));
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `stopping the ${service} service of stack "${stack.name}"`);
+  }
+  return running.length;
+}
+
+/** Starts every stopped container of the service. */
+export async function startService(stack: Stack, service: string): Promise<number> {
+  const { docker, endpoint } = getDocker();
+  const all = await serviceContainers(stack, service);
+  if (all.length === 0) throw new ServiceNotRunningError(stack, service, 'it has no container to start; deploy the stack first');
+  const stopped = all.filter((c) => c.state !== 'running' && c.state !== 'restarting');
+  try {
+    await Promise.all(stopped.map((c) => docker.getContainer(c.id).start().catch((e: { statusCode?: number }) => {
+      if (e?.statusCode !== 304) throw e;
+    })));
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `starting the ${service} service of stack "${stack.name}"`);
+  }
+  return stopped.length;
+}

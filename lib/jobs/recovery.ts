@@ -1,0 +1,98 @@
+/**
+ * After a crash or restart: jobs still marked running whose process is gone are interrupted. Their
+ * recovery notes say what to undo (a temp file to delete, a half-made database to drop, an app to
+ * start again); each note kind has a handler, supplied by the feature that writes it.
+ */
+import fs from 'node:fs';
+import { deleteNote, appendEvent, finishJob, notesOf, runningJobsWithOwners, type OwnedJobRow } from './job-store';
+import { ownerIsGone } from './owner';
+import type { LogLevel } from './types';
+
+export interface RecoveryInput {
+  jobId: string;
+  stack: string;
+  kind: string;
+  value: unknown;
+  log: (text: string, level?: LogLevel) => void;
+}
+
+export type RecoveryHandler = (input: RecoveryInput) => Promise<void>;
+
+/** Notes every job can write without a feature-specific handler. */
+export const BUILTIN_RECOVERY: Record<string, RecoveryHandler> = {
+  // value: absolute path of a temp file the job was writing.
+  'temp-file': async ({ value, log }) => {
+    if (typeof value !== 'string') return;
+    if (fs.existsSync(value)) {
+      fs.rmSync(value, { force: true });
+      log(`Removed the unfinished file ${value}.`);
+    }
+  },
+};
+
+const HANDLER_TIMEOUT_MS = 120_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHandler>): Promise<void> {
+  const log = (text: string, level: LogLevel = 'info') => appendEvent(job.id, 'log', text, level);
+  log('Opsdeck stopped while this job was running. Cleaning up what it left half-done.', 'warn');
+  // Newest note first: undo in the reverse order things were done.
+  const notes = notesOf(job.id).reverse();
+  let problems = 0;
+  for (const note of notes) {
+    const handler = handlers[note.key] ?? BUILTIN_RECOVERY[note.key.split(':')[0]] ?? handlers[note.key.split(':')[0]];
+    if (!handler) {
+      log(`No cleanup is known for "${note.key}"; left as is.`, 'warn');
+      continue;
+    }
+    try {
+      await withTimeout(handler({ jobId: job.id, stack: job.stack, kind: job.kind, value: note.value, log }), HANDLER_TIMEOUT_MS, `cleanup "${note.key}"`);
+      deleteNote(job.id, note.key);
+    } catch (e) {
+      problems++;
+      log(`Cleanup "${note.key}" failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
+  }
+  const summary = problems
+    ? `Interrupted: Opsdeck stopped during the job; ${problems} cleanup step(s) failed (see the log).`
+    : 'Interrupted: Opsdeck stopped during the job; what it left half-done was cleaned up.';
+  finishJob(job.id, 'interrupted', summary);
+  appendEvent(job.id, 'end', summary, problems ? 'error' : 'warn', { status: 'interrupted' });
+}
+
+/**
+ * Marks every job whose process is gone as interrupted, after running its cleanup. Returns the ids
+ * handled. Safe to call repeatedly and from several processes (each job is finished only once).
+ */
+export async function recoverInterruptedJobs(handlers: Record<string, RecoveryHandler> = {}): Promise<string[]> {
+  const done: string[] = [];
+  for (const job of runningJobsWithOwners()) {
+    if (!ownerIsGone(job)) continue;
+    try {
+      await recoverOne(job, handlers);
+    } catch (e) {
+      console.error(`[opsdeck] recovering job ${job.id} failed:`, e);
+      finishJob(job.id, 'interrupted', 'Interrupted: Opsdeck stopped during the job; cleanup could not run (see the Opsdeck log).');
+    }
+    done.push(job.id);
+  }
+  return done;
+}
+
+const timer = globalThis as typeof globalThis & { __opsdeckRecovery?: NodeJS.Timeout };
+
+/** Re-checks now and then, for jobs of another Opsdeck process that died while this one runs. */
+export function startRecoverySweep(handlers: Record<string, RecoveryHandler>, everyMs = 60_000): void {
+  if (timer.__opsdeckRecovery) return;
+  timer.__opsdeckRecovery = setInterval(() => {
+    recoverInterruptedJobs(handlers).catch((e) => console.error('[opsdeck] job recovery sweep failed:', e));
+  }, everyMs);
+  timer.__opsdeckRecovery.unref();
+}

@@ -1,0 +1,129 @@
+/**
+ * Running a job: take the stack's lock (a row in the store), hand the work a context to report
+ * through, record how it ended, free the lock. The work runs in this process; its log and progress
+ * go to the store as they happen, which is what the SSE route streams to the page.
+ */
+import { recordAudit } from '@/lib/audit';
+import { isOpsdeckError } from '@/lib/errors';
+import { observeJob } from '@/lib/metrics';
+import { appendEvent, deleteNote, finishJob, getJob, heartbeat, insertRunningJob, saveProgress, setNote, type NewJob } from './job-store';
+import { HEARTBEAT_STALE_MS } from './owner';
+import type { EmitInput, Job, JobContext } from './types';
+
+/** Progress snapshots are written at most this often; a dump reports thousands of chunks a second. */
+const PROGRESS_EVERY_MS = 400;
+const LOG_LINE_MAX = 4000;
+
+const live = globalThis as typeof globalThis & { __opsdeckLiveJobs?: Map<string, AbortController>; __opsdeckBeat?: NodeJS.Timeout };
+const liveJobs = (live.__opsdeckLiveJobs ??= new Map());
+
+function ensureHeartbeat(): void {
+  if (live.__opsdeckBeat) return;
+  live.__opsdeckBeat = setInterval(() => {
+    if (liveJobs.size === 0) return;
+    try {
+      heartbeat([...liveJobs.keys()]);
+    } catch (e) {
+      console.error('[opsdeck] job heartbeat failed:', e instanceof Error ? e.message : e);
+    }
+  }, HEARTBEAT_STALE_MS / 3);
+  live.__opsdeckBeat.unref();
+}
+
+/** Ids of the jobs this process is running right now. */
+export function liveJobIds(): string[] {
+  return [...liveJobs.keys()];
+}
+
+function makeContext(job: Job, controller: AbortController): JobContext {
+  const started = Date.parse(job.startedAt);
+  let lastProgress = 0;
+  const emit = (e: EmitInput) => {
+    try {
+      if (e.type === 'progress') {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        saveProgress(job.id, { phase: e.phase, bytes: e.bytes, totalBytes: e.totalBytes, rate: e.rate, elapsedMs: now - started });
+      } else if (e.type === 'step') {
+        appendEvent(job.id, 'step', e.text ?? e.name, 'info', { name: e.name });
+        saveProgress(job.id, { phase: e.text ?? e.name, elapsedMs: Date.now() - started });
+      } else {
+        appendEvent(job.id, 'log', e.text.slice(0, LOG_LINE_MAX), e.level ?? 'info');
+      }
+    } catch (err) {
+      // A log write must never fail the operation it describes.
+      console.error(`[opsdeck] job ${job.id}: could not record an event:`, err instanceof Error ? err.message : err);
+    }
+  };
+  return {
+    id: job.id,
+    stack: job.stack,
+    kind: job.kind,
+    user: job.startedBy,
+    emit,
+    signal: controller.signal,
+    remember: (key, value) => setNote(job.id, key, value),
+    forget: (key) => deleteNote(job.id, key),
+  };
+}
+
+/** What the work returns: the one-line summary shown in lists. */
+export type JobWork = (ctx: JobContext) => Promise<string | void>;
+
+async function execute(job: Job, controller: AbortController, work: JobWork): Promise<Job> {
+  const ctx = makeContext(job, controller);
+  let status: 'succeeded' | 'failed' = 'succeeded';
+  let summary: string;
+  let detail: string | null = null;
+  try {
+    summary = (await work(ctx)) || `${job.title}: done.`;
+    ctx.emit({ type: 'log', text: summary });
+  } catch (e) {
+    status = 'failed';
+    summary = isOpsdeckError(e) ? e.message : 'The job failed because of an unexpected error. The details are in the Opsdeck log.';
+    detail = isOpsdeckError(e) ? (e.detail ?? null) : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (!isOpsdeckError(e)) console.error(`[opsdeck] job ${job.id} (${job.kind}) failed:`, e);
+    ctx.emit({ type: 'log', level: 'error', text: summary });
+  } finally {
+    liveJobs.delete(job.id);
+  }
+  try {
+    finishJob(job.id, status, summary, detail);
+    appendEvent(job.id, 'end', status === 'succeeded' ? 'Finished.' : 'Failed.', status === 'succeeded' ? 'info' : 'error', { status });
+  } catch (e) {
+    console.error(`[opsdeck] job ${job.id}: could not record its end:`, e);
+  }
+  observeJob(job.stack, job.kind, status, (Date.now() - Date.parse(job.startedAt)) / 1000);
+  recordAudit({
+    actor: job.startedBy ?? 'scheduler',
+    role: null,
+    ip: null,
+    action: `job.${job.kind}`,
+    stack: job.stack,
+    target: `#${job.id}${job.target ? ` ${job.target}` : ''}`,
+    result: status === 'succeeded' ? 'ok' : 'error',
+    detail: summary,
+  });
+  return getJob(job.id) ?? { ...job, status, summary };
+}
+
+/**
+ * Takes the stack's lock and starts the work in the background; returns the job at once (its id is
+ * what the page subscribes to). Throws OpsdeckError('conflict') naming the holder when busy.
+ */
+export function startJob(input: NewJob, work: JobWork): { job: Job; done: Promise<Job> } {
+  const job = insertRunningJob(input);
+  const controller = new AbortController();
+  liveJobs.set(job.id, controller);
+  ensureHeartbeat();
+  appendEvent(job.id, 'log', `${job.title} started by ${job.startedBy ?? 'the scheduler'}.`, 'info');
+  // Deferred one tick so the caller has the id before the first event lands.
+  const done = new Promise<Job>((resolve) => setImmediate(() => resolve(execute(job, controller, work))));
+  return { job, done };
+}
+
+/** Same as startJob, awaited: for the scheduler, scripts and tests. */
+export async function runJob(input: NewJob, work: JobWork): Promise<Job> {
+  return startJob(input, work).done;
+}

@@ -1,0 +1,70 @@
+/**
+ * A job's log as Server-Sent Events: every event after `afterSeq` (its seq is the SSE id, so a
+ * reconnecting EventSource resumes where it stopped), the latest progress whenever it changes,
+ * and a final `end` with the outcome. The first frame (`job`, no id) describes the job. Reads the store, so it works for a job run by any process.
+ */
+import { eventsAfter, getJob } from './job-store';
+
+const POLL_MS = 300;
+const KEEPALIVE_MS = 15_000;
+
+function frame(event: string, data: unknown, id?: number): string {
+  return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let last = afterSeq;
+  let lastProgress = '';
+  let lastSent = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const close = () => {
+        clearTimeout(timer);
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      const tick = () => {
+        if (signal.aborted) return close();
+        try {
+          let out = '';
+          const job = getJob(jobId);
+          if (!job) return close();
+          for (const e of eventsAfter(jobId, last)) {
+            last = e.seq;
+            if (e.type !== 'end') out += frame(e.type, e, e.seq);
+          }
+          const progress = JSON.stringify(job.progress);
+          if (job.progress && progress !== lastProgress) {
+            lastProgress = progress;
+            out += frame('progress', job.progress);
+          }
+          const ended = job.status !== 'running';
+          if (ended) out += frame('end', { status: job.status, summary: job.summary, errorDetail: job.errorDetail, finishedAt: job.finishedAt }, last);
+          if (!out && Date.now() - lastSent > KEEPALIVE_MS) out = ': keep-alive\n\n';
+          if (out) {
+            controller.enqueue(encoder.encode(out));
+            lastSent = Date.now();
+          }
+          if (ended) return close();
+        } catch (e) {
+          controller.error(e);
+          return;
+        }
+        timer = setTimeout(tick, POLL_MS);
+      };
+      signal.addEventListener('abort', close, { once: true });
+      // First, who the job is (title, who, when, status): a page that only knows the id can render it.
+      const job = getJob(jobId);
+      if (job) controller.enqueue(encoder.encode(frame('job', job)));
+      tick();
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
+}

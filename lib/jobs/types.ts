@@ -1,0 +1,82 @@
+/**
+ * The job model shared by every long-running, stack-changing operation (backup, restore, deploy,
+ * upgrade). A job belongs to one stack and holds that stack's lock while it runs; its log and its
+ * latest progress live in the store, so a page reload (or another browser) sees the same story.
+ */
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface JobProgress {
+  /** What is happening, in words: "Writing the dump", "Restoring into memos__restore_12". */
+  phase: string;
+  /** Bytes done so far (written, read or streamed, depending on the phase). */
+  bytes?: number;
+  /** Total bytes when known, for a percentage. */
+  totalBytes?: number;
+  /** Bytes per second over the phase so far. */
+  rate?: number;
+  /** Milliseconds since the job started. */
+  elapsedMs: number;
+}
+
+export interface Job {
+  id: string;
+  stack: string;
+  kind: string;
+  title: string;
+  target: string | null;
+  status: JobStatus;
+  startedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** One line for lists: the result, or the plain-words reason of a failure. */
+  summary: string | null;
+  /** Technical detail of a failure (masked): the "details" disclosure. */
+  errorDetail: string | null;
+  progress: JobProgress | null;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface JobEvent {
+  /** Increasing per job; the SSE event id, so a reconnect resumes after the last one it saw. */
+  seq: number;
+  at: string;
+  type: 'log' | 'step' | 'end';
+  level: LogLevel | null;
+  text: string;
+  /** For `end`: { status }; for `step`: { name }. */
+  data: Record<string, unknown> | null;
+}
+
+/** What job code reports. `progress` is a snapshot (only the latest is kept); the others are log lines. */
+export type EmitInput =
+  | { type: 'log'; text: string; level?: LogLevel }
+  | { type: 'step'; name: string; text?: string }
+  | { type: 'progress'; phase: string; bytes?: number; totalBytes?: number; rate?: number };
+
+export type Emit = (event: EmitInput) => void;
+
+/**
+ * Handed to the code a job runs. `remember` writes a recovery note: if Opsdeck dies before the
+ * job ends, the note's handler runs at the next start (delete this temp file, drop that scratch
+ * database, put the app back up). `forget` removes it once the thing no longer needs undoing.
+ */
+export interface JobContext {
+  readonly id: string;
+  readonly stack: string;
+  readonly kind: string;
+  readonly user: string | null;
+  readonly emit: Emit;
+  readonly signal: AbortSignal;
+  remember(key: string, value: unknown): void;
+  forget(key: string): void;
+}
+
+/** The busy message names the holder, e.g. "Stack demo is busy: restore #12 started by alice at …". */
+export interface JobHolder {
+  id: string;
+  kind: string;
+  startedBy: string | null;
+  startedAt: string;
+}

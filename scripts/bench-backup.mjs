@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Benchmark of backups and restores through Opsdeck against the same tools run by hand, in one run:
+//   backup:  Opsdeck's backup job      vs  `docker exec <db> pg_dump -Fc > file`       (target ≥ 0.95× throughput)
+//   restore: Opsdeck's restore job     vs  `docker exec -i <db> pg_restore -d new < file` (target ≥ 0.9×, swap and checks included)
+//   Opsdeck's RSS growth during either (target < 50 MB).
+// It starts its own demo stack (compose project opsdeck-test-bench-*), fills its database to
+// BENCH_DB_MB (default 1024) of table data, starts the production build of Opsdeck
+// (`next build` first; NEXT_DIST_DIR is honoured) and drives it over HTTP like any client.
+// Env: BENCH_DB_MB, BENCH_ROUNDS (default 1), BENCH_KEEP=1 (leave the stack up), NEXT_DIST_DIR.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const DB_MB = Number(process.env.BENCH_DB_MB ?? 1024);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const ADMIN = { username: 'admin', password: `bench-${crypto.randomBytes(6).toString('hex')}` };
+const log = (...a) => console.log(`[bench-backup ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function composeCmd() {
+  try {
+    await run('docker', ['compose', 'version']);
+    return ['docker', ['compose']];
+  } catch {
+    return ['docker-compose', []];
+  }
+}
+
+// ---- the demo stack ------------------------------------------------------------------------
+async function startStack(dir) {
+  const pgPort = await freePort();
+  const appPort = await freePort();
+  const template = fs.readFileSync(path.join(ROOT, 'examples/demo/.env'), 'utf8');
+  const vars = Object.fromEntries(template.split('\n').map((l) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2]]));
+  const set = { POSTGRES_PORT: String(pgPort), MEMOS_PORT: String(appPort), MEMOS_INSTANCE_URL: `http://127.0.0.1:${appPort}`,
+    MEMOS_DSN: `postgres://${vars.POSTGRES_USER}:${encodeURIComponent(vars.POSTGRES_PASSWORD)}@127.0.0.1:${pgPort}/${vars.POSTGRES_DB}?sslmode=disable` };
+  const envFile = path.join(dir, '.env');
+  fs.writeFileSync(envFile, template.split('\n').map((l) => { const k = /^([A-Z_][A-Z0-9_]*)=/.exec(l.trim())?.[1]; return k && set[k] ? `${k}=${set[k]}` : l; }).join('\n'), { mode: 0o600 });
+  const project = `opsdeck-test-bench-${crypto.randomBytes(3).toString('hex')}`;
+  const [cmd, base] = await composeCmd();
+  const compose = (...args) => run(cmd, [...base, '--ansi', 'never', '-p', project, '-f', path.join(ROOT, 'examples/demo/compose.yml'), '--env-file', envFile, ...args], { cwd: dir });
+  await compose('up', '-d');
+  const id = (service) => run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).then((s) => s.trim());
+  for (let i = 0; i < 240; i++) {
+    const states = await Promise.all(['postgres', 'memos'].map(async (s) => run('docker', ['inspect', '-f', '{{.State.Health.Status}}', await id(s)]).then((o) => o.trim()).catch(() => 'none')));
+    if (states.every((s) => s === 'healthy')) break;
+    await sleep(500);
+  }
+  return { project, envFile, pg: await id('postgres'), user: vars.POSTGRES_USER, db: vars.POSTGRES_DB, down: () => compose('down', '-v') };
+}
+
+const psql = (stack, sql, db = stack.db) => run('docker', ['exec', stack.pg, 'psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-U', stack.user, '-d', db, '-c', sql]);
+
+async function fill(stack) {
+  // Rows of random hex (poorly compressible) and repeated words (compressible): a dump ratio like real data.
+  await psql(stack, 'CREATE TABLE bench_data (id bigserial PRIMARY KEY, hex text, words text, n integer, at timestamptz)');
+  const row = "j.hex, repeat('memo text for the benchmark ', 8), (random() * 1e6)::int, now() - random() * interval '365 days'";
+  // LATERAL with g inside: one random value per row (an uncorrelated subquery would run once).
+  const from = "generate_series(1, 100000) g, LATERAL (SELECT string_agg(md5(random()::text || g::text || i::text), '') AS hex FROM generate_series(1, 8) i) j";
+  for (;;) {
+    const size = Number((await psql(stack, `SELECT pg_database_size('${stack.db}')`)).trim());
+    if (size >= DB_MB * 1024 * 1024) return size;
+    log(`filling: database at ${mb(size)} of ${DB_MB} MB`);
+    await psql(stack, `INSERT INTO bench_data (hex, words, n, at) SELECT ${row} FROM ${from}`);
+  }
+}
+
+// ---- Opsdeck over HTTP ---------------------------------------------------------------------
+async function startOpsdeck(stack, dataDir) {
+  const port = await freePort();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logFile = path.join(dataDir, 'server.log');
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: ROOT, detached: true, stdio: ['ignore', out, out],
+    env: { ...process.env, NODE_ENV: 'production', OPSDECK_DATA_DIR: dataDir, OPSDECK_ADMIN_PASSWORD: ADMIN.password, OPSDECK_DEMO_ENV_FILE: stack.envFile,
+      OPSDECK_DEMO_PROJECT: stack.project, NEXTAUTH_URL: `http://127.0.0.1:${port}` },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`Opsdeck exited; see ${logFile}`);
+    if (await fetch(`${base}/signin`).then((r) => r.ok, () => false)) return { child, base, logFile };
+    await sleep(300);
+  }
+  throw new Error(`Opsdeck did not start; see ${logFile}`);
+}
+
+async function signIn(base) {
+  const jar = new Map();
+  const keep = (res) => { for (const c of res.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); jar.set(kv.slice(0, i), kv.slice(i + 1)); } };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  keep(csrfRes);
+  const { csrfToken } = await csrfRes.json();
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, username: ADMIN.username, password: ADMIN.password, json: 'true' }),
+  });
+  keep(res);
+  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`sign-in failed (HTTP ${res.status})`);
+  return cookie();
+}
+
+/** Follows a job's SSE stream to its end; returns the job and the time each step started. */
+async function followJob(base, cookie, jobId) {
+  const res = await fetch(`${base}/api/jobs/${jobId}/events`, { headers: { cookie } });
+  const steps = {};
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    text += decoder.decode(chunk, { stream: true });
+    let cut;
+    while ((cut = text.indexOf('\n\n')) >= 0) {
+      const frame = text.slice(0, cut);
+      text = text.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (event === 'step') { const e = JSON.parse(data); steps[e.data.name] ??= Date.parse(e.at); }
+    }
+  }
+  const job = await (await fetch(`${base}/api/jobs/${jobId}`, { headers: { cookie } })).json();
+  if (job.status !== 'succeeded') throw new Error(`job #${jobId} ${job.status}: ${job.summary}\n${job.errorDetail ?? ''}`);
+  return { job, steps, ms: Date.parse(job.finishedAt) - Date.parse(job.startedAt) };
+}
+
+/** Samples the RSS of Opsdeck's process tree while `fn` runs; returns fn's result and the peak growth. */
+async function withRss(rootPid, fn) {
+  const treeRss = () => {
+    let total = 0;
+    const pids = [rootPid];
+    for (let i = 0; i < pids.length; i++) {
+      try { total += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pids[i]}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { /* gone */ }
+      try { pids.push(...fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)); } catch { /* none */ }
+    }
+    return total;
+  };
+  const before = treeRss();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRss())), 100);
+  try {
+    const result = await fn();
+    return { result, before, peak, growth: peak - before };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function timed(fn) {
+  const t = performance.now();
+  const r = await fn();
+  return { r, ms: performance.now() - t };
+}
+
+// ---- main ----------------------------------------------------------------------------------
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-backup-'));
+let stack;
+let server;
+const results = [];
+try {
+  log(`demo stack + ${DB_MB} MB database (work dir ${work})`);
+  stack = await startStack(work);
+  const dbBytes = await fill(stack);
+  log(`database size ${mb(dbBytes)}`);
+  server = await startOpsdeck(stack, path.join(work, 'data'));
+  const cookie = await signIn(server.base);
+  const api = (p, init = {}) => fetch(`${server.base}${p}`, { ...init, headers: { cookie, 'Content-Type': 'application/json', ...init.headers } });
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    const rawFile = path.join(work, 'data', `raw-${round}.dump`);
+    const rawBackup = async () => timed(async () => {
+      const fd = fs.openSync(rawFile, 'w');
+      try { await run('docker', ['exec', stack.pg, 'pg_dump', '-U', stack.user, '-Fc', stack.db], { stdio: ['ignore', fd, 'pipe'] }); } finally { fs.closeSync(fd); }
+      return fs.statSync(rawFile).size;
+    });
+    const opsBackup = async () => withRss(server.child.pid, async () => {
+      const { jobId } = await (await api('/api/stacks/demo/backups', { method: 'POST', body: '{}' })).json();
+      return followJob(server.base, cookie, jobId);
+    });
+    // Alternate the order between rounds so caching favours neither side.
+    log(`round ${round}: backups (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    let raw, ops;
+    if (round % 2) { raw = await rawBackup(); ops = await opsBackup(); } else { ops = await opsBackup(); raw = await rawBackup(); }
+    const backups = await (await api('/api/stacks/demo/backups')).json();
+    const made = backups.find((b) => b.jobId === ops.result.job.id);
+    const backup = { rawMs: raw.ms, rawBytes: raw.r, opsMs: ops.result.ms, opsBytes: made.size, rssGrowth: ops.growth,
+      ratio: (made.size / ops.result.ms) / (raw.r / raw.ms) };
+    log(`backup: by hand ${mb(raw.r)} in ${(raw.ms / 1000).toFixed(1)} s; Opsdeck ${mb(made.size)} in ${(ops.result.ms / 1000).toFixed(1)} s → ${backup.ratio.toFixed(3)}× throughput; RSS +${mb(ops.growth)}`);
+
+    log(`round ${round}: restores`);
+    const rawRestore = async () => timed(async () => {
+      await run('docker', ['exec', stack.pg, 'createdb', '-U', stack.user, '-T', 'template0', 'bench_manual']);
+      const fd = fs.openSync(rawFile, 'r');
+      try { await run('docker', ['exec', '-i', stack.pg, 'pg_restore', '-U', stack.user, '--no-owner', '--no-privileges', '-d', 'bench_manual'], { stdio: [fd, 'pipe', 'pipe'] }); } finally { fs.closeSync(fd); }
+    });
+    const opsRestore = async () => withRss(server.child.pid, async () => {
+      const res = await api(`/api/stacks/demo/backups/${made.id}/restore`, { method: 'POST', body: JSON.stringify({ confirmName: 'demo', password: ADMIN.password }) });
+      const { jobId, error } = await res.json();
+      if (!jobId) throw new Error(`restore refused: ${error}`);
+      return followJob(server.base, cookie, jobId);
+    });
+    let rr, or;
+    if (round % 2) { rr = await rawRestore(); or = await opsRestore(); } else { or = await opsRestore(); rr = await rawRestore(); }
+    await psql(stack, 'DROP DATABASE IF EXISTS bench_manual', 'postgres');
+    const s = or.result.steps;
+    const safetyMs = (s['restore.load'] ?? 0) - (s['restore.safety-backup'] ?? 0);
+    const restore = { rawMs: rr.ms, opsMs: or.result.ms, safetyBackupMs: safetyMs, rssGrowth: or.growth,
+      ratio: rr.ms / or.result.ms, ratioWithoutSafetyBackup: rr.ms / (or.result.ms - safetyMs),
+      loadMs: (s['restore.check'] ?? 0) - (s['restore.load'] ?? 0), swapAndHealthMs: Date.parse(or.result.job.finishedAt) - (s['swap.stop-app'] ?? 0) };
+    log(`restore: by hand ${(rr.ms / 1000).toFixed(1)} s; Opsdeck ${(or.result.ms / 1000).toFixed(1)} s (of which safety backup ${(safetyMs / 1000).toFixed(1)} s, stop/swap/start/healthy ${(restore.swapAndHealthMs / 1000).toFixed(1)} s) → ${restore.ratio.toFixed(3)}× (${restore.ratioWithoutSafetyBackup.toFixed(3)}× without the safety backup); RSS +${mb(or.growth)}`);
+    const t0 = Date.parse(or.result.job.startedAt);
+    log(`restore job steps (s from start): ${Object.entries(s).map(([k, v]) => `${k} ${((v - t0) / 1000).toFixed(1)}`).join(', ')}, end ${(or.result.ms / 1000).toFixed(1)}`);
+    // Kept databases from this restore would fill the disk over rounds.
+    for (const name of (await psql(stack, "SELECT datname FROM pg_database WHERE datname LIKE 'memos\\_\\_kept\\_%'", 'postgres')).split('\n').filter(Boolean)) {
+      await psql(stack, `DROP DATABASE "${name}"`, 'postgres');
+    }
+    fs.rmSync(rawFile, { force: true });
+    results.push({ round, backup, restore });
+  }
+  // Each round pairs the two sides under the same conditions; the machine may be shared, so the
+  // median of the rounds' ratios is the figure (every round is printed above and saved below).
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+  const best = {
+    backupRatio: median(results.map((r) => r.backup.ratio)),
+    restoreRatio: median(results.map((r) => r.restore.ratio)),
+    restoreRatioWithoutSafetyBackup: median(results.map((r) => r.restore.ratioWithoutSafetyBackup)),
+    maxRssGrowthMb: Math.max(...results.flatMap((r) => [r.backup.rssGrowth, r.restore.rssGrowth])) / 1024 / 1024,
+  };
+  log(`median of ${ROUNDS}: backup ${best.backupRatio.toFixed(3)}× (target ≥ 0.95), restore ${best.restoreRatio.toFixed(3)}× / ${best.restoreRatioWithoutSafetyBackup.toFixed(3)}× without the safety backup (target ≥ 0.9), max RSS growth ${best.maxRssGrowthMb.toFixed(1)} MB (target < 50)`);
+  const summary = { at: new Date().toISOString(), dbBytes, dbMb: DB_MB, cpus: os.cpus().length, loadavgAtEnd: os.loadavg(), median: best, results };
+  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, '.cache/bench-backup.json'), JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary, null, 2));
+} finally {
+  if (server) try { process.kill(-server.child.pid, 'SIGTERM'); } catch { /* gone */ }
+  if (stack && process.env.BENCH_KEEP !== '1') await stack.down().catch((e) => log(`compose down failed: ${e.message}`));
+  if (process.env.BENCH_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
+}

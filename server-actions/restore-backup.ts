@@ -1,0 +1,33 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { ACTION_ROLE } from '@/lib/auth/roles';
+import { verifyCredentials } from '@/lib/auth/users';
+import { startRestoreJob } from '@/lib/backup';
+import { OpsdeckError } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import { restoreBackupInput } from './backup-schemas';
+import { defineAction } from './define-action';
+
+/**
+ * Restores a backup over the live database (admin), after the stack's name is typed and the
+ * password re-entered: a signed-in session left open is not enough to replace a database.
+ */
+export const restoreBackup = defineAction({
+  name: 'backups.restore',
+  role: ACTION_ROLE.restore,
+  schema: restoreBackupInput,
+  describe: (i) => ({ stack: i.stack, target: i.backupId }),
+  run: async (i, ctx) => {
+    try {
+      // Same check (and throttle) as signing in.
+      await verifyCredentials(ctx.user.username, i.password, ctx.ip);
+    } catch (e) {
+      if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
+      throw e;
+    }
+    const { job } = startRestoreJob(getStack(i.stack), i.backupId, ctx.user.username);
+    revalidatePath(`/stacks/${i.stack}/backups`);
+    return { data: { jobId: job.id }, message: `Restore #${job.id} started. Follow it in the job log below.` };
+  },
+});

@@ -1,0 +1,21 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { ACTION_ROLE } from '@/lib/auth/roles';
+import { startUndoRestoreJob } from '@/lib/backup';
+import { getStack } from '@/lib/stacks';
+import { keptDatabaseInput } from './backup-schemas';
+import { defineAction } from './define-action';
+
+/** Puts a kept database back as the live one (admin); the replaced one is kept in turn. */
+export const undoRestore = defineAction({
+  name: 'backups.undo-restore',
+  role: ACTION_ROLE.restore,
+  schema: keptDatabaseInput,
+  describe: (i) => ({ stack: i.stack, target: i.database }),
+  run: async (i, ctx) => {
+    const { job } = startUndoRestoreJob(getStack(i.stack), i.database, ctx.user.username);
+    revalidatePath(`/stacks/${i.stack}/backups`);
+    return { data: { jobId: job.id }, message: `Undo restore #${job.id} started.` };
+  },
+});

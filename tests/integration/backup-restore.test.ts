@@ -1,0 +1,128 @@
+/**
+ * Backups and restores against the real engine: the demo stack's PostgreSQL in Docker, the Memos
+ * stand-in serving HTTP, Opsdeck's job engine with its SQLite store.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  getBackup, listBackups, listKeptDatabases, pgTools, restorePreview, startBackupJob, startDropKeptJob, startRestoreJob, startUndoRestoreJob,
+} from '../../lib/backup';
+import { eventsAfter, getJob } from '../../lib/jobs';
+import { startBackupEnv, type BackupEnv } from '../support/backup-env';
+
+let env: BackupEnv;
+
+const logOf = (jobId: string) => eventsAfter(jobId, 0, 10_000).map((e) => e.text).join('\n');
+
+describe('backups and restores (real Docker + PostgreSQL)', () => {
+  beforeAll(async () => {
+    env = await startBackupEnv();
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
+
+  let firstId = '';
+
+  it('takes a verified backup with a manifest, streamed from pg_dump -Fc inside the container', async () => {
+    await env.addMemo('before the backup');
+    const job = await startBackupJob(env.stack, { by: 'alice', testRestore: true }).done;
+    expect(job.status, `${job.summary}\n${logOf(job.id)}`).toBe('succeeded');
+
+    const list = listBackups(env.stack);
+    expect(list).toHaveLength(1);
+    const entry = list[0];
+    firstId = entry.id;
+    const m = entry.manifest;
+    expect(m.stack).toBe('demo');
+    expect(m.database).toBe('memos');
+    expect(m.createdBy).toBe('alice');
+    expect(m.reason).toBe('manual');
+    expect(m.dumpFormat).toBe('custom');
+    expect(m.postgresVersion).toMatch(/^15\./);
+    expect(m.schemaVersion).toBe('0.1.0');
+    expect(m.appVersion).toContain('opsdeck/demo-app:1.0.0');
+    expect(m.verified).toMatchObject({ ok: true, method: 'pg_restore --list' });
+    expect(m.verified.entries).toBeGreaterThan(3);
+    expect(m.testRestore?.ok).toBe(true);
+    expect(m.testRestore?.tables?.['public.memo']).toBe(1);
+
+    // The file is the dump itself (no tool text inside), its size and checksum are the manifest's.
+    const bytes = fs.readFileSync(entry.dumpPath);
+    expect(bytes.subarray(0, 5).toString()).toBe('PGDMP');
+    expect(bytes.length).toBe(m.size);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(m.sha256);
+    // Nothing temporary left, the scratch database of the test restore is gone.
+    expect(fs.readdirSync(env.stack.backupDir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    const dbs = await env.sql<{ datname: string }>('SELECT datname FROM pg_database');
+    expect(dbs.map((d) => d.datname).filter((n) => n.includes('__'))).toEqual([]);
+    expect(logOf(job.id)).toMatch(/Test restore loaded 2 tables/);
+  });
+
+  it('rebuilds the catalogue from the folder: a copied folder lists the same backups', async () => {
+    const copy = path.join(env.dataDir, 'copied-folder');
+    fs.cpSync(env.stack.backupDir, copy, { recursive: true });
+    const elsewhere = { ...env.stack, backupDir: copy };
+    expect(listBackups(elsewhere).map((e) => e.id)).toEqual([firstId]);
+    expect(getBackup(elsewhere, firstId).manifest.sha256).toBe(getBackup(env.stack, firstId).manifest.sha256);
+    expect(() => getBackup(env.stack, '../../etc/passwd')).toThrow(/not a valid backup id/);
+    expect(() => getBackup(env.stack, 'demo-20000101-000000-manual')).toThrow(/not in the backup folder/);
+  });
+
+  it('previews a restore: sizes, versions, no warnings for a good backup', async () => {
+    const p = await restorePreview(env.stack, firstId);
+    expect(p).toMatchObject({ id: firstId, backupSchema: '0.1.0', liveSchema: '0.1.0', verified: true, checksumOk: true });
+    expect(p.liveApp).toBe('opsdeck/demo-app:1.0.0');
+    expect(p.warnings).toEqual([]);
+  });
+
+  let keptName = '';
+
+  it('restores: the row added after the backup is gone, the app is healthy, the old database is kept', async () => {
+    await env.addMemo('added after the backup');
+    expect(await env.memos()).toContain('added after the backup');
+
+    const job = await startRestoreJob(env.stack, firstId, 'alice', { healthTimeoutMs: 60_000 }).done;
+    const log = logOf(job.id);
+    expect(job.status, `${job.summary}\n${log}`).toBe('succeeded');
+    for (const step of ['Checksum matches', 'Safety backup', 'Restoring into a new database memos__restore_', 'tables present, schema version 0.1.0', 'Stopping the app', 'Swapping databases', 'The app is healthy']) {
+      expect(log).toContain(step);
+    }
+    const memos = await env.memos();
+    expect(memos).toContain('before the backup');
+    expect(memos).not.toContain('added after the backup');
+    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+
+    const kept = await listKeptDatabases(pgTools(env.stack));
+    expect(kept).toHaveLength(1);
+    keptName = kept[0].name;
+    expect(keptName).toMatch(/^memos__kept_\d{8}_\d{6}$/);
+    // The safety backup is in the catalogue, verified.
+    const safety = listBackups(env.stack).find((e) => e.manifest.reason === 'pre-restore');
+    expect(safety?.manifest.verified.ok).toBe(true);
+    expect(getJob(job.id)?.summary).toContain(keptName);
+  });
+
+  it('undo restore puts the previous database back: the row is back', async () => {
+    const job = await startUndoRestoreJob(env.stack, keptName, 'alice', { healthTimeoutMs: 60_000 }).done;
+    expect(job.status, `${job.summary}\n${logOf(job.id)}`).toBe('succeeded');
+    expect(await env.memos()).toContain('added after the backup');
+    // The database it replaced (the restored one) is kept in turn; the one put back is live again.
+    const kept = (await listKeptDatabases(pgTools(env.stack))).map((k) => k.name);
+    expect(kept).not.toContain(keptName);
+    expect(kept).toHaveLength(1);
+
+    const drop = await startDropKeptJob(env.stack, kept[0], 'alice').done;
+    expect(drop.status, drop.summary ?? '').toBe('succeeded');
+    expect(await listKeptDatabases(pgTools(env.stack))).toEqual([]);
+  });
+
+  it('refuses to drop or put back a database that is not a kept one', async () => {
+    const job = await startDropKeptJob(env.stack, 'memos', 'alice').done;
+    expect(job.status).toBe('failed');
+    expect(job.summary).toMatch(/no kept database named "memos"/);
+    expect((await env.sql('SELECT 1 AS one')).length).toBe(1);
+  });
+});
