@@ -30,10 +30,23 @@ export function listDependencies(stack: Stack): StackDependencies {
     if (p.apiKey && isPlaceholderKey(p.apiKey)) {
       p.configProblem = `the API key of "${p.label}" is a placeholder (like sk-your-…), not a real key`;
       issues.push({ dependency: p.id, severity: 'error', message: p.configProblem });
+    } else if (p.kind === 'openai' && !p.apiKey && !isLoopbackUrl(p.baseUrl)) {
+      // A warning, not a blocking problem: self-hosted OpenAI-compatible servers often take no key,
+      // but a hosted provider will answer 401, so say why before the first probe does.
+      issues.push({ dependency: p.id, severity: 'warning', message: `"${p.label}" has no API key: hosted OpenAI-compatible providers will refuse every call` });
     }
     deps.push(p);
   }
   return { deps, issues };
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 export function findDependency(stackName: string, depId: string): { stack: Stack; dep: Dependency } {

@@ -192,6 +192,19 @@ describe('admin providers, settings, view and metrics', () => {
     expect(() => removeAiProvider('demo', 'env-chat')).toThrow(/Only providers added in Opsdeck/);
   });
 
+  it('a hosted OpenAI-compatible provider added without a key is flagged before any call; a local one is not', () => {
+    const before = fake.requests.length;
+    const hosted = addAiProvider({ stack: 'demo', label: 'hosted, no key', kind: 'openai', role: 'chat', baseUrl: 'https://llm.example.test/v1', model: 'gpt-4o' });
+    const local = addAiProvider({ stack: 'demo', label: 'local vLLM', kind: 'openai', role: 'chat', baseUrl: `${fake.url}/v1`, model: 'gpt-4o' });
+    const { issues } = listDependencies(getStack('demo'));
+    expect(issues.find((i) => i.dependency === hosted.id)).toMatchObject({ severity: 'warning', message: expect.stringContaining('has no API key') });
+    expect(issues.some((i) => i.dependency === local.id)).toBe(false);
+    removeAiProvider('demo', hosted.id);
+    removeAiProvider('demo', local.id);
+    // Found from the configuration alone: no probe ran.
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('settings changes apply at once; degraded over the latency threshold', async () => {
     fake.setMode('slow', { slowMs: 150 });
     updateProbeSettings('demo', 'env-intent', { ...FAST, lightIntervalSec: 3600, latencyThresholdMs: 100 });

@@ -68,6 +68,14 @@ describe('failures are named', () => {
     expect(r.message).toContain('••••4c6f');
   });
 
+  it('a key the provider refuses for this model or region: 403 is named as a key problem', async () => {
+    fake.setMode('forbidden');
+    const r = await runProbe(dep(), 'light');
+    expect(r).toMatchObject({ ok: false, failure: 'auth' });
+    expect(r.message).toMatch(/^HTTP 403/);
+    expect(r.message).toContain('Project does not have access');
+  });
+
   it('429 with the reset time the provider sent', async () => {
     fake.setMode('rate_limited', { resetSec: 30 });
     const before = Date.now();

@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakeMode = 'ok' | 'slow' | 'unauthorized' | 'rate_limited' | 'quota' | 'server_error' | 'drop' | 'garbage';
+export type FakeMode = 'ok' | 'slow' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'quota' | 'server_error' | 'drop' | 'garbage';
 
 export interface FakeAiProviderOptions {
   /** Bearer keys accepted on the OpenAI-compatible paths (default: any non-empty key). */
@@ -95,6 +95,10 @@ export async function startFakeAiProvider(opts: FakeAiProviderOptions = {}): Pro
       });
     }
     if (mode === 'quota') return json(res, 402, { code: 30001, message: 'Sorry, your account balance is insufficient', data: null });
+    if (!ollama && mode === 'forbidden') {
+      // OpenAI's answer to a valid key used from a project or region it is not allowed in.
+      return json(res, 403, { error: { message: 'Project does not have access to this model', type: 'invalid_request_error', param: null, code: 'unsupported_country_region_territory' } });
+    }
     if (!ollama && (mode === 'unauthorized' || !key || (opts.keys && !opts.keys.includes(key)))) {
       // Like OpenAI, echo the key: the client must scrub it before showing the message.
       return json(res, 401, { error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
