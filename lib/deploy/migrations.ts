@@ -5,6 +5,7 @@ import { OpsdeckError } from '@/lib/errors';
 import type { Emit } from '@/lib/jobs';
 import { resolveDatabase } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
+import { stackRedactor } from '@/lib/stacks/stack-secrets';
 
 export interface MigrationFile {
   version: string;
@@ -42,7 +43,7 @@ async function withClient<T>(stack: Stack, fn: (c: pg.Client) => Promise<T>): Pr
   try {
     await client.connect();
   } catch (e) {
-    throw new OpsdeckError('database_unavailable', `Cannot connect to the stack's database at ${db.host}:${db.port}.`, { detail: (e as Error).message, cause: e });
+    throw new OpsdeckError('database_unavailable', `Cannot connect to the stack's database at ${db.host}:${db.port}.`, { detail: stackRedactor(stack)((e as Error).message), cause: e });
   }
   try {
     return await fn(client);
@@ -82,7 +83,9 @@ export async function runMigrations(stack: Stack, files: MigrationFile[], emit: 
         await c.query('COMMIT');
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);
-        throw new OpsdeckError('invalid_input', `Migration ${m.version} failed and was rolled back: ${(e as Error).message}`, { detail: `${m.file}: ${(e as Error).message}`, cause: e });
+        // pg quotes the failing SQL's values back, which can include credentials: masked in both.
+        const why = stackRedactor(stack)((e as Error).message);
+        throw new OpsdeckError('invalid_input', `Migration ${m.version} failed and was rolled back: ${why}`, { detail: `${m.file}: ${why}`, cause: e });
       }
       applied.push(m.version);
     }

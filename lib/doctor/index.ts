@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { inspectStackContainers } from '@/lib/docker';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
-import { isSecretKey, redactSecrets } from '@/lib/secrets';
+import { redactSecrets } from '@/lib/secrets';
+import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import { readStackEnv } from '@/lib/stacks/env-file';
 import type { Stack } from '@/lib/stacks/types';
 import { composeVariables } from './compose-vars';
@@ -30,7 +31,7 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
   } else {
     try {
       const env = readStackEnv(stack);
-      secrets = [...env].filter(([k]) => isSecretKey(k)).map(([, v]) => v);
+      secrets = stackSecrets(stack);
       const text = fs.readFileSync(stack.envFile, 'utf8');
       findings.push(...checkEnv(stack, text, env, composeVariables(stack.composeFiles)));
       checked.push(`env file ${stack.envFile}`, `variables used by ${stack.composeFiles.length === 1 ? 'the compose file' : 'the compose files'}`);

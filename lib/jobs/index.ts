@@ -4,3 +4,4 @@ export { busyMessage, eventsAfter, getJob, listJobs, runningJob, type NewJob } f
 export { liveJobIds, runJob, startJob, type JobWork } from './run-job';
 export { BUILTIN_RECOVERY, recoverInterruptedJobs, startRecoverySweep, type RecoveryHandler, type RecoveryInput } from './recovery';
 export { jobEventStream } from './sse';
+export { jobRedactor, maskJob } from './masking';

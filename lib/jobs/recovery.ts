@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { deleteNote, appendEvent, finishJob, notesOf, runningJobsWithOwners, type OwnedJobRow } from './job-store';
 import { ownerIsGone } from './owner';
+import { jobRedactor } from './masking';
 import type { LogLevel } from './types';
 
 export interface RecoveryInput {
@@ -41,7 +42,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHandler>): Promise<void> {
-  const log = (text: string, level: LogLevel = 'info') => appendEvent(job.id, 'log', text, level);
+  // Cleanup handlers report raw error text; it lands in a log every viewer can read.
+  const mask = jobRedactor(job.stack);
+  const log = (text: string, level: LogLevel = 'info') => appendEvent(job.id, 'log', mask(text), level);
   log('Opsdeck stopped while this job was running. Cleaning up what it left half-done.', 'warn');
   // Newest note first: undo in the reverse order things were done.
   const notes = notesOf(job.id).reverse();

@@ -8,11 +8,13 @@ import { isOpsdeckError } from '@/lib/errors';
 import { observeJob } from '@/lib/metrics';
 import { appendEvent, deleteNote, finishJob, getJob, heartbeat, insertRunningJob, saveProgress, setNote, type NewJob } from './job-store';
 import { HEARTBEAT_STALE_MS } from './owner';
+import { jobRedactor } from './masking';
 import type { EmitInput, Job, JobContext } from './types';
 
 /** Progress snapshots are written at most this often; a dump reports thousands of chunks a second. */
 const PROGRESS_EVERY_MS = 400;
 const LOG_LINE_MAX = 4000;
+const UNEXPECTED = 'The job failed because of an unexpected error. The details are in the Opsdeck log.';
 
 const live = globalThis as typeof globalThis & { __opsdeckLiveJobs?: Map<string, AbortController>; __opsdeckBeat?: NodeJS.Timeout };
 const liveJobs = (live.__opsdeckLiveJobs ??= new Map());
@@ -35,21 +37,25 @@ export function liveJobIds(): string[] {
   return [...liveJobs.keys()];
 }
 
-function makeContext(job: Job, controller: AbortController): JobContext {
+function makeContext(job: Job, controller: AbortController, mask: (text: string) => string): JobContext {
   const started = Date.parse(job.startedAt);
   let lastProgress = 0;
+  // Every text a job reports is shown to viewers: compose output, pg messages and container log
+  // lines can all carry the stack's passwords, so nothing reaches the store unmasked.
   const emit = (e: EmitInput) => {
     try {
       if (e.type === 'progress') {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_EVERY_MS) return;
         lastProgress = now;
-        saveProgress(job.id, { phase: e.phase, bytes: e.bytes, totalBytes: e.totalBytes, rate: e.rate, elapsedMs: now - started });
+        saveProgress(job.id, { phase: mask(e.phase), bytes: e.bytes, totalBytes: e.totalBytes, rate: e.rate, elapsedMs: now - started });
       } else if (e.type === 'step') {
-        appendEvent(job.id, 'step', e.text ?? e.name, 'info', { name: e.name });
-        saveProgress(job.id, { phase: e.text ?? e.name, elapsedMs: Date.now() - started });
+        const text = mask(e.text ?? e.name);
+        appendEvent(job.id, 'step', text, 'info', { name: mask(e.name) });
+        saveProgress(job.id, { phase: text, elapsedMs: Date.now() - started });
       } else {
-        appendEvent(job.id, 'log', e.text.slice(0, LOG_LINE_MAX), e.level ?? 'info');
+        // Masked before the cut, so a secret straddling the limit cannot leave its head behind.
+        appendEvent(job.id, 'log', mask(e.text).slice(0, LOG_LINE_MAX), e.level ?? 'info');
       }
     } catch (err) {
       // A log write must never fail the operation it describes.
@@ -71,19 +77,25 @@ function makeContext(job: Job, controller: AbortController): JobContext {
 /** What the work returns: the one-line summary shown in lists. */
 export type JobWork = (ctx: JobContext) => Promise<string | void>;
 
-async function execute(job: Job, controller: AbortController, work: JobWork): Promise<Job> {
-  const ctx = makeContext(job, controller);
+async function execute(job: Job, controller: AbortController, work: JobWork, mask: (text: string) => string): Promise<Job> {
+  const ctx = makeContext(job, controller, mask);
   let status: 'succeeded' | 'failed' = 'succeeded';
   let summary: string;
   let detail: string | null = null;
   try {
-    summary = (await work(ctx)) || `${job.title}: done.`;
+    summary = mask((await work(ctx)) || `${job.title}: done.`);
     ctx.emit({ type: 'log', text: summary });
   } catch (e) {
     status = 'failed';
-    summary = isOpsdeckError(e) ? e.message : 'The job failed because of an unexpected error. The details are in the Opsdeck log.';
-    detail = isOpsdeckError(e) ? (e.detail ?? null) : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    if (!isOpsdeckError(e)) console.error(`[opsdeck] job ${job.id} (${job.kind}) failed:`, e);
+    if (isOpsdeckError(e)) {
+      summary = mask(e.message);
+      detail = e.detail ? mask(e.detail) : null;
+    } else {
+      // An untyped error's text was never written for users: a generic line, the masked raw text as detail.
+      summary = UNEXPECTED;
+      detail = mask(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+      console.error(`[opsdeck] job ${job.id} (${job.kind}) failed:`, mask(e instanceof Error ? (e.stack ?? detail) : detail));
+    }
     ctx.emit({ type: 'log', level: 'error', text: summary });
   } finally {
     liveJobs.delete(job.id);
@@ -117,9 +129,11 @@ export function startJob(input: NewJob, work: JobWork): { job: Job; done: Promis
   const controller = new AbortController();
   liveJobs.set(job.id, controller);
   ensureHeartbeat();
-  appendEvent(job.id, 'log', `${job.title} started by ${job.startedBy ?? 'the scheduler'}.`, 'info');
+  // The stack's secrets are read once per job, when it starts.
+  const mask = jobRedactor(job.stack);
+  appendEvent(job.id, 'log', mask(`${job.title} started by ${job.startedBy ?? 'the scheduler'}.`), 'info');
   // Deferred one tick so the caller has the id before the first event lands.
-  const done = new Promise<Job>((resolve) => setImmediate(() => resolve(execute(job, controller, work))));
+  const done = new Promise<Job>((resolve) => setImmediate(() => resolve(execute(job, controller, work, mask))));
   return { job, done };
 }
 

@@ -4,6 +4,7 @@
  * and a final `end` with the outcome. The first frame (`job`, no id) describes the job. Reads the store, so it works for a job run by any process.
  */
 import { eventsAfter, getJob } from './job-store';
+import { jobRedactor, maskEvent, maskJob, type Mask } from './masking';
 
 const POLL_MS = 300;
 const KEEPALIVE_MS = 15_000;
@@ -18,6 +19,7 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
   let lastProgress = '';
   let lastSent = Date.now();
   let timer: NodeJS.Timeout | undefined;
+  let mask: Mask = (text) => text;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const close = () => {
@@ -32,11 +34,12 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
         if (signal.aborted) return close();
         try {
           let out = '';
-          const job = getJob(jobId);
-          if (!job) return close();
+          const row = getJob(jobId);
+          if (!row) return close();
+          const job = maskJob(row, mask);
           for (const e of eventsAfter(jobId, last)) {
             last = e.seq;
-            if (e.type !== 'end') out += frame(e.type, e, e.seq);
+            if (e.type !== 'end') out += frame(e.type, maskEvent(e, mask), e.seq);
           }
           const progress = JSON.stringify(job.progress);
           if (job.progress && progress !== lastProgress) {
@@ -60,7 +63,11 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
       signal.addEventListener('abort', close, { once: true });
       // First, who the job is (title, who, when, status): a page that only knows the id can render it.
       const job = getJob(jobId);
-      if (job) controller.enqueue(encoder.encode(frame('job', job)));
+      if (job) {
+        // Viewers read this stream: the stack's secrets are masked in everything it carries.
+        mask = jobRedactor(job.stack);
+        controller.enqueue(encoder.encode(frame('job', maskJob(job, mask))));
+      }
       tick();
     },
     cancel() {

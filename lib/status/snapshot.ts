@@ -3,21 +3,15 @@
  * reported version. Docker being down is reported in the result, not thrown: the page shows it.
  */
 import { inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
-import { isSecretKey, redactSecrets } from '@/lib/secrets';
-import { readStackEnv } from '@/lib/stacks/env-file';
+import { redactSecrets } from '@/lib/secrets';
+import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
 import { userMessageOf } from '@/lib/errors';
 import { probeHttp, reportedVersion } from './probe';
 import type { AppProbe, InstanceStatus, ServiceStatus, StackStatus } from './types';
 
-/** Values of the env file's secret-named keys, to mask in anything Docker or the app prints. */
-export function stackSecrets(stack: Stack): string[] {
-  try {
-    return [...readStackEnv(stack)].filter(([k]) => isSecretKey(k)).map(([, v]) => v);
-  } catch {
-    return [];
-  }
-}
+/** Values to mask in anything Docker or the app prints; re-exported for the status hub. */
+export { stackSecrets };
 
 function endpointOf(stack: Stack, service: string, networkMode: string | undefined): string | null {
   const host = networkMode === 'host' ? ' (host network: the port is the host’s own)' : '';

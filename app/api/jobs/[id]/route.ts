@@ -1,4 +1,4 @@
-import { getJob } from '@/lib/jobs';
+import { getJob, maskJob } from '@/lib/jobs';
 import { guardRoute } from '@/server-actions/route-guard';
 
 export const runtime = 'nodejs';
@@ -11,5 +11,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   const job = /^\d{1,12}$/.test(id) ? getJob(id) : null;
   if (!job) return Response.json({ error: 'No such job.' }, { status: 404, headers: { 'Cache-Control': 'no-store' } });
-  return Response.json(job, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(maskJob(job), { headers: { 'Cache-Control': 'no-store' } });
 }

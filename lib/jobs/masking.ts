@@ -1,0 +1,28 @@
+/**
+ * Job logs are readable by every viewer, so everything a job stores is masked with its stack's
+ * secrets when written (run-job, recovery), and masked again when served: rows written before
+ * masking existed, or while the env file was unreadable, must not leak either.
+ */
+import { stackRedactorByName } from '@/lib/stacks/stack-secrets';
+import type { Job, JobEvent } from './types';
+
+export type Mask = (text: string) => string;
+
+export function jobRedactor(stack: string): Mask {
+  return stackRedactorByName(stack);
+}
+
+export function maskJob(job: Job, mask: Mask = jobRedactor(job.stack)): Job {
+  return {
+    ...job,
+    title: mask(job.title),
+    target: job.target === null ? null : mask(job.target),
+    summary: job.summary === null ? null : mask(job.summary),
+    errorDetail: job.errorDetail === null ? null : mask(job.errorDetail),
+    progress: job.progress ? { ...job.progress, phase: mask(job.progress.phase) } : null,
+  };
+}
+
+export function maskEvent(event: JobEvent, mask: Mask): JobEvent {
+  return { ...event, text: mask(event.text) };
+}
