@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import { execInService } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
+import { childEnv } from '@/lib/child-env';
 import { redactSecrets } from '@/lib/secrets';
 import { readSecretVar, readStackEnv, resolveDatabase, type DatabaseConnection } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
@@ -40,7 +41,7 @@ const STDOUT_KEEP = 4 * 1024 * 1024;
 
 function runOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOptions): Promise<PgRunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
+    const child = spawn(cmd[0], cmd.slice(1), { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
     let stderr = '';
     const captured: Buffer[] = [];
     let capturedBytes = 0;

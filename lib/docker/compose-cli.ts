@@ -13,6 +13,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { childEnv } from '@/lib/child-env';
 
 export type ComposeKind = 'v2' | 'v1';
 
@@ -40,7 +41,7 @@ export interface ComposeProject {
 export interface RunComposeOptions {
   /** Called once per complete output line (no trailing newline), in order per stream. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Extra environment, merged over process.env. */
+  /** Extra environment, over the minimal one of lib/child-env (never Opsdeck's own). */
   env?: NodeJS.ProcessEnv;
   /** Aborting kills the compose process (SIGTERM) and rejects with the abort reason. */
   signal?: AbortSignal;
@@ -69,7 +70,7 @@ function capture(command: string, args: string[], timeoutMs = 15_000): Promise<C
     let stderr = '';
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+      child = spawn(command, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     } catch (e) {
       resolve({ code: -1, stdout: '', stderr: String(e) });
       return;
@@ -194,7 +195,8 @@ export async function runCompose(
   return new Promise<ComposeResult>((resolve, reject) => {
     const child = spawn(/*turbopackIgnore: true*/ compose.command, argv, {
       cwd: project.cwd,
-      env: { ...process.env, ...opts.env },
+      // Opsdeck's secrets stay here, and its variables cannot override the stack's env file.
+      env: childEnv(opts.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: opts.signal,
     });
