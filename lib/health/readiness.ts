@@ -34,18 +34,23 @@ function storeWritable(): boolean {
   }
 }
 
-/** True when the engine answers within `timeoutMs`. The late answer of a slow ping is ignored. */
-export async function dockerReachable(timeoutMs = DOCKER_PING_TIMEOUT_MS): Promise<boolean> {
+/** `p`'s value, or `fallback` once `ms` passed (or `p` failed). The late result is ignored. */
+export async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
     timer.unref();
   });
   try {
-    return await Promise.race([pingDocker().then((r) => r.ok, () => false), late]);
+    return await Promise.race([p.catch(() => fallback), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** True when the engine answers within `timeoutMs`. */
+export function dockerReachable(timeoutMs = DOCKER_PING_TIMEOUT_MS): Promise<boolean> {
+  return within(pingDocker().then((r) => r.ok), timeoutMs, false);
 }
 
 export async function readiness(opts: { dockerTimeoutMs?: number } = {}): Promise<Readiness> {

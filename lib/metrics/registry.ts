@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { latestHealth } from '@/lib/ai-health/store';
 import { listBackups } from '@/lib/backup/catalogue';
+import { listBackupSettings } from '@/lib/backup/settings';
 import { dataDirPath } from '@/lib/data-dir';
+import { declaredServices } from '@/lib/docker/compose-file';
 import { inspectStackContainers } from '@/lib/docker/inspect';
+import { dockerReachable, within } from '@/lib/health/readiness';
 import { sampleStackUsage } from '@/lib/docker/stats';
 import { listStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
@@ -34,31 +37,57 @@ interface ServiceRow {
   labels: { stack: string; service: string };
   up: number;
   healthy: number;
-  restarts: number;
+  restarts: number | null;
   cpu: number | null;
   mem: number | null;
 }
 
-async function serviceRows(): Promise<ServiceRow[]> {
+const DOCKER_CALL_TIMEOUT_MS = 5000;
+
+interface ServicePass {
+  /** 0 when the engine did not answer: service rows then say up=0 rather than vanishing. */
+  dockerUp: number;
+  rows: ServiceRow[];
+}
+
+function declaredOrNone(stack: Stack): string[] {
+  try {
+    return declaredServices(stack.composeFiles);
+  } catch {
+    return []; // an unreadable compose file is reported in the UI; its containers still count below
+  }
+}
+
+/**
+ * One row per service the stack declares plus any service that has containers. A declared service
+ * with no container (removed, never created) or one Docker cannot tell us about reads up=0: an
+ * alert on `== 0` only fires on a series that exists.
+ */
+async function serviceRows(): Promise<ServicePass> {
   const rows: ServiceRow[] = [];
-  await Promise.all(
-    stacksOrNone().map(async (stack) => {
-      const [details, usage] = await Promise.all([inspectStackContainers(stack).catch(() => []), sampleStackUsage(stack).catch(() => [])]);
-      for (const service of new Set(details.map((d) => d.service))) {
-        const mine = details.filter((d) => d.service === service);
+  const [dockerUp] = await Promise.all([
+    dockerReachable(),
+    ...stacksOrNone().map(async (stack) => {
+      const [details, usage] = await Promise.all([
+        // A wedged engine must not hang the scrape: past the limit it counts as not answering.
+        within(inspectStackContainers(stack), DOCKER_CALL_TIMEOUT_MS, null),
+        within(sampleStackUsage(stack), DOCKER_CALL_TIMEOUT_MS, []), // best effort: only CPU/memory go missing
+      ]);
+      for (const service of new Set([...declaredOrNone(stack), ...(details ?? []).map((d) => d.service)])) {
+        const mine = (details ?? []).filter((d) => d.service === service);
         const u = usage.filter((x) => x.service === service);
         rows.push({
           labels: { stack: stack.name, service },
           up: mine.some((d) => d.state === 'running') ? 1 : 0,
-          healthy: mine.every((d) => d.state === 'running' && (d.health === 'healthy' || d.health === 'none')) ? 1 : 0,
-          restarts: mine.reduce((n, d) => n + d.restartCount, 0),
+          healthy: mine.length > 0 && mine.every((d) => d.state === 'running' && (d.health === 'healthy' || d.health === 'none')) ? 1 : 0,
+          restarts: mine.length ? mine.reduce((n, d) => n + d.restartCount, 0) : null,
           cpu: u.length ? u.reduce((n, x) => n + (x.cpuPercent ?? 0), 0) / 100 : null,
           mem: u.length ? u.reduce((n, x) => n + x.memoryBytes, 0) : null,
         });
       }
     }),
-  );
-  return rows;
+  ]);
+  return { dockerUp: dockerUp ? 1 : 0, rows };
 }
 
 /**
@@ -75,18 +104,33 @@ function perScrape<T>(load: () => Promise<T> | T): () => Promise<T> {
 
 type BackupKey = 'success' | 'verified' | 'size' | 'duration';
 
+/** Stacks whose backups matter: those with a database to dump, and any with a schedule. */
+function backedUpStacks(): Stack[] {
+  let scheduled = new Set<string>();
+  try {
+    scheduled = new Set(listBackupSettings().filter((s) => s.cron).map((s) => s.stack));
+  } catch {
+    /* no store yet: the database role alone decides */
+  }
+  return stacksOrNone().filter((s) => s.database || scheduled.has(s.name));
+}
+
+/**
+ * A stack that never had a (verified) backup reports timestamp 0, not nothing: "no backup for
+ * 26 h" must fire for a stack that never backed up, and a missing series cannot fire.
+ */
 function backupRows(): { stack: string; values: Partial<Record<BackupKey, number>> }[] {
   const out: { stack: string; values: Partial<Record<BackupKey, number>> }[] = [];
-  for (const stack of stacksOrNone()) {
-    let list;
+  for (const stack of backedUpStacks()) {
+    let list: ReturnType<typeof listBackups>;
     try {
       list = listBackups(stack).filter((b) => !b.problem);
     } catch {
-      continue;
+      list = []; // an unreadable backup directory holds no usable backup
     }
     const newest = list.sort((a, b) => b.manifest.finishedAt.localeCompare(a.manifest.finishedAt))[0];
     const verified = list.find((b) => b.manifest.verified.ok);
-    const values: Partial<Record<BackupKey, number>> = {};
+    const values: Partial<Record<BackupKey, number>> = { success: 0, verified: 0 };
     if (newest) {
       values.success = Date.parse(newest.manifest.finishedAt) / 1000;
       values.size = newest.manifest.size;
@@ -128,12 +172,13 @@ function build(): Metrics {
   const services = perScrape(serviceRows);
   const svcLabels = ['stack', 'service'];
   const svc = (name: string, help: string, pick: (r: ServiceRow) => number | null) =>
-    gauge(name, help, svcLabels, services, (g, r: ServiceRow) => {
+    gauge(name, help, svcLabels, async () => (await services()).rows, (g, r: ServiceRow) => {
       const v = pick(r);
       if (v !== null) g.set(r.labels, v);
     });
-  svc('opsdeck_service_up', '1 when at least one container of the service is running', (r) => r.up);
-  svc('opsdeck_service_healthy', '1 when every container of the service is running and healthy (or has no healthcheck)', (r) => r.healthy);
+  gauge('opsdeck_docker_up', '1 when the Docker engine answered within 2 s, else 0', [], async () => [await services()], (g, p) => g.set(p.dockerUp));
+  svc('opsdeck_service_up', '1 when at least one container of the service is running; 0 also when it has no container or Docker does not answer', (r) => r.up);
+  svc('opsdeck_service_healthy', '1 when the service has containers and every one is running and healthy (or has no healthcheck)', (r) => r.healthy);
   svc('opsdeck_service_restarts', "Docker's restart count, summed over the service's containers", (r) => r.restarts);
   svc('opsdeck_service_cpu_ratio', 'CPU in use, in cores', (r) => r.cpu);
   svc('opsdeck_service_memory_bytes', 'Memory in use without page cache', (r) => r.mem);
@@ -143,8 +188,8 @@ function build(): Metrics {
     gauge(name, help, ['stack'], backups, (g, r: ReturnType<typeof backupRows>[number]) => {
       if (r.values[key] !== undefined) g.set({ stack: r.stack }, r.values[key]);
     });
-  bk('success', 'opsdeck_backup_last_success_timestamp_seconds', 'When the newest complete backup finished');
-  bk('verified', 'opsdeck_backup_last_verified_timestamp_seconds', 'When the newest verified backup finished');
+  bk('success', 'opsdeck_backup_last_success_timestamp_seconds', 'When the newest complete backup finished; 0 when the stack never had one');
+  bk('verified', 'opsdeck_backup_last_verified_timestamp_seconds', 'When the newest verified backup finished; 0 when none was verified');
   bk('size', 'opsdeck_backup_last_size_bytes', 'Size of the newest backup');
   bk('duration', 'opsdeck_backup_last_duration_seconds', 'Duration of the newest backup');
 
