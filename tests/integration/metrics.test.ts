@@ -62,7 +62,7 @@ describe('the /api/metrics route', () => {
     } finally {
       process.env.OPSDECK_METRICS_TOKEN = TOKEN;
     }
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }] as Record<string, string>[]) {
       const res = await GET(new Request('http://opsdeck.test/api/metrics', { headers }));
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
