@@ -4,6 +4,7 @@ import { openDb } from '@/lib/store/db';
 import { withTempDb } from '@/lib/store/temp-db';
 import { assertLoginAllowed, clearLoginFailures, delayForCount, recordLoginFailure, THROTTLE } from '@/lib/auth/throttle';
 import { createUser, verifyCredentials } from '@/lib/auth/users';
+import { clientIpFrom } from '@/lib/auth/client-ip';
 
 const tmp = withTempDb();
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
@@ -93,7 +94,29 @@ describe('login throttle', () => {
     expect(keys).toEqual([
       { key: 'ip:"10.0.0.1"', count: 5 },
       { key: 'user+ip:["mallory","10.0.0.1"]', count: 1 },
+      { key: 'user:"mallory"', count: 1 },
     ]);
+  });
+
+  it('rotating addresses still slows one account down (the per-username counter)', () => {
+    const ips = Array.from({ length: THROTTLE.userThreshold }, (_, i) => `198.51.100.${i + 1}`);
+    ips.slice(0, -1).forEach((ip) => recordLoginFailure('alice', ip, T0));
+    // Below the account's threshold, and every (username, ip) and ip counter is at one failure.
+    expect(refusal('alice', '203.0.113.7', T0)).toBeNull();
+    recordLoginFailure('alice', ips.at(-1)!, T0);
+    expect(refusal('alice', '203.0.113.7', T0)).toBe('Too many failed sign-in attempts. Try again in 1 second.');
+    recordLoginFailure('alice', '203.0.113.8', T0 + s(1));
+    expect(refusal('alice', '203.0.113.9', T0 + s(1))).toMatch(/Try again in 2 seconds\.$/);
+    // Other accounts are not affected by alice's counter.
+    expect(refusal('bob', '203.0.113.9', T0 + s(1))).toBeNull();
+  });
+
+  it('a forged X-Forwarded-For changes nothing without a trusted proxy: every guess counts against one address', () => {
+    const env = {};
+    for (let i = 0; i < THROTTLE.threshold; i++) {
+      recordLoginFailure('alice', clientIpFrom({ 'x-forwarded-for': `192.0.2.${i}` }, env), T0);
+    }
+    expect(refusal('alice', clientIpFrom({ 'x-forwarded-for': '192.0.2.200' }, env), T0)).toMatch(/Try again in 1 second\.$/);
   });
 
   it('survives a restart (the counters are in the database file)', () => {
@@ -117,7 +140,7 @@ describe('verifyCredentials with the throttle', () => {
     // Refused attempts do not count: after the delay, the next attempt goes through.
     const user = await verifyCredentials('alice', 'the right password', '10.0.0.1', T0 + s(1));
     expect(user.username).toBe('alice');
-    const left = tmp.db.prepare("SELECT COUNT(*) AS n FROM login_failures WHERE key LIKE 'user+ip:%'").get() as { n: number };
+    const left = tmp.db.prepare("SELECT COUNT(*) AS n FROM login_failures WHERE key LIKE 'user+ip:%' OR key LIKE 'user:%'").get() as { n: number };
     expect(left.n).toBe(0);
   });
 });

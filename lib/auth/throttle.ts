@@ -1,6 +1,8 @@
 /**
  * Sign-in throttling. Failures are counted per (username, ip), which stops guessing one account's
- * password, and per ip, which stops spraying one password over many usernames. Once a counter
+ * password, per ip, which stops spraying one password over many usernames, and per username alone
+ * (with more room), so an attacker who can change address for every guess (a botnet, or a forged
+ * X-Forwarded-For, see client-ip.ts) still slows down on each account. Once a counter
  * reaches THRESHOLD failures, every further attempt is refused until 2^(n - THRESHOLD) seconds after
  * the latest failure (capped), so a script gets a handful of guesses per hour while a person who
  * mistyped waits seconds.
@@ -20,6 +22,9 @@ export const THROTTLE = {
   threshold: 5,
   // Colleagues behind one NAT or proxy share an address; let the address counter start later.
   ipThreshold: 20,
+  // The account alone, whatever the address: higher, so the owner's own typos from their usual
+  // address hit the (username, ip) counter first.
+  userThreshold: 10,
   windowMs: 15 * 60_000,
   maxDelayMs: 15 * 60_000,
 } as const;
@@ -35,9 +40,9 @@ interface FailureRow {
 const ipOf = (ip: string | null | undefined) => ip?.trim() || 'unknown';
 
 /** JSON keeps the key unambiguous even though IPv6 addresses and usernames can contain ':'. */
-export function throttleKeys(username: string, ip: string | null | undefined): { userIp: string; ip: string } {
+export function throttleKeys(username: string, ip: string | null | undefined): { userIp: string; ip: string; user: string } {
   const user = username.trim().toLowerCase().slice(0, 100); // usernames are case-insensitive
-  return { userIp: `user+ip:${JSON.stringify([user, ipOf(ip)])}`, ip: `ip:${JSON.stringify(ipOf(ip))}` };
+  return { userIp: `user+ip:${JSON.stringify([user, ipOf(ip)])}`, ip: `ip:${JSON.stringify(ipOf(ip))}`, user: `user:${JSON.stringify(user)}` };
 }
 
 /** How long a counter with `count` failures blocks after its latest failure. */
@@ -56,13 +61,14 @@ function blockedForMs(row: FailureRow | undefined, now: number, threshold: numbe
   return Math.max(0, row.last_at + delayForCount(row.count, threshold) - now);
 }
 
-/** Throws OpsdeckError('rate_limited') while either counter for this (username, ip) is blocking. */
+/** Throws OpsdeckError('rate_limited') while any counter for this (username, ip) is blocking. */
 export function assertLoginAllowed(username: string, ip: string | null | undefined, now: number = Date.now()): void {
   const keys = throttleKeys(username, ip);
   const get = getDb().prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
   const waitMs = Math.max(
     blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now, THROTTLE.threshold),
     blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold),
+    blockedForMs(get.get(keys.user) as FailureRow | undefined, now, THROTTLE.userThreshold),
   );
   if (waitMs > 0) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
@@ -73,7 +79,7 @@ export function assertLoginAllowed(username: string, ip: string | null | undefin
   }
 }
 
-/** Counts one failed attempt against both counters. */
+/** Counts one failed attempt against all three counters. */
 export function recordLoginFailure(username: string, ip: string | null | undefined, now: number = Date.now()): void {
   const db = getDb();
   const keys = throttleKeys(username, ip);
@@ -86,7 +92,7 @@ export function recordLoginFailure(username: string, ip: string | null | undefin
     // Each distinct username tried creates a row; drop the ones that can no longer block anyone so
     // an attacker cycling through names cannot grow the table without bound.
     db.prepare('DELETE FROM login_failures WHERE last_at < ?').run(now - THROTTLE.windowMs);
-    for (const key of [keys.userIp, keys.ip]) {
+    for (const key of [keys.userIp, keys.ip, keys.user]) {
       const row = get.get(key) as FailureRow | undefined;
       const fresh = !row || isStale(row, now);
       put.run({ key, count: fresh ? 1 : row.count + 1, first_at: fresh ? now : row.first_at, last_at: now });
@@ -95,9 +101,11 @@ export function recordLoginFailure(username: string, ip: string | null | undefin
 }
 
 /**
- * After a successful sign-in: forgets the (username, ip) counter. The ip counter is kept on purpose,
- * otherwise an attacker could reset it by signing in to their own account between guesses.
+ * After a successful sign-in: forgets the (username, ip) and username counters (only the account's
+ * owner can get here). The ip counter is kept on purpose, otherwise an attacker could reset it by
+ * signing in to their own account between guesses.
  */
 export function clearLoginFailures(username: string, ip: string | null | undefined): void {
-  getDb().prepare('DELETE FROM login_failures WHERE key = ?').run(throttleKeys(username, ip).userIp);
+  const keys = throttleKeys(username, ip);
+  getDb().prepare('DELETE FROM login_failures WHERE key IN (?, ?)').run(keys.userIp, keys.user);
 }
