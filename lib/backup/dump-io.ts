@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { OpsdeckError } from '@/lib/errors';
 import { counter } from './file-sink';
 import type { DumpFormat } from './manifest';
 import { PgCommandError, type PgTools } from './pg-tools';
+import { SqlRefusedError, sqlGuardStream } from './sql-guard';
 
 const readFile = (file: string) => fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
 
@@ -36,7 +38,8 @@ export interface Verification {
 /**
  * Reads a plain SQL dump to its end: pg_dump starts it with "-- PostgreSQL database dump" and ends
  * it with "-- PostgreSQL database dump complete". A cut-off file, a gzip error, or tool error text
- * mixed into the dump (the old script's `2>&1 | gzip`) all fail here.
+ * mixed into the dump (the old script's `2>&1 | gzip`) all fail here, and so does anything that
+ * would act outside the database it is loaded into (sql-guard.ts: `\connect`, `\!`, CREATE DATABASE …).
  */
 async function verifyPlain(file: string, gzip: boolean): Promise<Verification> {
   let head = '';
@@ -54,8 +57,9 @@ async function verifyPlain(file: string, gzip: boolean): Promise<Verification> {
   });
   const method = gzip ? 'gunzip + SQL dump markers' : 'SQL dump markers';
   try {
-    await (gzip ? pipeline(readFile(file), createGunzip(), scan) : pipeline(readFile(file), scan));
+    await (gzip ? pipeline(readFile(file), createGunzip(), sqlGuardStream(), scan) : pipeline(readFile(file), sqlGuardStream(), scan));
   } catch (e) {
+    if (e instanceof SqlRefusedError) return { ok: false, method, entries: null, detail: `Opsdeck refuses to load this SQL file: ${e.message}` };
     return { ok: false, method, entries: null, detail: `the file cannot be read to its end: ${(e as Error).message}` };
   }
   if (!head.includes('PostgreSQL database dump')) return { ok: false, method, entries: null, detail: 'the file does not start like a pg_dump SQL dump' };
@@ -65,17 +69,29 @@ async function verifyPlain(file: string, gzip: boolean): Promise<Verification> {
   return { ok: true, method, entries: null, detail: null };
 }
 
-/** Custom format: `pg_restore --list` must read the archive's table of contents. */
-async function verifyCustom(tools: PgTools, file: string, signal?: AbortSignal): Promise<Verification> {
+/**
+ * Custom format: `pg_restore --list` must read the archive's table of contents. With `full` (a file
+ * from elsewhere: an import), the whole archive is then read as a restore would, to nowhere
+ * (`pg_restore --file=/dev/null`): the TOC alone does not show a data section that is cut short.
+ */
+async function verifyCustom(tools: PgTools, file: string, full: boolean, signal?: AbortSignal): Promise<Verification> {
   const r = await tools.run(['pg_restore', '--list'], { stdin: readFile(file), signal });
   if (r.exitCode !== 0) return { ok: false, method: 'pg_restore --list', entries: null, detail: r.stderr.trim() || `exit code ${r.exitCode}` };
   const entries = r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length;
   if (entries === 0) return { ok: false, method: 'pg_restore --list', entries, detail: 'the archive lists no objects' };
-  return { ok: true, method: 'pg_restore --list', entries, detail: null };
+  if (!full) return { ok: true, method: 'pg_restore --list', entries, detail: null };
+  const method = 'pg_restore --list + full read (pg_restore --file=/dev/null)';
+  const all = await tools.run(['pg_restore', '--file=/dev/null'], { stdin: readFile(file), signal });
+  if (all.exitCode !== 0) {
+    const said = all.stderr.trim().split('\n').slice(-3).join(' / ') || `exit code ${all.exitCode}`;
+    return { ok: false, method, entries, detail: `its table of contents reads, but its data does not read to the end (cut short or damaged): ${said}` };
+  }
+  return { ok: true, method, entries, detail: null };
 }
 
-export function verifyDump(tools: PgTools, file: string, format: DumpFormat, signal?: AbortSignal): Promise<Verification> {
-  return format === 'custom' ? verifyCustom(tools, file, signal) : verifyPlain(file, format === 'plain-gzip');
+/** `full`: read a custom archive's data too, not only its table of contents (for imported files). */
+export function verifyDump(tools: PgTools, file: string, format: DumpFormat, signal?: AbortSignal, opts: { full?: boolean } = {}): Promise<Verification> {
+  return format === 'custom' ? verifyCustom(tools, file, opts.full ?? false, signal) : verifyPlain(file, format === 'plain-gzip');
 }
 
 /**
@@ -98,8 +114,21 @@ export async function loadDump(
     if (r.exitCode !== 0) throw new PgCommandError('pg_restore', r.exitCode, r.stderr);
     return;
   }
-  const input = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
-  if (format === 'plain-gzip') counted.on('error', (e) => input.destroy(e));
-  const r = await tools.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`], { stdin: input, signal });
-  if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
+  // Plain SQL: only lines sql-guard.ts accepted reach psql, all in one transaction (so CREATE/DROP
+  // DATABASE could not run even if one got through, and a failure leaves the scratch database empty).
+  const text = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
+  if (format === 'plain-gzip') counted.on('error', (e) => text.destroy(e));
+  const input = text.pipe(sqlGuardStream());
+  text.on('error', (e) => input.destroy(e));
+  // A refusal stops the reading too (the file is not read on to its end for nothing).
+  input.on('error', () => source.destroy());
+  try {
+    const r = await tools.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${database}`, '-f', '-'], { stdin: input, signal });
+    if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
+  } catch (e) {
+    if (e instanceof SqlRefusedError) {
+      throw new OpsdeckError('invalid_input', `Opsdeck refuses to load this SQL file: ${e.message}. Only a pg_dump of one database (without --create) can be restored.`, { detail: e.message });
+    }
+    throw e;
+  }
 }

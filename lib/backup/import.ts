@@ -66,7 +66,8 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
       return same;
     }
     ctx.emit({ type: 'log', text: `${shown}: ${format === 'custom' ? 'pg_dump custom format' : format === 'plain-gzip' ? 'gzipped SQL dump' : 'SQL dump'}, ${formatBytes(size)}.` });
-    const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal);
+    ctx.emit({ type: 'step', name: 'import.verify', text: `Verifying ${shown}: reading it to its end` });
+    const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal, { full: true });
     if (!check.ok) throw new OpsdeckError('invalid_input', `${shown} is not a usable backup (${check.detail}), so it was not imported.`, { detail: check.detail ?? undefined });
     const at = new Date().toISOString();
     const made = timeFromName(shown) ?? fs.statSync(tmp).mtime.toISOString();

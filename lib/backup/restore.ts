@@ -54,12 +54,11 @@ export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promi
 }
 
 /** Loads the backup into a new database next to the live one and checks it; returns its name. */
-async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry, ctx: JobContext): Promise<string> {
+async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry, scratch: string, ctx: JobContext): Promise<void> {
   const db = tools.conn.database;
-  const scratch = scratchName(db, 'restore', ctx.id);
   const note: RestoreNote = { stack: stack.name, database: db, scratch };
   ctx.remember('restore', note);
-  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1'})` });
+  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
   await createDatabaseLike(tools, scratch, db);
   const t0 = Date.now();
   await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
@@ -75,7 +74,6 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
     throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
   }
   ctx.emit({ type: 'log', text: `${tables} tables present${schema ? `, schema version ${schema}` : ''}.` });
-  return scratch;
 }
 
 /**
@@ -98,7 +96,9 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
       ctx.emit({ type: 'log', text: `Safety backup ${safetyBackupId} written and verified.` });
     }
 
-    scratch = await loadIntoScratch(stack, tools, entry, ctx);
+    // Named before it exists: a load that fails half-way is dropped too.
+    scratch = scratchName(tools.conn.database, 'restore', ctx.id);
+    await loadIntoScratch(stack, tools, entry, scratch, ctx);
     const { keptAs } = await swapInDatabase(stack, tools, scratch, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the restored backup ${entry.id}` });
     scratch = null;
     ctx.forget('restore');
