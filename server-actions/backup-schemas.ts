@@ -21,3 +21,23 @@ export const importDirectoryInput = z.object({
   stack: stackField,
   directory: z.string().trim().min(1, 'Which folder?').max(1024).refine((p) => p.startsWith('/'), 'Give the full path of a folder on the Opsdeck host, starting with /.'),
 });
+
+/**
+ * The upload's `X-File-Name` header: a URI-encoded file name, shown in the list and the log and never
+ * used as a path (the stored file is named by Opsdeck), so anything path-like is refused outright.
+ */
+export const uploadFileNameHeader = z
+  .string()
+  .max(1024, 'The file name is too long.')
+  .transform((raw, ctx) => {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'The file name is not properly encoded.' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.string().trim().min(1, 'The file has no name.').max(255, 'The file name is too long.')
+      .refine((n) => !/[/\\\u0000-\u001f\u007f]/.test(n) && n !== '.' && n !== '..', 'Give a file name, not a path.'),
+  );

@@ -9,9 +9,9 @@ import { RecentJobs } from './recent-jobs';
 import { ScheduleForm } from './schedule-form';
 
 export interface BackupsPermissions {
-  /** operator: take backups, download, upload. */
+  /** operator: take backups, download. */
   operate: boolean;
-  /** admin: restore, undo, delete, schedule, import a folder. */
+  /** admin: restore, undo, delete, schedule, import (upload or folder): an import can be restored over the live database. */
   admin: boolean;
 }
 
@@ -40,7 +40,7 @@ export function BackupsView({ stack, backupDir, data, can }: { stack: string; ba
       <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
       <BackupTable stack={stack} entries={data.entries} canDownload={can.operate} canAdmin={can.admin} />
       <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />
-      {can.operate && <ImportPanel stack={stack} canDirectory={can.admin} loose={data.loose} />}
+      {can.admin && <ImportPanel stack={stack} loose={data.loose} />}
       <RecentJobs stack={stack} jobs={data.jobs} shown={data.current?.id ?? null} />
     </div>
   );

@@ -9,10 +9,10 @@ import { importBackupDirectory } from '@/server-actions/import-backup-directory'
 const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 
 /**
- * Bring existing dumps in: upload one file (operator), or every dump in a folder of the Opsdeck
- * host (admin). Old `memos-backup-*.sql.gz` files are accepted and restore like the others.
+ * Bring existing dumps in (admin): upload one file, or every dump in a folder of the Opsdeck host.
+ * Old `memos-backup-*.sql.gz` files are accepted and restore like the others.
  */
-export function ImportPanel({ stack, canDirectory, loose }: { stack: string; canDirectory: boolean; loose: { name: string; size: number }[] }) {
+export function ImportPanel({ stack, loose }: { stack: string; loose: { name: string; size: number }[] }) {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,16 +49,14 @@ export function ImportPanel({ stack, canDirectory, loose }: { stack: string; can
         <span role="status" aria-live="polite" className={`text-sm ${result?.ok ? 'text-emerald-400' : 'text-rose-400'}`}>{result?.text}</span>
       </div>
       <p className="text-xs text-slate-500">pg_dump files (custom format or plain SQL, gzipped or not). Each is checked before it is listed.</p>
-      {canDirectory && (
-        <ActionForm action={importBackupDirectory} submitLabel="Import folder" testId="import-directory">
-          <input type="hidden" name="stack" value={stack} />
-          <input name="directory" placeholder="/srv/old-backups" aria-label="Folder on the Opsdeck host" className={`${input} w-80`} />
-        </ActionForm>
-      )}
+      <ActionForm action={importBackupDirectory} submitLabel="Import folder" testId="import-directory">
+        <input type="hidden" name="stack" value={stack} />
+        <input name="directory" placeholder="/srv/old-backups" aria-label="Folder on the Opsdeck host" className={`${input} w-80`} />
+      </ActionForm>
       {loose.length > 0 && (
         <p data-testid="loose-files" className="text-sm text-amber-300">
           {loose.length} file(s) in the backup folder have no manifest yet ({loose.slice(0, 3).map((f) => f.name).join(', ')}{loose.length > 3 ? ', …' : ''}).
-          {canDirectory ? ' Import the backup folder itself to add them to the list.' : ' An admin can import them.'}
+          {' '}Import the backup folder itself to add them to the list.
         </p>
       )}
     </section>

@@ -19,3 +19,4 @@ export { BACKUP_RECOVERY, cleanBackupTempFiles } from './recovery';
 export { formatBytes, freeSpace } from './failure';
 export { backupIdSchema, TEMP_PREFIX, type BackupManifest, type BackupReason, type DumpFormat } from './manifest';
 export { displayName } from './import';
+export { HashingFileSink } from './file-sink';

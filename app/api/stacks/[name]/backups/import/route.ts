@@ -6,9 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { recordAudit } from '@/lib/audit';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { TEMP_PREFIX, backupDir, displayName, startImportUploadJob } from '@/lib/backup';
+import { HashingFileSink, TEMP_PREFIX, backupDir, displayName, startImportUploadJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
+import { uploadFileNameHeader } from '@/server-actions/backup-schemas';
 import { guardRoute } from '@/server-actions/route-guard';
 
 export const runtime = 'nodejs';
@@ -17,22 +18,31 @@ export const dynamic = 'force-dynamic';
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /**
- * Upload of a backup file (operator), streamed to a temp file in the stack's backup folder, then
- * imported by a job (format detected from the bytes, checksum, verification, manifest). The
- * browser's file name is kept for display only.
+ * Upload of a backup file (admin, like a folder import: what is uploaded can later be restored over
+ * the live database), streamed to a temp file in the stack's backup folder and fsynced before the
+ * import job renames it into the catalogue (format detected from the bytes, checksum, verification,
+ * manifest). The browser's file name (`X-File-Name`, URI-encoded) is kept for display only.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.import');
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.import');
   if (gate instanceof Response) return gate;
   const { name } = await params;
+  const named = uploadFileNameHeader.safeParse(request.headers.get('x-file-name') ?? 'upload');
+  if (!named.success) {
+    const error = named.error.issues[0]?.message ?? 'Not a file name.';
+    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, result: 'error', detail: error });
+    return Response.json({ error }, { status: 400, headers: NO_STORE });
+  }
   let temp: string | null = null;
   try {
     const stack = getStack(name);
     if (!request.body) return Response.json({ error: 'The upload is empty.' }, { status: 400, headers: NO_STORE });
-    const original = displayName(decodeURIComponent(request.headers.get('x-file-name') ?? 'upload'));
+    const original = displayName(named.data);
     temp = path.join(backupDir(stack), `${TEMP_PREFIX}upload-${randomBytes(6).toString('hex')}`);
-    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-    if (fs.statSync(temp).size === 0) throw new Error('empty');
+    // Same sink as a backup: written with backpressure and fsynced before it counts as received.
+    const sink = new HashingFileSink(temp);
+    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), sink);
+    if (sink.bytes === 0) throw new Error('empty');
     const { job } = startImportUploadJob(stack, { tempPath: temp, originalName: original }, gate.user.username);
     temp = null; // The job owns it now.
     recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, target: original, result: 'ok', detail: `job #${job.id}` });
