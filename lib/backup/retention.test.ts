@@ -54,6 +54,17 @@ describe('planRetention', () => {
     expect(ids(remove)).toEqual(['oldest']);
   });
 
+  it('the newest verified backup it protects is one that can be restored: not damaged, not failed by a test restore', () => {
+    const damaged = { ...item('damaged', '2025-03-20T10:00:00Z'), problem: 'The dump file is missing from the backup folder.' };
+    const failedTest: RetentionItem = { id: 'failed-test', manifest: { ...item('x', '2025-03-19T10:00:00Z').manifest, testRestore: { ok: false, at: '2025-03-19T10:05:00Z', method: 'restore into a scratch database', detail: 'boom' } } };
+    const tested: RetentionItem = { id: 'tested', manifest: { ...item('x', '2025-03-02T10:00:00Z').manifest, testRestore: { ok: true, at: '2025-03-02T10:05:00Z', method: 'restore into a scratch database' } } };
+    const items = [damaged, failedTest, tested, item('oldest', '2025-02-01T10:00:00Z')];
+    const { keep, remove } = planRetention(items, { keepLast: 1, keepDaily: null, keepWeekly: null }, now);
+    expect(keep.get('tested')).toBe('newest verified backup');
+    expect(keep.get('damaged')).toMatch(/last 1/);
+    expect(ids(remove)).toEqual(['failed-test', 'oldest']);
+  });
+
   it('leaves imported backups alone', () => {
     const items = [item('a', '2025-03-20T10:00:00Z'), item('imp', '2024-01-01T00:00:00Z', { reason: 'imported' })];
     expect(planRetention(items, { keepLast: 1, keepDaily: null, keepWeekly: null }, now).remove).toEqual([]);

@@ -1,6 +1,7 @@
 /**
  * Retention: keep the last N backups, the newest of each of the last D days, the newest of each of
- * the last W weeks; delete the rest. The newest verified backup is never deleted, whatever the
+ * the last W weeks; delete the rest. The newest verified backup (intact on disk, no failed test
+ * restore) is never deleted, whatever the
  * policy says. Imported backups are the operator's own files and are left alone. Days and weeks
  * are UTC calendar days and ISO weeks (Monday first).
  */
@@ -14,8 +15,13 @@ export interface RetentionPolicy {
 
 export interface RetentionItem {
   id: string;
-  manifest: Pick<BackupManifest, 'finishedAt' | 'reason' | 'verified'>;
+  /** The catalogue's "file missing / size changed" note (catalogue.ts): such a backup cannot be restored. */
+  problem?: string | null;
+  manifest: Pick<BackupManifest, 'finishedAt' | 'reason' | 'verified'> & { testRestore?: BackupManifest['testRestore'] };
 }
+
+/** A backup that can be counted on: verified, intact on disk, and not failed by a test restore. */
+const restorable = (i: RetentionItem) => i.manifest.verified.ok && !i.problem && i.manifest.testRestore?.ok !== false;
 
 export const hasPolicy = (p: RetentionPolicy) => p.keepLast !== null || p.keepDaily !== null || p.keepWeekly !== null;
 
@@ -46,7 +52,8 @@ export function planRetention<T extends RetentionItem>(items: readonly T[], poli
   };
 
   for (const i of sorted) if (i.manifest.reason === 'imported') mark(i.id, 'imported');
-  const newestVerified = sorted.find((i) => i.manifest.verified.ok);
+  // The one kept whatever the policy says must be one a restore could use.
+  const newestVerified = sorted.find(restorable);
   if (newestVerified) mark(newestVerified.id, 'newest verified backup');
 
   const candidates = sorted.filter((i) => i.manifest.reason !== 'imported');
