@@ -11,12 +11,13 @@ const PASSED = [
 ] as const;
 
 /** The allow-listed variables that are set, plus `extra` (the call's own: PGPASSWORD, …). */
-export function childEnv(extra: Readonly<Record<string, string | undefined>> = {}, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function childEnv(extra: Readonly<Record<string, string | undefined>> = {}, from: Readonly<Record<string, string | undefined>> = process.env): NodeJS.ProcessEnv {
   const env: Record<string, string> = {};
   for (const name of PASSED) {
     const value = from[name];
     if (value !== undefined) env[name] = value;
   }
   for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
-  return env;
+  // Next's types make NODE_ENV required on ProcessEnv; a child is deliberately not given Opsdeck's.
+  return env as NodeJS.ProcessEnv;
 }

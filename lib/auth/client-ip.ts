@@ -12,6 +12,8 @@
  */
 export const DIRECT = 'direct';
 
+type EnvLike = Readonly<Record<string, string | undefined>>;
+
 type HeaderSource = Record<string, string | string[] | undefined> | { get(name: string): string | null };
 
 function forwardedFor(headers: HeaderSource): string | undefined {
@@ -24,12 +26,12 @@ function forwardedFor(headers: HeaderSource): string | undefined {
 }
 
 /** How many proxies in front are trusted: OPSDECK_TRUST_PROXY as a positive whole number, else 0. */
-export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
+export function trustedProxyHops(env: EnvLike = process.env): number {
   const v = env.OPSDECK_TRUST_PROXY?.trim();
   return v && /^[1-9]\d{0,1}$/.test(v) ? Number(v) : 0;
 }
 
-export function clientIpFrom(headers: HeaderSource, env: NodeJS.ProcessEnv = process.env): string {
+export function clientIpFrom(headers: HeaderSource, env: EnvLike = process.env): string {
   const hops = trustedProxyHops(env);
   if (hops === 0) return DIRECT;
   const list = (forwardedFor(headers) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
