@@ -34,6 +34,24 @@ export async function checkRole(required: Role): Promise<Gate> {
   return { ok: true, user };
 }
 
+/**
+ * For a response that outlives its request (a log stream): re-checks the same session later, with
+ * no request around it. False once the user is disabled, deleted, demoted below `required`, or
+ * their session version changed (password changed, signed out everywhere).
+ */
+export async function sessionRecheck(required: Role): Promise<() => boolean> {
+  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
+  return recheckFor(session?.uid, session?.sv, required);
+}
+
+/** The re-check itself, for a session's user id and version (tested without a request). */
+export function recheckFor(uid: unknown, sv: unknown, required: Role): () => boolean {
+  return () => {
+    const user = loadSessionUser(uid, sv);
+    return user !== null && hasRole(user.role, required);
+  };
+}
+
 export async function requestIp(): Promise<string> {
   return clientIpFrom(await headers());
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { advance, CursorGate, formatCursor, parseCursor } from './cursor';
+import { advance, CursorGate, formatCursor, formatPosition, parseCursor, parseResume } from './cursor';
+import { encodeSseBatch, type SseState } from './encode';
+import type { LogLine } from './types';
 import { dateToDockerParam, isDockerTs, parseTimeInput, tsFromDate, tsToDockerParam } from './timestamp';
 import { detectLevel } from './json-level';
 
@@ -20,6 +22,30 @@ describe('cursor', () => {
     c = advance(c, T);
     expect(c).toEqual({ ts: T, n: 2 });
     expect(advance(c, U)).toEqual({ ts: U, n: 1 });
+    // A line released late by a live merge does not move the cursor back.
+    expect(advance({ ts: U, n: 1 }, T)).toEqual({ ts: U, n: 1 });
+  });
+
+  it('a merged position keeps one cursor per service and round-trips through Last-Event-ID', () => {
+    const id = formatPosition({ ts: T, n: 0 }, ['app', 'db', 'idle'], [{ ts: U, n: 2 }, { ts: T, n: 1 }, null]);
+    expect(id).toBe(`${T}~0|app=${U}~2|db=${T}`);
+    expect(parseResume(id)).toEqual({ floor: { ts: T, n: 0 }, bySource: { app: { ts: U, n: 2 }, db: { ts: T, n: 1 } } });
+    expect(parseResume(T)).toEqual({ floor: { ts: T, n: 1 }, bySource: {} });
+    for (const bad of ['', `|app=${T}`, `${T}|app`, `${T}|app=x`, `${T}|a b=${T}`, `${T}|app=${T}|app=${U}`]) expect(parseResume(bad)).toBeNull();
+  });
+
+  it('an SSE id after a merge released an older line late still covers the newer line of the other service', () => {
+    const line = (source: number, ts: string): LogLine => ({ kind: 'line', source, stream: 'stdout', ts, text: 'x', level: null });
+    const state: SseState = { sources: ['a', 'b'], cursors: [null, null], floor: () => ({ ts: T, n: 0 }) };
+    // b's newer line went first (a was quiet past the merge window); a's older line came late.
+    const out = encodeSseBatch([line(1, U), line(0, T)], state);
+    const id = /^id: (.+)$/m.exec(out)![1];
+    const resume = parseResume(id)!;
+    // Resuming: b skips its line at U, a skips its line at T: nothing twice, nothing skipped.
+    const gateA = new CursorGate(resume.bySource.a);
+    const gateB = new CursorGate(resume.bySource.b);
+    expect([gateA.admit(T), gateA.admit(U)]).toEqual([false, true]);
+    expect([gateB.admit(T), gateB.admit(U)]).toEqual([false, false]);
   });
 
   it('gate: resuming from a cursor neither repeats nor skips a line, even when stamps collide', () => {

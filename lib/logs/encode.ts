@@ -1,5 +1,5 @@
 import { userMessageOf } from '@/lib/errors';
-import { advance, formatCursor, type Cursor } from './cursor';
+import { advance, formatCursor, formatPosition, type Cursor } from './cursor';
 import { LEVEL_CODES } from './json-level';
 import type { LogItem } from './types';
 
@@ -7,6 +7,8 @@ import type { LogItem } from './types';
  * The SSE wire format. One event carries a batch of lines (one `data:` line each), so a busy
  * container costs one event per Docker chunk rather than one per line; its id is the cursor after
  * its last line, so a reconnecting client (Last-Event-ID) resumes exactly after what it received.
+ * One service: that service's cursor. Several: a cursor per service (see ResumePoint), since a
+ * live merge may release a line older than one already sent.
  *
  *   data: <o|e><level code or -><source index> <30-char stamp> <text>
  *
@@ -18,7 +20,18 @@ export function sseLine(item: LogItem & { kind: 'line' }): string {
 }
 
 export interface SseState {
-  cursor: Cursor | null;
+  /** Service names, by source index. */
+  sources: readonly string[];
+  /** The last line delivered per source (carried over from a resume). */
+  cursors: (Cursor | null)[];
+  floor: () => Cursor | null;
+}
+
+function positionId(state: SseState): string {
+  if (state.sources.length === 1) return formatCursor(state.cursors[0]!);
+  const floor = state.floor();
+  // The session sets its floor before the first line leaves it; this is only a safety net.
+  return formatPosition(floor ?? { ts: state.cursors.find(Boolean)!.ts, n: 0 }, state.sources, state.cursors);
 }
 
 export function encodeSseBatch(items: readonly LogItem[], state: SseState): string {
@@ -27,15 +40,15 @@ export function encodeSseBatch(items: readonly LogItem[], state: SseState): stri
   for (const item of items) {
     if (item.kind === 'line') {
       out += sseLine(item);
-      state.cursor = advance(state.cursor, item.ts);
+      state.cursors[item.source] = advance(state.cursors[item.source] ?? null, item.ts);
       open = true;
       continue;
     }
-    if (open) out += `id: ${formatCursor(state.cursor!)}\n\n`;
+    if (open) out += `id: ${positionId(state)}\n\n`;
     open = false;
     out += sseEvent('marker', { source: item.source, ts: item.ts, marker: item.marker, text: item.text });
   }
-  if (open) out += `id: ${formatCursor(state.cursor!)}\n\n`;
+  if (open) out += `id: ${positionId(state)}\n\n`;
   return out;
 }
 

@@ -2,5 +2,6 @@
 export type { LogItem, LogLine, LogMarker, LogLevel, MarkerKind } from './types';
 export { openLogSession, type LogRequest, type LogSession } from './session';
 export { parseLogQuery, statusOf, DEFAULT_TAIL, MAX_TAIL, type ParsedLogQuery } from './query';
-export { toSseStream, toTextStream, PING_MS } from './stream';
-export { parseCursor, formatCursor, advance, type Cursor } from './cursor';
+export { toSseStream, toTextStream, PING_MS, MAX_LIFETIME_MS, RECHECK_MS, type SseStreamOptions } from './stream';
+export { parseCursor, formatCursor, advance, parseResume, type Cursor, type ResumePoint } from './cursor';
+export { liveLogResponse, SSE_HEADERS } from './live-response';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OpsdeckError, type ErrorCode } from '@/lib/errors';
-import { parseCursor } from './cursor';
+import { parseResume } from './cursor';
 import type { LogRequest } from './session';
 import { parseTimeInput } from './timestamp';
 
@@ -61,7 +61,7 @@ export function parseLogQuery(params: URLSearchParams, opts: { mode: 'stream' | 
     throw new OpsdeckError('invalid_input', issue.message);
   }
   const q = parsed.data;
-  const resume = opts.lastEventId ? parseCursor(opts.lastEventId) : null;
+  const resume = opts.lastEventId ? parseResume(opts.lastEventId) : null;
   if (opts.lastEventId && !resume) throw new OpsdeckError('invalid_input', 'Last-Event-ID is not a log position.');
   if (opts.mode === 'download') {
     return { services: q.service, containerId: q.container, tail: q.tail, since: q.since, until: q.until ?? new Date(), follow: false, resume: null, timestamps: q.timestamps ?? false };

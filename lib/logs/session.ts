@@ -2,7 +2,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import { listStackServices, resolveStackContainer } from '@/lib/docker';
-import { advance, CursorGate, type Cursor } from './cursor';
+import { advance, CursorGate, toResumePoint, type Cursor, type ResumePoint } from './cursor';
 import { mergeByTime } from './merge';
 import { serviceSource, type SourceSpec } from './source';
 import { dateToDockerParam, tsFromDate, tsToDockerParam } from './timestamp';
@@ -17,7 +17,8 @@ export interface LogRequest {
   since?: Date;
   until?: Date;
   follow: boolean;
-  resume?: Cursor | null;
+  /** Where the client stands (Last-Event-ID): a plain cursor for one service, or per service. */
+  resume?: Cursor | ResumePoint | null;
 }
 
 export interface LogSession {
@@ -25,6 +26,8 @@ export interface LogSession {
   sources: string[];
   follow: boolean;
   items: AsyncIterable<LogItem[]>;
+  /** What the SSE ids are built from: per-source cursors carried over from the resume, and the floor. */
+  position: { floor(): Cursor | null; cursors: (Cursor | null)[] };
   /** Stops everything: Docker streams are destroyed, pollers stop. Safe to call twice. */
   close(): void;
 }
@@ -87,18 +90,26 @@ export async function openLogSession(stack: Stack, req: LogRequest): Promise<Log
   // Every secret of the stack is masked in its logs too.
   const redact = stackRedactor(stack);
   const follow = req.follow && !req.until;
-  const since = req.resume ? tsToDockerParam(req.resume.ts) : req.since ? dateToDockerParam(req.since) : undefined;
+  const resume = toResumePoint(req.resume);
+  const since = req.since ? dateToDockerParam(req.since) : undefined;
   const until = req.until ? dateToDockerParam(req.until) : undefined;
-  const tail = req.resume ? undefined : req.tail;
-  const open = (spec: SourceSpec, o: { follow: boolean; tail?: number; since?: string; until?: string }) =>
-    serviceSource(stack, spec, { ...o, signal, redact });
+  const tail = resume ? undefined : req.tail;
+  // A resumed source goes on after its own cursor, or after the floor if it had delivered nothing.
+  const fromOf = (spec: SourceSpec): Cursor | null => (resume ? (resume.bySource[spec.service] ?? resume.floor) : null);
+  const open = (spec: SourceSpec, o: { follow: boolean; tail?: number; since?: string; until?: string }) => {
+    const from = fromOf(spec);
+    return gated(serviceSource(stack, spec, { ...o, since: from ? tsToDockerParam(from.ts) : o.since, signal, redact }), from);
+  };
+  // The floor: every line of every source at or after it that is not behind a source's own cursor
+  // is still to come. The resume's; else `since`; else the first line shown (a merged tail).
+  let floor: Cursor | null = resume?.floor ?? (req.since ? { ts: tsFromDate(req.since), n: 0 } : null);
 
   let items: AsyncIterable<LogItem[]>;
   if (specs.length === 1) {
-    items = gated(open(specs[0], { follow, tail, since, until }), req.resume);
-  } else if (!follow || req.resume) {
+    items = open(specs[0], { follow, tail, since, until });
+  } else if (!follow || resume) {
     const merged = mergeByTime(specs.map((s) => open(s, { follow, tail, since, until })), { windowMs: follow ? MERGE_WINDOW_MS : null, signal });
-    items = gated(tail === undefined ? merged : lastLines(merged, tail), req.resume);
+    items = tail === undefined ? merged : lastLines(merged, tail);
   } else {
     items = (async function* () {
       const t0 = new Date();
@@ -111,9 +122,25 @@ export async function openLogSession(stack: Stack, req: LogRequest): Promise<Log
       }
       // Live from T0; lines at exactly the last history stamp were already shown.
       const resumeAt: Cursor = afterHistory ?? { ts: tsFromDate(t0), n: 0 };
+      floor ??= { ts: resumeAt.ts, n: 0 };
       const live = mergeByTime(specs.map((s) => open(s, { follow: true, since: tsToDockerParam(resumeAt.ts) })), { windowMs: MERGE_WINDOW_MS, signal });
       yield* gated(live, resumeAt);
     })();
   }
-  return { sources: specs.map((s) => s.service), follow, items, close: () => abort.abort() };
+  const withFloor = (async function* () {
+    for await (const batch of items) {
+      if (!floor) {
+        const first = batch.find((i) => i.kind === 'line');
+        if (first) floor = { ts: first.ts, n: 0 };
+      }
+      yield batch;
+    }
+  })();
+  return {
+    sources: specs.map((s) => s.service),
+    follow,
+    items: withFloor,
+    position: { floor: () => floor, cursors: specs.map((s) => resume?.bySource[s.service] ?? null) },
+    close: () => abort.abort(),
+  };
 }

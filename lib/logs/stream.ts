@@ -5,6 +5,23 @@ import type { LogItem } from './types';
 
 /** SSE comment sent when nothing else was, so proxies and browsers keep an idle stream open. */
 export const PING_MS = 15_000;
+/**
+ * A live stream ends itself after this long; the client reconnects at once with Last-Event-ID and
+ * goes through the route's session check again. Between those, the session is re-checked every
+ * RECHECK_MS: a disabled, demoted or signed-out user stops receiving within that time.
+ */
+export const MAX_LIFETIME_MS = 10 * 60_000;
+export const RECHECK_MS = 15_000;
+
+export interface SseStreamOptions {
+  pingMs?: number;
+  maxLifetimeMs?: number;
+  /** Whether the user who opened the stream may still read it (false or a throw ends it). */
+  stillAllowed?: () => boolean | Promise<boolean>;
+  recheckMs?: number;
+  /** Runs once, however the stream ends: finished, cancelled by the client, expired or refused. */
+  onClose?: () => void;
+}
 
 interface PullOptions {
   session: LogSession;
@@ -13,7 +30,13 @@ interface PullOptions {
   tail: string;
   failure: (e: unknown) => string;
   pingMs?: number;
+  maxLifetimeMs?: number;
+  stillAllowed?: () => boolean | Promise<boolean>;
+  recheckMs?: number;
+  onClose?: () => void;
 }
+
+const REVOKED = sseEvent('failure', { message: 'Your session has ended or no longer allows reading these logs. Sign in again.' });
 
 /**
  * A ReadableStream that reads the session only when its consumer asks (pull): when the client
@@ -25,18 +48,45 @@ function pullStream(o: PullOptions): ReadableStream<Uint8Array> {
   const iterator = o.session.items[Symbol.asyncIterator]();
   let lastWrite = Date.now();
   let ping: ReturnType<typeof setInterval> | undefined;
+  let recheck: ReturnType<typeof setInterval> | undefined;
+  let lifetime: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const finish = () => {
     if (closed) return;
     closed = true;
     clearInterval(ping);
+    clearInterval(recheck);
+    clearTimeout(lifetime);
     o.session.close();
     void iterator.return?.();
+    o.onClose?.();
   };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         if (o.head) controller.enqueue(Buffer.from(o.head));
+        // Ends between events: what was enqueued is whole events, each with its id, so the client
+        // resumes exactly after them. A batch still being read from Docker is dropped unsent.
+        const endNow = (last?: string) => {
+          if (closed) return;
+          try {
+            if (last) controller.enqueue(Buffer.from(last));
+            controller.close();
+          } catch {
+            // the client went away first
+          }
+          finish();
+        };
+        if (o.maxLifetimeMs) lifetime = setTimeout(() => endNow(), o.maxLifetimeMs);
+        const allowed = o.stillAllowed;
+        if (allowed) {
+          recheck = setInterval(() => {
+            void Promise.resolve()
+              .then(allowed)
+              .catch(() => false)
+              .then((ok) => ok || endNow(REVOKED));
+          }, o.recheckMs ?? RECHECK_MS);
+        }
         if (o.pingMs) {
           ping = setInterval(() => {
             if (closed || Date.now() - lastWrite < o.pingMs!) return;
@@ -81,9 +131,10 @@ function pullStream(o: PullOptions): ReadableStream<Uint8Array> {
   );
 }
 
-export function toSseStream(session: LogSession, opts: { pingMs?: number } = {}): ReadableStream<Uint8Array> {
-  const state: SseState = { cursor: null };
+export function toSseStream(session: LogSession, opts: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+  const state: SseState = { sources: session.sources, cursors: [...session.position.cursors], floor: session.position.floor };
   return pullStream({
+    ...opts,
     session,
     // retry: how long a browser's EventSource waits before reconnecting with Last-Event-ID.
     head: `retry: 2000\n${sseEvent('meta', { sources: session.sources, follow: session.follow })}`,
@@ -91,6 +142,7 @@ export function toSseStream(session: LogSession, opts: { pingMs?: number } = {})
     tail: sseEvent('end', {}),
     failure: sseError,
     pingMs: opts.pingMs ?? PING_MS,
+    maxLifetimeMs: opts.maxLifetimeMs ?? (session.follow ? MAX_LIFETIME_MS : undefined),
   });
 }
 

@@ -1,8 +1,8 @@
 import { getStack } from '@/lib/stacks';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
-import { openLogSession, parseLogQuery, statusOf, toSseStream } from '@/lib/logs';
+import { liveLogResponse, openLogSession, parseLogQuery, statusOf } from '@/lib/logs';
 import { guardRoute } from '@/server-actions/route-guard';
-import { logStreamOpened } from '@/lib/metrics';
+import { sessionRecheck } from '@/server-actions/session';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -16,18 +16,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   try {
     const stack = getStack((await params).name);
     const query = parseLogQuery(new URL(request.url).searchParams, { mode: 'stream', lastEventId: request.headers.get('last-event-id') });
+    // The stream outlives this check: it re-checks the same session while open (lib/logs/stream.ts).
+    const stillAllowed = await sessionRecheck('viewer');
     const session = await openLogSession(stack, query);
-    // The client went away: cancel() runs too, but the abort comes first when the socket closes.
-    const closed = logStreamOpened();
-    request.signal.addEventListener('abort', () => { closed(); session.close(); }, { once: true });
-    return new Response(toSseStream(session), {
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        'X-Accel-Buffering': 'no',
-        Connection: 'keep-alive',
-      },
-    });
+    return liveLogResponse(session, request.signal, { stillAllowed });
   } catch (e) {
     if (!isOpsdeckError(e)) console.error('[logs route]', e);
     return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? statusOf(e.code) : 500, headers: NO_STORE });
