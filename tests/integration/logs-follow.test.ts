@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { advance, openLogSession, type Cursor, type LogItem, type LogLine, type LogMarker } from '@/lib/logs';
-import { loggenService, startLogsStack, type LogsStack } from '../support/logs-stack';
+import { advance, openLogSession, parseLogQuery, toSseStream, type Cursor, type LogItem, type LogLine, type LogMarker } from '@/lib/logs';
+import { loggenService, nodeService, startLogsStack, type LogsStack } from '../support/logs-stack';
 
 let env: LogsStack;
 
@@ -15,6 +15,8 @@ beforeAll(async () => {
     steady: loggenService({ LOG_RATE: 200 }),
     json: loggenService({ LOG_RATE: 50, LOG_JSON: 1, LOG_STDERR_EVERY: 4 }),
     restarted: loggenService({ LOG_RATE: 40 }, { stop_grace_period: '1s' }),
+    // A TTY container: raw output, no stdout/stderr framing; counts from 1 on every start.
+    tty: nodeService(`let n = 0; setInterval(() => console.log('tty seq=' + (++n)), 20);`, { tty: true, stop_grace_period: '1s' }),
   });
   await new Promise((r) => setTimeout(r, 1200));
 });
@@ -124,5 +126,68 @@ describe('following logs', () => {
     // Per service, the sequence has no hole across the seam.
     const steady = lines.filter((l) => l.source === 0).map((l) => seqOf(l.text));
     expect(steady).toEqual(Array.from({ length: steady.length }, (_, i) => steady[0] + i));
+  });
+
+  it('a TTY container is followed across a restart: the gap is marked and the new run is shown from its first line', async () => {
+    let restarting = false;
+    const items = await follow({ services: ['tty'], tail: 5, follow: true }, (got) => {
+      if (!restarting && got.filter(isLine).length >= 20) {
+        restarting = true;
+        spawn('docker', ['restart', '-t', '1', containerOf('tty')], { stdio: 'ignore' });
+      }
+      const marker = got.findIndex((i) => isMarker(i) && i.marker === 'restarted');
+      return marker >= 0 && got.slice(marker).filter(isLine).length >= 20;
+    });
+    expect(items.filter(isMarker).map((m) => m.marker)).toEqual(['stopped', 'restarted']);
+    const marker = items.findIndex((i) => isMarker(i) && i.marker === 'restarted');
+    const before = items.slice(0, marker).filter(isLine);
+    const after = items.slice(marker).filter(isLine);
+    for (const l of [...before, ...after]) {
+      expect(l.stream).toBe('stdout');
+      expect(l.text).toMatch(/^tty seq=\d+$/); // no "\r" left from the terminal's line endings
+    }
+    const seqs = (ls: LogLine[]) => ls.map((l) => seqOf(l.text));
+    expect(seqs(before)).toEqual(Array.from({ length: before.length }, (_, i) => seqs(before)[0] + i));
+    expect(seqs(after)).toEqual(Array.from({ length: after.length }, (_, i) => i + 1));
+  });
+
+  it('a merged live stream dropped and resumed with its SSE id repeats and skips no line of any service', async () => {
+    const url = new URLSearchParams('service=steady,restarted&tail=20');
+    /** Reads a merged SSE stream until `count` records, then drops it; returns records and the last id. */
+    const readSse = async (lastEventId: string | null, count: number) => {
+      const session = await openLogSession(env.stack, parseLogQuery(url, { mode: 'stream', lastEventId }));
+      const reader = toSseStream(session).getReader();
+      const decoder = new TextDecoder();
+      const records: string[] = [];
+      let id: string | null = lastEventId;
+      let buf = '';
+      const deadline = Date.now() + 30_000;
+      while (records.length < count && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          for (const line of buf.slice(0, cut).split('\n')) {
+            if (line.startsWith('id: ')) id = line.slice(4);
+            else if (/^data: [oe]/.test(line)) records.push(line.slice(6));
+          }
+          buf = buf.slice(cut + 2);
+        }
+      }
+      await reader.cancel(); // the connection drops
+      return { records, id };
+    };
+    const first = await readSse(null, 400);
+    expect(first.id).toMatch(/\|steady=.+\|restarted=/);
+    await new Promise((r) => setTimeout(r, 1000)); // both services keep writing meanwhile
+    const second = await readSse(first.id, 400);
+    const all = [...first.records, ...second.records];
+    expect(new Set(all).size).toBe(all.length);
+    for (const source of ['0', '1']) {
+      const seqs = all.filter((r) => r[2] === source).map(seqOf).sort((a, b) => a - b);
+      expect(seqs.length).toBeGreaterThan(50);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
+    }
   });
 });
