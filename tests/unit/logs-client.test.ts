@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnsi, stripAnsi } from '@/components/logs/ansi';
 import { compileSearch } from '@/components/logs/search';
 import { parseRecord, SseParser, type SseEvent, type ViewLine } from '@/components/logs/wire';
-import { LogStore, MAX_LINES } from '@/components/logs/log-store';
+import { FLOOD_FLUSH_MS, LIGHT_FLUSH_MS, LogStore, MAX_LINES } from '@/components/logs/log-store';
 import { displayText } from '@/components/logs/json-view';
 
 const TS = '2024-05-01T12:00:00.123456789Z';
@@ -99,5 +99,34 @@ describe('LogStore', () => {
     expect(s.matchCount).toBe(2); // hit 0 and hit 6 are WARN
     s.add(Array.from({ length: MAX_LINES }, (_, i) => mk(i + 1, 'filler')));
     expect(s.matchCount).toBe(0);
+  });
+  it('publishes the first lines after a quiet spell at once, then batches; a flood is batched longer', async () => {
+    const s = new LogStore();
+    let published = 0;
+    s.subscribe(() => published++);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Leading edge: shown synchronously, no timer hop.
+    s.add([mk(1)]);
+    expect(published).toBe(1);
+    // Within the interval: batched into one trailing publish.
+    s.add([mk(2)]);
+    s.add([mk(3)]);
+    expect(published).toBe(1);
+    await sleep(LIGHT_FLUSH_MS + 30);
+    expect(published).toBe(2);
+    expect(s.getSnapshot()).toBeGreaterThan(0);
+    // Quiet again: the next line is immediate.
+    await sleep(LIGHT_FLUSH_MS + 10);
+    s.add([mk(4)]);
+    expect(published).toBe(3);
+    // A flood (more lines than a screen shows in one flush): the next publish waits the flood interval.
+    await sleep(LIGHT_FLUSH_MS + 10);
+    s.add(Array.from({ length: 1000 }, (_, i) => mk(i)));
+    expect(published).toBe(4);
+    const t = performance.now();
+    s.add([mk(5)]);
+    while (published === 4 && performance.now() - t < 1000) await sleep(5);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(FLOOD_FLUSH_MS - 10);
+    expect(s.at(s.viewCount - 1)?.text).toBe('line 5');
   });
 });
