@@ -70,11 +70,14 @@ try {
       console.log(`  round ${i + 1}: docker logs ${cli.lines} lines in ${cli.seconds.toFixed(2)} s (CPU: dockerd ${cliDockerd.toFixed(1)} s, CLI ${cli.cpu.toFixed(1)} s); ` +
         `SSE ${sse.lines} lines in ${sse.seconds.toFixed(2)} s (CPU: dockerd ${sseDockerd.toFixed(1)} s, Opsdeck ${sseServer.toFixed(1)} s); ratio ${(cli.seconds / sse.seconds).toFixed(2)}×`);
     }
+    // The verdict uses the median of the paired rounds' ratios: each round runs both readers back
+    // to back under the same load, while best-of-3 per side could pair a quiet CLI round with a
+    // loaded SSE round (or the reverse).
     const best = (k) => Math.min(...rounds.map((r) => r[k].seconds));
-    const ratio = best('cli') / best('sse');
+    const bestRatio = best('cli') / best('sse');
     const lines = Math.min(...rounds.map((r) => r.sse.lines));
     const median = [...rounds.map((r) => r.ratio)].sort((a, b) => a - b)[1];
-    report('SSE throughput vs docker logs (best of 3 each)', `${(1e6 / best('sse')).toFixed(0)} vs ${(1e6 / best('cli')).toFixed(0)} lines/s = ${ratio.toFixed(2)}× (median of the rounds' ratios ${median.toFixed(2)}×), ${lines} lines`, '≥ 0.9×, all 1,000,000 lines', ratio >= 0.9 && lines === 1_000_000);
+    report('SSE throughput vs docker logs (median of 3 paired rounds)', `${median.toFixed(2)}× (rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(' / ')}; best of 3 each: ${(1e6 / best('sse')).toFixed(0)} vs ${(1e6 / best('cli')).toFixed(0)} lines/s = ${bestRatio.toFixed(2)}×), ${lines} lines`, '≥ 0.9× (median), all 1,000,000 lines', median >= 0.9 && lines === 1_000_000);
     project.stop('big');
   }
 
