@@ -56,16 +56,47 @@ export function labelsFor(stack: Stack): { project: string; service: string } {
 }
 
 /**
+ * The one authorization rule for containers, in its two forms: the Engine filter that lists a
+ * stack's (or one service's) containers, and the check on a container's labels before acting on
+ * it. Built on labelsFor only, so what Opsdeck lists is exactly what it may touch.
+ */
+export function stackLabelFilter(stack: Stack, service?: string): string[] {
+  const keys = labelsFor(stack);
+  return service === undefined ? [`${keys.project}=${stack.projectName}`] : [`${keys.project}=${stack.projectName}`, `${keys.service}=${service}`];
+}
+
+/** Throws `forbidden` unless the labels are the stack's (and the service's, when given). */
+export function assertInStack(stack: Stack, labels: Record<string, string> | null | undefined, service?: string): void {
+  const keys = labelsFor(stack);
+  if (labels?.[keys.project] !== stack.projectName || (service !== undefined && labels?.[keys.service] !== service)) {
+    throw new OpsdeckError('forbidden', `That container does not belong to stack "${stack.name}". Opsdeck only acts on containers of configured stacks.`);
+  }
+}
+
+export interface ListInStackOptions {
+  service?: string;
+  /** Only running containers (the Engine's default listing); otherwise every state. */
+  runningOnly?: boolean;
+  /** For the error message: "listing the containers of stack demo". */
+  doing?: string;
+}
+
+/**
  * Containers are found by compose labels, never by name: compose v1 names them `proj_svc_1`,
  * v2 `proj-svc-1`, and an operator may set container_name freely.
  */
-export async function stackContainers(stack: Stack): Promise<Docker.ContainerInfo[]> {
+export async function listContainersInStack(stack: Stack, opts: ListInStackOptions = {}): Promise<Docker.ContainerInfo[]> {
   const { docker, endpoint } = getDocker();
+  const label = stackLabelFilter(stack, opts.service);
   try {
-    return await docker.listContainers({ all: true, filters: { label: [`${labelsFor(stack).project}=${stack.projectName}`] } });
+    return await docker.listContainers(opts.runningOnly ? { filters: { label, status: ['running'] } } : { all: true, filters: { label } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `listing the containers of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, opts.doing ?? `listing the containers of stack "${stack.name}"`);
   }
+}
+
+export async function stackContainers(stack: Stack): Promise<Docker.ContainerInfo[]> {
+  return listContainersInStack(stack);
 }
 
 export async function listStackServices(stack: Stack): Promise<StackService[]> {
@@ -100,11 +131,7 @@ export async function resolveStackContainer(stack: Stack, containerId: string, s
     if (err.code === 'not_found') throw new OpsdeckError('not_found', 'That container no longer exists.');
     throw err;
   }
-  const labels = info.Config.Labels ?? {};
-  const keys = labelsFor(stack);
-  if (labels[keys.project] !== stack.projectName || (service && labels[keys.service] !== service)) {
-    throw new OpsdeckError('forbidden', `That container does not belong to stack "${stack.name}". Opsdeck only acts on containers of configured stacks.`);
-  }
+  assertInStack(stack, info.Config.Labels, service || undefined);
   const instances = (await stackContainers(stack)).filter((c) => c.Id === info.Id).map(toInstance);
   if (!instances[0]) throw new OpsdeckError('not_found', 'That container no longer exists.');
   return instances[0];

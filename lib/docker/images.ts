@@ -2,7 +2,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
 import { dockerError } from './errors';
-import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL } from './types';
+import { listContainersInStack } from './containers';
 
 /** What an upgrade needs to know about an image: what to pin, what to show, what to roll back to. */
 export interface ImageInfo {
@@ -86,12 +86,9 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
  * and the image id it resolved to. Found through the stack's labels like everything else.
  */
 export async function runningImageOf(stack: Stack, service: string): Promise<{ ref: string; image: ImageInfo } | null> {
-  const { docker, endpoint } = getDocker();
+  const { endpoint } = getDocker();
   try {
-    const list = await docker.listContainers({
-      all: true,
-      filters: { label: [`${COMPOSE_PROJECT_LABEL}=${stack.projectName}`, `${COMPOSE_SERVICE_LABEL}=${service}`] },
-    });
+    const list = await listContainersInStack(stack, { service, doing: `reading the image of ${service}` });
     const c = list.sort((a, b) => b.Created - a.Created)[0];
     if (!c) return null;
     const image = await inspectImage(c.ImageID);

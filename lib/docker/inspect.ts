@@ -5,9 +5,8 @@
  */
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
-import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
-import { labelsFor, stackContainers } from './containers';
+import { assertInStack, labelsFor, stackContainers } from './containers';
 import { dockerError } from './errors';
 import type { HealthState, InstanceState } from './types';
 
@@ -158,9 +157,7 @@ async function inspectInStack(stack: Stack, containerId: string): Promise<Docker
   } catch (e) {
     throw dockerError(e, endpoint.label, 'looking up a container');
   }
-  if (info.Config.Labels?.[labelsFor(stack).project] !== stack.projectName) {
-    throw new OpsdeckError('forbidden', `That container does not belong to stack "${stack.name}".`);
-  }
+  assertInStack(stack, info.Config.Labels);
   return info;
 }
 

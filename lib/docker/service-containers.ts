@@ -1,13 +1,13 @@
 /**
  * One service of a stack, for jobs that must act on it: the running container to exec into, stop
  * and start of the app around a database swap, its health. Containers are found by the stack's
- * labels only (labelsFor), the same authorization rule as resolveStackContainer.
+ * labels only (listContainersInStack), the same authorization rule as resolveStackContainer.
  */
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
-import { labelsFor } from './containers';
+import { listContainersInStack } from './containers';
 import { dockerError } from './errors';
 import type { HealthState } from './types';
 
@@ -33,14 +33,8 @@ export interface ServiceContainer {
   versionLabel: string | null;
 }
 
-async function list(stack: Stack, service: string): Promise<Docker.ContainerInfo[]> {
-  const { docker, endpoint } = getDocker();
-  const keys = labelsFor(stack);
-  try {
-    return await docker.listContainers({ all: true, filters: { label: [`${keys.project}=${stack.projectName}`, `${keys.service}=${service}`] } });
-  } catch (e) {
-    throw dockerError(e, endpoint.label, `listing the ${service} containers of stack "${stack.name}"`);
-  }
+function list(stack: Stack, service: string): Promise<Docker.ContainerInfo[]> {
+  return listContainersInStack(stack, { service, doing: `listing the ${service} containers of stack "${stack.name}"` });
 }
 
 function healthOf(status: string): HealthState {

@@ -7,8 +7,7 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
-import { labelsFor } from './containers';
-import { dockerError } from './errors';
+import { labelsFor, listContainersInStack } from './containers';
 
 export interface UsageSample {
   containerId: string;
@@ -81,14 +80,9 @@ function hostMemoryOf(docker: Docker): Promise<number> {
 
 /** One sample of every running container of the stack. A container that stops meanwhile is skipped. */
 export async function sampleStackUsage(stack: Stack): Promise<UsageSample[]> {
-  const { docker, endpoint } = getDocker();
+  const { docker } = getDocker();
   const keys = labelsFor(stack);
-  let running: Docker.ContainerInfo[];
-  try {
-    running = await docker.listContainers({ filters: { label: [`${keys.project}=${stack.projectName}`], status: ['running'] } });
-  } catch (e) {
-    throw dockerError(e, endpoint.label, `reading the resource usage of stack "${stack.name}"`);
-  }
+  const running = await listContainersInStack(stack, { runningOnly: true, doing: `reading the resource usage of stack "${stack.name}"` });
   const mem = await hostMemoryOf(docker);
   const samples = await Promise.all(
     running.map(async (c) => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStackServices, resolveStackContainer, pingDocker } from '@/lib/docker';
+import { listStackServices, resolveStackContainer, pingDocker, runningImageOf, sampleStackUsage, serviceContainers, statInContainer } from '@/lib/docker';
 import { loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
@@ -44,6 +44,26 @@ describe('lib/docker against the real engine', () => {
     expect(memos.instances[0].health).toBe('healthy');
     // Environment variables hold secrets and must not be part of what lib/docker hands out.
     expect(JSON.stringify(services)).not.toContain(demo.postgres.password);
+  });
+
+  it('every lookup applies the one label rule: lists, inspect paths, stats and images never reach another project', async () => {
+    const refusal = await resolveStackContainer(stack, foreign.id).catch((e: Error) => e);
+    expect(refusal).toMatchObject({ code: 'forbidden' });
+    // The inspect-based path refuses with the same rule and the same words as lifecycle and logs.
+    await expect(statInContainer(stack, foreign.id, '/')).rejects.toMatchObject({ code: 'forbidden', message: (refusal as Error).message });
+    const memos = (await listStackServices(stack)).find((s) => s.name === 'memos')!.instances[0];
+    await expect(statInContainer(stack, memos.id, '/')).resolves.toMatchObject({ exists: true });
+    // The foreign container carries service=memos too: only the project label keeps it out.
+    expect((await serviceContainers(stack, 'memos')).map((c) => c.id)).toEqual([memos.id]);
+    expect(await runningImageOf(stack, 'memos')).toMatchObject({ ref: 'opsdeck/demo-app:1.0.0' });
+    await foreign.start();
+    try {
+      const ids = (await sampleStackUsage(stack)).map((u) => u.containerId);
+      expect(ids).toContain(memos.id);
+      expect(ids).not.toContain(foreign.id);
+    } finally {
+      await foreign.stop({ t: 0 }).catch(() => undefined);
+    }
   });
 
   it('reports a stopped service as stopped, and a declared service without container as not-created', async () => {
