@@ -4,7 +4,7 @@
  * into one run at start. A run only starts if it can take the stack's lock: two runs never overlap,
  * and a run that finds the stack busy is simply tried again at the next tick.
  */
-import { isOpsdeckError } from '@/lib/errors';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { notify } from '@/lib/notify';
 import { getStack } from '@/lib/stacks';
 import { startBackupJob } from './backup-jobs';
@@ -16,6 +16,19 @@ const MISSED_AFTER_MS = 5 * 60_000;
 export interface TickResult {
   started: { stack: string; jobId: string }[];
   busy: string[];
+}
+
+const missedHolder = globalThis as typeof globalThis & { __opsdeckMissedNotified?: Map<string, string> };
+/** Per stack, the due time last reported missed: one message per missed run, however many ticks it stays late. */
+const missedNotified = (missedHolder.__opsdeckMissedNotified ??= new Map<string, string>());
+
+function reportMissed(stack: string, due: Date, now: Date, outcome: string): void {
+  if (now.getTime() - due.getTime() <= MISSED_AFTER_MS || missedNotified.get(stack) === due.toISOString()) return;
+  missedNotified.set(stack, due.toISOString());
+  notify(stack, 'backup.missed', {
+    title: `Scheduled backup of ${stack} missed`,
+    text: `The backup due at ${due.toISOString()} did not run on time; ${outcome}`,
+  });
 }
 
 export function runDueBackups(now: Date = new Date()): TickResult {
@@ -32,17 +45,19 @@ export function runDueBackups(now: Date = new Date()): TickResult {
       const stack = getStack(s.stack);
       const { job } = startBackupJob(stack, { by: null, reason: 'scheduled', testRestore: s.testRestore });
       markScheduledRun(s.stack, now);
-      if (now.getTime() - next.getTime() > MISSED_AFTER_MS) {
-        notify(s.stack, 'backup.missed', {
-          title: `Scheduled backup of ${s.stack} missed`,
-          text: `The backup due at ${next.toISOString()} did not run on time (Opsdeck was down or the stack was busy); it is running now as job #${job.id}.`,
-        });
-      }
+      reportMissed(s.stack, next, now, `it is running now as job #${job.id} (Opsdeck was down or the stack was busy).`);
       result.started.push({ stack: s.stack, jobId: job.id });
     } catch (e) {
-      if (isOpsdeckError(e) && e.code === 'conflict') result.busy.push(s.stack);
-      else if (isOpsdeckError(e) && e.code === 'not_found') continue; // Stack removed from the config.
-      else console.error(`[opsdeck] scheduled backup of ${s.stack} could not start:`, e instanceof Error ? e.message : e);
+      if (isOpsdeckError(e) && e.code === 'not_found') continue; // Stack removed from the config.
+      // Still late and not started: say so once now, not only when (if ever) it finally starts.
+      const why = userMessageOf(e); // safe for a chat message, unlike a raw error
+      if (isOpsdeckError(e) && e.code === 'conflict') {
+        result.busy.push(s.stack);
+        reportMissed(s.stack, next, now, `the stack is busy with another job (${why}); it is retried every 30 s.`);
+      } else {
+        console.error(`[opsdeck] scheduled backup of ${s.stack} could not start:`, e instanceof Error ? e.message : e);
+        reportMissed(s.stack, next, now, `it could not start: ${why}`);
+      }
     }
   }
   return result;
