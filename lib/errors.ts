@@ -33,3 +33,24 @@ export const isOpsdeckError = (e: unknown): e is OpsdeckError => e instanceof Op
 export function userMessageOf(e: unknown): string {
   return isOpsdeckError(e) ? e.message : 'Something went wrong on the server. The details are in the Opsdeck log.';
 }
+
+/**
+ * The HTTP status of an error, for every route handler: a typed error's code decides, anything
+ * else is a 500. One table, so the same failure answers the same way on every endpoint.
+ */
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  config_invalid: 500,
+  internal: 500,
+  docker_unavailable: 503,
+  database_unavailable: 503,
+};
+
+export function httpStatusOf(e: unknown): number {
+  return isOpsdeckError(e) ? HTTP_STATUS[e.code] : 500;
+}

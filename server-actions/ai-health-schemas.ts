@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AI_ROLES, PROVIDER_KINDS } from '@/lib/ai-health';
+import { stackNameSchema as stack } from './input-schemas';
 
 // One place for the AI page's form schemas, shared by the actions that parse them.
-const stack = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Not a stack name.');
 const dep = z.string().regex(/^(env-(chat|embedding|rerank|intent)|p\d{1,9})$/, 'Not an AI dependency id.');
 /** Empty form fields arrive as "": treat them as absent. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());

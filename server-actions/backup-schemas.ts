@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { backupIdSchema, settingsInputSchema } from '@/lib/backup';
+import { stackNameSchema } from './input-schemas';
 
 // The backup forms' inputs. Backup ids and database names are checked for shape here and against
 // the catalogue / the kept list in lib/backup: nothing from the browser is used as a path.
-export const stackField = z.string().trim().min(1, 'Which stack?').max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'Not a stack name.');
+export const stackField = stackNameSchema;
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 const dbName = z.string().trim().min(1).max(63).regex(/^[A-Za-z0-9_$-]+$/, 'Not a database name.');
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { STACK_NAME } from '@/lib/stacks/config-schema';
 import { TAG } from '@/lib/deploy/upgrade';
+import { stackNameSchema } from './input-schemas';
 
 // Schemas of the deploy page's forms, shared by their actions.
-export const stackInput = z.object({ stack: z.string().regex(STACK_NAME, { error: 'unknown stack' }) });
+export const stackInput = z.object({ stack: stackNameSchema });
 export const upgradeInput = stackInput.extend({
   targetTag: z.string().trim().regex(TAG, { error: 'a tag may contain letters, digits, ".", "_" and "-" only' }),
   runMigrations: z.enum(['on', 'off']).optional().transform((v) => v === 'on'),

@@ -4,6 +4,7 @@ import { runLifecycle, type LifecycleAction, type LifecycleResult } from '@/lib/
 import { getStack } from '@/lib/stacks';
 import { OpsdeckError } from '@/lib/errors';
 import { busyMessage, runningJob } from '@/lib/jobs';
+import { stackNameSchema } from './input-schemas';
 
 /**
  * Shared by the start/stop/restart actions: their input and the one way they run. Without a
@@ -11,7 +12,7 @@ import { busyMessage, runningJob } from '@/lib/jobs';
  * the service belongs to the stack is lib/docker's decision (it refuses anything else).
  */
 export const lifecycleInput = z.object({
-  stack: z.string().trim().min(1, 'Which stack?').max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'Not a stack name.'),
+  stack: stackNameSchema,
   service: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.string().trim().max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Not a service name.').optional(),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { NOTIFY_EVENTS } from '@/lib/notify';
-import { STACK_NAME } from '@/lib/stacks/config-schema';
+import { stackNameSchema as stack } from './input-schemas';
 
-const stack = z.string().regex(STACK_NAME, { error: 'unknown stack' });
 // Checkboxes arrive as one form field per ticked event: a string, or several.
 const events = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }));
 export const addTargetInput = z.object({ stack, name: z.string(), format: z.string(), url: z.string(), events });

@@ -1,7 +1,13 @@
 import 'server-only';
+import type { z } from 'zod';
 import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
+import { httpStatusOf, isOpsdeckError, OpsdeckError, userMessageOf, type ErrorCode } from '@/lib/errors';
+import { getStack, type Stack } from '@/lib/stacks';
+import { stackNameSchema } from './input-schemas';
 import { checkRole, requestIp, type SessionUser } from './session';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /**
  * The check every route handler (SSE streams and downloads included) runs first, itself: never
@@ -12,5 +18,28 @@ export async function guardRoute(role: Role, action: string): Promise<{ user: Se
   const ip = await requestIp();
   if (gate.ok) return { user: gate.user, ip };
   if (gate.user) recordAudit({ actor: gate.user.username, role: gate.user.role, ip, action, result: 'denied', detail: gate.message });
-  return Response.json({ error: gate.message }, { status: gate.status, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json({ error: gate.message }, { status: gate.status, headers: NO_STORE });
+}
+
+/**
+ * A route input (path param, header, query value) through its zod schema. A refusal is a typed
+ * error, so it answers like any other through errorResponse: `not_found` for a path naming
+ * nothing that can exist, `invalid_input` for the rest.
+ */
+export function parseRouteInput<S extends z.ZodType>(schema: S, value: unknown, refusal: { code: ErrorCode; message: string }): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new OpsdeckError(refusal.code, refusal.message, { detail: parsed.error.issues[0]?.message });
+  return parsed.data;
+}
+
+/** The stack a `[name]` path segment names: shape checked by the shared schema, then looked up. */
+export function stackFromParam(name: string): Stack {
+  const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  return getStack(parseRouteInput(stackNameSchema, name, { code: 'not_found', message: `No stack named "${shown}" is configured.` }));
+}
+
+/** The one way a thrown error becomes a route's answer: the safe message, the shared status table. */
+export function errorResponse(e: unknown, where: string): Response {
+  if (!isOpsdeckError(e)) console.error(`[${where}]`, e);
+  return Response.json({ error: userMessageOf(e) }, { status: httpStatusOf(e), headers: NO_STORE });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OpsdeckError, type ErrorCode } from '@/lib/errors';
+import { OpsdeckError } from '@/lib/errors';
 import { parseResume } from './cursor';
 import type { LogRequest } from './session';
 import { parseTimeInput } from './timestamp';
@@ -76,10 +76,4 @@ export function parseLogQuery(params: URLSearchParams, opts: { mode: 'stream' | 
     resume,
     timestamps: true,
   };
-}
-
-/** HTTP status for a typed error of the log endpoints. */
-export function statusOf(code: ErrorCode): number {
-  const map: Partial<Record<ErrorCode, number>> = { invalid_input: 400, unauthenticated: 401, forbidden: 403, not_found: 404, docker_unavailable: 503, config_invalid: 500 };
-  return map[code] ?? 500;
 }

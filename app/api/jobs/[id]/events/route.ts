@@ -1,20 +1,26 @@
 import { getJob, jobEventStream } from '@/lib/jobs';
-import { guardRoute } from '@/server-actions/route-guard';
+import { OpsdeckError } from '@/lib/errors';
+import { jobEventSeqSchema, jobIdSchema } from '@/server-actions/input-schemas';
+import { errorResponse, guardRoute, parseRouteInput } from '@/server-actions/route-guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
+const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // A job's log and progress as Server-Sent Events; resumes after Last-Event-ID (or ?after=).
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const gate = await guardRoute('viewer', 'jobs.events');
   if (gate instanceof Response) return gate;
-  const { id } = await params;
-  if (!/^\d{1,12}$/.test(id) || !getJob(id)) return Response.json({ error: 'No such job.' }, { status: 404, headers: NO_STORE });
-  const resume = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('after') ?? '0';
-  const after = /^\d{1,9}$/.test(resume) ? Number(resume) : 0;
-  return new Response(jobEventStream(id, after, request.signal), {
-    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' },
-  });
+  try {
+    const id = parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB);
+    if (!getJob(id)) throw new OpsdeckError(NO_SUCH_JOB.code, NO_SUCH_JOB.message);
+    const resume = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('after') ?? '0';
+    const after = parseRouteInput(jobEventSeqSchema, resume, { code: 'invalid_input', message: 'Last-Event-ID (or ?after=) must be the number of a job event.' });
+    return new Response(jobEventStream(id, after, request.signal), {
+      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' },
+    });
+  } catch (e) {
+    return errorResponse(e, 'job events route');
+  }
 }

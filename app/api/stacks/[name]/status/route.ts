@@ -1,7 +1,5 @@
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
-import { getStack } from '@/lib/stacks';
 import { statusEventStream } from '@/lib/status';
-import { guardRoute } from '@/server-actions/route-guard';
+import { errorResponse, guardRoute, stackFromParam } from '@/server-actions/route-guard';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -10,13 +8,11 @@ export const runtime = 'nodejs';
 export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
   const gate = await guardRoute('viewer', 'status.stream');
   if (gate instanceof Response) return gate;
-  const { name } = await params;
   let stack;
   try {
-    stack = getStack(name);
+    stack = stackFromParam((await params).name);
   } catch (e) {
-    const status = isOpsdeckError(e) && e.code === 'not_found' ? 404 : 500;
-    return Response.json({ error: userMessageOf(e) }, { status, headers: { 'Cache-Control': 'no-store' } });
+    return errorResponse(e, 'status route');
   }
   return new Response(statusEventStream(stack, request.signal), {
     headers: {

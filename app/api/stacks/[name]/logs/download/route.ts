@@ -1,7 +1,5 @@
-import { getStack } from '@/lib/stacks';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
-import { openLogSession, parseLogQuery, statusOf, toTextStream } from '@/lib/logs';
-import { guardRoute } from '@/server-actions/route-guard';
+import { openLogSession, parseLogQuery, toTextStream } from '@/lib/logs';
+import { errorResponse, guardRoute, stackFromParam } from '@/server-actions/route-guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +9,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   const gate = await guardRoute('viewer', 'logs.download');
   if (gate instanceof Response) return gate;
   try {
-    const stack = getStack((await params).name);
+    const stack = stackFromParam((await params).name);
     const query = parseLogQuery(new URL(request.url).searchParams, { mode: 'download' });
     const session = await openLogSession(stack, query);
     request.signal.addEventListener('abort', () => session.close(), { once: true });
@@ -28,7 +26,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
       },
     });
   } catch (e) {
-    if (!isOpsdeckError(e)) console.error('[logs download]', e);
-    return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? statusOf(e.code) : 500, headers: { 'Cache-Control': 'no-store' } });
+    return errorResponse(e, 'logs download');
   }
 }
