@@ -230,11 +230,14 @@ try {
     if (round % 2) { rr = await rawRestore(); or = await opsRestore(); } else { or = await opsRestore(); rr = await rawRestore(); }
     await psql(stack, 'DROP DATABASE IF EXISTS bench_manual', 'postgres');
     const s = or.result.steps;
-    const safetyMs = (s['restore.load'] ?? 0) - (s['restore.safety-backup'] ?? 0);
-    const restore = { rawMs: rr.ms, opsMs: or.result.ms, safetyBackupMs: safetyMs, rssGrowth: or.growth,
-      ratio: rr.ms / or.result.ms, ratioWithoutSafetyBackup: rr.ms / (or.result.ms - safetyMs),
-      loadMs: (s['restore.check'] ?? 0) - (s['restore.load'] ?? 0), swapAndHealthMs: Date.parse(or.result.job.finishedAt) - (s['swap.stop-app'] ?? 0) };
-    log(`restore: by hand ${(rr.ms / 1000).toFixed(1)} s; Opsdeck ${(or.result.ms / 1000).toFixed(1)} s (of which safety backup ${(safetyMs / 1000).toFixed(1)} s, stop/swap/start/healthy ${(restore.swapAndHealthMs / 1000).toFixed(1)} s) → ${restore.ratio.toFixed(3)}× (${restore.ratioWithoutSafetyBackup.toFixed(3)}× without the safety backup); RSS +${mb(or.growth)}`);
+    // The safety backup runs alongside the load: its own duration (from its manifest) is reported
+    // next to the load's; the job's critical path is the longer of the two.
+    const safety = (await (await api('/api/stacks/demo/backups')).json()).find((b) => b.jobId === or.result.job.id && b.reason === 'pre-restore');
+    const safetyMs = safety?.durationMs ?? 0;
+    const bothMs = (s['swap.stop-app'] ?? 0) - (s['restore.load'] ?? 0);
+    const restore = { rawMs: rr.ms, opsMs: or.result.ms, safetyBackupMs: safetyMs, safetyAndLoadMs: bothMs, rssGrowth: or.growth,
+      ratio: rr.ms / or.result.ms, swapAndHealthMs: Date.parse(or.result.job.finishedAt) - (s['swap.stop-app'] ?? 0) };
+    log(`restore: by hand ${(rr.ms / 1000).toFixed(1)} s; Opsdeck ${(or.result.ms / 1000).toFixed(1)} s (safety backup ${(safetyMs / 1000).toFixed(1)} s, alongside the load + check; both done ${(bothMs / 1000).toFixed(1)} s after they started; stop/swap/start/healthy ${(restore.swapAndHealthMs / 1000).toFixed(1)} s) → ${restore.ratio.toFixed(3)}×; RSS +${mb(or.growth)}`);
     const t0 = Date.parse(or.result.job.startedAt);
     log(`restore job steps (s from start): ${Object.entries(s).map(([k, v]) => `${k} ${((v - t0) / 1000).toFixed(1)}`).join(', ')}, end ${(or.result.ms / 1000).toFixed(1)}`);
     // Kept databases from this restore would fill the disk over rounds.
@@ -250,10 +253,9 @@ try {
   const best = {
     backupRatio: median(results.map((r) => r.backup.ratio)),
     restoreRatio: median(results.map((r) => r.restore.ratio)),
-    restoreRatioWithoutSafetyBackup: median(results.map((r) => r.restore.ratioWithoutSafetyBackup)),
     maxRssGrowthMb: Math.max(...results.flatMap((r) => [r.backup.rssGrowth, r.restore.rssGrowth])) / 1024 / 1024,
   };
-  log(`median of ${ROUNDS}: backup ${best.backupRatio.toFixed(3)}× (target ≥ 0.95), restore ${best.restoreRatio.toFixed(3)}× / ${best.restoreRatioWithoutSafetyBackup.toFixed(3)}× without the safety backup (target ≥ 0.9), max RSS growth ${best.maxRssGrowthMb.toFixed(1)} MB (target < 50)`);
+  log(`median of ${ROUNDS}: backup ${best.backupRatio.toFixed(3)}× (target ≥ 0.95), restore ${best.restoreRatio.toFixed(3)}× (target ≥ 0.9; safety backup included, alongside the load), max RSS growth ${best.maxRssGrowthMb.toFixed(1)} MB (target < 50)`);
   const summary = { at: new Date().toISOString(), dbBytes, dbMb: DB_MB, cpus: os.cpus().length, loadavgAtEnd: os.loadavg(), median: best, results };
   fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, '.cache/bench-backup.json'), JSON.stringify(summary, null, 2));

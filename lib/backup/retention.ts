@@ -1,9 +1,8 @@
 /**
  * Retention: keep the last N backups, the newest of each of the last D days, the newest of each of
  * the last W weeks; delete the rest. The newest verified backup (intact on disk, no failed test
- * restore) is never deleted, whatever the
- * policy says. Imported backups are the operator's own files and are left alone. Days and weeks
- * are UTC calendar days and ISO weeks (Monday first).
+ * restore) is never deleted, whatever the policy says. Imported backups are the operator's own
+ * files and are left alone. Days and weeks are UTC calendar days and ISO weeks (Monday first).
  */
 import type { BackupManifest } from './manifest';
 

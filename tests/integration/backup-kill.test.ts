@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BACKUP_RECOVERY, cleanBackupTempFiles, listBackups, startBackupJob } from '../../lib/backup';
+import { BACKUP_RECOVERY, cleanBackupTempFiles, listBackups, startBackupJob, startImportDirectoryJob, startRestoreJob } from '../../lib/backup';
 import { eventsAfter, getJob, listJobs, recoverInterruptedJobs, runningJob, type Job } from '../../lib/jobs';
 import { REPO_ROOT, startBackupEnv, type BackupEnv } from '../support/backup-env';
 
@@ -106,25 +106,54 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     expect(Number(n)).toBe(150000);
   }, 300_000);
 
-  it('mid-restore (after the swap, waiting for the app): interrupted, the restored database serves, the app runs', async () => {
+  it('mid-restore (after the swap, app stopped): interrupted, the restored database serves, the app runs again', async () => {
     const backup = listBackups(env.stack).find((e) => e.manifest.reason === 'manual')!;
     child = startChild({ CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
-    // Killed right after the app was stopped and the databases renamed, before it is healthy again.
-    const killed = await killWhen((j) => steps(j.id).includes('swap.rename'), 300_000);
+    // swap.start-app is logged once the rename has committed and while the app is still stopped:
+    // killed there, the swap has certainly happened and nothing has started the app again.
+    const killed = await killWhen((j) => steps(j.id).includes('swap.start-app'), 300_000);
+    expect(steps(killed.id)).toEqual(expect.arrayContaining(['restore.safety-backup', 'restore.load', 'restore.check', 'swap.stop-app', 'swap.rename', 'swap.start-app']));
     await recoverInterruptedJobs(BACKUP_RECOVERY);
     const job = getJob(killed.id)!;
     expect(job.status).toBe('interrupted');
     const log = eventsAfter(job.id, 0).map((e) => e.text).join('\n');
-    expect(log).toMatch(/The swap had (not )?happened/);
+    const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6})/.exec(log)?.[1];
+    expect(log).toContain(`The swap had happened: memos is the restored database (complete and checked before the swap); the previous one is kept as ${kept}`);
     expect(log).toMatch(/The app \(memos\) is running and healthy/);
     expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
     expect((await extraDbs()).filter((n) => n.includes('__restore_'))).toEqual([]);
+    // The backup's data serves; what was written after it is in the kept database, for "Undo restore".
     const memos = await env.memos();
     expect(memos).toContain('memo from before');
-    // Either the swap completed (restored data) or not (live data): never a mix, never empty.
-    const swapped = log.includes('The swap had happened');
-    if (swapped) expect(memos).not.toContain('memo after the backup');
-    else expect(memos).toContain('memo after the backup');
+    expect(memos).not.toContain('memo after the backup');
+    const keptRows = await env.sql<{ content: string }>('SELECT content FROM memo', [], kept);
+    expect(keptRows.map((r) => r.content)).toContain('memo after the backup');
     expect(listJobs('demo').every((j) => j.status !== 'running')).toBe(true);
   }, 400_000);
+
+  it('the safety backup runs alongside the load: a load that fails stops it, and nothing of either is left', async () => {
+    // A plain dump that verifies (markers, nothing refused) but fails when loaded: psql stops at once,
+    // while pg_dump of the ~95 MB live database is still writing the safety backup.
+    const dir = path.join(env.dataDir, 'failing');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'fails.sql'), '--\n-- PostgreSQL database dump\n--\nCREATE TABLE public.t (id integer);\nSELECT 1/0;\n--\n-- PostgreSQL database dump complete\n--\n');
+    const imported = await startImportDirectoryJob(env.stack, dir, 'alice').done;
+    expect(imported.summary).toMatch(/^Imported 1 backup/);
+    const failing = listBackups(env.stack).find((e) => e.manifest.importedFrom === 'fails.sql')!;
+    const before = await env.memos();
+
+    const job = await startRestoreJob(env.stack, failing.id, 'alice').done;
+    const log = eventsAfter(job.id, 0).map((e) => e.text).join('\n');
+    expect(job.status, log).toBe('failed');
+    expect(job.summary).toBe("PostgreSQL rejected the backup's SQL (division by zero). Nothing was changed in the live database.");
+    expect(log).toContain('Taking a safety backup of the current database, alongside the restore');
+    // Stopped half-way: its temp file removed, no safety backup listed, no scratch database.
+    expect(log).not.toMatch(/Safety backup \S+ written and verified/);
+    expect(listBackups(env.stack).filter((e) => e.manifest.jobId === job.id)).toEqual([]);
+    expect(tempFiles()).toEqual([]);
+    expect(await extraDbs()).toEqual(expect.not.arrayContaining([expect.stringContaining('__restore_')]));
+    expect(await env.memos()).toEqual(before);
+    const [{ n }] = await env.sql<{ n: string }>('SELECT count(*) AS n FROM filler');
+    expect(Number(n)).toBe(150000);
+  }, 300_000);
 });
