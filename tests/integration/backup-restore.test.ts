@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  getBackup, listBackups, listKeptDatabases, pgTools, restorePreview, startBackupJob, startDropKeptJob, startRestoreJob, startUndoRestoreJob,
+  deleteBackupFiles, getBackup, listBackups, listKeptDatabases, pgTools, restorePreview, startBackupJob, startDropKeptJob, startRestoreJob, startUndoRestoreJob,
 } from '../../lib/backup';
+import { writeManifest } from '../../lib/backup/manifest';
 import { eventsAfter, getJob } from '../../lib/jobs';
 import { startBackupEnv, type BackupEnv } from '../support/backup-env';
 
@@ -76,6 +77,47 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     expect(p).toMatchObject({ id: firstId, backupSchema: '0.1.0', liveSchema: '0.1.0', verified: true, checksumOk: true });
     expect(p.liveApp).toBe('opsdeck/demo-app:1.0.0');
     expect(p.warnings).toEqual([]);
+  });
+
+  it('previews a restore with its warnings: older schema than the app, unverified, checksum mismatch, file cut short', async () => {
+    // The live database moves ahead of the backup (as after an upgrade): the backup's schema is older.
+    await env.sql("UPDATE system_setting SET value = '0.2.0' WHERE name = 'schema_version'");
+    try {
+      const p = await restorePreview(env.stack, firstId);
+      expect(p).toMatchObject({ backupSchema: '0.1.0', liveSchema: '0.2.0', verified: true, checksumOk: true });
+      expect(p.warnings).toEqual([
+        "The backup has an older schema (0.1.0) than the running app's database (0.2.0). The app may migrate it when it starts, or refuse it; if it does not become healthy, Opsdeck puts the current database back.",
+      ]);
+    } finally {
+      await env.sql("UPDATE system_setting SET value = '0.1.0' WHERE name = 'schema_version'");
+    }
+
+    // A copy of the backup whose verification failed, then one byte changed, then cut short.
+    const src = getBackup(env.stack, firstId);
+    const id = 'demo-20000101-000000-manual';
+    const dump = path.join(env.stack.backupDir, `${id}.dump`);
+    fs.copyFileSync(src.dumpPath, dump);
+    writeManifest(env.stack.backupDir, { ...src.manifest, id, file: `${id}.dump`, verified: { ok: false, at: src.manifest.finishedAt, method: 'pg_restore --list', detail: 'no' } });
+    try {
+      const unverified = await restorePreview(env.stack, id);
+      expect(unverified).toMatchObject({ verified: false, checksumOk: true });
+      expect(unverified.warnings).toEqual(['This backup is not verified: it may not load.']);
+
+      const bytes = fs.readFileSync(dump);
+      bytes[bytes.length >> 1] ^= 0xff;
+      fs.writeFileSync(dump, bytes);
+      const changed = await restorePreview(env.stack, id);
+      expect(changed.checksumOk).toBe(false);
+      expect(changed.warnings).toEqual(['Checksum mismatch: the file has changed since it was written. The restore will be refused.', 'This backup is not verified: it may not load.']);
+
+      fs.truncateSync(dump, 100);
+      const cut = await restorePreview(env.stack, id);
+      expect(cut.checksumOk).toBe(false);
+      expect(cut.warnings[0]).toBe(`The file is 100 bytes but was ${src.manifest.size} bytes when written: it has been changed or cut short.`);
+    } finally {
+      deleteBackupFiles(env.stack, id);
+    }
+    expect(listBackups(env.stack).map((e) => e.id)).toEqual([firstId]);
   });
 
   let keptName = '';
