@@ -176,3 +176,97 @@ test("an old script's memos-backup-*.sql.gz is uploaded from the page, checked a
   await expect(row).toContainText('2024-01-05 02:00 UTC');
   await expect(row).toContainText('verified');
 });
+
+test('a wrong password is refused by the dialog and by the API; nothing changes', async ({ page }) => {
+  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.goto('/stacks/demo/backups');
+  const before = await memos();
+  const row = page.getByTestId('backup-table').locator('tr[data-reason="manual"]');
+  const backupId = (await row.getAttribute('data-testid'))!.replace(/^backup-/, '');
+  await row.getByRole('button', { name: 'Restore…' }).click();
+  const form = page.getByTestId('restore-dialog').getByTestId('restore-form');
+  await form.getByLabel('Stack name to confirm').fill('demo');
+  await form.getByLabel('Your password').fill('not-the-admin-password');
+  await form.getByRole('button', { name: 'Restore now' }).click();
+  await expect(form.getByRole('status')).toContainText('That is not your password. Nothing was changed.');
+
+  const res = await page.request.post(`/api/stacks/demo/backups/${backupId}/restore`, { data: { confirmName: 'demo', password: 'also-wrong' } });
+  expect(res.status()).toBe(403);
+  expect(await res.json()).toEqual({ error: 'That is not your password. Nothing was changed.' });
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await memos()).toEqual(before);
+  // Both attempts are in the audit log, under the admin's name, with the reason.
+  await page.goto('/admin/audit?action=backups.restore');
+  await expect(page.getByTestId('audit-table').locator('tbody tr', { hasText: 'That is not your password' })).toHaveCount(2);
+});
+
+const OPERATOR = { username: 'oscar-operator', password: 'operator-password-88' };
+
+test('an operator may not upload or delete a backup (the server refuses); an admin deletes one; all audited', async ({ page, browser }) => {
+  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.goto('/admin/users');
+  const create = page.getByTestId('create-user');
+  await create.getByLabel('Username').fill(OPERATOR.username);
+  await create.getByLabel('Password').fill(OPERATOR.password);
+  await create.getByLabel('Role').selectOption('operator');
+  await create.getByRole('button', { name: 'Create user' }).click();
+  await expect(create.getByRole('status')).toContainText(`User ${OPERATOR.username} created.`);
+
+  // The admin's delete request, captured without letting it through.
+  await page.goto('/stacks/demo/backups');
+  const row = page.getByTestId('backup-table').locator('tr[data-reason="imported"]');
+  const backupId = (await row.getAttribute('data-testid'))!.replace(/^backup-/, '');
+  let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+  await page.route('**/stacks/demo/backups', async (route) => {
+    const req = route.request();
+    if (req.method() === 'POST' && req.headers()['next-action'] && !captured) {
+      captured = { url: req.url(), headers: req.headers(), body: req.postDataBuffer()! };
+      await route.abort();
+    } else await route.continue();
+  });
+  page.once('dialog', (d) => d.accept());
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect.poll(() => captured !== null).toBe(true);
+  await page.unroute('**/stacks/demo/backups');
+
+  const context = await browser.newContext();
+  const operator = await context.newPage();
+  await signInOk(operator, OPERATOR.username, OPERATOR.password);
+  await operator.goto('/stacks/demo/backups');
+  await expect(operator.getByRole('button', { name: 'Back up now' })).toBeVisible();
+  await expect(operator.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await expect(operator.getByTestId('upload-backup')).toHaveCount(0);
+  const { 'content-type': contentType, 'next-action': actionId, 'next-router-state-tree': tree } = captured!.headers;
+  const replay = await operator.request.post(captured!.url, {
+    headers: { 'content-type': contentType, 'next-action': actionId, ...(tree ? { 'next-router-state-tree': tree } : {}), accept: 'text/x-component' },
+    data: captured!.body,
+  });
+  expect(await replay.text()).toContain('This needs the admin role; you are signed in as operator.');
+  const upload = await operator.request.post('/api/stacks/demo/backups/import', {
+    headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'memos-backup-20240106-020000.sql' },
+    data: Buffer.from('-- PostgreSQL database dump\n'),
+  });
+  expect(upload.status()).toBe(403);
+  await context.close();
+  const listed = async () => ((await (await page.request.get('/api/stacks/demo/backups')).json()) as { id: string }[]).map((b) => b.id);
+  expect(await listed()).toContain(backupId);
+
+  // The admin: a path as the upload's name is refused; the delete goes through.
+  const badName = await page.request.post('/api/stacks/demo/backups/import', {
+    headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('../../etc/cron.d/x.sql') },
+    data: Buffer.from('-- PostgreSQL database dump\n'),
+  });
+  expect(badName.status()).toBe(400);
+  expect(await badName.json()).toEqual({ error: 'Give a file name, not a path.' });
+  await page.goto('/stacks/demo/backups');
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId(`backup-${backupId}`).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId(`backup-${backupId}`)).toHaveCount(0);
+  expect(await listed()).not.toContain(backupId);
+
+  await page.goto('/admin/audit?action=backups.delete');
+  const audit = page.getByTestId('audit-table');
+  await expect(audit.locator('tbody tr')).toHaveCount(2);
+  await expect(audit.locator('tbody tr', { hasText: OPERATOR.username })).toContainText('denied');
+  await expect(audit.locator('tbody tr', { hasText: backupId }).filter({ hasText: 'ok' })).toHaveCount(1);
+});
