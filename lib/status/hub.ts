@@ -14,7 +14,7 @@ import { checkDatabase, type DatabaseStatus } from '@/lib/postgres';
 import { listStacks } from '@/lib/stacks/registry';
 import type { Stack } from '@/lib/stacks/types';
 import { lastEventTime, pruneEvents, recordEvent } from './event-store';
-import { notifyFromEvent } from './alerts';
+import { noteEngineEvent, notifyFromEvent } from './alerts';
 import { buildStackStatus, probeApp, stackSecrets } from './snapshot';
 import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from './types';
 import { UsageHistory } from './usage-history';
@@ -115,6 +115,7 @@ export class StatusHub {
   }
 
   private onEvent(stack: Stack, e: ContainerEvent): void {
+    safe(() => noteEngineEvent(stack.name, e), undefined); // kills are not stored but decide whether a die alerts
     const stored = safe(() => recordEvent(stack.name, e), null);
     if (stored) {
       this.emit(stack.name, { type: 'event', event: stored });

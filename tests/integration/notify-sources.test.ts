@@ -15,11 +15,14 @@ import { getDocker } from '@/lib/docker';
 import { getJob, runJob, startJob } from '@/lib/jobs';
 import { addTarget, NOTIFY_EVENTS, type Notification } from '@/lib/notify';
 import { clearStackCache, getStack } from '@/lib/stacks';
+import { listEvents, StatusHub } from '@/lib/status';
 import { startBackupEnv, type BackupEnv } from '../support/backup-env';
 import { startFakeAiProvider, type FakeAiProvider } from '../support/fake-ai-provider';
+import { nodeService, startLogsStack, type LogsStack } from '../support/logs-stack';
 
 const received: Notification[] = [];
 let server: http.Server;
+let hookUrl: string;
 let env: BackupEnv;
 let fake: FakeAiProvider;
 
@@ -42,7 +45,7 @@ beforeAll(async () => {
     .replace(/^MEMOS_AI_DEEPSEEK_BASE_URL=.*$/m, `MEMOS_AI_DEEPSEEK_BASE_URL=${fake.url}`);
   fs.writeFileSync(env.demo.envFile, text);
   clearStackCache();
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  const url = (hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`);
   addTarget('demo', { name: 'everything', format: 'generic', url, events: NOTIFY_EVENTS.filter((e) => e !== 'test') }, 'admin');
 }, 240_000);
 
@@ -130,4 +133,55 @@ describe('notifications from their sources', () => {
     expect(received[0]).toMatchObject({ severity: 'critical', title: 'Backup of demo failed' });
     expect(received[0].text).toContain('stopped');
   }, 60_000);
+});
+
+/**
+ * Service down from the engine's events, with real containers: a stop that outlasts the grace
+ * period (SIGKILL, exit 137) and a `docker kill` were asked for and stay quiet; a crash and an OOM
+ * kill nobody asked for alert. Node as PID 1 with no handler ignores SIGTERM, like a stuck app.
+ */
+describe('service down notifications from engine events', () => {
+  let ls: LogsStack;
+  let hub: StatusHub;
+  const container = async (service: string) => {
+    const { docker } = getDocker();
+    const [c] = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${ls.stack.projectName}`, `com.docker.compose.service=${service}`] } });
+    return docker.getContainer(c.Id);
+  };
+  const downs = () => received.filter((n) => n.stack === 'logs-test' && n.event.startsWith('service.')).map((n) => n.title);
+  const dies = (service: string) => listEvents('logs-test').filter((e) => e.service === service && e.action === 'die');
+
+  beforeAll(async () => {
+    ls = await startLogsStack({
+      stubborn: nodeService('setInterval(() => {}, 1000)', { stop_grace_period: '1s' }),
+      crasher: nodeService('setTimeout(() => process.exit(3), 1500)'),
+      hog: nodeService('const a = []; setInterval(() => a.push(Buffer.alloc(16 << 20, 1)), 20)', { mem_limit: '96m', memswap_limit: '96m' }),
+    });
+    addTarget('logs-test', { name: 'everything', format: 'generic', url: hookUrl, events: ['service.down', 'service.restart-loop'] }, 'admin');
+    hub = new StatusHub();
+    // The recorder replays the stack's events from the engine, so nothing before this is lost.
+    hub.start({ stacks: () => [ls.stack], sampleEveryMs: 60_000, databaseEveryMs: 60_000 });
+  }, 120_000);
+  afterAll(async () => {
+    hub?.stop();
+    await ls?.down();
+  }, 60_000);
+
+  it('a crash and an OOM kill alert; a stop past the grace period and a docker kill do not', async () => {
+    await expect.poll(downs, { timeout: 30_000 }).toEqual(expect.arrayContaining(['crasher went down', 'hog went down']));
+    expect(received.find((n) => n.title === 'hog went down')?.text).toMatch(/out of memory|OOM/);
+
+    const stubborn = await container('stubborn');
+    const t0 = Date.now();
+    await stubborn.stop({ t: 1 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // it really ignored SIGTERM and was killed
+    await expect.poll(() => dies('stubborn').map((e) => e.exitCode), { timeout: 15_000 }).toEqual([137]);
+
+    await stubborn.start();
+    await stubborn.kill();
+    await expect.poll(() => dies('stubborn').map((e) => e.exitCode), { timeout: 15_000 }).toEqual([137, 137]);
+    await new Promise((r) => setTimeout(r, 1000)); // deliveries are fire-and-forget: give them time
+    expect(downs().filter((t) => t.startsWith('stubborn'))).toEqual([]);
+    expect(downs().filter((t) => t.includes('loop'))).toEqual([]);
+  }, 90_000);
 });
