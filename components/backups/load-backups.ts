@@ -3,7 +3,7 @@ import {
   getBackupSettings, listBackups, listKeptDatabases, looseFiles, nextScheduledRun, pgTools,
   type BackupEntry, type BackupSettings, type KeptDatabase, type LooseFile,
 } from '@/lib/backup';
-import { userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getJob, listJobs, runningJob, type Job } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 
@@ -22,6 +22,20 @@ export interface BackupsData {
   folderError: string | null;
 }
 
+/** Why the backup folder cannot be listed, in words for the page; the raw error stays in the server log. */
+export function folderErrorMessage(dir: string, e: unknown): string {
+  if (isOpsdeckError(e)) return e.message;
+  const why: Record<string, string> = {
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'it is not a folder',
+    EACCES: 'Opsdeck is not allowed to read it',
+    EPERM: 'Opsdeck is not allowed to read it',
+  };
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (!code || !why[code]) console.error(`[opsdeck] listing the backup folder ${dir}:`, e);
+  return `The backup folder ${dir} cannot be read: ${(code && why[code]) ?? 'see the Opsdeck log for why'}.`;
+}
+
 export async function loadBackups(stack: Stack, wantedJob: string | null): Promise<BackupsData> {
   let entries: BackupEntry[] = [];
   let loose: LooseFile[] = [];
@@ -30,7 +44,7 @@ export async function loadBackups(stack: Stack, wantedJob: string | null): Promi
     entries = listBackups(stack);
     loose = looseFiles(stack);
   } catch (e) {
-    folderError = `The backup folder ${stack.backupDir} cannot be read: ${e instanceof Error ? e.message : String(e)}`;
+    folderError = folderErrorMessage(stack.backupDir, e);
   }
   let kept: KeptDatabase[] = [];
   let keptError: string | null = null;

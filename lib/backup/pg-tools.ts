@@ -131,10 +131,15 @@ export async function pgScript(tools: PgTools, database: string, script: string,
   return r.stdout;
 }
 
-/** A PostgreSQL tool exited non-zero; its stderr (already masked) is the technical detail. */
-export class PgCommandError extends Error {
+/**
+ * A PostgreSQL tool exited non-zero. `stderr` comes masked from PgTools.run; the message keeps only
+ * its last lines (the reason: "database … is being accessed by other users"), the whole text is the
+ * detail. lib/backup/failure.ts turns it into plain words for the page.
+ */
+export class PgCommandError extends OpsdeckError {
   constructor(readonly tool: string, readonly exitCode: number, readonly stderr: string) {
-    super(`${tool} exited with code ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    const reason = stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300);
+    super('internal', `${tool} failed (exit code ${exitCode})${reason ? `: ${reason}` : '.'}`, { detail: `${tool} exited with code ${exitCode}\n${stderr.trim()}` });
     this.name = 'PgCommandError';
   }
 }

@@ -14,6 +14,7 @@ import { constants as osConstants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { childEnv } from '@/lib/child-env';
+import { OpsdeckError } from '@/lib/errors';
 
 export type ComposeKind = 'v2' | 'v1';
 
@@ -117,14 +118,14 @@ async function detect(): Promise<ComposeCommand> {
     const v2 = await capture('docker', ['compose', 'version', '--short']);
     const version = v2.code === 0 ? parseVersion(v2.stdout) : null;
     if (version) return { kind: 'v2', command: 'docker', baseArgs: ['compose'], version };
-    if (forced === 'v2') throw new Error(`docker compose (v2) is not available: ${v2.stderr.trim() || 'no version'}`);
+    if (forced === 'v2') throw new OpsdeckError('docker_unavailable', 'docker compose (v2) is not available on this machine (OPSDECK_COMPOSE=v2 asks for it).', { detail: v2.stderr.trim() || 'no version' });
   }
   const v1 = await capture('docker-compose', ['version', '--short']);
   const version = v1.code === 0 ? parseVersion(v1.stdout) : null;
   if (version) return { kind: 'v1', command: 'docker-compose', baseArgs: [], version };
-  throw new Error(
-    'Neither `docker compose` (v2) nor `docker-compose` (v1) works on this machine; run scripts/setup-env.sh.',
-  );
+  throw new OpsdeckError('docker_unavailable', 'Neither `docker compose` (v2) nor `docker-compose` (v1) works on this machine; run scripts/setup-env.sh.', {
+    detail: v1.stderr.trim() || undefined,
+  });
 }
 
 /** The compose arguments that select the project: `-p NAME -f FILE… [--env-file FILE]`. */
@@ -209,7 +210,7 @@ export async function runCompose(
     child.on('error', (e) => {
       failed = true;
       if (opts.signal?.aborted) reject(opts.signal.reason ?? e);
-      else reject(new Error(`could not run ${compose.command}: ${e.message}`, { cause: e }));
+      else reject(new OpsdeckError('docker_unavailable', `Opsdeck could not run ${compose.command}.`, { detail: e.message, cause: e }));
     });
     child.on('close', (code, signal) => {
       if (failed) return;
