@@ -40,16 +40,45 @@ export async function probeHttp(url: string, opts: { timeoutMs?: number; secrets
 }
 
 /**
- * The version the app reports at `/api/version` next to its health URL ({"version": "…"}), when
- * it has that endpoint; null otherwise (404, no JSON, no answer).
+ * Where apps report their version, tried in order: a plain `/api/version` ({"version": "…"}, our
+ * demo app and many others), then Memos' workspace profile (`/api/v1/workspace/profile`, renamed
+ * `instance/profile` in newer releases), which carries `version` too.
+ */
+const VERSION_PATHS = ['/api/version', '/api/v1/workspace/profile', '/api/v1/instance/profile'];
+/** Per app origin, the path that answered last time, so a status refresh asks once, not three times. */
+const knownPath = new Map<string, string>();
+
+async function versionAt(url: URL, timeoutMs: number): Promise<string | null> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
+  if (!res.ok) return null;
+  const body = (await res.json()) as { version?: unknown };
+  return typeof body.version === 'string' && body.version ? body.version.slice(0, 60) : null;
+}
+
+/**
+ * The version the app reports next to its health URL, when it has one of the endpoints above;
+ * null otherwise (404, no JSON, no answer). Never throws.
  */
 export async function reportedVersion(healthUrl: string, timeoutMs = 2000): Promise<string | null> {
+  let origin: string;
   try {
-    const res = await fetch(new URL('/api/version', healthUrl), { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
-    if (!res.ok) return null;
-    const body = (await res.json()) as { version?: unknown };
-    return typeof body.version === 'string' ? body.version.slice(0, 60) : null;
+    origin = new URL(healthUrl).origin;
   } catch {
     return null;
   }
+  const remembered = knownPath.get(origin);
+  const paths = remembered ? [remembered, ...VERSION_PATHS.filter((p) => p !== remembered)] : VERSION_PATHS;
+  for (const path of paths) {
+    try {
+      const version = await versionAt(new URL(path, origin), timeoutMs);
+      if (version) {
+        knownPath.set(origin, path);
+        return version;
+      }
+    } catch (e) {
+      // No answer at all: the app is down, asking the other paths would only wait again.
+      if ((e as Error)?.name === 'TimeoutError' || (e as { cause?: { code?: string } })?.cause?.code === 'ECONNREFUSED') return null;
+    }
+  }
+  return null;
 }
