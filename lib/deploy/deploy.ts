@@ -1,7 +1,8 @@
 import { runLifecycle } from '@/lib/docker';
-import { runCompose } from '@/lib/docker/compose-cli';
+import { detectCompose, runCompose } from '@/lib/docker/compose-cli';
 import { OpsdeckError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
+import { deploySettingsOf } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
@@ -11,8 +12,10 @@ async function compose(stack: Stack, args: string[], ctx: JobContext, what: stri
   ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
   const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
   if (r.code !== 0) {
-    const tail = r.stderr.trim().split('\n').slice(-5).join('\n');
-    throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}. ${tail.split('\n').at(-1) ?? ''}`.trim(), { detail: tail });
+    const lines = r.stderr.trim().split('\n');
+    // v1 ends with "Encountered errors while bringing up the project."; the line that names the service is above it.
+    const cause = lines.filter((l) => /error/i.test(l) && !/^Encountered errors/.test(l)).at(-1) ?? lines.at(-1) ?? '';
+    throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}. ${cause.trim()}`.trim(), { detail: lines.slice(-10).join('\n') });
   }
 }
 
@@ -27,8 +30,19 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
   for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
   const failed = checks.filter((c) => !c.ok);
   if (failed.length) throw new OpsdeckError('invalid_input', `Nothing was changed: ${failed.length} pre-flight check(s) failed (${failed.map((c) => c.label).join(', ')}).`);
-  ctx.emit({ type: 'step', name: 'deploy.up', text: 'Bringing the stack to its compose file' });
-  await compose(stack, ['up', '-d', '--remove-orphans'], ctx, 'Deploy');
+  const { pull, build } = deploySettingsOf(stack);
+  const { kind } = await detectCompose();
+  const up = ['up', '-d', '--remove-orphans', ...(build ? ['--build'] : [])];
+  if (kind === 'v2') up.push('--pull', pull);
+  else if (pull === 'always') {
+    // docker-compose v1's `up` has no --pull: an explicit pull step first does the same.
+    ctx.emit({ type: 'step', name: 'deploy.pull', text: 'Pulling every image (deploy.pull: always)' });
+    await compose(stack, ['pull'], ctx, 'Pull');
+  } else if (pull === 'never') {
+    ctx.emit({ type: 'log', text: 'docker-compose v1 has no --pull: "never" is held by the pre-flight check, which refused any missing image.' });
+  }
+  ctx.emit({ type: 'step', name: 'deploy.up', text: `Bringing the stack to its compose file (pull: ${pull}${build ? ', build' : ''})` });
+  await compose(stack, up, ctx, 'Deploy');
   await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   return `Deployed ${stack.name}: every service is healthy.`;
 }

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import { detectCompose, runCompose } from '@/lib/docker/compose-cli';
 import { inspectImage, pingDocker } from '@/lib/docker';
+import { localDockerRoot, registryResolves } from '@/lib/docker/images';
+import { checkEnv, composeVariables } from '@/lib/doctor';
 import { readStackEnv } from '@/lib/stacks';
+import { deploySettingsOf } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 
@@ -18,23 +21,65 @@ export interface PreflightCheck {
 
 /** Below this, a deploy may fail half-way while pulling or writing; refuse before changing anything. */
 export const MIN_FREE_BYTES = 1024 ** 3;
+/** A pre-flight runs on every page view of the deploy tab: a silent registry must not hold it long. */
+const REGISTRY_TIMEOUT_MS = 5000;
 
-const PLACEHOLDERS = [/your_secure_password/i, /your-server-ip/i, /^sk-your-/i, /^changeme$/i];
-
-function envPlaceholders(stack: Stack): string[] {
-  if (!stack.envFile) return [];
-  const found: string[] = [];
-  for (const [k, v] of readStackEnv(stack)) if (PLACEHOLDERS.some((re) => re.test(v))) found.push(k);
-  return found;
+/** The doctor's env-file rules, so the deploy refuses exactly what the status page reports as an error. */
+function envCheck(stack: Stack): PreflightCheck {
+  const label = 'Env file has no placeholders';
+  if (!stack.envFile) return { id: 'env-file', label, ok: true, detail: 'no env file' };
+  const env = readStackEnv(stack);
+  const errors = checkEnv(stack, fs.readFileSync(stack.envFile, 'utf8'), env, composeVariables(stack.composeFiles)).filter((f) => f.severity === 'error');
+  if (errors.length === 0) return { id: 'env-file', label, ok: true, detail: stack.envFile };
+  return { id: 'env-file', label, ok: false, detail: errors.map((f) => f.title).join('; '), fix: errors.map((f) => `${f.where}: ${f.fix}`).join(' ') };
 }
 
-async function imagesMissing(stack: Stack, configText: string): Promise<string[]> {
-  const doc = YAML.parse(configText) as { services?: Record<string, { image?: string; build?: unknown }> };
-  const missing: string[] = [];
-  for (const [name, svc] of Object.entries(doc?.services ?? {})) {
-    if (svc.image && !svc.build && !(await inspectImage(svc.image))) missing.push(`${name} (${svc.image})`);
+function freeAt(dir: string): number | null {
+  try {
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null; // e.g. not on this machine's filesystem: say so rather than guess
   }
-  return missing;
+}
+
+/** Free space where the stack's files are and where the engine writes images and containers. */
+async function diskCheck(stack: Stack, dockerOk: boolean): Promise<PreflightCheck> {
+  const root = dockerOk ? await localDockerRoot() : null;
+  const places = [{ what: 'stack dir', dir: stack.workingDir }, ...(root ? [{ what: "Docker's data root", dir: root }] : [])];
+  const measured = places.map((p) => ({ ...p, free: freeAt(p.dir) }));
+  const words = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${(n / 1024 ** 2).toFixed(0)} MiB`);
+  const detail = [
+    ...measured.map((m) => `${m.what} ${m.dir}: ${m.free === null ? 'not measurable from here' : `${words(m.free)} free`}`),
+    ...(root ? [] : ["Docker's data root: not measured (remote engine or unknown)"]),
+  ].join('; ');
+  const low = measured.filter((m) => m.free !== null && m.free < MIN_FREE_BYTES);
+  return low.length === 0
+    ? { id: 'disk', label: 'Enough free disk', ok: true, detail }
+    : { id: 'disk', label: 'Enough free disk', ok: false, detail, fix: `Free at least 1 GiB on ${low.map((m) => m.dir).join(' and ')} (old images: \`docker image prune\`).` };
+}
+
+/** Present locally, or (unless the stack says never pull) resolvable in its registry right now. */
+async function imagesCheck(stack: Stack, configText: string): Promise<PreflightCheck> {
+  const doc = YAML.parse(configText) as { services?: Record<string, { image?: string; build?: unknown }> };
+  const { pull } = deploySettingsOf(stack);
+  const pullable: string[] = [];
+  const problems: string[] = [];
+  for (const [name, svc] of Object.entries(doc?.services ?? {})) {
+    if (!svc.image || svc.build) continue;
+    // "always" pulls every image, so each must be in its registry; otherwise a local copy is enough.
+    if (pull !== 'always' && (await inspectImage(svc.image))) continue;
+    if (pull === 'never') {
+      problems.push(`${name} (${svc.image}): not present, and this stack's deploy.pull is "never"`);
+      continue;
+    }
+    const r = await registryResolves(svc.image, REGISTRY_TIMEOUT_MS);
+    if (r.ok) pullable.push(`${name} (${svc.image})`);
+    else problems.push(`${name} (${svc.image}): ${pull === 'always' ? 'deploy.pull is "always", but it is' : 'not present, and'} not pullable: ${r.reason}`);
+  }
+  const label = 'Images present or pullable';
+  if (problems.length) return { id: 'images', label, ok: false, detail: problems.join('; '), fix: 'Build it, or check the registry/tag (and the engine\'s registry login).' };
+  return { id: 'images', label, ok: true, detail: pullable.length ? `Found in the registry, will be pulled: ${pullable.join(', ')}.` : 'All service images are present locally.' };
 }
 
 /**
@@ -60,32 +105,19 @@ export async function runPreflight(stack: Stack): Promise<PreflightCheck[]> {
   let configText = '';
   if (composeOk) {
     const r = await runCompose(composeProjectOf(stack), ['config']);
-    configText = r.stdout;
+    configText = r.code === 0 ? r.stdout : '';
     checks.push(r.code === 0
       ? { id: 'compose-config', label: 'Compose file valid', ok: true, detail: stack.composeFiles.join(', ') }
       : { id: 'compose-config', label: 'Compose file valid', ok: false, detail: r.stderr.trim().split('\n').slice(-3).join(' '), fix: 'Fix the compose file; `docker compose config` shows the same error.' });
   }
 
   try {
-    const bad = envPlaceholders(stack);
-    checks.push(bad.length === 0
-      ? { id: 'env-file', label: 'Env file has no placeholders', ok: true, detail: stack.envFile ?? 'no env file' }
-      : { id: 'env-file', label: 'Env file has no placeholders', ok: false, detail: `Still a template value: ${bad.join(', ')}`, fix: `Set real values for ${bad.join(', ')} in ${stack.envFile}.` });
+    checks.push(envCheck(stack));
   } catch (e) {
     checks.push({ id: 'env-file', label: 'Env file readable', ok: false, detail: (e as Error).message, fix: 'Create the env file or fix its path in opsdeck.yaml.' });
   }
 
-  const st = fs.statfsSync(stack.workingDir);
-  const free = st.bavail * st.bsize;
-  checks.push(free >= MIN_FREE_BYTES
-    ? { id: 'disk', label: 'Enough free disk', ok: true, detail: `${(free / 1024 ** 3).toFixed(1)} GiB free` }
-    : { id: 'disk', label: 'Enough free disk', ok: false, detail: `${(free / 1024 ** 2).toFixed(0)} MiB free`, fix: 'Free at least 1 GiB (old images: `docker image prune`).' });
-
-  if (configText && ping.ok) {
-    const missing = await imagesMissing(stack, configText);
-    checks.push(missing.length === 0
-      ? { id: 'images', label: 'Images present', ok: true, detail: 'All service images are present locally.' }
-      : { id: 'images', label: 'Images present', ok: true, detail: `Will be pulled: ${missing.join(', ')}` });
-  }
+  checks.push(await diskCheck(stack, ping.ok));
+  if (configText && ping.ok) checks.push(await imagesCheck(stack, configText));
   return checks;
 }

@@ -97,3 +97,49 @@ export async function runningImageOf(stack: Stack, service: string): Promise<{ r
     throw dockerError(e, endpoint.label, `reading the image of ${service}`);
   }
 }
+
+export type RegistryAnswer = { ok: true; digest: string | null } | { ok: false; reason: string };
+
+/**
+ * Whether a registry can provide `ref`, without downloading it: the engine's distribution inspect
+ * (the manifest only, with the engine's own registry credentials). Bounded by `timeoutMs` because a
+ * registry behind a black-holed route would otherwise hold a pre-flight check for minutes.
+ */
+export async function registryResolves(ref: string, timeoutMs = 5000): Promise<RegistryAnswer> {
+  const { docker, endpoint } = getDocker();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<RegistryAnswer>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `the registry did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
+  });
+  const asked = docker
+    .getImage(ref)
+    .distribution()
+    .then(
+      (d): RegistryAnswer => ({ ok: true, digest: d.Descriptor?.digest ?? null }),
+      (e): RegistryAnswer => {
+        const err = dockerError(e, endpoint.label, `asking the registry about ${ref}`);
+        // The engine's own words ("manifest unknown", "no such host") say which of tag or network is wrong.
+        return { ok: false, reason: err.code === 'docker_unavailable' && err.message.startsWith('Docker is not reachable') ? err.message : (err.detail ?? err.message) };
+      },
+    );
+  try {
+    return await Promise.race([asked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Where the engine keeps images and containers (`docker info` DockerRootDir), when that path is on
+ * this machine: only a local socket means the engine's filesystem is ours to measure.
+ */
+export async function localDockerRoot(): Promise<string | null> {
+  const { docker, endpoint } = getDocker();
+  if (!endpoint.label.startsWith('unix://')) return null;
+  try {
+    const info = (await docker.info()) as { DockerRootDir?: string };
+    return info.DockerRootDir ?? null;
+  } catch {
+    return null;
+  }
+}

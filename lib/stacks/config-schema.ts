@@ -46,6 +46,11 @@ export const aiSchema = z.strictObject({
   envPrefix: envVarName.optional(),
 });
 
+export const deploySchema = z.strictObject({
+  pull: z.enum(['missing', 'always', 'never'], { error: 'must be "missing", "always" or "never"' }).optional(),
+  build: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
 export const stackSchema = z.strictObject({
   name: z.string().regex(STACK_NAME, { error: 'must be 1-40 characters: lowercase letters, digits and "-", starting with a letter or digit' }),
   title: nonEmpty.optional(),
@@ -59,6 +64,7 @@ export const stackSchema = z.strictObject({
   database: databaseSchema.optional(),
   app: appSchema.optional(),
   ai: aiSchema.optional(),
+  deploy: deploySchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -74,6 +80,7 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['database', Object.keys(databaseSchema.shape)],
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
+  ['deploy', Object.keys(deploySchema.shape)],
   ['backups', ['dir']],
 ];
 

@@ -5,7 +5,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { configSchema, issuesToProblems, stackSchema, type RawStack } from './config-schema';
 import { EnvSyntaxError, readEnvFile } from './env-file';
-import { applyPreset } from './presets';
+import { applyPreset, deploySettings } from './presets';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -126,6 +126,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,
+    ...(raw.deploy ? { deploy: deploySettings(raw.deploy) } : {}),
     source: `${displayPath(ctx.file, ctx.cwd)}: ${base}`,
   };
 }

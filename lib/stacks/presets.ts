@@ -1,4 +1,4 @@
-import type { AiSettings, AppRole, DatabaseRole, PresetName } from './types';
+import type { AiSettings, AppRole, DatabaseRole, DeploySettings, PresetName, Stack } from './types';
 import type { RawStack } from './config-schema';
 
 /**
@@ -11,6 +11,15 @@ export const MEMOS_SCHEMA_VERSION_QUERY = "SELECT value FROM system_setting WHER
 export const DEFAULT_DB_HOST = '127.0.0.1';
 export const DEFAULT_DB_PORT = 5432;
 export const DEFAULT_MEMOS_PORT = 5230;
+
+/** compose's own behaviour: pull what is missing, build only what has no image yet. */
+export const DEFAULT_DEPLOY: DeploySettings = { pull: 'missing', build: false };
+
+export function deploySettings(raw: RawStack['deploy']): DeploySettings {
+  return { pull: raw?.pull ?? DEFAULT_DEPLOY.pull, build: raw?.build ?? DEFAULT_DEPLOY.build };
+}
+
+export const deploySettingsOf = (stack: Stack): DeploySettings => stack.deploy ?? DEFAULT_DEPLOY;
 
 /** The official postgres image's variables: the sensible default for any stack, not only Memos. */
 const POSTGRES_VARS = { userVar: 'POSTGRES_USER', passwordVar: 'POSTGRES_PASSWORD', databaseVar: 'POSTGRES_DB' } as const;

@@ -40,6 +40,14 @@ export interface AiSettings {
   envPrefix?: string;
 }
 
+/** How a deploy brings the stack to its compose file (opsdeck.yaml `deploy:`). */
+export interface DeploySettings {
+  /** compose's pull policy: pull images that are missing (compose's default), always, or never. */
+  pull: 'missing' | 'always' | 'never';
+  /** Build images of services with a `build:` section on every deploy (`up --build`). */
+  build: boolean;
+}
+
 export interface Stack {
   /** Slug used in URLs and audit records: [a-z0-9][a-z0-9-]* */
   name: string;
@@ -56,6 +64,8 @@ export interface Stack {
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;
+  /** Absent on stacks built in code (tests): deploySettingsOf() gives the defaults. */
+  deploy?: DeploySettings;
   /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
   source: string;
 }
