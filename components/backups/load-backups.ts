@@ -37,6 +37,12 @@ export function folderErrorMessage(dir: string, e: unknown): string {
 }
 
 export async function loadBackups(stack: Stack, wantedJob: string | null): Promise<BackupsData> {
+  // Jobs first, the folder after: a job seen running makes the page refresh when it ends, and one
+  // seen ended has already written what the listing below then shows (no result missed in between).
+  const jobs = listJobs(stack.name, { kinds: BACKUP_JOB_KINDS, limit: 10 });
+  const asked = wantedJob && /^\d{1,12}$/.test(wantedJob) ? getJob(wantedJob) : null;
+  const running = runningJob(stack.name);
+  const current = (asked && asked.stack === stack.name ? asked : null) ?? running ?? jobs[0] ?? null;
   let entries: BackupEntry[] = [];
   let loose: LooseFile[] = [];
   let folderError: string | null = null;
@@ -60,9 +66,5 @@ export async function loadBackups(stack: Stack, wantedJob: string | null): Promi
   } catch {
     next = null;
   }
-  const jobs = listJobs(stack.name, { kinds: BACKUP_JOB_KINDS, limit: 10 });
-  const asked = wantedJob && /^\d{1,12}$/.test(wantedJob) ? getJob(wantedJob) : null;
-  const running = runningJob(stack.name);
-  const current = (asked && asked.stack === stack.name ? asked : null) ?? running ?? jobs[0] ?? null;
   return { entries, loose, kept, keptError, settings, next, jobs, current, folderError };
 }
