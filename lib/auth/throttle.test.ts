@@ -119,6 +119,17 @@ describe('login throttle', () => {
     expect(refusal('alice', clientIpFrom({ 'x-forwarded-for': '192.0.2.200' }, env), T0)).toMatch(/Try again in 1 second\.$/);
   });
 
+  it('without a known address there is no shared address counter: guesses at many accounts lock nobody else out', () => {
+    const env = {};
+    const direct = clientIpFrom({ 'x-forwarded-for': '192.0.2.1' }, env);
+    for (let i = 0; i < THROTTLE.ipThreshold * 2; i++) recordLoginFailure(`user${i}`, direct, T0);
+    // The admin, also "direct", is not refused because of other accounts' failures...
+    expect(refusal('admin', direct, T0)).toBeNull();
+    // ...while each guessed account is still slowed down on its own.
+    fail(THROTTLE.threshold - 1, 'user0', direct, T0);
+    expect(refusal('user0', direct, T0)).toMatch(/Try again in 1 second\.$/);
+  });
+
   it('survives a restart (the counters are in the database file)', () => {
     fail(5, 'alice', '10.0.0.1', T0);
     openDb(tmp.file); // closes and reopens the same file

@@ -17,6 +17,7 @@
  */
 import { getDb } from '@/lib/store/db';
 import { OpsdeckError } from '@/lib/errors';
+import { DIRECT } from './client-ip';
 
 export const THROTTLE = {
   threshold: 5,
@@ -38,6 +39,13 @@ interface FailureRow {
 
 // Requests whose address the proxy did not pass share one bucket; better too strict than unlimited.
 const ipOf = (ip: string | null | undefined) => ip?.trim() || 'unknown';
+
+/**
+ * Without a trusted proxy every client is "direct" (client-ip.ts): an address counter would then be
+ * one global counter, and anyone could lock every user out with 20 wrong guesses. The per-account
+ * counters still apply.
+ */
+const knownAddress = (ip: string | null | undefined) => ipOf(ip) !== DIRECT && ipOf(ip) !== 'unknown';
 
 /** JSON keeps the key unambiguous even though IPv6 addresses and usernames can contain ':'. */
 export function throttleKeys(username: string, ip: string | null | undefined): { userIp: string; ip: string; user: string } {
@@ -67,7 +75,7 @@ export function assertLoginAllowed(username: string, ip: string | null | undefin
   const get = getDb().prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
   const waitMs = Math.max(
     blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now, THROTTLE.threshold),
-    blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold),
+    knownAddress(ip) ? blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold) : 0,
     blockedForMs(get.get(keys.user) as FailureRow | undefined, now, THROTTLE.userThreshold),
   );
   if (waitMs > 0) {
@@ -92,7 +100,7 @@ export function recordLoginFailure(username: string, ip: string | null | undefin
     // Each distinct username tried creates a row; drop the ones that can no longer block anyone so
     // an attacker cycling through names cannot grow the table without bound.
     db.prepare('DELETE FROM login_failures WHERE last_at < ?').run(now - THROTTLE.windowMs);
-    for (const key of [keys.userIp, keys.ip, keys.user]) {
+    for (const key of knownAddress(ip) ? [keys.userIp, keys.ip, keys.user] : [keys.userIp, keys.user]) {
       const row = get.get(key) as FailureRow | undefined;
       const fresh = !row || isStale(row, now);
       put.run({ key, count: fresh ? 1 : row.count + 1, first_at: fresh ? now : row.first_at, last_at: now });
