@@ -33,6 +33,11 @@ export function pinImage(stack: Stack, service: string, image: string): void {
   fs.renameSync(tmp, file);
 }
 
+/** Back to the compose file's own image (no pin). */
+export function unpinImage(stack: Stack): void {
+  fs.rmSync(pinFile(stack), { force: true });
+}
+
 export function composeProjectOf(stack: Stack): ComposeProject {
   const pin = pinFile(stack);
   return {

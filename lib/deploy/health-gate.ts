@@ -5,6 +5,8 @@ import type { Emit } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 
+export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
+
 export interface HealthGateOptions {
   timeoutMs?: number;
   pollMs?: number;
@@ -35,7 +37,7 @@ async function lastLogLines(stack: Stack, service: string): Promise<string> {
  * loudly: which service, in what state, and its last log lines, so nobody has to go digging.
  */
 export async function waitForHealthy(stack: Stack, emit: Emit, opts: HealthGateOptions = {}): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
   const pollMs = opts.pollMs ?? 2000;
   const deadline = Date.now() + timeoutMs;
   emit({ type: 'step', name: 'health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for every service to be healthy` });

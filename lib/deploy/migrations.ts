@@ -70,9 +70,10 @@ export async function readSchemaVersion(stack: Stack): Promise<string | null> {
 /**
  * Runs each pending migration in its own transaction; the first error rolls that file back and
  * stops (the equivalent of psql's ON_ERROR_STOP with --single-transaction), so nothing is half-applied.
+ * `applied` is the caller's: when file B fails after file A committed, the caller still learns that
+ * A is in the database (a return value would be lost with the throw) and can restore the backup.
  */
-export async function runMigrations(stack: Stack, files: MigrationFile[], emit: Emit): Promise<string[]> {
-  const applied: string[] = [];
+export async function runMigrations(stack: Stack, files: MigrationFile[], emit: Emit, applied: string[] = []): Promise<string[]> {
   await withClient(stack, async (c) => {
     for (const m of files) {
       emit({ type: 'log', text: `Applying migration ${m.version} (${path.basename(m.file)})` });

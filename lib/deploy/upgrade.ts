@@ -1,12 +1,12 @@
-import { inspectImage, pullImage, runningImageOf, splitImageRef, type ImageInfo } from '@/lib/docker';
+import { inspectImage, pingDocker, pullImage, runningImageOf, splitImageRef, type ImageInfo } from '@/lib/docker';
 import { runCompose } from '@/lib/docker/compose-cli';
-import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
 import { restoreDatabase } from '@/lib/backup/restore';
 import { takeBackup } from '@/lib/backup/take-backup';
 import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
-import { composeProjectOf, pinImage } from './compose-project';
-import { waitForHealthy } from './health-gate';
+import { composeProjectOf, pinImage, pinnedImage, unpinImage } from './compose-project';
+import { DEFAULT_HEALTH_TIMEOUT_MS, waitForHealthy } from './health-gate';
 import { notify } from '@/lib/notify';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } from './history';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
@@ -31,20 +31,31 @@ function rollbackRef(ref: string, image: ImageInfo, now: ImageInfo | null): stri
 }
 
 async function recreateApp(stack: Stack, service: string, ref: string, ctx: JobContext): Promise<void> {
+  const previous = pinnedImage(stack, service);
   pinImage(stack, service, ref);
   const r = await runCompose(composeProjectOf(stack), ['up', '-d', '--no-deps', service], {
     signal: ctx.signal,
     onLine: (line) => ctx.emit({ type: 'log', text: line }),
   });
-  if (r.code !== 0) throw new OpsdeckError('conflict', `Compose could not recreate ${service} on ${ref}.`, { detail: r.stderr.slice(-2000) });
+  if (r.code !== 0) {
+    // Compose failed: the pin goes back to what ran before, the image the data was made for, since a
+    // later deploy or recovery applies the pin (the target may never have started).
+    if (previous) pinImage(stack, service, previous);
+    else unpinImage(stack);
+    // Compose only says "cannot connect"; the engine's own answer names the endpoint and what to do.
+    const ping = await pingDocker();
+    if (!ping.ok) throw ping.error;
+    throw new OpsdeckError('conflict', `Compose could not recreate ${service} on ${ref}.`, { detail: r.stderr.slice(-2000) });
+  }
 }
 
 /**
  * The upgrade job: verified backup (abort if it fails) → target image present (pull if needed) →
  * record what runs now → pending SQL migrations, each in its own transaction → recreate the app on
- * the target → health gate. Any failure after the backup rolls back to the recorded image and, when
- * the schema moved, to the backup through the safe restore path; the stack ends healthy on the old
- * version and the job fails saying what happened.
+ * the target → health gate. A failure before the first change (backup, image) aborts with nothing to
+ * undo; one after it rolls back to the recorded image and, when a migration committed or the schema
+ * moved, to the backup through the safe restore path; the stack ends healthy on the old version and
+ * the job fails saying what happened.
  */
 export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobContext): Promise<string> {
   const app = appOf(stack);
@@ -67,24 +78,38 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
   } catch (e) {
     finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, schemaBefore);
-    throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { cause: e });
+    throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
   }
   updateUpgrade(ctx.id, { backupId });
 
-  let migrated: string[] = [];
+  // Nothing has changed yet: a target that cannot be had aborts the upgrade, with no rollback to report.
+  emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} is present` });
+  let target: ImageInfo;
+  try {
+    let found = await inspectImage(targetRef);
+    if (!found) {
+      await pullImage(targetRef, (l) => emit({ type: 'log', text: l }), ctx.signal);
+      found = await inspectImage(targetRef);
+    }
+    if (!found) throw new OpsdeckError('not_found', `${targetRef} is still not present after the pull.`);
+    target = found;
+  } catch (e) {
+    const reason = userMessageOf(e);
+    finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${reason}`, schemaBefore);
+    throw new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', `Upgrade to ${targetRef} aborted before any change: ${reason} ${app.service} still runs ${current.ref}.`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+  }
+  updateUpgrade(ctx.id, { toImageId: target.id, toVersion: target.version });
+  ctx.remember('upgrade', { stack: stack.name, service: app.service, rollbackRef: current.image.id });
+
+  // Filled by runMigrations as each file commits, so a failure halfway still says what is applied.
+  const migrated: string[] = [];
   let recreated = false;
   try {
-    emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} is present` });
-    if (!(await inspectImage(targetRef))) await pullImage(targetRef, (l) => emit({ type: 'log', text: l }), ctx.signal);
-    const target = (await inspectImage(targetRef))!;
-    updateUpgrade(ctx.id, { toImageId: target.id, toVersion: target.version });
-    ctx.remember('upgrade', { stack: stack.name, service: app.service, rollbackRef: current.image.id });
-
     if (opts.runMigrations && app.migrationsDir) {
       const pending = pendingMigrations(app.migrationsDir, schemaBefore);
       emit({ type: 'step', name: 'upgrade.migrations', text: pending.length ? `Running ${pending.length} migration(s): ${pending.map((m) => m.version).join(', ')}` : 'No migration is newer than the database' });
       try {
-        migrated = await runMigrations(stack, pending, emit);
+        await runMigrations(stack, pending, emit, migrated);
       } finally {
         updateUpgrade(ctx.id, { migrations: migrated });
       }
@@ -96,21 +121,27 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     await waitForHealthy(stack, emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   } catch (failure) {
     const reason = userMessageOf(failure);
+    const detail = isOpsdeckError(failure) ? failure.detail : undefined;
     emit({ type: 'log', level: 'error', text: `Upgrade failed: ${reason}` });
-    if (failure instanceof OpsdeckError && failure.detail) emit({ type: 'log', level: 'error', text: failure.detail });
+    if (detail) emit({ type: 'log', level: 'error', text: detail });
     try {
       const ref = rollbackRef(current.ref, current.image, await inspectImage(current.ref));
-      await rollBack(stack, { service: app.service, ref, recreated, backupId, schemaBefore, migrated, healthTimeoutMs: opts.healthTimeoutMs }, ctx);
+      // The rollback waits longer than the gate did: giving up on the old version leaves the stack
+      // down, while the gate's patience with the new one only delays this rollback.
+      const rollbackTimeoutMs = 2 * (opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
+      await rollBack(stack, { service: app.service, ref, recreated, backupId, schemaBefore, migrated, healthTimeoutMs: rollbackTimeoutMs }, ctx);
     } catch (rollbackFailure) {
       const why = userMessageOf(rollbackFailure);
       finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${why}`, null);
       ctx.forget('upgrade');
-      throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}), and the automatic rollback could not finish (${why}). The pre-upgrade backup is ${backupId}; fix the cause and retry.`, { cause: rollbackFailure });
+      const committed = migrated.length ? ` Migration(s) ${migrated.join(', ')} committed and are still in the database.` : '';
+      throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}), and the automatic rollback could not finish (${why}).${committed} The pre-upgrade backup is ${backupId}; fix the cause and retry.`, { detail, cause: rollbackFailure });
     }
     finishUpgrade(ctx.id, 'rolled-back', reason, await readSchemaVersion(stack).catch(() => null));
     ctx.forget('upgrade');
     notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back`, text: `${reason}\nThe app runs ${current.ref} again.` });
-    throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}) and was rolled back to ${current.ref}; the app is healthy on the previous version with its data.`, { cause: failure });
+    // The detail (the unhealthy service's last log lines) goes with the job, not only into its log.
+    throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}) and was rolled back to ${current.ref}; the app is healthy on the previous version with its data.`, { detail, cause: failure });
   }
   const schemaAfter = await readSchemaVersion(stack);
   finishUpgrade(ctx.id, 'succeeded', null, schemaAfter);
@@ -133,13 +164,15 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
   ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `Rolling back to ${plan.ref}` });
   if (plan.recreated) await recreateApp(stack, plan.service, plan.ref, ctx);
   const schemaNow = await readSchemaVersion(stack).catch(() => 'unknown');
+  // A committed migration counts even when it did not bump the version: its changes are in the data.
   if (plan.migrated.length > 0 || schemaNow !== plan.schemaBefore) {
-    ctx.emit({ type: 'log', text: `The schema changed (${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}.` });
+    const what = plan.migrated.length ? `migration(s) ${plan.migrated.join(', ')} committed` : 'the schema changed';
+    ctx.emit({ type: 'log', text: `${what[0].toUpperCase()}${what.slice(1)} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}.` });
     await restoreDatabase(stack, plan.backupId, ctx, { safetyBackup: false, healthTimeoutMs: plan.healthTimeoutMs });
   } else {
     await waitForHealthy(stack, ctx.emit, { timeoutMs: plan.healthTimeoutMs, signal: ctx.signal });
   }
-  ctx.emit({ type: 'log', text: `Rolled back: ${plan.service} runs ${plan.ref} again.` });
+  ctx.emit({ type: 'log', text: `Rolled back: ${plan.service} runs ${plan.ref} again${plan.migrated.length > 0 || schemaNow !== plan.schemaBefore ? `, and the database was restored from the pre-upgrade backup ${plan.backupId}` : ''}.` });
 }
 
 /**
