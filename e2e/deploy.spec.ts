@@ -22,6 +22,13 @@ test('an admin upgrades the demo stack by clicking and watches the job log to th
   await expect(page.getByTestId('version-app-version')).toHaveText('1.1.0');
   await expect(page.getByTestId('version-database-schema')).toHaveText('0.2.0');
   await expect(page.getByTestId('upgrade-history')).toContainText('succeeded');
+  // The engine and compose the server really talks to, and the image it really runs.
+  await expect(page.getByTestId('version-docker-engine')).toHaveText(/^\d+\.\d+\.\d+/);
+  await expect(page.getByTestId('version-compose')).toHaveText(/^(docker compose|docker-compose) \d+\.\d+\.\d+/);
+  // Locally built images have no registry digest, so the panel shows the image id instead.
+  await expect(page.getByTestId('version-image-id-digest')).toHaveText(/^(sha256:[0-9a-f]{12}|\S+@sha256:[0-9a-f]{64})$/);
+  await expect(page.getByTestId('version-image-changed')).toContainText(`upgrade opsdeck/demo-app:1.0.0 → opsdeck/demo-app:1.1.0 — by ${E2E_ADMIN.username} at `);
+  await expect(page.getByTestId('version-schema-changed')).toContainText(`0.1.0 → 0.2.0 (migration 0.2.0) — by ${E2E_ADMIN.username} at `);
 });
 
 test('an operator sees no upgrade button, and the server refuses the upgrade anyway', async ({ browser }) => {
@@ -79,4 +86,5 @@ test('the admin rolls the upgrade back by clicking: previous version and its sch
   await expect(page.getByTestId('version-app-version')).toHaveText('1.0.0');
   await expect(page.getByTestId('version-database-schema')).toHaveText('0.1.0');
   await expect(page.getByTestId('upgrade-history')).toContainText('rollback');
+  await expect(page.getByTestId('version-schema-changed')).toContainText('0.2.0 → 0.1.0 (pre-upgrade backup restored)');
 });

@@ -1,14 +1,18 @@
-import type { VersionPanel } from '@/lib/deploy/versions';
+import type { Change, VersionPanel } from '@/lib/deploy/versions';
+
+const when = (c: Change | null) => (c ? `${c.what} — by ${c.by ?? 'the scheduler'} at ${c.at.replace('T', ' ').slice(0, 19)} UTC` : 'not by Opsdeck yet');
 
 export function VersionPanelView({ v }: { v: VersionPanel }) {
   const rows: [string, string][] = [
     ['App version', v.app?.version ?? 'unknown'],
     ['App image', v.app ? v.app.ref : 'no container'],
     ['Image id / digest', v.app ? (v.app.digest ?? v.app.imageId.slice(0, 19)) : '—'],
+    ['Image changed', when(v.imageChanged)],
     ['Database schema', v.schemaVersion.value ?? (v.schemaVersion.error ? `unknown: ${v.schemaVersion.error}` : 'none')],
+    ['Schema changed', when(v.schemaChanged)],
     ['Docker Engine', v.engine ?? 'not reachable'],
     ['Compose', v.compose ?? 'not available'],
-    ['Last changed', v.lastChange ? `${v.lastChange.what} — by ${v.lastChange.by ?? 'the scheduler'} at ${v.lastChange.at.replace('T', ' ').slice(0, 19)} UTC` : 'not by Opsdeck yet'],
+    ['Last changed', when(v.lastChange)],
   ];
   return (
     <section data-testid="version-panel" className="rounded-xl border border-slate-800 bg-slate-900 p-5">
