@@ -1,7 +1,7 @@
 # Opsdeck as a container: Next.js standalone output on a slim Node image, running as a non-root user.
 #   docker build -t opsdeck .
 # Both images are build arguments, so a machine without a registry can build from local images
-# (the test suite does: BUILDER_IMAGE/BASE_IMAGE=opsdeck/node:20, NPM_INSTALL=0 with node_modules
+# (the test suite does: BUILDER_IMAGE/BASE_IMAGE=opsdeck/node:<major>, NPM_INSTALL=0 with node_modules
 # in the context, INSTALL_COMPOSE=0).
 ARG BUILDER_IMAGE=node:20-bookworm
 ARG BASE_IMAGE=node:20-bookworm-slim
