@@ -6,6 +6,8 @@ test.describe.configure({ mode: 'serial' });
 const OPERATOR = { username: 'opal', password: 'operator-password-7' };
 
 test('an admin upgrades the demo stack by clicking and watches the job log to the new version', async ({ page }) => {
+  // The job (backup, migration, recreate, health gate) may take its full 120 s wait on a loaded machine.
+  test.setTimeout(180_000);
   page.on('dialog', (d) => d.accept());
   await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
   await page.goto('/stacks/demo/deploy');
@@ -75,6 +77,7 @@ test('an operator sees no upgrade button, and the server refuses the upgrade any
 });
 
 test('the admin rolls the upgrade back by clicking: previous version and its schema again', async ({ page }) => {
+  test.setTimeout(240_000); // waits up to 180 s for the rollback job
   page.on('dialog', (d) => d.accept());
   await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
   await page.goto('/stacks/demo/deploy');
