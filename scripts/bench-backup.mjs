@@ -5,7 +5,8 @@
 //   Opsdeck's RSS growth during either (target < 50 MB).
 // It starts its own demo stack (compose project opsdeck-test-bench-*), fills its database to
 // BENCH_DB_MB (default 1024) of table data, starts the production build of Opsdeck
-// (`next build` first; NEXT_DIST_DIR is honoured) and drives it over HTTP like any client.
+// (run `NEXT_DIST_DIR=.next-bench npx next build` first and pass the same NEXT_DIST_DIR) and drives
+// it over HTTP like any client.
 // Env: BENCH_DB_MB, BENCH_ROUNDS (default 1), BENCH_KEEP=1 (leave the stack up), NEXT_DIST_DIR.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -29,11 +29,11 @@ function startChild(extra: Record<string, string>): ChildProcess {
 }
 
 /** Waits until the stack's running job satisfies `ready`, then SIGKILLs the child's whole process group. */
-async function killWhen(ready: (job: Job) => boolean, timeoutMs = 180_000): Promise<Job> {
+async function killWhen(ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = runningJob('demo');
-    if (job && ready(job)) {
+    if (job && (await ready(job))) {
       process.kill(-child!.pid!, 'SIGKILL');
       await new Promise((r) => child!.once('exit', r));
       child = null;
@@ -91,7 +91,14 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     await env.addMemo('memo after the backup');
 
     child = startChild({ CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
-    const killed = await killWhen((j) => (j.progress?.phase ?? '').startsWith('Restoring into') && (j.progress?.bytes ?? 0) > 1024 * 1024);
+    // Killed while the scratch database is being filled. The job's progress cannot tell: the safety
+    // backup runs alongside and its progress replaces the load's, so ask PostgreSQL itself.
+    const killed = await killWhen(async (j) => {
+      const s = steps(j.id);
+      if (!s.includes('restore.load') || s.includes('restore.check')) return false;
+      const [row] = await env.sql<{ bytes: string }>('SELECT pg_database_size(datname) AS bytes FROM pg_database WHERE datname = $1', [`memos__restore_${j.id}`]);
+      return Number(row?.bytes ?? 0) > 20 * 1024 * 1024;
+    });
     expect(await extraDbs()).toEqual([`memos__restore_${killed.id}`]);
 
     await recoverInterruptedJobs(BACKUP_RECOVERY);
