@@ -1,26 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { httpStatusOf, OpsdeckError } from '@/lib/errors';
-import { clearStackCache } from '@/lib/stacks';
-import { COMPOSE_YAML, tempTree, type TempTree } from '@/lib/stacks/test-support';
+import { COMPOSE_YAML, withTempStacks } from '@/lib/stacks/test-support';
 import { jobEventSeqSchema } from './input-schemas';
 import { errorResponse, parseRouteInput, stackFromParam } from './route-guard';
 
-const saved = { ...process.env };
-let tree: TempTree;
-
-beforeEach(() => {
-  tree = tempTree();
+withTempStacks((tree) => {
   tree.write('compose.yml', COMPOSE_YAML);
   tree.write('opsdeck.yaml', 'stacks:\n  - { name: alpha, preset: generic, compose: compose.yml }\n');
-  process.env.OPSDECK_CONFIG = tree.path('opsdeck.yaml');
-  clearStackCache();
 });
-
 afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-  clearStackCache();
-  tree.cleanup();
   vi.restoreAllMocks();
 });
 

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpsdeckError } from '@/lib/errors';
 import { maskSecret } from '@/lib/secrets';
-import { clearStackCache, getStack } from '@/lib/stacks';
+import { getStack } from '@/lib/stacks';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
-import { COMPOSE_YAML, tempTree, type TempTree } from '@/lib/stacks/test-support';
+import { COMPOSE_YAML, withTempStacks } from '@/lib/stacks/test-support';
 import { withTempDb } from '@/lib/store/temp-db';
 import { getDb } from '@/lib/store/db';
 import { appendEvent } from './job-store';
@@ -14,24 +14,11 @@ withTempDb();
 // A real stack config on disk: the job runner finds the secrets the way production does.
 const PASSWORD = 'Hunter2-VerySecret';
 const FILE_SECRET = 'from-a-secret-file-42';
-const saved = { ...process.env };
-let tree: TempTree;
-
-beforeEach(() => {
-  tree = tempTree();
+withTempStacks((tree) => {
   tree.write('compose.yml', COMPOSE_YAML);
   tree.write('ai_key', `${FILE_SECRET}\n`);
   tree.write('.env', `POSTGRES_USER=memos\nPOSTGRES_PASSWORD=${PASSWORD}\nPOSTGRES_DB=memos\nMEMOS_AI_API_KEY_FILE=ai_key\n`);
   tree.write('opsdeck.yaml', 'stacks:\n  - { name: alpha, preset: memos, compose: compose.yml, envFile: .env }\n');
-  process.env.OPSDECK_CONFIG = tree.path('opsdeck.yaml');
-  clearStackCache();
-});
-
-afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-  clearStackCache();
-  tree.cleanup();
 });
 
 async function sseText(jobId: string): Promise<string> {

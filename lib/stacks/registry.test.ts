@@ -1,31 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { OpsdeckError } from '@/lib/errors';
 import { ConfigError } from './config-error';
-import { clearStackCache, configSource, getStack, listStacks } from './registry';
-import { COMPOSE_YAML, tempTree, type TempTree } from './test-support';
+import { configSource, getStack, listStacks } from './registry';
+import { COMPOSE_YAML, withTempStacks, type TempTree } from './test-support';
 
 /** The registry reads process.env; each test gets its own config through OPSDECK_CONFIG and restores the rest. */
-const saved = { ...process.env };
+const temp = withTempStacks((t) => {
+  t.write('compose.yml', COMPOSE_YAML);
+  t.write('.env', 'POSTGRES_PORT=25432\n');
+  delete process.env.OPSDECK_DATA_DIR;
+});
 let tree: TempTree;
 let config: string;
-
 beforeEach(() => {
-  tree = tempTree();
-  tree.write('compose.yml', COMPOSE_YAML);
-  tree.write('.env', 'POSTGRES_PORT=25432\n');
+  tree = temp.tree();
   config = tree.path('opsdeck.yaml');
-  process.env.OPSDECK_CONFIG = config;
-  delete process.env.OPSDECK_DATA_DIR;
-  clearStackCache();
-});
-
-afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-  clearStackCache();
-  tree.cleanup();
 });
 
 const stackYaml = (name: string) => `  - { name: ${name}, preset: memos, compose: compose.yml, envFile: .env }\n`;
