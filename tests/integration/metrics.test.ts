@@ -12,7 +12,7 @@ import { metrics, observeJob } from '@/lib/metrics';
 import { bearerMatches } from '@/lib/metrics/token';
 import { clearStackCache, getStack } from '@/lib/stacks';
 import { startBackupEnv, type BackupEnv } from '../support/backup-env';
-import { startFakeAiProvider, type FakeAiProvider } from '../support/fake-ai-provider';
+import { pointDemoAiAt, startFakeAiProvider, type FakeAiProvider } from '../support/fake-ai-provider';
 
 const run = promisify(execFile);
 const TOKEN = 'metrics-test-token-7f3a';
@@ -37,10 +37,7 @@ const nextScrape = () => new Promise((r) => setTimeout(r, 1100));
 beforeAll(async () => {
   [env, fake] = await Promise.all([startBackupEnv(), startFakeAiProvider()]);
   // The demo stack's AI providers point at the local fake provider.
-  const text = fs.readFileSync(env.demo.envFile, 'utf8')
-    .replace(/^MEMOS_AI_SILICONFLOW_BASE_URL=.*$/m, `MEMOS_AI_SILICONFLOW_BASE_URL=${fake.url}/v1`)
-    .replace(/^MEMOS_AI_DEEPSEEK_BASE_URL=.*$/m, `MEMOS_AI_DEEPSEEK_BASE_URL=${fake.url}`);
-  fs.writeFileSync(env.demo.envFile, text);
+  pointDemoAiAt(env.demo.envFile, fake.url);
   clearStackCache();
   process.env.OPSDECK_METRICS_TOKEN = TOKEN;
 }, 240_000);

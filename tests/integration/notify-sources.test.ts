@@ -2,7 +2,6 @@
  * Every feature that notifies, end to end: the real job (backup, restore, upgrade, scheduler, AI
  * probe) against the real demo stack, and a local webhook receiver that records what arrives.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDependencies } from '@/lib/ai-health/dependencies';
@@ -17,7 +16,7 @@ import { addTarget, NOTIFY_EVENTS, type Notification } from '@/lib/notify';
 import { clearStackCache, getStack } from '@/lib/stacks';
 import { listEvents, StatusHub } from '@/lib/status';
 import { startBackupEnv, type BackupEnv } from '../support/backup-env';
-import { startFakeAiProvider, type FakeAiProvider } from '../support/fake-ai-provider';
+import { pointDemoAiAt, startFakeAiProvider, type FakeAiProvider } from '../support/fake-ai-provider';
 import { nodeService, startLogsStack, type LogsStack } from '../support/logs-stack';
 
 const received: Notification[] = [];
@@ -40,10 +39,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   [env, fake] = await Promise.all([startBackupEnv(), startFakeAiProvider()]);
-  const text = fs.readFileSync(env.demo.envFile, 'utf8')
-    .replace(/^MEMOS_AI_SILICONFLOW_BASE_URL=.*$/m, `MEMOS_AI_SILICONFLOW_BASE_URL=${fake.url}/v1`)
-    .replace(/^MEMOS_AI_DEEPSEEK_BASE_URL=.*$/m, `MEMOS_AI_DEEPSEEK_BASE_URL=${fake.url}`);
-  fs.writeFileSync(env.demo.envFile, text);
+  pointDemoAiAt(env.demo.envFile, fake.url);
   clearStackCache();
   const url = (hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`);
   addTarget('demo', { name: 'everything', format: 'generic', url, events: NOTIFY_EVENTS.filter((e) => e !== 'test') }, 'admin');

@@ -8,6 +8,7 @@
  * connection or answer garbage.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -206,4 +207,12 @@ export async function startFakeAiProvider(opts: FakeAiProviderOptions = {}): Pro
         server.close(() => resolve());
       }),
   };
+}
+
+/** Points a demo env file's AI base URLs (SiliconFlow, DeepSeek) at the fake provider at `url`. */
+export function pointDemoAiAt(envFile: string, url: string): void {
+  const text = fs.readFileSync(envFile, 'utf8')
+    .replace(/^MEMOS_AI_SILICONFLOW_BASE_URL=.*$/m, `MEMOS_AI_SILICONFLOW_BASE_URL=${url}/v1`)
+    .replace(/^MEMOS_AI_DEEPSEEK_BASE_URL=.*$/m, `MEMOS_AI_DEEPSEEK_BASE_URL=${url}`);
+  fs.writeFileSync(envFile, text);
 }
