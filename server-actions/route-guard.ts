@@ -9,6 +9,13 @@ import { checkRole, requestIp, type SessionUser } from './session';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+/** Server-Sent Events as every stream route serves them: unbuffered by proxies (X-Accel-Buffering). */
+export function sseResponse(body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, {
+    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' },
+  });
+}
+
 /**
  * The check every route handler (SSE streams and downloads included) runs first, itself: never
  * rely on middleware/proxy. Returns the user, or a ready 401/403 JSON response to return as is.

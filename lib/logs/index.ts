@@ -4,4 +4,4 @@ export { openLogSession, type LogRequest, type LogSession } from './session';
 export { parseLogQuery, DEFAULT_TAIL, MAX_TAIL, type ParsedLogQuery } from './query';
 export { toSseStream, toTextStream, PING_MS, MAX_LIFETIME_MS, RECHECK_MS, type SseStreamOptions } from './stream';
 export { parseCursor, formatCursor, advance, parseResume, type Cursor, type ResumePoint } from './cursor';
-export { liveLogResponse, SSE_HEADERS } from './live-response';
+export { liveLogStream } from './live-response';

@@ -1,5 +1,5 @@
 /**
- * The live-log route's response (lib/logs/live-response.ts, what app/api/stacks/[name]/logs returns
+ * The live-log route's response (lib/logs/live-response.ts in sseResponse, what app/api/stacks/[name]/logs returns
  * after its guard) served by a real HTTP server to a real client, over real containers: a dropped
  * client closes the Docker stream and the open-streams gauge, the stream ends itself after its
  * lifetime and the client resumes with no duplicates and no gaps, and a user disabled or demoted
@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLogStreamCount } from '@/lib/docker/logs';
-import { liveLogResponse, openLogSession, parseLogQuery, type SseStreamOptions } from '@/lib/logs';
+import { liveLogStream, openLogSession, parseLogQuery, type SseStreamOptions } from '@/lib/logs';
+import { sseResponse } from '@/server-actions/route-guard';
 import { metrics } from '@/lib/metrics';
 import { createUser, setDisabled, setRole } from '@/lib/auth/users';
 import { withTempDb } from '@/lib/store/temp-db';
@@ -45,7 +46,7 @@ async function serve(opts: SseStreamOptions, abortOnClose = true) {
     const ac = new AbortController();
     const request = new Request(`http://localhost${req.url}`, { headers: req.headers as Record<string, string>, signal: ac.signal });
     const query = parseLogQuery(new URL(request.url).searchParams, { mode: 'stream', lastEventId: request.headers.get('last-event-id') });
-    const response = liveLogResponse(await openLogSession(env.stack, query), request.signal, opts);
+    const response = sseResponse(liveLogStream(await openLogSession(env.stack, query), request.signal, opts));
     res.writeHead(response.status, Object.fromEntries(response.headers));
     const reader = response.body!.getReader();
     res.on('close', () => {

@@ -1,7 +1,7 @@
 import { getJob, jobEventStream } from '@/lib/jobs';
 import { OpsdeckError } from '@/lib/errors';
 import { jobEventSeqSchema, jobIdSchema } from '@/server-actions/input-schemas';
-import { errorResponse, guardRoute, parseRouteInput } from '@/server-actions/route-guard';
+import { errorResponse, guardRoute, parseRouteInput, sseResponse } from '@/server-actions/route-guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -17,9 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (!getJob(id)) throw new OpsdeckError(NO_SUCH_JOB.code, NO_SUCH_JOB.message);
     const resume = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('after') ?? '0';
     const after = parseRouteInput(jobEventSeqSchema, resume, { code: 'invalid_input', message: 'Last-Event-ID (or ?after=) must be the number of a job event.' });
-    return new Response(jobEventStream(id, after, request.signal), {
-      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' },
-    });
+    return sseResponse(jobEventStream(id, after, request.signal));
   } catch (e) {
     return errorResponse(e, 'job events route');
   }

@@ -1,5 +1,5 @@
-import { liveLogResponse, openLogSession, parseLogQuery } from '@/lib/logs';
-import { errorResponse, guardRoute, stackFromParam } from '@/server-actions/route-guard';
+import { liveLogStream, openLogSession, parseLogQuery } from '@/lib/logs';
+import { errorResponse, guardRoute, sseResponse, stackFromParam } from '@/server-actions/route-guard';
 import { sessionRecheck } from '@/server-actions/session';
 
 export const runtime = 'nodejs';
@@ -15,7 +15,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
     // The stream outlives this check: it re-checks the same session while open (lib/logs/stream.ts).
     const stillAllowed = await sessionRecheck('viewer');
     const session = await openLogSession(stack, query);
-    return liveLogResponse(session, request.signal, { stillAllowed });
+    return sseResponse(liveLogStream(session, request.signal, { stillAllowed }));
   } catch (e) {
     return errorResponse(e, 'logs route');
   }

@@ -1,5 +1,5 @@
 import { statusEventStream } from '@/lib/status';
-import { errorResponse, guardRoute, stackFromParam } from '@/server-actions/route-guard';
+import { errorResponse, guardRoute, sseResponse, stackFromParam } from '@/server-actions/route-guard';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -14,12 +14,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (e) {
     return errorResponse(e, 'status route');
   }
-  return new Response(statusEventStream(stack, request.signal), {
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store, no-transform',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    },
-  });
+  return sseResponse(statusEventStream(stack, request.signal));
 }
