@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpsdeckError } from '@/lib/errors';
 import { closeDb, defaultDbPath, getDb, openDb } from '@/lib/store/db';
-import { MIGRATIONS, migrate, type Migration } from '@/lib/store/migrations';
+import { migrate } from '@/lib/store/migrate';
+import { MIGRATIONS, type Migration } from '@/lib/store/migrations';
 
 let dir: string;
 beforeEach(() => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { dataDirPath } from '@/lib/data-dir';
 import Database from 'better-sqlite3';
 import { OpsdeckError } from '@/lib/errors';
-import { migrate } from '@/lib/store/migrations';
+import { migrate } from '@/lib/store/migrate';
 
 export type Db = Database.Database;
 
