@@ -1,10 +1,10 @@
 /**
  * Restoring a backup without ever touching the live database until the last moment:
- * checksum → (safety backup of the current database ‖ load into a new database next to the live
- * one, then check it) → swap (swap.ts: stop app, rename, start app, wait healthy, swap back on
- * failure). The safety backup and the load run side by side: pg_dump only reads the live database
- * and the load only writes the new one, so neither disturbs the other's input, and the swap waits
- * for both. A failure of either stops the other; the live database is as it was, the new one dropped.
+ * checksum → safety backup of the current database → load into a new database next to the live
+ * one, then check it → swap (swap.ts: stop app, rename, start app, wait healthy, swap back on
+ * failure). One after the other: run side by side (tried on 2026-12-01) they share the database
+ * container's CPU and the job is no faster, while each step's progress would hide the other's.
+ * A failure before the swap leaves the live database as it was and drops the new one.
  */
 import { OpsdeckError, isOpsdeckError, userMessageOf } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
@@ -78,49 +78,20 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   ctx.emit({ type: 'log', text: `${tables} tables present${schema ? `, schema version ${schema}` : ''}.` });
 }
 
-/** The same job context with its own abort signal and, optionally, its events rewritten. */
-function childContext(ctx: JobContext, signal: AbortSignal, emit: JobContext['emit'] = ctx.emit): JobContext {
-  return { id: ctx.id, stack: ctx.stack, kind: ctx.kind, user: ctx.user, emit, signal, remember: (k, v) => ctx.remember(k, v), forget: (k) => ctx.forget(k) };
-}
-
 /**
- * The safety backup (unless skipped) and the load into `scratch`, side by side, each with its own
- * abort signal (chained to the job's): the first failure aborts the other and is the one reported.
- * Resolves with the safety backup's id once both have finished well.
+ * The safety backup of the current database, before anything else is done to it. Its steps become
+ * log lines and its progress a phase of its own, so the job's steps stay the restore's.
  */
-async function loadWithSafetyBackup(stack: Stack, tools: PgTools, entry: BackupEntry, scratch: string, ctx: JobContext, safety: boolean): Promise<string | null> {
-  const loadAbort = new AbortController();
-  const safetyAbort = new AbortController();
-  const abortBoth = (reason: unknown) => {
-    loadAbort.abort(reason);
-    safetyAbort.abort(reason);
-  };
-  const onJobAbort = () => abortBoth(ctx.signal.reason);
-  if (ctx.signal.aborted) onJobAbort();
-  ctx.signal.addEventListener('abort', onJobAbort, { once: true });
-  const outcome: { failed: boolean; error?: unknown } = { failed: false };
-  const failed = (error: unknown): never => {
-    if (!outcome.failed) Object.assign(outcome, { failed: true, error });
-    abortBoth(error);
-    throw error;
-  };
+async function takeSafetyBackup(stack: Stack, ctx: JobContext): Promise<string> {
+  ctx.emit({ type: 'step', name: 'restore.safety-backup', text: 'Taking a safety backup of the current database' });
+  const emit: JobContext['emit'] = (e) =>
+    ctx.emit(e.type === 'step' ? { type: 'log', text: `Safety backup: ${e.text ?? e.name}` } : e.type === 'progress' ? { ...e, phase: `Safety backup: ${e.phase.toLowerCase()}` } : e.type === 'log' ? { ...e, text: `Safety backup: ${e.text}` } : e);
   try {
-    if (safety) ctx.emit({ type: 'step', name: 'restore.safety-backup', text: 'Taking a safety backup of the current database, alongside the restore (pg_dump only reads the live database)' });
-    // Its own steps become log lines, its progress a phase of its own: the job's steps stay the restore's.
-    const safetyEmit: JobContext['emit'] = (e) =>
-      ctx.emit(e.type === 'step' ? { type: 'log', text: `Safety backup: ${e.text ?? e.name}` } : e.type === 'progress' ? { ...e, phase: `Safety backup: ${e.phase.toLowerCase()}` } : e.type === 'log' ? { ...e, text: `Safety backup: ${e.text}` } : e);
-    const backingUp = safety
-      ? takeBackup(stack, { reason: 'pre-restore', fast: true }, childContext(ctx, safetyAbort.signal, safetyEmit)).then((b) => b.id, (e: unknown) =>
-          failed(new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', `The safety backup of the current database failed, so the restore was stopped before anything changed: ${userMessageOf(e)}`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e })))
-      : Promise.resolve(null);
-    const loading = loadIntoScratch(stack, tools, entry, scratch, childContext(ctx, loadAbort.signal)).catch(failed);
-    const [backup] = await Promise.allSettled([backingUp, loading]);
-    // Both have ended (an aborted one has cleaned up after itself); the first failure is the cause.
-    if (outcome.failed || backup.status === 'rejected') throw outcome.error;
-    if (backup.value) ctx.emit({ type: 'log', text: `Safety backup ${backup.value} written and verified; the restored copy is loaded and checked.` });
-    return backup.value;
-  } finally {
-    ctx.signal.removeEventListener('abort', onJobAbort);
+    const backup = await takeBackup(stack, { reason: 'pre-restore', fast: true }, { ...ctx, emit });
+    ctx.emit({ type: 'log', text: `Safety backup ${backup.id} written and verified.` });
+    return backup.id;
+  } catch (e) {
+    throw new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', `The safety backup of the current database failed, so the restore was stopped before anything changed: ${userMessageOf(e)}`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
   }
 }
 
@@ -137,9 +108,10 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
     ctx.emit({ type: 'step', name: 'restore.checksum', text: `Verifying the checksum of ${entry.id} (${formatBytes(entry.manifest.size)})` });
     await verifyChecksum(entry, ctx);
 
+    const safetyBackupId = opts.safetyBackup === false ? null : await takeSafetyBackup(stack, ctx);
     // Named before it exists: a load that fails half-way is dropped too.
     scratch = scratchName(tools.conn.database, 'restore', ctx.id);
-    const safetyBackupId = await loadWithSafetyBackup(stack, tools, entry, scratch, ctx, opts.safetyBackup !== false);
+    await loadIntoScratch(stack, tools, entry, scratch, ctx);
     const { keptAs } = await swapInDatabase(stack, tools, scratch, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the restored backup ${entry.id}` });
     scratch = null;
     ctx.forget('restore');

@@ -85,7 +85,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     expect(job.summary).toMatch(/^Opsdeck refuses to load this SQL file: it contains the psql command \\!, which pg_dump never writes .*\(line \d+\)\. Only a pg_dump of one database \(without --create\) can be restored\.$/);
     expect(log).not.toContain('Swapping databases');
     expect(await pwned()).toBe(false);
-    // The scratch database is gone again; the safety backup taken alongside is the only addition.
+    // The scratch database is gone again; the safety backup taken before the load is the only addition.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
     expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);

@@ -91,8 +91,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     await env.addMemo('memo after the backup');
 
     child = startChild({ CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
-    // Killed while the scratch database is being filled. The job's progress cannot tell: the safety
-    // backup runs alongside and its progress replaces the load's, so ask PostgreSQL itself.
+    // Killed while the scratch database is being filled (PostgreSQL's own figure for its size).
     const killed = await killWhen(async (j) => {
       const s = steps(j.id);
       if (!s.includes('restore.load') || s.includes('restore.check')) return false;
@@ -138,9 +137,8 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     expect(listJobs('demo').every((j) => j.status !== 'running')).toBe(true);
   }, 400_000);
 
-  it('the safety backup runs alongside the load: a load that fails stops it, and nothing of either is left', async () => {
-    // A plain dump that verifies (markers, nothing refused) but fails when loaded: psql stops at once,
-    // while pg_dump of the ~95 MB live database is still writing the safety backup.
+  it('a load that fails after the safety backup: nothing changed, no scratch database left, the safety backup kept', async () => {
+    // A plain dump that verifies (markers, nothing refused) but fails when loaded: psql stops at once.
     const dir = path.join(env.dataDir, 'failing');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'fails.sql'), '--\n-- PostgreSQL database dump\n--\nCREATE TABLE public.t (id integer);\nSELECT 1/0;\n--\n-- PostgreSQL database dump complete\n--\n');
@@ -153,10 +151,11 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     const log = eventsAfter(job.id, 0).map((e) => e.text).join('\n');
     expect(job.status, log).toBe('failed');
     expect(job.summary).toBe("PostgreSQL rejected the backup's SQL (division by zero). Nothing was changed in the live database.");
-    expect(log).toContain('Taking a safety backup of the current database, alongside the restore');
-    // Stopped half-way: its temp file removed, no safety backup listed, no scratch database.
-    expect(log).not.toMatch(/Safety backup \S+ written and verified/);
-    expect(listBackups(env.stack).filter((e) => e.manifest.jobId === job.id)).toEqual([]);
+    // In the issue's order: the safety backup is complete and verified before the load starts.
+    expect(steps(job.id)).toEqual(['restore.checksum', 'restore.safety-backup', 'restore.load']);
+    const safety = listBackups(env.stack).filter((e) => e.manifest.jobId === job.id);
+    expect(safety.map((e) => [e.manifest.reason, e.manifest.verified.ok])).toEqual([['pre-restore', true]]);
+    expect(log).toContain(`Safety backup ${safety[0].id} written and verified.`);
     expect(tempFiles()).toEqual([]);
     expect(await extraDbs()).toEqual(expect.not.arrayContaining([expect.stringContaining('__restore_')]));
     expect(await env.memos()).toEqual(before);
