@@ -197,15 +197,18 @@ try {
 
   for (let round = 1; round <= ROUNDS; round++) {
     const rawFile = path.join(work, 'data', `raw-${round}.dump`);
-    const rawBackup = async () => timed(async () => {
+    // Before each timed side: the previous side's dirty pages written out, so a checkpoint it caused
+    // does not land in the next one's time (on this machine that alone moved single runs by ±20 %).
+    const settle = async () => { await psql(stack, 'CHECKPOINT', 'postgres'); await sleep(2000); };
+    const rawBackup = async () => settle().then(() => timed(async () => {
       const fd = fs.openSync(rawFile, 'w');
       try { await run('docker', ['exec', stack.pg, 'pg_dump', '-U', stack.user, '-Fc', stack.db], { stdio: ['ignore', fd, 'pipe'] }); } finally { fs.closeSync(fd); }
       return fs.statSync(rawFile).size;
-    });
-    const opsBackup = async () => withRss(server.child.pid, async () => {
+    }));
+    const opsBackup = async () => settle().then(() => withRss(server.child.pid, async () => {
       const { jobId } = await (await api('/api/stacks/demo/backups', { method: 'POST', body: '{}' })).json();
       return followJob(server.base, cookie, jobId);
-    });
+    }));
     // Alternate the order between rounds so caching favours neither side.
     log(`round ${round}: backups (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
     let raw, ops;
@@ -217,17 +220,17 @@ try {
     log(`backup: by hand ${mb(raw.r)} in ${(raw.ms / 1000).toFixed(1)} s; Opsdeck ${mb(made.size)} in ${(ops.result.ms / 1000).toFixed(1)} s → ${backup.ratio.toFixed(3)}× throughput; RSS +${mb(ops.growth)}`);
 
     log(`round ${round}: restores`);
-    const rawRestore = async () => timed(async () => {
+    const rawRestore = async () => settle().then(() => timed(async () => {
       await run('docker', ['exec', stack.pg, 'createdb', '-U', stack.user, '-T', 'template0', 'bench_manual']);
       const fd = fs.openSync(rawFile, 'r');
       try { await run('docker', ['exec', '-i', stack.pg, 'pg_restore', '-U', stack.user, '--no-owner', '--no-privileges', '-d', 'bench_manual'], { stdio: [fd, 'pipe', 'pipe'] }); } finally { fs.closeSync(fd); }
-    });
-    const opsRestore = async () => withRss(server.child.pid, async () => {
+    }));
+    const opsRestore = async () => settle().then(() => withRss(server.child.pid, async () => {
       const res = await api(`/api/stacks/demo/backups/${made.id}/restore`, { method: 'POST', body: JSON.stringify({ confirmName: 'demo', password: ADMIN.password }) });
       const { jobId, error } = await res.json();
       if (!jobId) throw new Error(`restore refused: ${error}`);
       return followJob(server.base, cookie, jobId);
-    });
+    }));
     let rr, or;
     if (round % 2) { rr = await rawRestore(); or = await opsRestore(); } else { or = await opsRestore(); rr = await rawRestore(); }
     await psql(stack, 'DROP DATABASE IF EXISTS bench_manual', 'postgres');

@@ -44,6 +44,6 @@ export async function waitAppHealthy(
     ].filter(Boolean).join('; ');
     if (healthy && !probeProblem) return { ok: true, lastSeen };
     if (Date.now() >= deadline) return { ok: false, lastSeen };
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 }

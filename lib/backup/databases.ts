@@ -4,7 +4,7 @@
  * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>`.
  */
 import { OpsdeckError } from '@/lib/errors';
-import { pgQuery, pgScript, quoteIdent, quoteLiteral, type PgTools } from './pg-tools';
+import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgTools } from './pg-tools';
 
 const MAX_IDENT = 63;
 
@@ -120,10 +120,18 @@ export async function tableCounts(tools: PgTools, database: string): Promise<Rec
   return Object.fromEntries(rows.map(([name, n]) => [name, Number(n)]));
 }
 
-/** Number of user tables (a restored database with none did not restore anything). */
-export async function userTableCount(tools: PgTools, database: string): Promise<number> {
-  const rows = await pgQuery(tools, database, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
-  return Number(rows[0]?.[0] ?? 0);
+/**
+ * What the check after a restore needs, in one psql run (it sits on the restore's critical path):
+ * the number of user tables (none: nothing was restored) and the app's schema version (null when
+ * its query has no answer: no such table, no row). psql prints each `-c` result on its own lines and
+ * stops at the first error, so a schema query that fails still leaves the count on the first line.
+ */
+export async function inspectRestored(tools: PgTools, database: string, schemaQuery: string | undefined): Promise<{ tables: number; schema: string | null }> {
+  const count = "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', count, ...(schemaQuery ? ['-c', schemaQuery] : [])]);
+  const [first, second] = r.stdout.split('\n');
+  if (!/^\d+$/.test(first ?? '')) throw new PgCommandError('psql', r.exitCode, r.stderr);
+  return { tables: Number(first), schema: (r.exitCode === 0 && second?.split(FIELD)[0]) || null };
 }
 
 /** The app's schema version in `database`, or null when the query has no answer (no table, no row). */

@@ -105,7 +105,8 @@ export function pgTools(stack: Stack): PgTools {
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-const FIELD = '\x1f';
+/** psql's field separator in Opsdeck's queries: a byte no value of ours contains. */
+export const FIELD = '\x1f';
 const RECORD = '\x1e';
 
 /** Runs SQL with psql and returns the rows as arrays of strings (NULL is ""). Throws on error. */

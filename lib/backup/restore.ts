@@ -10,7 +10,7 @@ import { OpsdeckError, isOpsdeckError, userMessageOf } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { getBackup, type BackupEntry } from './catalogue';
-import { createDatabaseLike, databaseExists, dropDatabase, listKeptDatabases, readSchemaVersion, scratchName, userTableCount } from './databases';
+import { createDatabaseLike, databaseExists, dropDatabase, inspectRestored, listKeptDatabases, scratchName } from './databases';
 import { loadDump } from './dump-io';
 import { explainFailure, formatBytes } from './failure';
 import { sha256File } from './file-sink';
@@ -68,10 +68,9 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s.` });
 
   ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
-  const tables = await userTableCount(tools, scratch);
-  if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
   const query = stack.app?.schemaVersionQuery;
-  const schema = await readSchemaVersion(tools, scratch, query);
+  const { tables, schema } = await inspectRestored(tools, scratch, query);
+  if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
   if (query && !schema) {
     throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
   }

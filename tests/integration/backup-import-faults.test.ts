@@ -104,6 +104,33 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     expect(log).toMatch(/half\.dump is not a usable backup \(its table of contents reads, but its data does not read to the end \(cut short or damaged\): pg_restore: error: could not read from input file: end of file\), so it was not imported\./);
     expect(listBackups(env.stack).filter((e) => e.manifest.reason === 'imported').map((e) => e.id)).toEqual(['demo-20240301-020000-imported']);
   }, 120_000);
+  it("loads that are not this app's database (no tables; tables but no schema version) are checked out before the swap", async () => {
+    const markers = (body: string) => `--\n-- PostgreSQL database dump\n--\n${body}--\n-- PostgreSQL database dump complete\n--\n`;
+    const dir = path.join(env.dataDir, 'not-memos');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'empty.sql'), markers("SELECT pg_catalog.set_config('search_path', '', false);\n"));
+    fs.writeFileSync(path.join(dir, 'other-app.sql'), markers('CREATE TABLE public.invoice (id integer);\nCOPY public.invoice (id) FROM stdin;\n1\n\\.\n'));
+    const imported = await startImportDirectoryJob(env.stack, dir, 'admin').done;
+    expect(imported.summary, logOf(imported.id)).toMatch(/^Imported 2 backup/);
+    const before = await databases();
+    const expected: [string, string][] = [
+      ['empty.sql', 'The restored database has no tables: the backup is empty. The live database was not touched.'],
+      ['other-app.sql', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched."],
+    ];
+    for (const [file, summary] of expected) {
+      const backup = listBackups(env.stack).find((e) => e.manifest.importedFrom === file)!;
+      const job = await startRestoreJob(env.stack, backup.id, 'admin', { healthTimeoutMs: 60_000 }).done;
+      const log = logOf(job.id);
+      expect(job.status, log).toBe('failed');
+      expect(job.summary).toBe(summary);
+      expect(log).toContain('Checking memos__restore_');
+      expect(log).not.toContain('Swapping databases');
+    }
+    // Only safety backups were added; no scratch database is left, the live data serves.
+    expect(await databases()).toEqual(before);
+    expect(await env.memos()).toEqual(['live memo']);
+    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+  }, 180_000);
 });
 
 /** pg_dump -Fc streamed straight into a file (binary-safe, as a backup is written). */
