@@ -96,7 +96,8 @@ export function verifyDump(tools: PgTools, file: string, format: DumpFormat, sig
 
 /**
  * Loads a dump into `database` (which must exist and be empty). Objects are owned by the stack's
- * user (--no-owner), so a dump taken elsewhere loads too. Throws PgCommandError on failure.
+ * user (--no-owner), so a dump taken elsewhere loads too. Throws PgCommandError on failure; returns
+ * where the tool ran (PgTools.runBulk).
  */
 export async function loadDump(
   tools: PgTools,
@@ -105,26 +106,34 @@ export async function loadDump(
   database: string,
   onBytes: (n: number) => void,
   signal?: AbortSignal,
-): Promise<void> {
-  const source = readFile(file);
-  const counted = source.pipe(counter(onBytes));
-  source.on('error', (e) => counted.destroy(e));
+): Promise<string> {
+  const open = () => {
+    const source = readFile(file);
+    const counted = source.pipe(counter(onBytes));
+    source.on('error', (e) => counted.destroy(e));
+    return { source, counted };
+  };
   if (format === 'custom') {
-    const r = await tools.run(['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database}`], { stdin: counted, signal });
+    const r = await tools.runBulk(['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database}`], () => open().counted, { signal });
     if (r.exitCode !== 0) throw new PgCommandError('pg_restore', r.exitCode, r.stderr);
-    return;
+    return r.via;
   }
   // Plain SQL: only lines sql-guard.ts accepted reach psql, all in one transaction (so CREATE/DROP
   // DATABASE could not run even if one got through, and a failure leaves the scratch database empty).
-  const text = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
-  if (format === 'plain-gzip') counted.on('error', (e) => text.destroy(e));
-  const input = text.pipe(sqlGuardStream());
-  text.on('error', (e) => input.destroy(e));
-  // A refusal stops the reading too (the file is not read on to its end for nothing).
-  input.on('error', () => source.destroy());
+  const feed = () => {
+    const { source, counted } = open();
+    const text = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
+    if (format === 'plain-gzip') counted.on('error', (e) => text.destroy(e));
+    const input = text.pipe(sqlGuardStream());
+    text.on('error', (e) => input.destroy(e));
+    // A refusal stops the reading too (the file is not read on to its end for nothing).
+    input.on('error', () => source.destroy());
+    return input;
+  };
   try {
-    const r = await tools.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${database}`, '-f', '-'], { stdin: input, signal });
+    const r = await tools.runBulk(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${database}`, '-f', '-'], feed, { signal });
     if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
+    return r.via;
   } catch (e) {
     if (e instanceof SqlRefusedError) {
       throw new OpsdeckError('invalid_input', `Opsdeck refuses to load this SQL file: ${e.message}. Only a pg_dump of one database (without --create) can be restored.`, { detail: e.message });

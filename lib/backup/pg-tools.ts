@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
-import { execInService } from '@/lib/docker';
+import { execInService, runBesideService } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
 import { childEnv } from '@/lib/child-env';
 import { redactSecrets } from '@/lib/secrets';
@@ -34,7 +34,19 @@ export interface PgTools {
   /** The env-file variable the password came from (for "check X" messages). */
   passwordVar: string;
   run(cmd: string[], opts?: PgRunOptions): Promise<PgRunResult>;
+  /**
+   * A bulk load (pg_restore, psql of a dump) fed from `feed()`, called afresh if the load has to be
+   * started again another way. For a compose database it runs beside the database container
+   * (lib/docker/beside.ts) when the server listens on 127.0.0.1 and lets the stack's user log in
+   * there; otherwise, like `run`, inside it. `via` says which.
+   */
+  runBulk(cmd: string[], feed: () => Readable, opts?: Omit<PgRunOptions, 'stdin'>): Promise<PgRunResult & { via: string }>;
 }
+
+/** pg_restore/psql could not log in over TCP: nothing was loaded yet, so the exec way may start over. */
+const NO_TCP_LOGIN = /connection to server at "127\.0\.0\.1".* failed|could not connect to server|no pg_hba\.conf entry/;
+/** listen_addresses values that include the loopback address. */
+const LISTENS_ON_LOOPBACK = /(^|,)\s*(\*|0\.0\.0\.0|localhost|127\.0\.0\.1)\s*(,|$)/;
 
 const STDERR_KEEP = 64 * 1024;
 const STDOUT_KEEP = 4 * 1024 * 1024;
@@ -89,16 +101,34 @@ export function pgTools(stack: Stack): PgTools {
     const service = role.service;
     // Through the container's own socket: the tools match the server's version and no port needs publishing.
     const pgEnv = { PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
-    return {
+    const run: PgTools['run'] = async (cmd, opts = {}) => clean(await execInService(stack, service, { cmd, env: pgEnv, stdin: opts.stdin, stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP }));
+    let loopbackPort: Promise<string | null> | null = null;
+    const tools: PgTools = {
       mode: 'container',
       where: `the ${service} container`,
       conn,
       passwordVar,
-      run: async (cmd, opts = {}) => clean(await execInService(stack, service, { cmd, env: pgEnv, stdin: opts.stdin, stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP })),
+      run,
+      runBulk: async (cmd, feed, opts = {}) => {
+        loopbackPort ??= pgQuery(tools, conn.database, "SELECT current_setting('port'), current_setting('listen_addresses')")
+          .then(([[port, listen]]) => (LISTENS_ON_LOOPBACK.test(listen ?? '') ? port : null), () => null);
+        const port = await loopbackPort;
+        if (port) {
+          const env = { ...pgEnv, PGHOST: '127.0.0.1', PGPORT: port };
+          const r = await runBesideService(stack, service, { cmd, env, stdin: feed(), stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP }).then(clean, (e: unknown) => {
+            if (opts.signal?.aborted) throw e;
+            return null; // the daemon refused the helper container: the exec way below
+          });
+          if (r && !(r.exitCode !== 0 && NO_TCP_LOGIN.test(r.stderr))) return { ...r, via: `beside the ${service} container` };
+        }
+        return { ...(await run(cmd, { ...opts, stdin: feed() })), via: `in the ${service} container` };
+      },
     };
+    return tools;
   }
   const pgEnv = { PGHOST: conn.host, PGPORT: String(conn.port), PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
-  return { mode: 'host', where: `the database at ${conn.host}:${conn.port}`, conn, passwordVar, run: async (cmd, opts = {}) => clean(await runOnHost(cmd, pgEnv, opts)) };
+  const run: PgTools['run'] = async (cmd, opts = {}) => clean(await runOnHost(cmd, pgEnv, opts));
+  return { mode: 'host', where: `the database at ${conn.host}:${conn.port}`, conn, passwordVar, run, runBulk: async (cmd, feed, opts = {}) => ({ ...(await run(cmd, { ...opts, stdin: feed() })), via: "with the host's tools" }) };
 }
 
 /** SQL identifier quoting ("a""b"); database names come from env files and our own suffixes. */

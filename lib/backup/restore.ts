@@ -63,9 +63,9 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
   await createDatabaseLike(tools, scratch, db);
   const t0 = Date.now();
-  await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
+  const via = await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
     ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
-  ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s.` });
+  ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql'} ran ${via}).` });
 
   ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
   const query = stack.app?.schemaVersionQuery;

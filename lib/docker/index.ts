@@ -2,6 +2,7 @@ export { getDocker, endpointFromEnv } from './client';
 export { listStackServices, resolveStackContainer, pingDocker } from './containers';
 export type { StackService, ServiceInstance, ServiceState, HealthState, InstanceState } from './types';
 export { execInService, type ExecOptions, type ExecResult } from './exec';
+export { runBesideService, HELPER_LABEL } from './beside';
 export {
   ServiceNotRunningError, runningServiceContainer, serviceContainers, startService, stopService, type ServiceContainer,
 } from './service-containers';
