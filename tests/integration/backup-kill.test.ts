@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_RECOVERY, cleanBackupTempFiles, listBackups, startBackupJob, startImportDirectoryJob, startRestoreJob } from '../../lib/backup';
 import { eventsAfter, getJob, listJobs, recoverInterruptedJobs, runningJob, type Job } from '../../lib/jobs';
 import { REPO_ROOT, startBackupEnv, type BackupEnv } from '../support/backup-env';
+import { runningJobsWithOwners } from '../../lib/jobs/job-store';
 
 let env: BackupEnv;
 let child: ChildProcess | null = null;
@@ -28,15 +29,30 @@ function startChild(extra: Record<string, string>): ChildProcess {
   return c;
 }
 
+/** Alive: in /proc and not a zombie (a killed process nobody has reaped yet). */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
 /** Waits until the stack's running job satisfies `ready`, then SIGKILLs the child's whole process group. */
 async function killWhen(ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = runningJob('demo');
     if (job && (await ready(job))) {
+      const owner = runningJobsWithOwners().find((j) => j.id === job.id)?.owner_pid ?? null;
       process.kill(-child!.pid!, 'SIGKILL');
       await new Promise((r) => child!.once('exit', r));
       child = null;
+      // The job runs in the child's worker process, and a SIGKILL lands only once a process leaves
+      // uninterruptible sleep (an fsync on a loaded disk): wait until that process is really gone,
+      // as it is when Opsdeck starts again.
+      for (let i = 0; owner !== null && i < 300 && processAlive(owner); i++) await new Promise((r) => setTimeout(r, 100));
       return getJob(job.id)!;
     }
     if (child!.exitCode !== null) throw new Error(`the child ended before the kill point:\n${childOutput}`);
