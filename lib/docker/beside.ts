@@ -67,11 +67,5 @@ export async function runBesideService(stack: Stack, service: string, opts: Exec
   } catch (e) {
     throw dockerError(e, endpoint.label, doing);
   }
-  return {
-    exitCode,
-    stdout: Buffer.concat(demux.captured).toString('utf8'),
-    stderr: demux.stderrTail,
-    stdoutBytes: demux.stdoutBytes,
-    container: target.name,
-  };
+  return { exitCode, ...demux.output(), container: target.name };
 }

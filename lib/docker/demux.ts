@@ -29,6 +29,11 @@ export class Demux extends Writable {
     out?.once('error', (e) => this.destroy(e));
   }
 
+  /** What the process wrote, as ExecResult reports it. */
+  output(): { stdout: string; stderr: string; stdoutBytes: number } {
+    return { stdout: Buffer.concat(this.captured).toString('utf8'), stderr: this.stderrTail, stdoutBytes: this.stdoutBytes };
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     let offset = 0;
     let mustWait = false;

@@ -73,11 +73,5 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
   } catch (e) {
     throw dockerError(e, endpoint.label, doing);
   }
-  return {
-    exitCode,
-    stdout: Buffer.concat(demux.captured).toString('utf8'),
-    stderr: demux.stderrTail,
-    stdoutBytes: demux.stdoutBytes,
-    container: container.name,
-  };
+  return { exitCode, ...demux.output(), container: container.name };
 }
