@@ -61,7 +61,7 @@ describe('SqlGuard', () => {
     ["COPY t FROM PROGRAM 'touch /tmp/x';", /PROGRAM/],
     ["SELECT 'a'\nCOPY t FROM stdin;\n\\! id", /psql command \\!/],
     // The bypass: COPY data starts only after a real `COPY … FROM stdin;`, never after a comment saying so.
-    ['COPY t TO stdout; -- FROM stdin;\n\\! touch /tmp/pwned', /psql command \\! .*\(line 2\)$/],
+    ['COPY t TO stdout; -- FROM stdin;\n\\! touch /tmp/pwned', /psql command \\!, .*\(line 2\)$/],
     ['COPY t TO stdout; /* FROM stdin; */\n\\connect memos', /psql command \\connect/],
     ["COPY t TO stdout; SELECT ' FROM stdin;';\n\\! id", /psql command \\!/],
     ['COPY t FROM stdin; SELECT 1;\n\\! id', /psql command \\!/],
