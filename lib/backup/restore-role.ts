@@ -51,7 +51,7 @@ export async function prepareExtensions(tools: PgTools, scratch: string, wanted:
   const list = `ARRAY[${names.map(quoteLiteral).join(', ') || "''"}]::text[]`;
   // `trusted` exists from PostgreSQL 13 on; read through jsonb so an older server still answers (false).
   const out = await during('sandbox', pgScript(tools, scratch, [
-    `SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA public', a.name), a.name FROM pg_available_extensions a`,
+    `SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA public', a.name) FROM pg_available_extensions a`,
     `  WHERE a.name = ANY(${list}) AND a.installed_version IS NULL AND NOT EXISTS (SELECT 1 FROM pg_available_extension_versions v`,
     `    WHERE v.name = a.name AND v.version = a.default_version AND coalesce((to_jsonb(v) ->> 'trusted')::boolean, false)) \\gexec`,
     `SELECT 'present:' || string_agg(extname, ',' ORDER BY extname) FROM pg_extension;`,
@@ -68,8 +68,10 @@ export async function createRestoreRole(tools: PgTools, scratch: string, name: s
   // If Opsdeck dies and the cleanup never runs, the password stops working a week later anyway.
   const until = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
   await during('sandbox', pgScript(tools, maintenanceDb(tools.conn.database), [
-    `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4`,
+    `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4`,
     `  VALID UNTIL ${quoteLiteral(until)} PASSWORD ${quoteLiteral(scramVerifier(password))};`,
+    // INHERIT (the default) on purpose: the database owner's rights on schema public come through
+    // the implicit pg_database_owner membership. The role has no other membership to inherit.
     // A stack user that is not a superuser (CREATEROLE) must be a member of the new role to give it
     // the database and take its objects back. That way round only: the restore role gains nothing.
     `SELECT format('GRANT %I TO %I', ${quoteLiteral(name)}, current_user) WHERE NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) \\gexec`,
