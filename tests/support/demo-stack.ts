@@ -115,7 +115,7 @@ async function serviceStates(projectName: string): Promise<ServiceState[]> {
 
 export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<DemoStack> {
   const appTag = opts.appTag ?? '1.0.0';
-  await Promise.all([assertImage('opsdeck/postgres:15'), assertImage(`opsdeck/demo-app:${appTag}`)]);
+  await Promise.all([assertImage('opsdeck/postgres:17'), assertImage(`opsdeck/demo-app:${appTag}`)]);
 
   const pgPort = opts.pgPort ?? (await freePort());
   let appPort = opts.appPort ?? (await freePort());
