@@ -139,7 +139,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     const job = getJob(killed.id)!;
     expect(job.status).toBe('interrupted');
     const log = eventsAfter(job.id, 0).map((e) => e.text).join('\n');
-    const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6})/.exec(log)?.[1];
+    const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6}_\d+)/.exec(log)?.[1];
     expect(log).toContain(`The swap had happened: memos is the restored database (complete and checked before the swap); the previous one is kept as ${kept}`);
     expect(log).toMatch(/The app \(memos\) is running and healthy/);
     expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);

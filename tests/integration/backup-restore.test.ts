@@ -140,7 +140,7 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     const kept = await listKeptDatabases(pgTools(env.stack));
     expect(kept).toHaveLength(1);
     keptName = kept[0].name;
-    expect(keptName).toMatch(/^memos__kept_\d{8}_\d{6}$/);
+    expect(keptName).toBe(`memos__kept_${/memos__kept_(\d{8}_\d{6})/.exec(keptName)?.[1]}_${job.id}`);
     // The safety backup is in the catalogue, verified.
     const safety = listBackups(env.stack).find((e) => e.manifest.reason === 'pre-restore');
     expect(safety?.manifest.verified.ok).toBe(true);
