@@ -31,9 +31,6 @@ export async function inPostgres(env: BackupEnv, cmd: string[]): Promise<{ code:
   return { code: (await exec.inspect()).ExitCode ?? -1, out };
 }
 
-/** Files the hostile dumps try to create in the database container. */
-export const PWNED_FILES = ['/tmp/pwned-shell', '/tmp/pwned-copy', '/tmp/pwned-program', '/tmp/pwned-lo', '/tmp/pwned-index', '/tmp/pwned-file', '/var/lib/postgresql/data/pwned'];
-
 export interface World {
   databases: string[];
   roles: string[];
@@ -45,20 +42,21 @@ export interface World {
   files: string[];
 }
 
-/** Everything a hostile dump could have changed outside its scratch database. */
+/** Everything a hostile dump could have changed outside its scratch database (one query, two execs: the machine may be loaded). */
 export async function world(env: BackupEnv): Promise<World> {
-  const col = async (sql: string, db?: string) => (await env.sql<{ v: string }>(sql, [], db)).map((r) => String(r.v));
-  const files: string[] = [];
-  for (const f of PWNED_FILES) if ((await inPostgres(env, ['test', '-e', f])).code === 0) files.push(f);
+  const [row] = await env.sql<{ w: Omit<World, 'autoConf' | 'files'> }>(`SELECT json_build_object(
+    'databases', (SELECT json_agg(datname ORDER BY datname) FROM pg_database),
+    'roles', (SELECT json_agg(rolname || CASE WHEN rolsuper THEN ' (superuser)' ELSE '' END ORDER BY rolname) FROM pg_roles),
+    'memberships', (SELECT coalesce(json_agg(roleid::regrole || ' > ' || member::regrole ORDER BY 1), '[]') FROM pg_auth_members),
+    'liveTables', (SELECT json_agg(schemaname || '.' || tablename || ' ' || tableowner ORDER BY 1) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')),
+    'liveRows', (SELECT json_agg(content ORDER BY id) FROM memo),
+    'liveSettings', (SELECT coalesce(json_agg(array_to_string(setconfig, ',')), '[]') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = 'memos')
+  ) AS w`);
+  const found = await inPostgres(env, ['find', '/tmp', '/var/lib/postgresql/data', '/var/lib/postgresql', '-maxdepth', '1', '-name', 'pwned*']);
   return {
-    databases: await col('SELECT datname AS v FROM pg_database ORDER BY 1'),
-    roles: await col('SELECT rolname || CASE WHEN rolsuper THEN \' (superuser)\' ELSE \'\' END AS v FROM pg_roles ORDER BY 1'),
-    memberships: await col('SELECT roleid::regrole || \' > \' || member::regrole AS v FROM pg_auth_members ORDER BY 1'),
-    liveTables: await col("SELECT schemaname || '.' || tablename || ' ' || tableowner AS v FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"),
-    liveRows: await col('SELECT content AS v FROM memo ORDER BY id'),
-    liveSettings: await col("SELECT coalesce(array_to_string(setconfig, ','), '') AS v FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = 'memos'"),
+    ...row.w,
     autoConf: (await inPostgres(env, ['cat', '/var/lib/postgresql/data/postgresql.auto.conf'])).out,
-    files,
+    files: found.out.split('\n').map((l) => l.trim()).filter(Boolean).sort(),
   };
 }
 
