@@ -88,9 +88,9 @@ function fromStderr(stack: Stack, tools: PgTools | null, e: PgCommandError): Ops
     message = 'PostgreSQL did not let the restore role Opsdeck made for this restore log in (check pg_hba.conf: the role logs in like the stack\'s user, to the new database only). Nothing was changed in the live database.';
   } else if (says(/password authentication failed|no password supplied/i)) {
     message = `PostgreSQL refused the password for user "${user}". Check ${passwordVar} in the stack's env file: its password must match the database's.`;
-  } else if (!inLoad && says(/role ".*" does not exist/i)) {
+  } else if (says(/FATAL:\s+role ".*" does not exist/i)) {
     message = `PostgreSQL has no user named "${user}". Check the user name in the stack's env file.`;
-  } else if (!inLoad && says(/database ".*" does not exist/i)) {
+  } else if (says(/FATAL:\s+database ".*" does not exist/i)) {
     message = `The database "${db}" does not exist on the server. Check the database name in the stack's env file.`;
   } else if (says(/No space left on device|could not extend file|disk full/i)) {
     message = 'The database server ran out of disk space while working. Free space on the database host, then try again.';
@@ -106,7 +106,7 @@ function fromStderr(stack: Stack, tools: PgTools | null, e: PgCommandError): Ops
     message = `PostgreSQL rejected the backup's SQL (${said.slice(0, 160) || 'an error'}). Nothing was changed in the live database.`;
   } else if (step && says(/ERROR:|FATAL:/)) {
     const after = step === 'rename' ? ' Nothing was renamed: the live database is as it was.' : step === 'drop' ? '' : ' The live database was not touched.';
-    message = `${STEP_WORDS[step]} failed: PostgreSQL said "${said.slice(0, 160)}".${after}`;
+    message = `${STEP_WORDS[step]} failed (PostgreSQL said: ${said.slice(0, 160)}).${after}`;
   } else {
     message = `${tool} failed (exit code ${exitCode}). The technical detail below says why.`;
   }
