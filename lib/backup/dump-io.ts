@@ -4,7 +4,6 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -103,24 +102,30 @@ export interface DumpContents {
   toc: string | null;
 }
 
-/** A plain dump's extensions come before its first table; the read stops there (or after 16 MB). */
+/** A plain dump's extensions come before its first table; the read stops there (or after 16 MB, whatever its lines). */
 async function plainExtensions(file: string, gzip: boolean): Promise<string[]> {
+  const LIMIT = 16 * 1024 * 1024;
   const source = readFile(file);
   const text: Readable = gzip ? source.pipe(createGunzip()) : source;
   if (gzip) source.on('error', (e) => text.destroy(e));
   const found: string[] = [];
   let bytes = 0;
-  const lines = readline.createInterface({ input: text, crlfDelay: Infinity });
+  let rest = '';
   try {
-    for await (const line of lines) {
-      bytes += line.length + 1;
-      const m = /^CREATE EXTENSION IF NOT EXISTS (?:"((?:[^"]|"")+)"|(\S+)) /.exec(line);
-      if (m) found.push(m[1]?.replace(/""/g, '"') ?? m[2]);
-      if (/^(CREATE TABLE|COPY) /.test(line) || bytes > 16 * 1024 * 1024) break;
+    for await (const chunk of text) {
+      bytes += (chunk as Buffer).length;
+      const lines = (rest + (chunk as Buffer).toString('utf8')).split('\n');
+      rest = (lines.pop() ?? '').slice(0, 4096);
+      for (const line of lines) {
+        const m = /^CREATE EXTENSION IF NOT EXISTS (?:"((?:[^"]|"")+)"|(\S+)) /.exec(line);
+        if (m) found.push(m[1]?.replace(/""/g, '"') ?? m[2]);
+        if (/^(CREATE TABLE|COPY) /.test(line)) return found;
+      }
+      if (bytes > LIMIT) break;
     }
   } finally {
-    lines.close();
     source.destroy();
+    text.destroy();
   }
   return found;
 }
