@@ -93,8 +93,14 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
 /** Removes files put into a container for one command (best effort: /tmp of a container). */
 async function removeFiles(target: Docker.Container, paths: string[]): Promise<void> {
   try {
-    const rm = await target.exec({ Cmd: ['rm', '-f', '--', ...paths], AttachStdout: false, AttachStderr: false });
-    await rm.start({ Detach: true });
+    const rm = await target.exec({ Cmd: ['rm', '-f', '--', ...paths], AttachStdout: true, AttachStderr: true });
+    const stream = await rm.start({});
+    // Waited for: once the command has returned, its files are gone.
+    await new Promise((resolve) => {
+      stream.on('end', resolve);
+      stream.on('error', resolve);
+      stream.resume();
+    });
   } catch {
     // The container may have stopped meanwhile; its /tmp goes with it.
   }
