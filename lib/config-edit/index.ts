@@ -5,3 +5,5 @@ export { listVersions, appliedBaseline, type ConfigVersion } from './history';
 export { applyEnvChanges, quoteEnvValue, type EnvChange } from './env-spans';
 export type { EnvDiffRow, LineDiffRow } from './diff';
 export type { Problem, Validation } from './validate';
+export { applyConfig, type ApplyOptions } from './apply';
+export { CONFIG_RECOVERY } from './recovery';
