@@ -27,7 +27,7 @@ test('the admin signs in and sees the demo stack services live from Docker', asy
     await expect(row).toHaveAttribute('data-state', 'running');
     await expect(row).toContainText('(healthy)');
   }
-  await expect(stack.getByTestId('service-postgres')).toContainText('opsdeck/postgres:15');
+  await expect(stack.getByTestId('service-postgres')).toContainText('opsdeck/postgres:17');
   await expect(stack.getByTestId('service-memos')).toContainText('opsdeck/demo-app');
   await page.screenshot({ path: 'test-results/screenshots/overview.png', fullPage: true });
 });

@@ -18,9 +18,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=$ROOT/.cache
 IMAGES=$ROOT/images
-BASE_IMAGE=opsdeck/base:bookworm
+BASE_IMAGE=opsdeck/base:trixie
 DOCKER_START_TIMEOUT=${DOCKER_START_TIMEOUT:-90}
-DOCKERD_ARGS=(--bridge=none --iptables=false --ip-masq=false)
 # The legacy builder: the docker CLI may be new enough to default to BuildKit without having buildx.
 export DOCKER_BUILDKIT=0
 
@@ -36,7 +35,7 @@ fi
 
 # ---------------------------------------------------------------- Debian packages
 ensure_packages() {
-  local missing=() pair wanted=(docker:docker.io docker-compose:docker-compose debootstrap:debootstrap)
+  local missing=() pair wanted=(debootstrap:debootstrap)
   # The browser is for the e2e tests only; `npm start` (scripts/run.sh) sets OPSDECK_SKIP_BROWSER=1.
   [[ ${OPSDECK_SKIP_BROWSER:-0} == 1 ]] || wanted+=(chromium:chromium)
   for pair in "${wanted[@]}"; do
@@ -59,90 +58,17 @@ ensure_promtool() {
 }
 
 # ---------------------------------------------------------------- Docker engine
-# Where dockerd keeps its pid file and runtime state. The defaults are the engine's; the
-# OPSDECK_DOCKERD_* variables exist so the stale-pid recovery can be exercised on a second,
-# throw-away engine (with DOCKER_HOST pointing at its socket) instead of the machine's one.
-PIDFILE=${OPSDECK_DOCKERD_PIDFILE:-/var/run/docker.pid}
-EXEC_ROOT=${OPSDECK_DOCKERD_EXEC_ROOT:-/var/run/docker}
-if [[ -n ${OPSDECK_DOCKERD_PIDFILE:-} ]]; then
-  DOCKERD_ARGS+=(--pidfile "$PIDFILE" --exec-root "$EXEC_ROOT")
-  [[ -n ${OPSDECK_DOCKERD_DATA_ROOT:-} ]] && DOCKERD_ARGS+=(--data-root "$OPSDECK_DOCKERD_DATA_ROOT")
-  [[ -n ${DOCKER_HOST:-} ]] && DOCKERD_ARGS+=(-H "$DOCKER_HOST")
-fi
-
-proc_is() { # PID NAME: is PID alive and called NAME? (a stale pid file's number may have been reused)
-  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
-  local stat
-  stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
-  # "PID (comm) STATE …": a killed process whose parent has not reaped it yet is a zombie (Z).
-  [[ $stat =~ ^[0-9]+\ \((.*)\)\ ([A-Za-z]) ]] || return 1
-  [[ ${BASH_REMATCH[1]} == "$2" && ${BASH_REMATCH[2]} != [ZX] ]]
-}
-
+# A Docker that already answers (DOCKER_HOST or the default socket) is used as it is: on a user's
+# machine that is their engine. Otherwise, and always when OPSDECK_ENGINE=bed (the test command),
+# the project's own engine is started: Docker 26 + compose v2 in a network namespace of its own
+# (scripts/test-bed.sh). Callers that need its environment source `scripts/test-bed.sh env`.
 docker_ok() { docker info >/dev/null 2>&1; }
 
-wait_docker() { # [PID of the dockerd to watch]
-  local deadline=$((SECONDS + DOCKER_START_TIMEOUT)) pid=${1:-}
-  until docker_ok; do
-    [[ -z $pid && -s $PIDFILE ]] && pid=$(<"$PIDFILE")
-    if [[ -n $pid ]] && ! proc_is "$pid" dockerd; then
-      tail -n 20 "$CACHE/dockerd.log" >&2 || true
-      die "dockerd exited during start-up (log: $CACHE/dockerd.log)"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 20 "$CACHE/dockerd.log" >&2 || true
-      die "Docker did not answer within ${DOCKER_START_TIMEOUT}s (log: $CACHE/dockerd.log)"
-    fi
-    sleep 0.5
-  done
-}
-
 ensure_docker() {
-  if docker_ok; then return 0; fi
-  local pid
-  if [[ -s $PIDFILE ]]; then
-    pid=$(<"$PIDFILE")
-    if proc_is "$pid" dockerd; then
-      log "dockerd (pid $pid) is running but not answering yet; waiting"
-      wait_docker "$pid"
-      return 0
-    fi
-    # dockerd refuses to start while its pid file names a live process, and the number of a
-    # process that died with the session that started it may since have been given to another.
-    log "removing stale $PIDFILE (process $pid is gone or is not dockerd)"
-    "${SUDO[@]}" rm -f "$PIDFILE"
-  elif [[ -z ${OPSDECK_DOCKERD_PIDFILE:-} ]] && pgrep -x dockerd >/dev/null 2>&1; then
-    log "a dockerd process is running without a pid file; waiting for it"
-    wait_docker
-    return 0
-  fi
-  # dockerd supervises its own containerd and, on start, reuses the one named in this pid file
-  # when that pid is alive: a stale file (or a reused pid) would make it wait on a dead socket.
-  # A containerd still alive after its dockerd was killed is reused as it is.
-  local cdir=$EXEC_ROOT/containerd cpid
-  if [[ -s $cdir/containerd.pid ]]; then
-    cpid=$(<"$cdir/containerd.pid")
-    if ! proc_is "$cpid" containerd; then
-      log "removing stale containerd pid file and sockets (process $cpid is gone)"
-      "${SUDO[@]}" rm -f "$cdir/containerd.pid" "$cdir/containerd.sock" "$cdir/containerd.sock.ttrpc" "$cdir/containerd-debug.sock"
-    fi
-  fi
-  # A system containerd socket left without its process would be picked up instead of the managed one.
-  if [[ -S /run/containerd/containerd.sock ]] && ! pgrep -x containerd >/dev/null 2>&1; then
-    log "removing stale /run/containerd/containerd.sock"
-    "${SUDO[@]}" rm -f /run/containerd/containerd.sock
-  fi
-  mkdir -p "$CACHE"
-  log "starting dockerd ${DOCKERD_ARGS[*]} (log: .cache/dockerd.log)"
-  # setsid + nohup: dockerd must outlive this script and the session that ran it.
-  # 9>&-: do not hand the setup lock to dockerd (it would hold it forever).
-  "${SUDO[@]}" setsid nohup dockerd "${DOCKERD_ARGS[@]}" >>"$CACHE/dockerd.log" 2>&1 </dev/null 9>&- &
-  local started=$!
-  disown "$started" 2>/dev/null || true
-  sleep 0.3
-  # $! is dockerd itself unless setsid had to fork (then the pid file tells, once written).
-  if proc_is "$started" dockerd; then wait_docker "$started"; else wait_docker; fi
-  log "docker engine $(docker version --format '{{.Server.Version}}') ready"
+  if [[ ${OPSDECK_ENGINE:-auto} != bed ]] && docker_ok; then return 0; fi
+  bash "$ROOT/scripts/test-bed.sh" up "${OPSDECK_TEST_BED:-opsdeck}" 9>&-
+  eval "$(bash "$ROOT/scripts/test-bed.sh" env "${OPSDECK_TEST_BED:-opsdeck}")"
+  docker_ok || die "the test engine does not answer (log: .cache/bed/${OPSDECK_TEST_BED:-opsdeck}.log)"
 }
 
 # ---------------------------------------------------------------- test leftovers
@@ -194,11 +120,11 @@ ensure_base() {
   mirror=$(debian_mirror)
   hash=$(hash_of "$IMAGES/base/build-rootfs.sh" "$mirror")
   up_to_date "$BASE_IMAGE" "$hash" && return 0
-  tar=$CACHE/rootfs/bookworm-${hash:0:16}.tar
+  tar=$CACHE/rootfs/trixie-${hash:0:16}.tar
   if [[ $REBUILD_ROOTFS == 1 || ! -s $tar ]]; then
-    log "building the Debian bookworm rootfs (debootstrap, about a minute)"
+    log "building the Debian trixie rootfs (debootstrap, about two minutes)"
     "${SUDO[@]}" bash "$IMAGES/base/build-rootfs.sh" "$mirror" "$tar"
-    find "$CACHE/rootfs" -name 'bookworm-*.tar' ! -name "$(basename "$tar")" -delete
+    find "$CACHE/rootfs" -name '*.tar' ! -name "$(basename "$tar")" -delete
   fi
   log "importing $BASE_IMAGE from ${tar#"$ROOT"/}"
   docker import --change "LABEL opsdeck.source-hash=$hash" \
@@ -277,10 +203,10 @@ ensure_images() {
   local pg_files
   mapfile -t pg_files < <(files_in "$IMAGES/postgres")
   hash=$(hash_of "$base_id" "${pg_files[@]}")
-  if ! up_to_date opsdeck/postgres:15 "$hash"; then
+  if ! up_to_date opsdeck/postgres:17 "$hash"; then
     ctx=$(stage postgres "$IMAGES/postgres")
     chmod 755 "$ctx"/*.sh
-    build opsdeck/postgres:15 "$hash" "$ctx"
+    build opsdeck/postgres:17 "$hash" "$ctx"
   fi
 
   local app_files mods rel version
@@ -348,7 +274,7 @@ if [[ $BUILD_IMAGES == 1 ]]; then
   ensure_images
 fi
 if [[ $BUILD_IMAGES == 1 ]]; then
-  log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images $BASE_IMAGE opsdeck/postgres:15 opsdeck/demo-app:{1.0.0,1.1.0,never-healthy} opsdeck/loggen:latest)"
+  log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images $BASE_IMAGE opsdeck/postgres:17 opsdeck/demo-app:{1.0.0,1.1.0,never-healthy} opsdeck/loggen:latest)"
 else
   log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images not checked)"
 fi

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Builds the root filesystem of opsdeck/base:bookworm and writes it as a tarball.
+# Builds the root filesystem of opsdeck/base:trixie and writes it as a tarball.
 #
 #   build-rootfs.sh MIRROR OUT_TAR
 #
 # No container registry is reachable on our machines, only Debian's mirrors, so every image we
 # run is built from a debootstrap'ed Debian: minbase (apt, bash, coreutils, util-linux…) plus
-# PostgreSQL 15 (server, client, pg_dump/pg_restore) and libstdc++ (the host's Node binary is
-# copied into the app images and needs it). setup-env.sh hashes this file: edit it and the base
+# PostgreSQL 17 with pgvector (server, client, pg_dump/pg_restore; the seed runs
+# pgvector/pgvector:pg16 and 17 is the closest Debian ships) and libstdc++ (the host's Node binary
+# is copied into the app images and needs it). Trixie, not bookworm: bookworm has no pgvector. setup-env.sh hashes this file: edit it and the base
 # image and everything built FROM it is rebuilt.
 set -euo pipefail
 
 mirror=${1:?usage: build-rootfs.sh MIRROR OUT_TAR}
 out=${2:?usage: build-rootfs.sh MIRROR OUT_TAR}
-suite=bookworm
-include=postgresql-15,libstdc++6,tzdata
+suite=trixie
+include=postgresql-17,postgresql-17-pgvector,libstdc++6,tzdata
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-rootfs.XXXXXX")
@@ -39,7 +40,7 @@ fi
 r=$work/rootfs
 # The postgresql-common postinst creates a "main" cluster; our images run initdb themselves
 # on first start (like the official postgres image), so drop it.
-rm -rf "$r/var/lib/postgresql/15/main" "$r/etc/postgresql/15/main"
+rm -rf "$r/var/lib/postgresql/17/main" "$r/etc/postgresql/17/main"
 # Package caches, indexes, docs and translations are dead weight in an image.
 rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/cache/apt/*.bin "$r"/var/lib/apt/lists/* \
   "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/locale/* \

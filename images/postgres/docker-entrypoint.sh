@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entrypoint of opsdeck/postgres:15, modelled on the official postgres image's one.
+# Entrypoint of opsdeck/postgres:17, modelled on the official postgres image's one.
 #  - as root: fix ownership of PGDATA and the socket dir, then re-exec itself as "postgres";
 #  - first start only (no PGDATA/PG_VERSION): initdb, create POSTGRES_DB, run initdb.d scripts
 #    against a temporary server that listens on the unix socket only (so the TCP healthcheck
@@ -55,7 +55,7 @@ file_env POSTGRES_PASSWORD
 file_env POSTGRES_DB "$POSTGRES_USER"
 file_env POSTGRES_INITDB_ARGS
 auth_method=${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}
-listen=${POSTGRES_LISTEN_ADDRESSES:-127.0.0.1}
+listen=${POSTGRES_LISTEN_ADDRESSES:-*}
 
 init_database() {
   if [[ -z ${POSTGRES_PASSWORD:-} && $auth_method != trust ]]; then

@@ -4,7 +4,8 @@
  * column (no pgvector, or the app has not created its tables yet) the answer is "unknown", never a
  * guess. Results are cached briefly: the page refreshes every few seconds, the schema does not.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { openPgClient } from '@/lib/postgres/client';
 import { redactSecrets } from '@/lib/secrets';
 import { resolveDatabase, type Stack } from '@/lib/stacks';
 import type { ConfigIssue, Dependency } from './types';
@@ -54,11 +55,9 @@ async function query(stack: Stack): Promise<VectorInfo> {
   } catch (e) {
     return { known: false, reason: `the database credentials cannot be read (${e instanceof Error ? e.message : 'unknown error'})` };
   }
-  const client = new pg.Client({ ...conn, connectionTimeoutMillis: 3000, query_timeout: 5000, statement_timeout: 5000, application_name: 'opsdeck-ai-health' });
-  // pg emits 'error' on the client for a dropped connection; unhandled, it would crash the server.
-  client.on('error', () => undefined);
+  let client: pg.Client | null = null;
   try {
-    await client.connect();
+    ({ client } = await openPgClient(stack, conn, { connectionTimeoutMillis: 3000, query_timeout: 5000, statement_timeout: 5000, application_name: 'opsdeck-ai-health' }));
     const res = await client.query<{ schema: string; table: string; column: string; type: string }>(QUERY);
     if (res.rows.length === 0) return { known: false, reason: 'the database has no vector column (pgvector not installed, or the app has not created its tables yet)' };
     return {
@@ -73,7 +72,7 @@ async function query(stack: Stack): Promise<VectorInfo> {
     const why = redactSecrets(e instanceof Error ? e.message : String(e), [conn.password]);
     return { known: false, reason: `the database could not be read (${why})` };
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 }
 

@@ -4,6 +4,7 @@
  * saying healthy).
  */
 import { serviceContainers } from '@/lib/docker';
+import { stackFetch } from '@/lib/reach/http';
 import type { Stack } from '@/lib/stacks/types';
 
 export interface HealthResult {
@@ -12,9 +13,9 @@ export interface HealthResult {
   lastSeen: string;
 }
 
-async function probe(url: string): Promise<string | null> {
+async function probe(stack: Stack, url: string): Promise<string | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000), cache: 'no-store' });
+    const res = await stackFetch(stack, url, { timeoutMs: 3000 });
     await res.body?.cancel();
     return res.status === 200 ? null : `HTTP ${res.status}`;
   } catch (e) {
@@ -37,7 +38,7 @@ export async function waitAppHealthy(
     // With a health URL, its 200 is the proof (Docker's own check may not have run yet: it runs
     // every few seconds); without one, Docker's healthcheck decides. "unhealthy" always fails.
     const healthy = running && containers.every((c) => (app.healthUrl ? c.health !== 'unhealthy' : c.health === 'healthy' || c.health === 'none'));
-    const probeProblem = healthy && app.healthUrl ? await probe(app.healthUrl) : null;
+    const probeProblem = healthy && app.healthUrl ? await probe(stack, app.healthUrl) : null;
     lastSeen = [
       containers.length === 0 ? `${app.service}: no container` : `${app.service}: ${containers.map((c) => `${c.state}${c.health !== 'none' ? ` (${c.health})` : ''}`).join(', ')}`,
       app.healthUrl ? `${new URL(app.healthUrl).pathname}: ${!healthy ? 'not probed yet' : (probeProblem ?? 'HTTP 200')}` : null,

@@ -1,6 +1,7 @@
 import { listStackServices, type StackService } from '@/lib/docker';
 import { runCompose } from '@/lib/docker/compose-cli';
 import { OpsdeckError } from '@/lib/errors';
+import { stackFetch } from '@/lib/reach/http';
 import type { Emit } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
@@ -18,9 +19,10 @@ function unhealthyServices(services: StackService[]): StackService[] {
   return services.filter((s) => s.declared && s.state !== 'running');
 }
 
-async function probeApp(url: string): Promise<string | null> {
+async function probeApp(stack: Stack, url: string): Promise<string | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    const res = await stackFetch(stack, url, { timeoutMs: 3000 });
+    await res.body?.cancel();
     return res.ok ? null : `answered HTTP ${res.status}`;
   } catch (e) {
     return `did not answer (${(e as Error).message})`;
@@ -45,7 +47,7 @@ export async function waitForHealthy(stack: Stack, emit: Emit, opts: HealthGateO
   for (;;) {
     if (opts.signal?.aborted) throw new OpsdeckError('conflict', 'The health wait was cancelled.');
     const bad = unhealthyServices(await listStackServices(stack));
-    const appProblem = bad.length === 0 && stack.app?.healthUrl ? await probeApp(stack.app.healthUrl) : null;
+    const appProblem = bad.length === 0 && stack.app?.healthUrl ? await probeApp(stack, stack.app.healthUrl) : null;
     if (bad.length === 0 && !appProblem) {
       emit({ type: 'log', text: 'All services are healthy.' });
       return;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { openPgClient } from '@/lib/postgres/client';
 import { OpsdeckError } from '@/lib/errors';
 import type { Emit } from '@/lib/jobs';
 import { resolveDatabase } from '@/lib/stacks';
@@ -39,9 +40,9 @@ export function pendingMigrations(dir: string, current: string | null): Migratio
 
 async function withClient<T>(stack: Stack, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const db = resolveDatabase(stack);
-  const client = new pg.Client({ ...db, connectionTimeoutMillis: 5000 });
+  let client: pg.Client;
   try {
-    await client.connect();
+    ({ client } = await openPgClient(stack, db, { connectionTimeoutMillis: 5000 }));
   } catch (e) {
     throw new OpsdeckError('database_unavailable', `Cannot connect to the stack's database at ${db.host}:${db.port}.`, { detail: stackRedactor(stack)((e as Error).message), cause: e });
   }

@@ -136,6 +136,8 @@ export function projectArgs(project: ComposeProject): string[] {
   return args;
 }
 
+const ERASE_LINE = '\u001b[2K';
+
 /** Keeps the tail of a stream and hands out complete lines, whatever the chunk boundaries. */
 class StreamCollector {
   private readonly decoder = new StringDecoder('utf8');
@@ -159,7 +161,10 @@ class StreamCollector {
     return this.kept;
   }
 
-  private accept(text: string): void {
+  private accept(raw: string): void {
+    // Compose 2.2x starts lines with an erase-line escape (ESC[2K) even with --ansi never and a
+    // pipe for output: it is terminal control, not output, and would break every line's parsing.
+    const text = raw.replaceAll(ERASE_LINE, '');
     if (!text) return;
     this.kept += text;
     if (this.kept.length > MAX_CAPTURE_CHARS * 2) this.kept = this.kept.slice(-MAX_CAPTURE_CHARS);

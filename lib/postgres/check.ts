@@ -8,6 +8,7 @@ import pg from 'pg';
 import { isOpsdeckError } from '@/lib/errors';
 import { redactSecrets } from '@/lib/secrets';
 import { resolveDatabase, type DatabaseConnection } from '@/lib/stacks/database';
+import { describeTarget, openPgClient } from './client';
 import type { Stack } from '@/lib/stacks/types';
 
 export interface LongQuery {
@@ -49,7 +50,6 @@ export interface CheckOptions {
 }
 
 const now = () => new Date().toISOString();
-const targetOf = (c: DatabaseConnection) => `${c.user}@${c.host}:${c.port}/${c.database}`;
 
 /** Why the connection or a query failed, in words an operator can act on. */
 export function reasonOf(e: unknown, c: Pick<DatabaseConnection, 'host' | 'port' | 'user' | 'database'>, timeoutMs: number): string {
@@ -133,18 +133,16 @@ export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Prom
   }
   const secrets = [conn.password, ...(opts.secrets ?? [])];
   const mask = (s: string) => redactSecrets(s, secrets);
-  const client = new pg.Client({
-    ...conn,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs + 2000,
-    statement_timeout: timeoutMs + 1000,
-    application_name: 'opsdeck-status',
-  });
-  // A server dying mid-check emits 'error' on the client; without a listener that would crash the process.
-  client.on('error', () => undefined);
   const started = performance.now();
+  let opened: Awaited<ReturnType<typeof openPgClient>> | null = null;
   try {
-    await client.connect();
+    opened = await openPgClient(stack, conn, {
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs + 2000,
+      statement_timeout: timeoutMs + 1000,
+      application_name: 'opsdeck-status',
+    });
+    const client = opened.client;
     const latencyMs = Math.round(performance.now() - started);
     const facts = await client.query<{ version: string; db: string; size: string; max: number; used: string; active: string; idle_tx: string }>(`
       SELECT current_setting('server_version') AS version, current_database() AS db,
@@ -168,7 +166,7 @@ export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Prom
     return {
       state: 'up',
       at: now(),
-      target: targetOf(conn),
+      target: describeTarget(conn, opened.route),
       latencyMs,
       serverVersion: f.version,
       database: f.db,
@@ -187,8 +185,8 @@ export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Prom
       thresholdMs,
     };
   } catch (e) {
-    return { state: 'down', at: now(), target: targetOf(conn), reason: mask(reasonOf(e, conn, timeoutMs)) };
+    return { state: 'down', at: now(), target: describeTarget(conn, opened?.route ?? null), reason: mask(reasonOf(e, conn, timeoutMs)) };
   } finally {
-    await client.end().catch(() => undefined);
+    await opened?.client.end().catch(() => undefined);
   }
 }

@@ -12,6 +12,12 @@ export interface DatabaseConnection {
   user: string;
   password: string;
   database: string;
+  /**
+   * For a database that runs as a stack service: the same server as seen from inside its own
+   * container, which Opsdeck uses through the Docker Engine when host:port does not answer from
+   * where it runs (the seed publishes PostgreSQL only when POSTGRES_PORT_MAPPING is set).
+   */
+  via?: { service: string; host: string; port: number };
 }
 
 const fail = (message: string, cause?: unknown) => new OpsdeckError('config_invalid', message, { cause });
@@ -76,6 +82,7 @@ export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> =
       if (!parts.user) throw fail(`${role.dsnVar} in ${whereOf(stack)} has no user name.`);
       const internal = !parts.host || (role.service !== undefined && parts.host === role.service);
       return {
+        ...(internal && role.service ? { via: { service: role.service, host: '127.0.0.1', port: parts.port ?? 5432 } } : {}),
         host: internal ? role.host : parts.host!,
         port: internal ? role.port : (parts.port ?? 5432),
         user: parts.user,
@@ -100,5 +107,6 @@ export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> =
         `stack "${stack.name}" needs ${missing.length === 1 ? 'it' : 'them'} to reach its database.`,
     );
   }
-  return { host: role.host, port: role.port, user: user!, password: password!, database: database! };
+  const via = role.service ? { via: { service: role.service, host: '127.0.0.1', port: 5432 } } : {};
+  return { host: role.host, port: role.port, user: user!, password: password!, database: database!, ...via };
 }

@@ -2,7 +2,9 @@
  * The app's own view of its health: its HTTP health URL, as a load balancer would ask it, and the
  * version it reports. Short timeouts: a hung app must show as "no answer", not hang the page.
  */
+import { stackFetch } from '@/lib/reach/http';
 import { redactSecrets } from '@/lib/secrets';
+import type { Stack } from '@/lib/stacks/types';
 import type { AppProbe } from './types';
 
 const REASONS: Record<string, string> = {
@@ -23,12 +25,14 @@ function reasonOf(e: unknown, timeoutMs: number): string {
 }
 
 /** GET `url`; ok on 2xx. Never throws. `secrets` are masked out of the body shown on a failure. */
-export async function probeHttp(url: string, opts: { timeoutMs?: number; secrets?: string[] } = {}): Promise<AppProbe> {
+export async function probeHttp(url: string, opts: { timeoutMs?: number; secrets?: string[]; stack?: Stack } = {}): Promise<AppProbe> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   const started = performance.now();
   const at = new Date().toISOString();
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
+    const res = opts.stack
+      ? await stackFetch(opts.stack, url, { timeoutMs })
+      : await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
     const body = (await res.text()).slice(0, 300);
     const ms = Math.round(performance.now() - started);
     const ok = res.status >= 200 && res.status < 300;
@@ -48,8 +52,10 @@ const VERSION_PATHS = ['/api/version', '/api/v1/workspace/profile', '/api/v1/ins
 /** Per app origin, the path that answered last time, so a status refresh asks once, not three times. */
 const knownPath = new Map<string, string>();
 
-async function versionAt(url: URL, timeoutMs: number): Promise<string | null> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
+async function versionAt(url: URL, timeoutMs: number, stack?: Stack): Promise<string | null> {
+  const res = stack
+    ? await stackFetch(stack, url.href, { timeoutMs })
+    : await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', cache: 'no-store' });
   if (!res.ok) return null;
   const body = (await res.json()) as { version?: unknown };
   return typeof body.version === 'string' && body.version ? body.version.slice(0, 60) : null;
@@ -59,7 +65,7 @@ async function versionAt(url: URL, timeoutMs: number): Promise<string | null> {
  * The version the app reports next to its health URL, when it has one of the endpoints above;
  * null otherwise (404, no JSON, no answer). Never throws.
  */
-export async function reportedVersion(healthUrl: string, timeoutMs = 2000): Promise<string | null> {
+export async function reportedVersion(healthUrl: string, timeoutMs = 2000, stack?: Stack): Promise<string | null> {
   let origin: string;
   try {
     origin = new URL(healthUrl).origin;
@@ -70,7 +76,7 @@ export async function reportedVersion(healthUrl: string, timeoutMs = 2000): Prom
   const paths = remembered ? [remembered, ...VERSION_PATHS.filter((p) => p !== remembered)] : VERSION_PATHS;
   for (const path of paths) {
     try {
-      const version = await versionAt(new URL(path, origin), timeoutMs);
+      const version = await versionAt(new URL(path, origin), timeoutMs, stack);
       if (version) {
         knownPath.set(origin, path);
         return version;

@@ -49,7 +49,7 @@ function toInstance(d: ContainerDetail, mask: (s: string) => string): InstanceSt
 
 /** The app's health URL, probed; null when the stack has none. */
 export async function probeApp(stack: Stack, secrets = stackSecrets(stack)): Promise<AppProbe | null> {
-  return stack.app?.healthUrl ? probeHttp(stack.app.healthUrl, { secrets }) : null;
+  return stack.app?.healthUrl ? probeHttp(stack.app.healthUrl, { secrets, stack }) : null;
 }
 
 export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
@@ -65,7 +65,7 @@ export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
   const appService = stack.app?.service;
   const [probe, reported] = await Promise.all([
     probeApp(stack, secrets),
-    stack.app?.healthUrl ? reportedVersion(stack.app.healthUrl) : Promise.resolve(null),
+    stack.app?.healthUrl ? reportedVersion(stack.app.healthUrl, 2000, stack) : Promise.resolve(null),
   ]);
   const byId = new Map(details.map((d) => [d.id, d]));
   const result: ServiceStatus[] = services.map((s) => {

@@ -24,7 +24,7 @@ afterEach(() => {
 
 describe('child process environment', () => {
   it('compose does not see Opsdeck\'s variables when it interpolates', async () => {
-    const file = tree.write('compose.yml', `services:\n  app:\n    image: opsdeck/base:bookworm\n    environment:\n      SEEN: "\${${SENTINEL}:-absent}"\n`);
+    const file = tree.write('compose.yml', `services:\n  app:\n    image: opsdeck/base:trixie\n    environment:\n      SEEN: "\${${SENTINEL}:-absent}"\n`);
     const r = await runCompose({ projectName: 'opsdeck-test-child-env', composeFiles: [file], cwd: tree.dir }, ['config']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SEEN: "?absent"?/);
@@ -32,7 +32,7 @@ describe('child process environment', () => {
   });
 
   it('compose still interpolates from the stack\'s env file', async () => {
-    const file = tree.write('compose.yml', `services:\n  app:\n    image: opsdeck/base:bookworm\n    environment:\n      SEEN: "\${${SENTINEL}:-absent}"\n`);
+    const file = tree.write('compose.yml', `services:\n  app:\n    image: opsdeck/base:trixie\n    environment:\n      SEEN: "\${${SENTINEL}:-absent}"\n`);
     const envFile = tree.write('.env', `${SENTINEL}=from-env-file\n`);
     const r = await runCompose({ projectName: 'opsdeck-test-child-env', composeFiles: [file], envFile, cwd: tree.dir }, ['config']);
     expect(r.code, r.stderr).toBe(0);
@@ -40,7 +40,7 @@ describe('child process environment', () => {
   });
 
   it('host PostgreSQL tools get PG* credentials and the allow-list only', async () => {
-    tree.write('compose.yml', 'services:\n  app:\n    image: opsdeck/base:bookworm\n');
+    tree.write('compose.yml', 'services:\n  app:\n    image: opsdeck/base:trixie\n');
     tree.write('.env', 'DB_DSN=postgres://memos:pw-in-dsn@db.example:5439/memos\n');
     tree.write('opsdeck.yaml', 'stacks:\n  - name: ext\n    preset: generic\n    compose: compose.yml\n    envFile: .env\n    database: { host: 127.0.0.1, port: 5439, dsnVar: DB_DSN }\n');
     const [stack] = loadStacks({ configPath: tree.path('opsdeck.yaml'), env: {} });

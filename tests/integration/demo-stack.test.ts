@@ -3,9 +3,9 @@
  * PostgreSQL. Needs `bash scripts/setup-env.sh` to have run (the test command does it).
  */
 import Docker from 'dockerode';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCompose, runCompose } from '../../lib/docker/compose-cli';
+import { openPgClient } from '../../lib/postgres/client';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
 
 const docker = new Docker();
@@ -25,16 +25,16 @@ describe('demo stack (real Docker engine)', () => {
   });
 
   it('answers /healthz with "Service ready." on its own port', async () => {
-    const res = await fetch(`${stack.appUrl}/healthz`);
+    const res = await stack.http('/healthz');
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('Service ready.');
-    const version = await (await fetch(`${stack.appUrl}/api/version`)).json();
+    const version = await (await stack.http('/api/version')).json();
     expect(version).toEqual({ version: '1.0.0', schemaVersion: '0.1.0' });
   });
 
   it('stores a memo through the app and reads it back', async () => {
     const content = `integration memo ${Date.now()}`;
-    const created = await fetch(`${stack.appUrl}/api/memos`, {
+    const created = await stack.http('/api/memos', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ content }),
@@ -43,22 +43,15 @@ describe('demo stack (real Docker engine)', () => {
     const memo = (await created.json()) as { id: number; content: string };
     expect(memo.content).toBe(content);
 
-    const list = (await (await fetch(`${stack.appUrl}/api/memos`)).json()) as Array<{ id: number; content: string }>;
+    const list = (await (await stack.http('/api/memos')).json()) as Array<{ id: number; content: string }>;
     expect(list).toContainEqual(expect.objectContaining({ id: memo.id, content }));
 
-    const bad = await fetch(`${stack.appUrl}/api/memos`, { method: 'POST', body: '{"content":""}' });
+    const bad = await stack.http('/api/memos', { method: 'POST', body: '{"content":""}' });
     expect(bad.status).toBe(400);
   });
 
-  it('records schema version 0.1.0 in PostgreSQL, reachable with the env-file credentials', async () => {
-    const client = new pg.Client({
-      host: '127.0.0.1',
-      port: stack.pgPort,
-      user: stack.postgres.user,
-      password: stack.postgres.password,
-      database: stack.postgres.database,
-    });
-    await client.connect();
+  it('records schema version 0.1.0 in PostgreSQL, reached through the engine (the database is not published)', async () => {
+    const client = await stack.pg();
     try {
       const r = await client.query<{ name: string; value: string }>(
         "SELECT name, value FROM system_setting WHERE name IN ('schema_version', 'BASIC') ORDER BY name",
@@ -67,14 +60,37 @@ describe('demo stack (real Docker engine)', () => {
         { name: 'BASIC', value: '{"schemaVersion":"0.1.0"}' },
         { name: 'schema_version', value: '0.1.0' },
       ]);
-      const tuned = await client.query<{ max_connections: string }>('SHOW max_connections');
-      expect(tuned.rows[0].max_connections).toBe('50');
+      const tuned = await client.query<{ max_connections: string; preload: string }>("SELECT current_setting('max_connections') AS max_connections, current_setting('shared_preload_libraries') AS preload");
+      expect(tuned.rows[0]).toEqual({ max_connections: '50', preload: 'vector' });
+      // Real pgvector: the extension installs and a 1024-dimension column takes a vector.
+      await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+      await client.query('CREATE TABLE emb (v vector(1024))');
+      await client.query(`INSERT INTO emb VALUES ('[${Array(1024).fill(0.5).join(',')}]')`);
+      expect((await client.query<{ d: number }>('SELECT vector_dims(v) AS d FROM emb')).rows[0].d).toBe(1024);
     } finally {
       await client.end();
     }
-    // TCP requires the password (scram), it is not trust.
-    const wrong = new pg.Client({ host: '127.0.0.1', port: stack.pgPort, user: stack.postgres.user, password: 'wrong', database: stack.postgres.database });
-    await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+    // TCP requires the password (scram), it is not trust: the relay connects over TCP too.
+    await expect(openPgClient(stack.stack, { host: '127.0.0.1', port: 1, ...stack.postgres, password: 'wrong', via: { service: 'postgres', host: '127.0.0.1', port: 5432 } }))
+      .rejects.toThrow(/password authentication failed/);
+  });
+
+  it('is shaped like the seed: a bridge network, service DNS, container names, only the app published', async () => {
+    const containers = await projectContainers(stack.projectName);
+    const byService = new Map(containers.map((c) => [c.Config.Labels['com.docker.compose.service'], c]));
+    const pgc = byService.get('postgres')!;
+    const app = byService.get('memos')!;
+    expect(pgc.Name).toBe(`/${stack.projectName}-postgres`);
+    expect(app.Name).toBe(`/${stack.projectName}-memos`);
+    const network = `${stack.projectName}_memos_network`;
+    expect(Object.keys(pgc.NetworkSettings.Networks)).toEqual([network]);
+    expect(Object.keys(app.NetworkSettings.Networks)).toEqual([network]);
+    expect((await docker.getNetwork(network).inspect()).Driver).toBe('bridge');
+    expect(pgc.NetworkSettings.Ports['5432/tcp'] ?? null).toBeNull();
+    expect(app.NetworkSettings.Ports['5230/tcp']?.[0]?.HostPort).toBe(String(stack.appPort));
+    expect(app.Config.Env).toContain(`MEMOS_DSN=postgres://memos:${encodeURIComponent(stack.postgres.password)}@postgres:5432/memos?sslmode=disable`);
+    const volumes = (await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${stack.projectName}`] } })).Volumes.map((v) => v.Name).sort();
+    expect(volumes).toEqual([`${stack.projectName}_memos_data`, `${stack.projectName}_postgres_data`]);
   });
 
   it('labels, networking and limits of the containers are what compose was told', async () => {
@@ -84,7 +100,7 @@ describe('demo stack (real Docker engine)', () => {
     for (const [service, c] of byService) {
       expect(c.Config.Labels['com.docker.compose.project']).toBe(stack.projectName);
       expect(c.State.Health?.Status, service).toBe('healthy');
-      expect(c.HostConfig.NetworkMode).toBe('host');
+      expect(c.HostConfig.NetworkMode).toBe(`${stack.projectName}_memos_network`);
       expect(c.HostConfig.NanoCpus).toBe(1e9);
     }
     expect(byService.get('postgres')!.HostConfig.Memory).toBe(512 * 1024 * 1024);

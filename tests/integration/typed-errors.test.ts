@@ -23,7 +23,7 @@ describe('typed tool errors', () => {
   it('a failing psql is a PgCommandError: an OpsdeckError with the masked stderr as detail', async () => {
     const tree = tempTree();
     try {
-      tree.write('compose.yml', 'services:\n  app:\n    image: opsdeck/base:bookworm\n');
+      tree.write('compose.yml', 'services:\n  app:\n    image: opsdeck/base:trixie\n');
       tree.write('.env', 'DB_DSN=postgres://memos:Very-Secret-pw-77@127.0.0.1:1/memos\n');
       tree.write('opsdeck.yaml', 'stacks:\n  - name: ext\n    preset: generic\n    compose: compose.yml\n    envFile: .env\n    database: { host: 127.0.0.1, port: 1, dsnVar: DB_DSN }\n');
       const [stack] = loadStacks({ configPath: tree.path('opsdeck.yaml'), env: {} });

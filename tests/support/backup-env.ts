@@ -38,8 +38,7 @@ export async function startBackupEnv(opts: StartDemoStackOptions = {}): Promise<
   const stack = demoStack(REPO_ROOT, env);
 
   const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = [], database = demo.postgres.database): Promise<T[]> => {
-    const client = new pg.Client({ host: '127.0.0.1', port: demo.pgPort, user: demo.postgres.user, password: demo.postgres.password, database });
-    await client.connect();
+    const client = await demo.pg(database);
     try {
       return (await client.query<T>(text, params)).rows;
     } finally {
@@ -47,12 +46,12 @@ export async function startBackupEnv(opts: StartDemoStackOptions = {}): Promise<
     }
   };
   const addMemo = async (content: string) => {
-    const res = await fetch(`${demo.appUrl}/api/memos`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+    const res = await demo.http('/api/memos', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
     if (res.status !== 201) throw new Error(`adding a memo: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { id: number }).id;
   };
   const memos = async () => {
-    const res = await fetch(`${demo.appUrl}/api/memos`);
+    const res = await demo.http('/api/memos');
     if (!res.ok) throw new Error(`listing memos: HTTP ${res.status}`);
     return ((await res.json()) as { content: string }[]).map((m) => m.content);
   };

@@ -1,8 +1,12 @@
 /**
- * A real copy of the demo stack (examples/demo) for integration and e2e tests: PostgreSQL and the
- * Memos stand-in, on free 127.0.0.1 ports, under a compose project `opsdeck-test-<random>` so
- * several copies can run side by side and `scripts/setup-env.sh --cleanup-tests` finds leftovers.
- * Images come from scripts/setup-env.sh; nothing is pulled.
+ * A real copy of the demo stack (examples/demo, the seed's prod.yml shape) for integration and e2e
+ * tests: PostgreSQL and the Memos stand-in on their own compose bridge network, the app's port
+ * published, the database not, under a compose project `opsdeck-test-<random>` (with container
+ * names of its own) so several copies run side by side and `scripts/setup-env.sh --cleanup-tests`
+ * finds leftovers. Images come from scripts/setup-env.sh; nothing is pulled.
+ *
+ * The engine runs in its own network namespace (scripts/test-bed.sh): the tests, like Opsdeck,
+ * reach the database and the app through the engine (`pg()`, `http()`), never on 127.0.0.1.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,13 +14,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import type pg from 'pg';
 import { runCompose, type ComposeProject } from '../../lib/docker/compose-cli';
+import { openPgClient } from '../../lib/postgres/client';
+import { stackFetch } from '../../lib/reach/http';
+import { demoStack } from '../../lib/stacks/demo-stack';
+import type { Stack } from '../../lib/stacks/types';
 
 export interface StartDemoStackOptions {
   /** opsdeck/demo-app tag: 1.0.0 (default), 1.1.0, never-healthy. */
   appTag?: string;
-  pgPort?: number;
   appPort?: number;
+  /** Publish PostgreSQL too (compose.db-port.yml, the seed's POSTGRES_PORT_MAPPING) on this port. */
+  publishPgPort?: number;
   /** Wait until both services are healthy (default true; false for never-healthy scenarios). */
   waitHealthy?: boolean;
   timeoutMs?: number;
@@ -30,13 +40,19 @@ export interface DemoStack {
   envFile: string;
   /** Temporary directory holding envFile; removed by down(). */
   dir: string;
-  pgPort: number;
+  /** The app's published port (inside the engine's namespace). */
   appPort: number;
   appTag: string;
   appUrl: string;
   postgres: { user: string; password: string; database: string };
   /** compose arguments of this project, for tests that run compose themselves. */
   project: ComposeProject;
+  /** The `Stack` Opsdeck builds for this copy (built-in demo stack pointed at it). */
+  stack: Stack;
+  /** A connected client to the stack's database, through the engine (end() it). */
+  pg(database?: string): Promise<pg.Client>;
+  /** An HTTP request to the app, through the engine, as fetch would make it. */
+  http(pathAndQuery: string, init?: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<Response>;
   /** Last lines of both services' logs (for failure messages). */
   logs(tail?: number): Promise<string>;
   /** `down -v`: containers and volumes go. Safe to call twice. */
@@ -48,6 +64,7 @@ const REPO_ROOT = typeof __dirname === 'string' ? path.resolve(__dirname, '..', 
 export const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo');
 export const DEMO_COMPOSE_FILE = path.join(DEMO_DIR, 'compose.yml');
 export const DEMO_ENV_FILE = path.join(DEMO_DIR, '.env');
+export const DEMO_DB_PORT_FILE = path.join(DEMO_DIR, 'compose.db-port.yml');
 const SERVICES = ['postgres', 'memos'] as const;
 
 const docker = new Docker();
@@ -115,11 +132,9 @@ async function serviceStates(projectName: string): Promise<ServiceState[]> {
 
 export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<DemoStack> {
   const appTag = opts.appTag ?? '1.0.0';
-  await Promise.all([assertImage('opsdeck/postgres:15'), assertImage(`opsdeck/demo-app:${appTag}`)]);
+  await Promise.all([assertImage('opsdeck/postgres:17'), assertImage(`opsdeck/demo-app:${appTag}`)]);
 
-  const pgPort = opts.pgPort ?? (await freePort());
-  let appPort = opts.appPort ?? (await freePort());
-  while (appPort === pgPort) appPort = await freePort();
+  const appPort = opts.appPort ?? (await freePort());
 
   const template = fs.readFileSync(DEMO_ENV_FILE, 'utf8');
   const base = parseEnv(template);
@@ -129,7 +144,8 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
     database: base.get('POSTGRES_DB') ?? 'memos',
   };
   const e = encodeURIComponent;
-  const dsn = `postgres://${e(postgres.user)}:${e(postgres.password)}@127.0.0.1:${pgPort}/${e(postgres.database)}?sslmode=disable`;
+  const dsn = `postgres://${e(postgres.user)}:${e(postgres.password)}@postgres:5432/${e(postgres.database)}?sslmode=disable`;
+  const projectName = `opsdeck-test-${crypto.randomBytes(4).toString('hex')}`;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-demo-'));
   const envFile = path.join(dir, '.env');
@@ -137,16 +153,23 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
     envFile,
     rewriteEnv(template, {
       APP_TAG: appTag,
-      POSTGRES_PORT: String(pgPort),
+      POSTGRES_CONTAINER_NAME: `${projectName}-postgres`,
+      MEMOS_CONTAINER_NAME: `${projectName}-memos`,
       MEMOS_PORT: String(appPort),
+      ...(opts.publishPgPort ? { POSTGRES_PORT_MAPPING: `127.0.0.1:${opts.publishPgPort}`, POSTGRES_PORT: String(opts.publishPgPort) } : {}),
       MEMOS_DSN: dsn,
       MEMOS_INSTANCE_URL: `http://127.0.0.1:${appPort}`,
     }),
     { mode: 0o600 },
   );
 
-  const projectName = `opsdeck-test-${crypto.randomBytes(4).toString('hex')}`;
-  const project: ComposeProject = { projectName, composeFiles: [DEMO_COMPOSE_FILE], envFile, cwd: dir };
+  const composeFiles = opts.publishPgPort ? [DEMO_COMPOSE_FILE, DEMO_DB_PORT_FILE] : [DEMO_COMPOSE_FILE];
+  const project: ComposeProject = { projectName, composeFiles, envFile, cwd: dir };
+  const stack = { ...demoStack(REPO_ROOT, { OPSDECK_DEMO_ENV_FILE: envFile, OPSDECK_DEMO_PROJECT: projectName }), composeFiles };
+  const pgClient = async (database = postgres.database) =>
+    (await openPgClient(stack, { host: '127.0.0.1', port: opts.publishPgPort ?? 5432, ...postgres, database, via: { service: 'postgres', host: '127.0.0.1', port: 5432 } }, { connectionTimeoutMillis: 10_000 })).client;
+  const http = (p: string, init: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}) =>
+    stackFetch(stack, `http://127.0.0.1:${appPort}${p}`, { service: 'memos', timeoutMs: init.timeoutMs ?? 10_000, ...init });
 
   const logs = async (tail = 40) => {
     const r = await runCompose(project, ['logs', '--no-color', '--tail', String(tail)]);
@@ -160,9 +183,9 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
     downDone = true;
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const stack: DemoStack = {
-    projectName, composeFile: DEMO_COMPOSE_FILE, envFile, dir, pgPort, appPort, appTag,
-    appUrl: `http://127.0.0.1:${appPort}`, postgres, project, logs, down,
+  const demo: DemoStack = {
+    projectName, composeFile: DEMO_COMPOSE_FILE, envFile, dir, appPort, appTag,
+    appUrl: `http://127.0.0.1:${appPort}`, postgres, project, stack, pg: pgClient, http, logs, down,
   };
 
   // Any failure from here on: collect what explains it, remove the stack, then throw.
@@ -172,10 +195,10 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
     throw new Error(`${what}\n--- last log lines of ${projectName} ---\n${tail}`);
   };
 
-  if (opts.start === false) return stack;
+  if (opts.start === false) return demo;
   const up = await runCompose(project, ['up', '-d']);
   if (up.code !== 0) return fail(`compose up -d of ${projectName} failed (exit ${up.code}):\n${up.stderr.trim().slice(-3000)}`);
-  if (opts.waitHealthy === false) return stack;
+  if (opts.waitHealthy === false) return demo;
 
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
@@ -183,7 +206,7 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
   for (;;) {
     states = await serviceStates(projectName);
     const healthy = SERVICES.every((s) => states.some((c) => c.service === s && c.health === 'healthy'));
-    if (healthy) return stack;
+    if (healthy) return demo;
     const dead = states.find((c) => c.status === 'exited' || c.status === 'dead');
     if (dead) return fail(`service ${dead.service} of ${projectName} stopped (${dead.status}) before becoming healthy`);
     if (Date.now() > deadline) {

@@ -1,0 +1,223 @@
+/**
+ * A TCP connection made from inside a stack's container, carried over the Docker Engine's API.
+ *
+ * Why: the database is usually not published (the seed's prod.yml publishes it only when
+ * POSTGRES_PORT_MAPPING is set), and Opsdeck may run in a container, on another host, or (in our
+ * tests) outside the engine's network namespace. The engine socket is then the only way in. A
+ * Docker exec in the service's container runs a byte relay to HOST:PORT as seen from there
+ * (127.0.0.1 for the container itself, `postgres` on the stack's network), and its stdin/stdout
+ * become the socket. Its output is Docker's multiplexed stream: stdout frames are the peer's bytes.
+ *
+ * The relay is bash's /dev/tcp (Debian-based images, the official postgres one included), else
+ * `nc` (Alpine/busybox images such as Memos'). The script is a constant; host and port are
+ * passed as arguments, never spliced into it.
+ */
+import { Duplex } from 'node:stream';
+import type { Stack } from '@/lib/stacks/types';
+import { OpsdeckError } from '@/lib/errors';
+import { getDocker } from './client';
+import { dockerError } from './errors';
+import { runningServiceContainer } from './service-containers';
+
+type Relay = 'bash' | 'nc';
+const BASH_RELAY = 'exec 3<>"/dev/tcp/$1/$2" || exit 97; cat <&3 & exec cat >&3';
+const relayOf = new Map<string, Promise<Relay | null>>();
+
+function relayCmd(relay: Relay, host: string, port: number): string[] {
+  return relay === 'bash' ? ['bash', '-c', BASH_RELAY, 'opsdeck-relay', host, String(port)] : ['nc', host, String(port)];
+}
+
+/** Runs a command to its end in the container; exit code only (for probing what is installed). */
+async function probeExit(containerId: string, cmd: string[]): Promise<number> {
+  const { docker } = getDocker();
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
+  await new Promise<void>((resolve) => {
+    stream.on('data', () => undefined);
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+  });
+  for (let i = 0; i < 50; i++) {
+    const info = await exec.inspect();
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return -1;
+}
+
+/** Which relay the container can run, probed once per container (its image does not change). */
+function relayFor(containerId: string): Promise<Relay | null> {
+  let known = relayOf.get(containerId);
+  if (!known) {
+    known = (async () => {
+      if ((await probeExit(containerId, ['bash', '-c', 'test -e /dev/null'])) === 0) return 'bash' as const;
+      if ((await probeExit(containerId, ['nc', '-h'])) !== 126 && (await probeExit(containerId, ['sh', '-c', 'command -v nc'])) === 0) return 'nc' as const;
+      return null;
+    })();
+    known.catch(() => relayOf.delete(containerId));
+    relayOf.set(containerId, known);
+  }
+  return known;
+}
+
+/**
+ * A net.Socket look-alike over the relay, as pg's `stream` option and http's `createConnection`
+ * use a socket: writes before the exec is up are buffered, `connect` is emitted once it is.
+ */
+export class EngineSocket extends Duplex {
+  private inner: Duplex | null = null;
+  private pending: { chunk: Buffer; cb: (e?: Error | null) => void }[] = [];
+  private header = Buffer.alloc(8);
+  private headerFill = 0;
+  private remaining = 0;
+  private kind = 0;
+  private received = 0;
+  private stderr = '';
+  readyState: 'closed' | 'opening' | 'open' = 'closed';
+  readonly remoteAddress: string;
+
+  constructor(private readonly open: () => Promise<Duplex>, private readonly label: string) {
+    super();
+    this.remoteAddress = label;
+  }
+
+  /** pg calls connect(port, host); the target was fixed when the socket was made. */
+  connect(): this {
+    if (this.readyState !== 'closed') return this;
+    this.readyState = 'opening';
+    this.open().then(
+      (inner) => {
+        if (this.destroyed) return void inner.destroy();
+        this.inner = inner;
+        this.readyState = 'open';
+        inner.on('data', (chunk: Buffer) => this.demux(chunk));
+        inner.once('end', () => this.finishRead());
+        inner.once('close', () => this.finishRead());
+        inner.once('error', (e) => this.destroy(e));
+        for (const { chunk, cb } of this.pending.splice(0)) inner.write(chunk, cb);
+        this.emit('connect');
+        this.emit('ready');
+      },
+      (e: unknown) => this.destroy(e instanceof Error ? e : new Error(String(e))),
+    );
+    return this;
+  }
+
+  private demux(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining === 0) {
+        const take = Math.min(8 - this.headerFill, chunk.length - offset);
+        chunk.copy(this.header, this.headerFill, offset, offset + take);
+        this.headerFill += take;
+        offset += take;
+        if (this.headerFill < 8) return;
+        this.kind = this.header[0];
+        this.remaining = this.header.readUInt32BE(4);
+        this.headerFill = 0;
+        continue;
+      }
+      const take = Math.min(this.remaining, chunk.length - offset);
+      const part = chunk.subarray(offset, offset + take);
+      offset += take;
+      this.remaining -= take;
+      if (this.kind === 2) this.stderr = (this.stderr + part.toString('utf8')).slice(-2000);
+      else {
+        this.received += part.length;
+        if (!this.push(part)) this.inner?.pause();
+      }
+    }
+  }
+
+  private finishRead(): void {
+    if (this.readableEnded || this.destroyed) return;
+    if (this.received === 0 && this.stderr.trim()) {
+      // Nothing came back and the relay complained: the peer refused or does not resolve.
+      const err = Object.assign(new Error(`${this.label}: ${this.stderr.trim().split('\n').pop()}`), { code: 'ECONNREFUSED' });
+      this.destroy(err);
+      return;
+    }
+    this.push(null);
+  }
+
+  override _read(): void {
+    this.inner?.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    if (this.inner) this.inner.write(chunk, cb);
+    else this.pending.push({ chunk, cb });
+  }
+
+  override _final(cb: (e?: Error | null) => void): void {
+    // Half-close: the relay's stdin ends, the peer sees EOF and closes its side in turn.
+    if (this.inner) this.inner.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
+    this.readyState = 'closed';
+    this.inner?.destroy();
+    for (const { cb: pcb } of this.pending.splice(0)) pcb(err ?? new Error('socket closed'));
+    cb(err);
+  }
+
+  setNoDelay(): this { return this; }
+  setKeepAlive(): this { return this; }
+  setTimeout(ms: number, cb?: () => void): this {
+    if (cb && ms > 0) setTimeout(cb, ms).unref();
+    return this;
+  }
+  ref(): this { return this; }
+  unref(): this { return this; }
+}
+
+export interface TunnelTarget {
+  /** The compose service whose container makes the connection. */
+  service: string;
+  /** Host and port as seen from inside that container (127.0.0.1 is the container itself). */
+  host: string;
+  port: number;
+}
+
+/** A socket to `target.host:target.port`, opened from inside the service's running container. */
+export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
+  const label = `${target.host}:${target.port} via the ${target.service} container`;
+  return new EngineSocket(async () => {
+    const container = await runningServiceContainer(stack, target.service);
+    const { docker, endpoint } = getDocker();
+    const doing = `connecting to ${label} of stack "${stack.name}"`;
+    try {
+      const relay = await relayFor(container.id);
+      if (!relay) {
+        throw new OpsdeckError('docker_unavailable', `The ${target.service} container has neither bash nor nc, so Opsdeck cannot reach ${target.host}:${target.port} through the Docker Engine; publish the port or set the service's host and port in opsdeck.yaml.`);
+      }
+      const exec = await docker.getContainer(container.id).exec({
+        Cmd: relayCmd(relay, target.host, target.port), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false,
+      });
+      return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
+    } catch (e) {
+      if (e instanceof OpsdeckError) throw e;
+      throw dockerError(e, endpoint.label, doing);
+    }
+  }, label);
+}
+
+/**
+ * The container port that `hostPort` is published from by the service's container (the app's
+ * health URL names the host's port); the same number when it is not published.
+ */
+export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
+  const container = await runningServiceContainer(stack, service);
+  const { docker, endpoint } = getDocker();
+  try {
+    const info = await docker.getContainer(container.id).inspect();
+    for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
+      if ((bindings ?? []).some((b) => Number(b.HostPort) === hostPort)) return Number.parseInt(spec, 10);
+    }
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `inspecting the ${service} container of stack "${stack.name}"`);
+  }
+  return hostPort;
+}
