@@ -32,11 +32,13 @@ export interface ApplyOptions {
 /** The stack as loaded now: its health URL and ports follow the env file that was just written. */
 function reload(stack: Stack): Stack {
   try {
-    return getStack(stack.name);
+    const fresh = getStack(stack.name);
+    if (fresh.projectName === stack.projectName && fresh.envFile === stack.envFile) return fresh;
   } catch {
-    // A stack built in code (tests) is not in the registry; its roles do not change with the file.
-    return stack;
+    // Not in the registry: see below.
   }
+  // A stack built in code (tests) is not the registry's; its roles do not change with the file.
+  return stack;
 }
 
 /** Service names whose config hash (compose config --hash) differs from their container's label. */
@@ -52,13 +54,15 @@ async function changedServices(stack: Stack, ctx: JobContext): Promise<string[] 
     if (!running.has(service)) ctx.emit({ type: 'log', text: `${service} has no container: left for a deploy to create.` });
     else if (running.get(service) !== hash) out.push(service);
   }
-  return out;
+  return out.sort();
 }
 
 async function recreate(stack: Stack, services: string[] | null, ctx: JobContext, what: string): Promise<void> {
   const { kind } = await detectCompose();
   // v1 has no --hash: it is given no names and recreates what changed itself (same rule, same result).
-  const args = ['up', '-d', ...(services ? ['--no-deps'] : []), ...(kind === 'v2' ? ['--pull', deploySettingsOf(stack).pull] : []), ...(services ?? [])];
+  // No --no-deps: compose drops depends_on from the hash it stamps then, and the next deploy would
+  // recreate the service for nothing. Dependencies whose configuration did not change are left as they are.
+  const args = ['up', '-d', ...(kind === 'v2' ? ['--pull', deploySettingsOf(stack).pull] : []), ...(services ?? [])];
   ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
   const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
   if (r.code !== 0) throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}.`, { detail: r.stderr.trim().split('\n').slice(-10).join('\n') });

@@ -28,7 +28,7 @@ export const configApplyRecovery: RecoveryHandler = async ({ jobId, value, log }
   }
   writeVersion(stack, { kind: note.kind, baseSha: note.applied, text, by: `opsdeck (recovery of job #${jobId})`, reason: 'rollback', summary: 'back to the version the containers ran (Opsdeck stopped during the apply)' });
   markApplied(stack, note.kind, note.baseline, jobId);
-  const r = await runCompose(composeProjectOf(getStack(note.stack)), ['up', '-d', ...(note.services ? ['--no-deps', ...note.services] : [])]);
+  const r = await runCompose(composeProjectOf(getStack(note.stack)), ['up', '-d', ...(note.services ?? [])]);
   if (r.code !== 0) throw new Error(`compose could not recreate the services from the previous file: ${r.stderr.slice(-300)}`);
   log(`Put the previous ${note.kind} file back and recreated ${note.services?.join(', ') ?? 'what changed'} from it.`, 'warn');
 };
