@@ -126,4 +126,36 @@ describe('env file edits on a running stack (real engine)', () => {
     // Applied once more, nothing differs from what runs: nothing is recreated.
     expect((await apply(undone.after)).summary).toBe('Nothing to recreate: no service\'s configuration changed.');
   }, 240_000);
+
+  it('a compose edit is checked by YAML, the doctor and compose config, diffed by line, and applied to the service it changes', async () => {
+    // A copy of the demo's compose file, so the repository's own stays as it is.
+    const copy = path.join(demo.dir, 'compose.yml');
+    fs.copyFileSync(stack.composeFiles[0], copy);
+    const s: Stack = { ...stack, composeFiles: [copy, ...stack.composeFiles.slice(1)] };
+    const base = readConfigFile(s, 'compose');
+    const view = editorView(s, 'compose');
+    expect(view.text).not.toContain(demo.postgres.password);
+    const edit = (text: string) => prepareEdit(s, { kind: 'compose', baseSha: base.sha, mode: 'raw', text });
+
+    const broken = await edit(`${view.text}\n  oops: [\n`);
+    expect(broken.validation.errors[0].title).toBe('The compose file is not valid YAML');
+    const required = await edit(view.text.replace('MEMOS_MODE: prod', 'MEMOS_MODE: ${MEMOS_MODE_NEW:?set MEMOS_MODE_NEW}'));
+    expect(required.validation.errors.map((e) => e.title)).toContain('MEMOS_MODE_NEW is not set, and the compose file requires it');
+    const refused = await edit(view.text.replace('restart: unless-stopped', 'restartt: unless-stopped'));
+    expect(refused.validation.errors.map((e) => e.title)).toEqual(['docker compose refuses the configuration']);
+
+    const memosBefore = await container('memos');
+    const pgBefore = await container('postgres');
+    const good = view.text.replace('limits: { cpus: "1.0", memory: 1G }', 'limits: { cpus: "1.0", memory: 768M }');
+    const saved = await saveEdit(s, { kind: 'compose', baseSha: base.sha, mode: 'raw', text: good }, 'alice');
+    expect(saved.prepared.lineDiff.filter((r) => r.op === '-' || r.op === '+').map((r) => r.op + r.text.trim())).toEqual([
+      '-limits: { cpus: "1.0", memory: 1G }', '+limits: { cpus: "1.0", memory: 768M }',
+    ]);
+    const job = await runJob({ stack: s.name, kind: 'config-apply', title: 'Apply the compose file', startedBy: 'alice' }, (ctx) => applyConfig(s, { kind: 'compose', sha: saved.saved!.after, healthTimeoutMs: 90_000 }, ctx));
+    expect(job.summary).toBe('Applied the compose file: recreated memos; every service is healthy.');
+    const memos = await docker.getContainer((await container('memos')).id).inspect();
+    expect(memos.HostConfig.Memory).toBe(768 * 1024 * 1024);
+    expect(memos.Id).not.toBe(memosBefore.id);
+    expect((await container('postgres')).id).toBe(pgBefore.id);
+  }, 240_000);
 });
