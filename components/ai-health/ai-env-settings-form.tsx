@@ -16,6 +16,9 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
   const [pending, start] = useTransition();
   const [f, setF] = useState({ provider: s.provider, model: s.model, baseUrl: s.baseUrl, apiKey: '' });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  // The version this form was opened on, kept while the page refreshes itself: a save made by
+  // someone else in between must meet a conflict, not be overwritten. Our own save moves it on.
+  const [base, setBase] = useState(baseSha);
   const fields = () => ({ stack, role: s.role, provider: f.provider, baseUrl: f.baseUrl, apiKey: f.apiKey, ...(s.modelVar ? { model: f.model } : {}) });
   const report = (r: ActionResult<{ ok?: boolean; sha?: string }>) =>
     setStatus(r.ok ? { ok: r.data.ok !== false, text: r.message ?? '' } : { ok: false, text: [r.error, ...Object.values(r.fieldErrors ?? {}).flat()].join(' ') });
@@ -51,9 +54,13 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
         className="rounded-md bg-sky-700 px-3 py-1 text-sm hover:bg-sky-600 disabled:opacity-50"
         disabled={pending}
         onClick={() => start(async () => {
-          const r = await saveAiSettings(null, { ...fields(), baseSha });
+          const r = await saveAiSettings(null, { ...fields(), baseSha: base });
           report(r);
-          if (r.ok) router.refresh();
+          if (r.ok) {
+            setBase(r.data.sha);
+            setF((x) => ({ ...x, apiKey: '' }));
+            router.refresh();
+          }
         })}
       >
         Save to env file

@@ -80,7 +80,7 @@ export function DependencyCard({ stack, dep, now, canProbe, canManage, envSettin
             <details data-testid="ai-env-settings" className="basis-full">
               <summary className="cursor-pointer text-sm text-sky-300">Edit in the env file</summary>
               <div className="pt-2">
-                <AiEnvSettingsForm key={envSettings.sha} stack={stack} baseSha={envSettings.sha} s={envSettings.s} />
+                <AiEnvSettingsForm stack={stack} baseSha={envSettings.sha} s={envSettings.s} />
               </div>
             </details>
           )}
