@@ -60,6 +60,8 @@ test('an operator-level click takes a backup; it is listed as verified with its 
 });
 
 test('restore by clicking through the dialog: the row added since is gone, the app is healthy; undo brings it back', async ({ page }) => {
+  // Two jobs (restore, then undo), each waited for up to 120 s: the test's time covers both.
+  test.setTimeout(300_000);
   await appFetch('/api/memos', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content: 'row added after the backup' }) });
   expect(await memos()).toContain('row added after the backup');
 
