@@ -10,7 +10,7 @@ const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // A job's log and progress as Server-Sent Events; resumes after Last-Event-ID (or ?after=).
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const gate = await guardRoute('viewer', 'jobs.events');
+  const gate = await guardRoute('viewer', 'jobs.events', request);
   if (gate instanceof Response) return gate;
   try {
     const id = parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB);

@@ -14,8 +14,8 @@ const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
 
 // Streams one backup file (operator). The id is checked against the catalogue; the file name sent
 // is the catalogue's, never the one in the URL.
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.download');
+export async function GET(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
+  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.download', request);
   if (gate instanceof Response) return gate;
   const { name, id } = await params;
   try {

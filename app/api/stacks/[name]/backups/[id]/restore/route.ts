@@ -17,7 +17,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore');
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore', request);
   if (gate instanceof Response) return gate;
   const { name, id } = await params;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
