@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { authSecret } from './auth-secret';
 import { verifyCredentials } from './users';
 import { clientIpFrom } from './client-ip';
+import { createSession, endSession } from './sessions';
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 
@@ -43,10 +44,18 @@ export function authOptions(): AuthOptions {
           token.uid = Number(u.id);
           token.sv = u.sv;
         }
+        // A fresh sign-in gets its own server-side session row; the token only names it.
+        if (user && typeof token.uid === 'number') token.sid = createSession(token.uid);
         return token;
       },
       async session({ session, token }) {
-        return { ...session, uid: token.uid, sv: token.sv };
+        return { ...session, uid: token.uid, sv: token.sv, sid: token.sid };
+      },
+    },
+    events: {
+      // Signing out ends the session on the server too: a copy of the cookie stops working.
+      async signOut({ token }) {
+        endSession((token as { sid?: unknown } | null)?.sid);
       },
     },
   };

@@ -9,7 +9,6 @@ const PLACEHOLDER = 'http://opsdeck.invalid';
 export function safeCallbackPath(raw: string | string[] | undefined | null): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return '/';
   // Control characters and backslashes have no business in a path we produced ourselves.
-  // eslint-disable-next-line no-control-regex
   if (!raw.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(raw)) return '/';
   let url: URL;
   try {

@@ -12,6 +12,8 @@ import { getDb, type Db } from '@/lib/store/db';
 import { hashPassword, needsRehash, passwordSchema, usernameSchema, verifyPassword } from '@/lib/auth/password';
 import { roleSchema, type Role } from '@/lib/auth/roles';
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '@/lib/auth/throttle';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { endUserSessions } from '@/lib/auth/sessions';
 
 export interface User {
   id: number;
@@ -144,6 +146,23 @@ export async function setPassword(id: number, password: string): Promise<User> {
     .run({ id, hash, now: new Date().toISOString() });
   if (changes === 0) throw new OpsdeckError('not_found', 'That user does not exist (any more).');
   return toUser(requireRow(db, id));
+}
+
+/**
+ * A user changing their own password: the current one is required (lib/auth/reauth.ts), and every
+ * other session of theirs ends (lib/auth/sessions.ts) while the browser that asked stays signed in.
+ * session_version is left alone on purpose: bumping it would sign this browser out too.
+ */
+export async function changeOwnPassword(id: number, current: string, next: string, keepSessionId: string | undefined): Promise<{ endedSessions: number }> {
+  const password = parseInput(passwordSchema, next);
+  await verifyOwnPassword(id, current);
+  if (current === password) throw new OpsdeckError('invalid_input', 'The new password must differ from the current one.');
+  const hash = await hashPassword(password);
+  const db = getDb();
+  return db.transaction(() => {
+    db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, new Date().toISOString(), id);
+    return { endedSessions: endUserSessions(id, keepSessionId) };
+  }).immediate();
 }
 
 export function setRole(id: number, role: Role): User {

@@ -8,6 +8,7 @@ import { createUser, setDisabled } from '@/lib/auth/users';
 import { getJob, jobEventStream, startJob } from '@/lib/jobs';
 import { withTempDb } from '@/lib/store/temp-db';
 import { recheckFor } from '@/server-actions/session';
+import { createSession } from '@/lib/auth/sessions';
 
 withTempDb();
 
@@ -33,7 +34,7 @@ describe('job events stream re-checks the session', () => {
       await gate;
       return 'Done.';
     });
-    const allowed = recheckFor(user.id, user.sessionVersion, 'viewer');
+    const allowed = recheckFor(user.id, user.sessionVersion, 'viewer', createSession(user.id));
     let disabled = false;
     const text = await readUntilEnd(jobEventStream(job.id, 0, new AbortController().signal, { stillAllowed: allowed, recheckMs: 0 }), (t) => {
       // Revoke only once the stream has shown it works for an allowed user.
@@ -54,7 +55,7 @@ describe('job events stream re-checks the session', () => {
     const user = await createUser({ username: 'reader', password: 'reader-password-1', role: 'viewer' });
     const { job, done } = startJob({ stack: 'demo', kind: 'backup', title: 'Backup', startedBy: 'reader' }, async () => 'Fine.');
     await done;
-    const text = await readUntilEnd(jobEventStream(job.id, 0, new AbortController().signal, { stillAllowed: recheckFor(user.id, user.sessionVersion, 'viewer'), recheckMs: 0 }), () => {});
+    const text = await readUntilEnd(jobEventStream(job.id, 0, new AbortController().signal, { stillAllowed: recheckFor(user.id, user.sessionVersion, 'viewer', createSession(user.id)), recheckMs: 0 }), () => {});
     expect(text).toContain('event: end');
     expect(text).not.toContain('revoked');
   });
