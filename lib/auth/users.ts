@@ -13,6 +13,7 @@ import { hashPassword, needsRehash, passwordSchema, usernameSchema, verifyPasswo
 import { roleSchema, type Role } from '@/lib/auth/roles';
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '@/lib/auth/throttle';
 import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { trustedDeviceFor } from '@/lib/auth/trusted-device';
 import { endUserSessions } from '@/lib/auth/sessions';
 
 export interface User {
@@ -206,9 +207,12 @@ export async function verifyCredentials(
   password: string,
   ip: string | null | undefined,
   now: number = Date.now(),
+  deviceCookie: string | null = null,
 ): Promise<AuthenticatedUser> {
   const name = username.trim();
-  assertLoginAllowed(name, ip, now);
+  // A browser that signed in to this account before is throttled on its own (lib/auth/trusted-device.ts).
+  const device = trustedDeviceFor(deviceCookie, name);
+  assertLoginAllowed(name, ip, now, device);
 
   const db = getDb();
   const row = db.prepare(`SELECT ${COLUMNS}, password_hash FROM users WHERE username = ?`).get(name) as
@@ -217,11 +221,11 @@ export async function verifyCredentials(
   const passwordOk = await verifyPassword(password, row?.password_hash ?? (await getDummyHash()));
 
   if (!row || !passwordOk || row.disabled !== 0) {
-    recordLoginFailure(name, ip, now);
+    recordLoginFailure(name, ip, now, device);
     throw new OpsdeckError('unauthenticated', WRONG_CREDENTIALS);
   }
 
-  clearLoginFailures(name, ip);
+  clearLoginFailures(name, ip, device);
   const at = new Date(now).toISOString();
   db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(at, row.id);
   if (needsRehash(row.password_hash)) {
