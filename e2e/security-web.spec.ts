@@ -176,12 +176,31 @@ test('a user changes their own password: current one required, other sessions en
   await form.getByLabel('New password', { exact: true }).fill('cara-password-0002');
   await form.getByLabel('New password again').fill('cara-password-0002');
   await form.getByRole('button', { name: 'Change password' }).click();
-  await expect(form.getByRole('status')).toContainText('Password changed; 1 other session was signed out.');
+  // `elsewhere` and the session the previous test left open.
+  await expect(form.getByRole('status')).toContainText('Password changed; 2 other sessions were signed out.');
   await here.goto('/');
   await expect(here.getByTestId('whoami')).toContainText(CARA.username);
   await elsewhere.goto('/');
   await expect(elsewhere).toHaveURL(/\/signin/);
   await signIn(elsewhere, CARA.username, CARA.password);
-  await expect(elsewhere.getByRole('alert')).toContainText('Wrong username or password.');
+  await expect(elsewhere.getByRole('main').getByRole('alert')).toContainText('Wrong username or password.');
   await signInOk(elsewhere, CARA.username, 'cara-password-0002');
+});
+
+test('guessing at an account cannot lock its owner out of a browser that signed in before', async ({ browser }) => {
+  const owner = await signedIn(browser, { username: CARA.username, password: 'cara-password-0002' });
+  const device = (await owner.context().cookies()).find((c) => c.name === 'opsdeck-device');
+  expect(device?.httpOnly).toBe(true);
+  await owner.getByRole('button', { name: 'Sign out' }).click();
+  await expect(owner).toHaveURL(/\/signin/);
+  // Someone else guesses from fresh browsers until the account's counters refuse even the right password there.
+  const attacker = await (await browser.newContext()).newPage();
+  for (let i = 0; i < 12; i++) {
+    await signIn(attacker, CARA.username, `wrong-guess-${i}-xx`);
+    await expect(attacker.getByRole('main').getByRole('alert')).not.toBeEmpty();
+  }
+  await signIn(attacker, CARA.username, 'cara-password-0002');
+  await expect(attacker.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-in attempts');
+  // The owner's browser still signs in at once with the right password.
+  await signInOk(owner, CARA.username, 'cara-password-0002');
 });
