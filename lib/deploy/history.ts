@@ -13,6 +13,8 @@ export interface UpgradeRecord {
   toRef: string;
   toImageId: string | null;
   toVersion: string | null;
+  /** repo@sha256:… of the target image, when it came from a registry. */
+  toDigest: string | null;
   schemaBefore: string | null;
   schemaAfter: string | null;
   backupId: string | null;
@@ -26,20 +28,20 @@ export interface UpgradeRecord {
 
 interface Row {
   job_id: string; stack: string; kind: 'upgrade' | 'rollback'; service: string; from_ref: string; from_image_id: string;
-  from_version: string | null; to_ref: string; to_image_id: string | null; to_version: string | null;
+  from_version: string | null; to_ref: string; to_image_id: string | null; to_version: string | null; to_digest: string | null;
   schema_before: string | null; schema_after: string | null; backup_id: string | null; migrations: string | null;
   result: UpgradeResult; detail: string | null; started_by: string | null; started_at: string; finished_at: string | null;
 }
 
 const toRecord = (r: Row): UpgradeRecord => ({
   jobId: r.job_id, stack: r.stack, kind: r.kind, service: r.service, fromRef: r.from_ref, fromImageId: r.from_image_id,
-  fromVersion: r.from_version, toRef: r.to_ref, toImageId: r.to_image_id, toVersion: r.to_version,
+  fromVersion: r.from_version, toRef: r.to_ref, toImageId: r.to_image_id, toVersion: r.to_version, toDigest: r.to_digest ?? null,
   schemaBefore: r.schema_before, schemaAfter: r.schema_after, backupId: r.backup_id,
   migrations: r.migrations ? (JSON.parse(r.migrations) as string[]) : [], result: r.result, detail: r.detail,
   startedBy: r.started_by, startedAt: r.started_at, finishedAt: r.finished_at,
 });
 
-export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | 'detail' | 'schemaAfter' | 'migrations'>): void {
+export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | 'detail' | 'schemaAfter' | 'migrations' | 'toDigest'>): void {
   getDb()
     .prepare(
       `INSERT INTO upgrades (job_id, stack, kind, service, from_ref, from_image_id, from_version, to_ref, to_image_id, to_version,
@@ -49,11 +51,12 @@ export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | '
     .run(r.jobId, r.stack, r.kind, r.service, r.fromRef, r.fromImageId, r.fromVersion, r.toRef, r.toImageId, r.toVersion, r.schemaBefore, r.backupId, r.startedBy, r.startedAt);
 }
 
-export function updateUpgrade(jobId: string, patch: { backupId?: string; migrations?: string[]; toImageId?: string; toVersion?: string | null }): void {
+export function updateUpgrade(jobId: string, patch: { backupId?: string; migrations?: string[]; toImageId?: string; toVersion?: string | null; toDigest?: string | null }): void {
   const db = getDb();
   if (patch.backupId !== undefined) db.prepare('UPDATE upgrades SET backup_id = ? WHERE job_id = ?').run(patch.backupId, jobId);
   if (patch.migrations !== undefined) db.prepare('UPDATE upgrades SET migrations = ? WHERE job_id = ?').run(JSON.stringify(patch.migrations), jobId);
   if (patch.toImageId !== undefined) db.prepare('UPDATE upgrades SET to_image_id = ?, to_version = ? WHERE job_id = ?').run(patch.toImageId, patch.toVersion ?? null, jobId);
+  if (patch.toDigest !== undefined) db.prepare('UPDATE upgrades SET to_digest = ? WHERE job_id = ?').run(patch.toDigest, jobId);
 }
 
 export function finishUpgrade(jobId: string, result: Exclude<UpgradeResult, 'running'>, detail: string | null, schemaAfter: string | null): void {

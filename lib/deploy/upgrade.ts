@@ -98,7 +98,8 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${reason}`, schemaBefore);
     throw new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', `Upgrade to ${targetRef} aborted before any change: ${reason} ${app.service} still runs ${current.ref}.`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
   }
-  updateUpgrade(ctx.id, { toImageId: target.id, toVersion: target.version });
+  const repo = splitImageRef(targetRef).repo;
+  updateUpgrade(ctx.id, { toImageId: target.id, toVersion: target.version, toDigest: target.repoDigests.find((d) => d.startsWith(`${repo}@`)) ?? null });
   ctx.remember('upgrade', { stack: stack.name, service: app.service, rollbackRef: current.image.id });
 
   // Filled by runMigrations as each file commits, so a failure halfway still says what is applied.

@@ -286,4 +286,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE notify_targets ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'registry digest of the image an upgrade went to',
+    up: `
+      -- The image id says what ran; the digest says where it came from (repo@sha256:…), so the
+      -- history can be checked against the registry after the tag has moved.
+      ALTER TABLE upgrades ADD COLUMN to_digest TEXT;
+    `,
+  },
 ];

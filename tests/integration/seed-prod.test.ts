@@ -190,6 +190,7 @@ describe(`the seed's prod.yml through Opsdeck (compose ${process.env.OPSDECK_COM
     expect(pulled?.repoDigests.some((d) => d.startsWith(`${APP_REPO}@sha256:`))).toBe(true);
     const [h] = upgradeHistory(stack.name);
     expect(h).toMatchObject({ result: 'succeeded', fromRef: `${APP_REPO}:1.0.0`, toRef: `${APP_REPO}:1.1.0`, toImageId: pulled!.id, migrations: ['0.2.0'] });
+    expect(h.toDigest).toBe(pulled!.repoDigests.find((d) => d.startsWith(`${APP_REPO}@sha256:`)));
   }, 300_000);
 
   it('a tag the registry does not have is refused before any change', async () => {
