@@ -1,7 +1,8 @@
 import { getJob, jobEventStream } from '@/lib/jobs';
 import { OpsdeckError } from '@/lib/errors';
 import { jobEventSeqSchema, jobIdSchema } from '@/server-actions/input-schemas';
-import { errorResponse, guardRoute, parseRouteInput, sseResponse } from '@/server-actions/route-guard';
+import { errorResponse, parseRouteInput, sseResponse } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,9 +10,7 @@ export const dynamic = 'force-dynamic';
 const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // A job's log and progress as Server-Sent Events; resumes after Last-Event-ID (or ?after=).
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const gate = await guardRoute('viewer', 'jobs.events');
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'jobs.events', role: 'viewer', stack: 'job' }, async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   try {
     const id = parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB);
     if (!getJob(id)) throw new OpsdeckError(NO_SUCH_JOB.code, NO_SUCH_JOB.message);
@@ -21,4 +20,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   } catch (e) {
     return errorResponse(e, 'job events route');
   }
-}
+});

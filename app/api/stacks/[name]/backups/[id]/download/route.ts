@@ -5,7 +5,7 @@ import { ACTION_ROLE } from '@/lib/auth/roles';
 import { getBackup } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import { guardRoute } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -14,9 +14,7 @@ const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
 
 // Streams one backup file (operator). The id is checked against the catalogue; the file name sent
 // is the catalogue's, never the one in the URL.
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.download');
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'backups.download', role: ACTION_ROLE.backup, stack: 'name' }, async (_request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
   const { name, id } = await params;
   try {
     const entry = getBackup(getStack(name), id);
@@ -35,4 +33,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ nam
   } catch (e) {
     return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? (STATUS[e.code] ?? 500) : 500, headers: { 'Cache-Control': 'no-store' } });
   }
-}
+});
