@@ -19,6 +19,12 @@ export function ConsoleNav({ user }: { user: SessionUser }) {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-400">
+          <Link href="/account/tokens" className="hover:text-white">
+            API tokens
+          </Link>
+          <Link href="/account/security" className="hover:text-white">
+            Two-factor
+          </Link>
           <span data-testid="whoami">
             {user.username} · <span className="text-slate-300">{user.role}</span>
           </span>
