@@ -71,5 +71,5 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
     }
   }
   // The declared rule, readable by the authorization matrix test without calling the action.
-  return Object.assign(action, { rule: { name: spec.name, role: spec.role } });
+  return Object.assign(action, { rule: { name: spec.name, role: spec.role, beforeTwoFactor: spec.beforeTwoFactor === true } });
 }
