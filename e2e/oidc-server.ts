@@ -27,6 +27,8 @@ export async function startOidcServer(opts: { port: number; opsdeckUrl: string }
     conformIdTokenClaims: false,
     claims: { openid: ['sub'], profile: ['preferred_username', 'name', 'groups'], email: ['email'] },
     cookies: { keys: ['e2e-oidc-cookie-key-0123456789abcdef'] },
+    // Short, explicit lifetimes (and no notices about the defaults in the test output).
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     findAccount: async (_ctx: unknown, id: string) => ({
       accountId: id,
       claims: async () => ({ sub: `sub-${id}`, preferred_username: id, name: id, email: `${id}@example.test`, groups: GROUPS[id] ?? ['unmapped'] }),

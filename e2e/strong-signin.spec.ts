@@ -55,7 +55,7 @@ test('TOTP: a user enrols with a code from the app, then signs in with a code an
   await expect(next.getByLabel('Two-factor code')).toBeVisible();
   await next.getByLabel('Two-factor code').fill('000000');
   await next.getByRole('button', { name: 'Verify' }).click();
-  await expect(next.getByRole('alert')).toContainText('That code is not valid');
+  await expect(next.getByRole('main').getByRole('alert')).toContainText('That code is not valid');
   // A code is accepted once: use the step after the one spent at enrolment (one step ahead is
   // within the accepted drift), or the current one if the clock has moved on since.
   const step = Math.max(Math.floor(Date.now() / PERIOD_MS), enrolStep + 1);
@@ -73,7 +73,7 @@ test('TOTP: a user enrols with a code from the app, then signs in with a code an
   await signIn(again, TINA.username, TINA.password);
   await again.getByLabel('Two-factor code').fill(recovery);
   await again.getByRole('button', { name: 'Verify' }).click();
-  await expect(again.getByRole('alert')).toContainText('already used');
+  await expect(again.getByRole('main').getByRole('alert')).toContainText('already used');
 });
 
 test('OIDC: sign-in through a local OpenID Provider maps the group to a role; no mapped group is refused', async ({ browser }) => {
@@ -94,7 +94,7 @@ test('OIDC: sign-in through a local OpenID Provider maps the group to a role; no
   await refused.getByRole('button', { name: 'Sign-in' }).click();
   await refused.getByRole('button', { name: 'Continue' }).click();
   await expect(refused).toHaveURL(/\/signin\?error=OidcNoRole/);
-  await expect(refused.getByRole('alert')).toContainText('no group that Opsdeck maps to a role');
+  await expect(refused.getByRole('main').getByRole('alert')).toContainText('no group that Opsdeck maps to a role');
 });
 
 test('API token: created in the UI, used by curl, refused from the request after its revocation', async ({ browser, baseURL }) => {
