@@ -72,6 +72,10 @@ async function admitToken(rule: RouteRule, header: string, request: Request, par
     const again = authenticateBearer(header);
     return !('refused' in again) && hasRole(again.user.role, rule.role);
   };
+  // Changes made with a token say so in the audit log (the handler's own record names the user).
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    recordAudit({ actor: found.user.username, role: found.user.role, ip, action: 'api-token.use', stack: stack ?? undefined, target: `token ${found.token.name}`, result: 'ok', detail: rule.action });
+  }
   return { user: found.user, ip, token: found.token, recheck };
 }
 

@@ -94,6 +94,9 @@ describe('OPSDECK_REQUIRE_2FA', () => {
       expect(mustEnrolTwoFactor(viewer)).toBe(false);
       const { user } = await enrolled('root2', 'admin');
       expect(mustEnrolTwoFactor(user)).toBe(false);
+      // An OIDC user's second factor is the identity provider's.
+      tmp.db.prepare("INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ('http://idp', 's', ?, '')").run(admin.id);
+      expect(mustEnrolTwoFactor(admin)).toBe(false);
     } finally {
       if (before === undefined) delete process.env.OPSDECK_REQUIRE_2FA;
       else process.env.OPSDECK_REQUIRE_2FA = before;

@@ -30,9 +30,14 @@ export function twoFactorEnabled(userId: number): boolean {
   return Boolean(row?.totp_secret);
 }
 
-/** Whether OPSDECK_REQUIRE_2FA asks this user to enrol before doing anything else. */
+/**
+ * Whether OPSDECK_REQUIRE_2FA asks this user to enrol before doing anything else: admins who sign
+ * in with a password. A user created by OIDC signs in at the identity provider, whose own
+ * second factor applies (they have no password here to pair a code with).
+ */
 export function mustEnrolTwoFactor(user: { id: number; role: string }): boolean {
-  return process.env.OPSDECK_REQUIRE_2FA === '1' && user.role === 'admin' && !twoFactorEnabled(user.id);
+  if (process.env.OPSDECK_REQUIRE_2FA !== '1' || user.role !== 'admin' || twoFactorEnabled(user.id)) return false;
+  return !getDb().prepare('SELECT 1 FROM user_identities WHERE user_id = ?').get(user.id);
 }
 
 export interface Enrolment {
