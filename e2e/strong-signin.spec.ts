@@ -26,7 +26,10 @@ async function curlStatus(baseURL: string, token: string, path: string, method =
   return Number(stdout.trim());
 }
 
-test('TOTP: a user enrols with a code from the app, then signs in with a code and with a recovery code', async ({ browser }) => {
+// Shared by the three TOTP tests, which run in order (serial).
+const enrolled = { secret: '', recovery: '', step: 0 };
+
+test('TOTP: a user enrols with the key shown once and a code from the app, and gets recovery codes', async ({ browser }) => {
   const admin = await (await newContext(browser)).newPage();
   await signInOk(admin, E2E_ADMIN.username, E2E_ADMIN.password);
   await admin.goto('/admin/users');
@@ -41,37 +44,45 @@ test('TOTP: a user enrols with a code from the app, then signs in with a code an
   await page.goto('/account/security');
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   await expect(page.getByAltText('QR code for your authenticator app')).toBeVisible();
-  const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
-  const enrolStep = Math.floor(Date.now() / PERIOD_MS);
-  await page.getByLabel('Code from the app').fill(await generate({ secret, epoch: enrolStep * 30 }));
+  enrolled.secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+  enrolled.step = Math.floor(Date.now() / PERIOD_MS);
+  await page.getByLabel('Code from the app').fill(await generate({ secret: enrolled.secret, epoch: enrolled.step * 30 }));
   await page.getByRole('button', { name: 'Confirm' }).click();
   const codes = page.getByTestId('recovery-codes');
   await expect(codes).toContainText('Two-factor sign-in is on');
-  const recovery = (await codes.locator('li').first().textContent())!.trim();
+  await expect(codes.locator('li')).toHaveCount(10);
+  enrolled.recovery = (await codes.locator('li').first().textContent())!.trim();
+  // The key is not shown again.
+  await page.goto('/account/security');
+  await expect(page.getByText('Two-factor sign-in is on')).toBeVisible();
+  await expect(page.getByTestId('totp-secret')).toHaveCount(0);
+});
 
-  // Password alone is not enough any more: the form asks for the code.
-  const next = await (await newContext(browser)).newPage();
-  await signIn(next, TINA.username, TINA.password);
-  await expect(next.getByLabel('Two-factor code')).toBeVisible();
-  await next.getByLabel('Two-factor code').fill('000000');
-  await next.getByRole('button', { name: 'Verify' }).click();
-  await expect(next.getByRole('main').getByRole('alert')).toContainText('That code is not valid');
+test('TOTP: the password alone is not enough; a wrong code is refused, the current one signs in', async ({ browser }) => {
+  const page = await (await newContext(browser)).newPage();
+  await signIn(page, TINA.username, TINA.password);
+  await expect(page.getByLabel('Two-factor code')).toBeVisible();
+  await page.getByLabel('Two-factor code').fill('000000');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('That code is not valid');
   // A code is accepted once: use the step after the one spent at enrolment (one step ahead is
   // within the accepted drift), or the current one if the clock has moved on since.
-  const step = Math.max(Math.floor(Date.now() / PERIOD_MS), enrolStep + 1);
-  await next.getByLabel('Two-factor code').fill(await generate({ secret, epoch: step * 30 }));
-  await next.getByRole('button', { name: 'Verify' }).click();
-  await expect(next.getByTestId('whoami')).toContainText(TINA.username);
+  const step = Math.max(Math.floor(Date.now() / PERIOD_MS), enrolled.step + 1);
+  await page.getByLabel('Two-factor code').fill(await generate({ secret: enrolled.secret, epoch: step * 30 }));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('whoami')).toContainText(TINA.username);
+});
 
+test('TOTP: a recovery code signs in once, and not a second time', async ({ browser }) => {
   const lost = await (await newContext(browser)).newPage();
   await signIn(lost, TINA.username, TINA.password);
-  await lost.getByLabel('Two-factor code').fill(recovery);
+  await lost.getByLabel('Two-factor code').fill(enrolled.recovery);
   await lost.getByRole('button', { name: 'Verify' }).click();
   await expect(lost.getByTestId('whoami')).toContainText(TINA.username);
 
   const again = await (await newContext(browser)).newPage();
   await signIn(again, TINA.username, TINA.password);
-  await again.getByLabel('Two-factor code').fill(recovery);
+  await again.getByLabel('Two-factor code').fill(enrolled.recovery);
   await again.getByRole('button', { name: 'Verify' }).click();
   await expect(again.getByRole('main').getByRole('alert')).toContainText('already used');
 });
