@@ -17,7 +17,8 @@ import { sessionRecheck, type SessionUser } from './session';
  */
 export interface RouteRule {
   action: string;
-  role: Role;
+  /** A role, or one that depends on the path (a per-stack setting, e.g. who may download backups). */
+  role: Role | ((params: Record<string, string>) => Role);
   stack?: 'name' | 'job';
 }
 /** A handler anyone may call (liveness, readiness, next-auth's own endpoints): says why. */
@@ -50,10 +51,12 @@ function refuse(status: 401 | 403, error: string): Response {
 }
 
 /**
- * A bearer token's turn at the gate. Tokens carry no ambient credential (no cookie), so a
- * cross-site page cannot send one; every check reads the store afresh.
+ * A bearer token's turn at the gate. A token is no ambient credential (a browser never adds it by
+ * itself, unlike the session cookie), so a cross-site page cannot make a request carry one: the
+ * same-origin rule of session requests (guardRoute) is not needed here. Every check reads the
+ * store afresh.
  */
-async function admitToken(rule: RouteRule, header: string, request: Request, params: Params | undefined): Promise<RouteGate | Response> {
+async function admitToken(rule: RouteRule & { role: Role }, header: string, request: Request, params: Params | undefined): Promise<RouteGate | Response> {
   const ip = clientIpFrom(request.headers);
   const found = authenticateBearer(header);
   if ('refused' in found) {
@@ -83,12 +86,13 @@ async function admitToken(rule: RouteRule, header: string, request: Request, par
 export function guarded<P>(rule: RouteRule, handler: (request: Request, ctx: { params: Promise<P> }, gate: RouteGate) => Promise<Response>) {
   const route = async (request: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const authorization = request.headers.get('authorization');
+    const role = typeof rule.role === 'function' ? rule.role(((await ctx?.params) ?? {}) as Record<string, string>) : rule.role;
     let gate: RouteGate | Response;
     if (authorization && /^bearer\s/i.test(authorization)) {
-      gate = await admitToken(rule, authorization, request, ctx?.params as Params | undefined);
+      gate = await admitToken({ ...rule, role }, authorization, request, ctx?.params as Params | undefined);
     } else {
-      const session = await guardRoute(rule.role, rule.action);
-      gate = session instanceof Response ? session : { ...session, token: null, recheck: () => sessionRecheck(rule.role) };
+      const session = await guardRoute(role, rule.action, request);
+      gate = session instanceof Response ? session : { ...session, token: null, recheck: () => sessionRecheck(role) };
     }
     return gate instanceof Response ? gate : handler(request, ctx, gate);
   };

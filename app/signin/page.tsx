@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { oidcConfig } from '@/lib/auth/oidc';
 import { currentUser } from '@/server-actions/session';
 
@@ -18,8 +19,8 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   if (await currentUser()) redirect('/');
   const { callbackUrl, error } = await searchParams;
-  // Only same-site paths: an absolute callbackUrl would make the sign-in page an open redirect.
-  const target = callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
+  // Only same-site paths: anything else would make the sign-in page an open redirect.
+  const target = safeCallbackPath(callbackUrl);
   const oidc = oidcConfig();
   const message = error ? (ERRORS[error] ?? 'Signing in failed. Try again.') : null;
   return (

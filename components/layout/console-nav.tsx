@@ -19,6 +19,9 @@ export function ConsoleNav({ user }: { user: SessionUser }) {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-400">
+          <Link href="/account/password" className="hover:text-white">
+            Password &amp; sessions
+          </Link>
           <Link href="/account/tokens" className="hover:text-white">
             API tokens
           </Link>

@@ -3,6 +3,8 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { authSecret } from './auth-secret';
 import { verifyCredentials } from './users';
 import { clientIpFrom } from './client-ip';
+import { createSession, endSession } from './sessions';
+import { DEVICE_COOKIE, DEVICE_MAX_AGE_S, deviceCookieFrom, issueDeviceCookie } from './trusted-device';
 import { oidcConfig, oidcProvider, OIDC_PROVIDER_ID } from './oidc';
 import { oidcSessionFor, signInWithOidc } from './oidc-users';
 import { checkSecondFactor, SECOND_FACTOR_NEEDED } from './second-factor';
@@ -10,10 +12,22 @@ import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 
 /**
+ * After a complete sign-in (password, and the code when two-factor is on): this browser becomes a
+ * trusted device of the account (a fresh cookie each time, so the newest sign-in's account is the
+ * one it names). Set through Next's cookie store, which adds it to the sign-in response.
+ */
+async function rememberDevice(user: { id: number; username: string }): Promise<void> {
+  const { cookies } = await import('next/headers');
+  const secure = (process.env.NEXTAUTH_URL ?? '').startsWith('https://');
+  (await cookies()).set(DEVICE_COOKIE, issueDeviceCookie(user), { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: DEVICE_MAX_AGE_S });
+}
+
+/**
  * next-auth with username/password (plus a TOTP or recovery code once the user turned two-factor
- * on) and, when configured, OIDC. The JWT carries only the user id and the user's session_version;
- * every request re-checks both against the store (session-check), which is how a password or role
- * change, a disabled account or a deleted user ends existing sessions at once.
+ * on) and, when configured, OIDC. The JWT carries only the user id, the user's session_version
+ * and the server-side session's id; every request re-checks them against the store
+ * (session-check), which is how a password or role change, a disabled account, a deleted user or
+ * a sign-out ends existing sessions at once.
  */
 export function authOptions(): AuthOptions {
   const oidc = oidcConfig();
@@ -30,10 +44,12 @@ export function authOptions(): AuthOptions {
           const password = String(credentials?.password ?? '').slice(0, 1000);
           const code = String(credentials?.code ?? '').trim().slice(0, 40);
           const ip = clientIpFrom(req?.headers ?? {});
+          const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
           try {
-            const user = await verifyCredentials(username, password, ip);
+            const user = await verifyCredentials(username, password, ip, Date.now(), deviceCookieFrom(headers.cookie));
             const factor = await checkSecondFactor(user, code, ip);
             if (factor === SECOND_FACTOR_NEEDED) throw new Error(SECOND_FACTOR_NEEDED);
+            await rememberDevice(user);
             recordAudit({ actor: user.username, role: user.role, ip, action: 'auth.sign-in', result: 'ok', detail: factor ?? undefined });
             return { id: String(user.id), name: user.username, sv: user.sessionVersion, role: user.role };
           } catch (e) {
@@ -71,10 +87,18 @@ export function authOptions(): AuthOptions {
           token.uid = Number(u.id);
           token.sv = u.sv;
         }
+        // A fresh sign-in gets its own server-side session row; the token only names it.
+        if (user && typeof token.uid === 'number') token.sid = createSession(token.uid);
         return token;
       },
       async session({ session, token }) {
-        return { ...session, uid: token.uid, sv: token.sv };
+        return { ...session, uid: token.uid, sv: token.sv, sid: token.sid };
+      },
+    },
+    events: {
+      // Signing out ends the session on the server too: a copy of the cookie stops working.
+      async signOut({ token }) {
+        endSession((token as { sid?: unknown } | null)?.sid);
       },
     },
   };

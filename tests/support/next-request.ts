@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { encode } from 'next-auth/jwt';
 import { authSecret } from '@/lib/auth/auth-secret';
+import { createSession } from '@/lib/auth/sessions';
 
 // Next's server installs this global before loading its request storage; without it the storage
 // is a stand-in that refuses to run. Set first, then load Next's modules.
@@ -28,8 +29,11 @@ export function inRequestScope<T>(request: Request, fn: () => Promise<T>): Promi
   return workAsyncStorage.run(work as never, () => workUnitAsyncStorage.run(store as never, fn));
 }
 
-/** The cookie header of a real next-auth session for a user (the JWT carries uid and sv, as at sign-in). */
+/**
+ * The cookie header of a real next-auth session for a user: a server-side session row, and the JWT
+ * naming it with the user's id and session version, as a sign-in makes them.
+ */
 export async function sessionCookie(user: { id: number; sessionVersion: number; username: string }): Promise<string> {
-  const token = await encode({ secret: authSecret(), token: { name: user.username, uid: user.id, sv: user.sessionVersion } });
+  const token = await encode({ secret: authSecret(), token: { name: user.username, uid: user.id, sv: user.sessionVersion, sid: createSession(user.id) } });
   return `next-auth.session-token=${token}`;
 }

@@ -38,7 +38,7 @@ const TARGET_STACK = 'ghost';
 
 interface RouteRule {
   action: string;
-  role: Role;
+  role: Role | ((params: Record<string, string>) => Role);
   stack?: 'name' | 'job';
 }
 type AnyRule = RouteRule | { public: string };
@@ -67,7 +67,7 @@ for (const f of actionFiles) {
 
 type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'session'; role: Role; cookie: string; require2fa?: boolean }
+  | { kind: 'session'; role: Role; user: { id: number; username: string; sessionVersion: number }; require2fa?: boolean }
   | { kind: 'token'; role: Role; stacks: string[] | null; header: string; revoked?: boolean };
 
 const principals: { label: string; p: Principal }[] = [];
@@ -83,14 +83,14 @@ afterAll(() => {
 beforeAll(async () => {
   openDb(path.join(storeDir, 'opsdeck.db'));
   principals.push({ label: 'signed out', p: { kind: 'anonymous' } });
-  const users: Record<Role, { id: number; role: Role }> = {} as never;
+  const users: Record<Role, { id: number; role: Role; username: string; sessionVersion: number }> = {} as never;
   for (const role of ROLES) {
     const u = await createUser({ username: `m-${role}`, password: 'matrix password 123', role });
     users[role] = u;
-    principals.push({ label: `${role} session`, p: { kind: 'session', role, cookie: await sessionCookie(u) } });
+    principals.push({ label: `${role} session`, p: { kind: 'session', role, user: u } });
   }
   const bare = await createUser({ username: 'm-admin-no2fa', password: 'matrix password 123', role: 'admin' });
-  principals.push({ label: 'admin session, 2FA required but not set up', p: { kind: 'session', role: 'admin', cookie: await sessionCookie(bare), require2fa: true } });
+  principals.push({ label: 'admin session, 2FA required but not set up', p: { kind: 'session', role: 'admin', user: bare, require2fa: true } });
   for (const role of ROLES) {
     for (const stacks of [null, [TARGET_STACK], ['alpha']]) {
       const { token } = createApiToken(users.admin, { name: `t-${role}-${stacks?.join('') ?? 'all'}`, role, stacks, days: 1 });
@@ -118,7 +118,9 @@ async function withPrincipal<T>(p: Principal, url: string, init: RequestInit, fn
   // Same-origin, as the console's own pages send it, so an Origin check passes for sessions.
   headers.set('host', '127.0.0.1:3000');
   headers.set('origin', 'http://127.0.0.1:3000');
-  if (p.kind === 'session') headers.set('cookie', p.cookie);
+  // A fresh server-side session for every call: an action such as "sign out everywhere", called
+  // by an earlier case, ends the sessions that existed then.
+  if (p.kind === 'session') headers.set('cookie', await sessionCookie(p.user));
   if (p.kind === 'token') headers.set('authorization', p.header);
   // What Next hands a route handler: a NextRequest (next-auth's handler reads its nextUrl).
   const request = new NextRequest(url, { ...init, headers } as ConstructorParameters<typeof NextRequest>[1]);
@@ -144,10 +146,12 @@ async function callRoute(r: (typeof routes)[number], p: Principal): Promise<numb
 }
 
 /** 401 / 403, or 'pass' (authorization let it through), from the rule and the principal alone. */
-function expectedFor(rule: RouteRule, p: Principal): 401 | 403 | 'pass' {
+function expectedFor(rule: RouteRule, params: Record<string, unknown>, p: Principal): 401 | 403 | 'pass' {
   if (p.kind === 'anonymous') return 401;
   if (p.kind === 'token' && p.revoked) return 401;
-  if (!hasRole(p.role, rule.role)) return 403;
+  // A role that depends on the path (per-stack setting) is asked for the same path the call uses.
+  const role = typeof rule.role === 'function' ? rule.role(params as Record<string, string>) : rule.role;
+  if (!hasRole(p.role, role)) return 403;
   if (p.kind === 'session' && p.require2fa) return 403;
   if (p.kind === 'token' && rule.stack && p.stacks && !p.stacks.includes(TARGET_STACK)) return 403;
   return 'pass';
@@ -175,7 +179,7 @@ describe('authorization matrix: route handlers', () => {
       const got: Record<string, number | string> = {};
       const want: Record<string, number | string> = {};
       for (const { label, p } of principals) {
-        const e = expectedFor(rule, p);
+        const e = expectedFor(rule, paramsFor(r.file), p);
         got[label] = await callRoute(r, p);
         want[label] = e === 'pass' ? baseline : e;
       }

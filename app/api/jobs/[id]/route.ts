@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // One job as JSON (status, summary, progress): for scripts and the benchmark; the page uses SSE.
-export const GET = guarded({ action: 'jobs.read', role: 'viewer', stack: 'job' }, async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = guarded({ action: 'jobs.read', role: 'viewer', stack: 'job' }, async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   try {
     const job = getJob(parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB));
     if (!job) throw new OpsdeckError(NO_SUCH_JOB.code, NO_SUCH_JOB.message);

@@ -13,7 +13,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const statusOf = (e: unknown) => (isOpsdeckError(e) ? ({ not_found: 404, invalid_input: 400, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500);
 
 // The catalogue as JSON (viewer): manifests only, never file paths.
-export const GET = guarded({ action: 'backups.list', role: 'viewer', stack: 'name' }, async (_request: Request, { params }: { params: Promise<{ name: string }> }) => {
+export const GET = guarded({ action: 'backups.list', role: 'viewer', stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }) => {
   try {
     const entries = listBackups(getStack((await params).name));
     return Response.json(entries.map((e) => ({ ...e.manifest, problem: e.problem })), { headers: NO_STORE });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { recordAudit } from '@/lib/audit';
-import { ACTION_ROLE } from '@/lib/auth/roles';
 import { getBackup } from '@/lib/backup';
+import { backupDownloadRoleFor } from '@/lib/backup/download-role';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { guarded } from '@/server-actions/guarded-route';
@@ -12,9 +12,9 @@ export const dynamic = 'force-dynamic';
 
 const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
 
-// Streams one backup file (operator). The id is checked against the catalogue; the file name sent
-// is the catalogue's, never the one in the URL.
-export const GET = guarded({ action: 'backups.download', role: ACTION_ROLE.backup, stack: 'name' }, async (_request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
+// Streams one backup file (admin by default; opsdeck.yaml `backups.download` per stack). The id is
+// checked against the catalogue; the file name sent is the catalogue's, never the one in the URL.
+export const GET = guarded({ action: 'backups.download', role: (p) => backupDownloadRoleFor(p.name), stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
   const { name, id } = await params;
   try {
     const entry = getBackup(getStack(name), id);

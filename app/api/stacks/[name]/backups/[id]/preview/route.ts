@@ -8,7 +8,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 // What the restore dialog shows before an admin confirms (read-only: nothing changes here).
-export const GET = guarded({ action: 'backups.preview', role: ACTION_ROLE.restore, stack: 'name' }, async (_request: Request, { params }: { params: Promise<{ name: string; id: string }> }) => {
+export const GET = guarded({ action: 'backups.preview', role: ACTION_ROLE.restore, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }) => {
   const { name, id } = await params;
   try {
     return Response.json(await restorePreview(getStack(name), id), { headers: { 'Cache-Control': 'no-store' } });

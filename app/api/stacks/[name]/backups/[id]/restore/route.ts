@@ -1,6 +1,6 @@
 import { recordAudit } from '@/lib/audit';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyCredentials } from '@/lib/auth/users';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
 import { startRestoreJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
@@ -23,7 +23,8 @@ export const POST = guarded({ action: 'backups.restore', role: ACTION_ROLE.resto
   if (!input.success) return Response.json({ error: input.error.issues[0]?.message }, { status: 400, headers: NO_STORE });
   const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.restore', stack: name, target: id };
   try {
-    await verifyCredentials(gate.user.username, input.data.password, gate.ip);
+    // A confirmation by the signed-in admin, not a sign-in: the sign-in throttle does not apply.
+    await verifyOwnPassword(gate.user.id, input.data.password);
     const { job } = startRestoreJob(getStack(name), id, gate.user.username);
     recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
     return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
