@@ -3,12 +3,12 @@ import type { Server } from 'node:http';
 /**
  * A real OpenID Provider (npm `oidc-provider`) on a loopback port for the OIDC sign-in e2e, with its
  * development login form (any login name; the password is not checked) and one client: Opsdeck.
- * Accounts' groups come from their login name: "olga" is in ops-admins, "oscar" in ops, anyone
- * else in no group Opsdeck maps.
+ * Accounts' groups come from their login name: "idp-admin" is in ops-admins, "idp-operator" in
+ * ops, anyone else in no group Opsdeck maps. (Names no other e2e test gives a local user.)
  */
 export const OIDC_CLIENT = { id: 'opsdeck-e2e', secret: 'e2e-oidc-client-secret-0123456789' };
 export const OIDC_ROLE_MAP = 'ops-admins=admin,ops=operator';
-const GROUPS: Record<string, string[]> = { olga: ['ops-admins', 'staff'], oscar: ['ops'] };
+const GROUPS: Record<string, string[]> = { 'idp-admin': ['ops-admins', 'staff'], 'idp-operator': ['ops'] };
 
 export async function startOidcServer(opts: { port: number; opsdeckUrl: string }): Promise<{ issuer: string; close: () => Promise<void> }> {
   const { default: Provider } = await import('oidc-provider');

@@ -43,7 +43,10 @@ test('TOTP: a user enrols with the key shown once and a code from the app, and g
   await signInOk(page, TINA.username, TINA.password);
   await page.goto('/account/security');
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-  await expect(page.getByAltText('QR code for your authenticator app')).toBeVisible();
+  const qr = page.getByAltText('QR code for your authenticator app');
+  await expect(qr).toBeVisible();
+  // The QR code really rendered (a data: URL the page's CSP allows), not only its box.
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   enrolled.secret = (await page.getByTestId('totp-secret').textContent())!.trim();
   enrolled.step = Math.floor(Date.now() / PERIOD_MS);
   await page.getByLabel('Code from the app').fill(await generate({ secret: enrolled.secret, epoch: enrolled.step * 30 }));
@@ -91,16 +94,16 @@ test('OIDC: sign-in through a local OpenID Provider maps the group to a role; no
   const page = await (await newContext(browser)).newPage();
   await page.goto('/signin');
   await page.getByRole('button', { name: 'Sign in with Test IdP' }).click();
-  await page.locator('input[name="login"]').fill('olga');
+  await page.locator('input[name="login"]').fill('idp-admin');
   await page.locator('input[name="password"]').fill('anything');
   await page.getByRole('button', { name: 'Sign-in' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByTestId('whoami')).toContainText('olga · admin');
+  await expect(page.getByTestId('whoami')).toContainText('idp-admin · admin');
 
   const refused = await (await newContext(browser)).newPage();
   await refused.goto('/signin');
   await refused.getByRole('button', { name: 'Sign in with Test IdP' }).click();
-  await refused.locator('input[name="login"]').fill('nora');
+  await refused.locator('input[name="login"]').fill('idp-nobody');
   await refused.locator('input[name="password"]').fill('anything');
   await refused.getByRole('button', { name: 'Sign-in' }).click();
   await refused.getByRole('button', { name: 'Continue' }).click();
