@@ -153,6 +153,34 @@ test('a cross-site form post to a route handler is refused; the same request fro
   expect((await own.json()).error).toMatch(/empty/);
 });
 
+test('a server action replayed from another origin is refused by Next; from this origin it runs', async ({ browser, baseURL }) => {
+  const page = await signedIn(browser, OLGA);
+  await page.goto('/account/password');
+  let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+  await page.route('**/account/password', async (route) => {
+    const req = route.request();
+    if (req.method() === 'POST' && req.headers()['next-action']) {
+      captured = { url: req.url(), headers: req.headers(), body: req.postDataBuffer()! };
+      await route.abort();
+    } else await route.continue();
+  });
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect.poll(() => captured !== null).toBe(true);
+  await page.unroute('**/account/password');
+  const { url, headers, body } = captured!;
+  const replay = (origin: string) =>
+    page.request.post(url, { headers: { origin, 'next-action': headers['next-action'], 'content-type': headers['content-type'], accept: 'text/x-component' }, data: body });
+  const foreign = await replay('https://evil.example');
+  expect(foreign.status()).toBe(500);
+  expect(await foreign.text()).not.toContain('Signed out of');
+  await page.goto('/');
+  await expect(page.getByTestId('whoami')).toContainText(OLGA.username);
+  const own = await replay(new URL(baseURL!).origin);
+  expect(await own.text()).toContain('Signed out of');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin/);
+});
+
 test('signing out ends the session on the server: a copy of its cookie no longer works', async ({ browser }) => {
   const page = await signedIn(browser, SAM);
   const copied = await page.context().storageState();
