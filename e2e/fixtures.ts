@@ -18,7 +18,7 @@ export async function signIn(page: Page, username: string, password: string) {
   await page.goto('/signin');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 export async function signInOk(page: Page, username: string, password: string) {

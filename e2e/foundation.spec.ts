@@ -8,7 +8,7 @@ const VIEWER = { username: 'vera', password: 'viewer-password-42' };
 test('an unsigned visitor is sent to the sign-in page', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin/);
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
 });
 
 test('a wrong password gets a clear error and no session', async ({ page }) => {

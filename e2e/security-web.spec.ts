@@ -91,7 +91,7 @@ test('every page carries the security headers and renders without a CSP violatio
   // Hydrated under the policy: the client-side sign-in form works.
   await page.getByLabel('Username').fill(E2E_ADMIN.username);
   await page.getByLabel('Password').fill(E2E_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('whoami')).toContainText(E2E_ADMIN.username);
   for (const path of ['/', '/stacks/demo', '/stacks/demo/logs', '/stacks/demo/backups', '/stacks/demo/deploy', '/stacks/demo/ai', '/stacks/demo/notifications', '/admin/users', '/admin/audit', '/account/password']) {
     await check(path);
@@ -115,7 +115,7 @@ test('after sign-in, a callbackUrl to another site stays on this one', async ({ 
     await page.goto(`/signin?callbackUrl=${encodeURIComponent(target)}`);
     await page.getByLabel('Username').fill(SAM.username);
     await page.getByLabel('Password').fill(SAM.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByTestId('whoami')).toContainText(SAM.username);
     expect(new URL(page.url()).origin, target).toBe(new URL(baseURL!).origin);
     expect(new URL(page.url()).pathname, target).toBe(target === '/stacks/demo/logs' ? '/stacks/demo/logs' : '/');

@@ -1,5 +1,6 @@
 import { getDb } from '@/lib/store';
 import { ensureFirstAdmin } from '@/lib/auth/first-admin';
+import { oidcConfig } from '@/lib/auth/oidc';
 import { envOrFile } from '@/lib/env-secret';
 import { startStatusRecorder } from '@/lib/status/hub';
 import { recoverInterruptedJobs, startRecoverySweep, type RecoveryHandler } from '@/lib/jobs';
@@ -29,6 +30,9 @@ async function recoverThenSchedule(): Promise<void> {
 }
 
 export async function startup(): Promise<void> {
+  // Half an OIDC setup stops the start with its reason, instead of failing every sign-in later.
+  const oidc = oidcConfig();
+  if (oidc) console.log(`[opsdeck] OIDC sign-in with ${oidc.issuer} (${oidc.roleMap.size} group mapping(s))`);
   getDb();
   const admin = await ensureFirstAdmin({ ...process.env, OPSDECK_ADMIN_PASSWORD: envOrFile('OPSDECK_ADMIN_PASSWORD') });
   if (admin.created) {

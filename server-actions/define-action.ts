@@ -7,7 +7,7 @@ import { checkRole, requestIp, type SessionUser } from './session';
 
 export type ActionResult<T = unknown> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; status?: 401 | 403 };
 
 export interface ActionContext {
   user: SessionUser;
@@ -18,6 +18,8 @@ interface ActionSpec<S extends z.ZodType, T> {
   /** Audit action name, e.g. "users.create". */
   name: string;
   role: Role;
+  /** Only for the two-factor enrolment actions: allowed while OPSDECK_REQUIRE_2FA still asks to enrol. */
+  beforeTwoFactor?: boolean;
   schema: S;
   /** What the audit record names: the stack and the target of the action, never a secret. */
   describe?: (input: z.infer<S>) => { stack?: string; target?: string };
@@ -41,12 +43,13 @@ function formToObject(form: FormData | Record<string, unknown>): Record<string, 
  * reaching the browser are only the safe messages of typed errors.
  */
 export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
-  return async function action(_prev: ActionResult<T> | null, form: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
+  async function action(_prev: ActionResult<T> | null, form: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
     const ip = await requestIp();
-    const gate = await checkRole(spec.role);
+    // Session only: server actions never take an API token (those are for the route handlers).
+    const gate = await checkRole(spec.role, { beforeTwoFactor: spec.beforeTwoFactor });
     if (!gate.ok) {
       recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action: spec.name, result: 'denied', detail: gate.message });
-      return { ok: false, error: gate.message };
+      return { ok: false, error: gate.message, status: gate.status };
     }
     const parsed = spec.schema.safeParse(formToObject(form));
     if (!parsed.success) {
@@ -66,5 +69,7 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
       recordAudit({ ...base, result: 'error', detail: userMessageOf(e) });
       return { ok: false, error: userMessageOf(e) };
     }
-  };
+  }
+  // The declared rule, readable by the authorization matrix test without calling the action.
+  return Object.assign(action, { rule: { name: spec.name, role: spec.role, beforeTwoFactor: spec.beforeTwoFactor === true } });
 }

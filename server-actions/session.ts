@@ -5,6 +5,7 @@ import { authOptions } from '@/lib/auth/auth-options';
 import { loadSessionUser } from '@/lib/auth/session-check';
 import { clientIpFrom } from '@/lib/auth/client-ip';
 import { hasRole, type Role } from '@/lib/auth/roles';
+import { mustEnrolTwoFactor } from '@/lib/auth/totp';
 
 export interface SessionUser {
   id: number;
@@ -25,10 +26,17 @@ export async function currentUser(): Promise<SessionUser | null> {
 
 export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; user: SessionUser | null; message: string };
 
-/** Used by the action wrapper, by every route handler and by pages: one check everywhere. */
-export async function checkRole(required: Role): Promise<Gate> {
+/**
+ * Used by the action wrapper, by every route handler and by pages: one check everywhere.
+ * `beforeTwoFactor` lets through an admin who OPSDECK_REQUIRE_2FA still sends to enrol (only the
+ * enrolment page and its actions pass it).
+ */
+export async function checkRole(required: Role, opts: { beforeTwoFactor?: boolean } = {}): Promise<Gate> {
   const user = await currentUser();
   if (!user) return { ok: false, status: 401, user: null, message: 'You are not signed in, or your session has ended. Sign in again.' };
+  if (!opts.beforeTwoFactor && mustEnrolTwoFactor(user)) {
+    return { ok: false, status: 403, user, message: 'Set up two-factor sign-in first (Account → Two-factor sign-in); admins need it here.' };
+  }
   if (!hasRole(user.role, required)) {
     return { ok: false, status: 403, user, message: `This needs the ${required} role; you are signed in as ${user.role}.` };
   }

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { redirect } from 'next/navigation';
 import { ConsoleNav } from '@/components/layout/console-nav';
+import { TwoFactorPanel } from '@/components/account/two-factor-panel';
+import { mustEnrolTwoFactor } from '@/lib/auth/totp';
 import { currentUser } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +14,19 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <>
       <ConsoleNav user={user} />
-      <main className="mx-auto max-w-6xl space-y-6 px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-6xl space-y-6 px-6 py-8">
+        {/* OPSDECK_REQUIRE_2FA: an admin without 2FA gets the enrolment instead of any page. */}
+        {mustEnrolTwoFactor(user) ? (
+          <>
+            <p role="alert" className="rounded-md border border-amber-700 bg-amber-950/40 p-3 text-amber-100">
+              Admins must use two-factor sign-in here. Set it up to continue.
+            </p>
+            <TwoFactorPanel enabled={false} recoveryLeft={0} />
+          </>
+        ) : (
+          children
+        )}
+      </main>
     </>
   );
 }

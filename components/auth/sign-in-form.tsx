@@ -3,9 +3,14 @@
 import { useState, type FormEvent } from 'react';
 import { signIn } from 'next-auth/react';
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [error, setError] = useState<string | null>(null);
+// Must match SECOND_FACTOR_NEEDED in lib/auth/second-factor.ts (a client file cannot import it).
+const SECOND_FACTOR_NEEDED = 'SECOND_FACTOR_NEEDED';
+
+export function SignInForm({ callbackUrl, oidcLabel, initialError }: { callbackUrl: string; oidcLabel: string | null; initialError: string | null }) {
+  const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+  // After a right password for a user with two-factor on: ask for the code, keep what was typed.
+  const [needCode, setNeedCode] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -15,9 +20,14 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const res = await signIn('credentials', {
       username: String(form.get('username') ?? ''),
       password: String(form.get('password') ?? ''),
+      code: String(form.get('code') ?? ''),
       redirect: false,
     });
     setPending(false);
+    if (res?.error === SECOND_FACTOR_NEEDED) {
+      setNeedCode(true);
+      return;
+    }
     if (!res || res.error) {
       setError(res?.error && res.error !== 'CredentialsSignin' ? res.error : 'Wrong username or password.');
       return;
@@ -25,26 +35,44 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     window.location.assign(callbackUrl);
   }
 
+  const field = 'mt-1 w-full rounded-md border border-slate-700 bg-slate-950 px-3 py-2';
   return (
-    <form onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-800 bg-slate-900 p-8 shadow-xl">
-      <div>
-        <h1 className="text-2xl font-semibold">Opsdeck</h1>
-        <p className="text-sm text-slate-400">Sign in to operate your stacks.</p>
-      </div>
-      <label className="block text-sm">
-        Username
-        <input name="username" autoComplete="username" required className="mt-1 w-full rounded-md border border-slate-700 bg-slate-950 px-3 py-2" />
-      </label>
-      <label className="block text-sm">
-        Password
-        <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-700 bg-slate-950 px-3 py-2" />
-      </label>
-      <p role="alert" aria-live="polite" className="min-h-5 text-sm text-rose-400">
-        {error}
-      </p>
-      <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-50">
-        {pending ? 'Signing in…' : 'Sign in'}
-      </button>
-    </form>
+    <div className="w-full max-w-sm space-y-4 rounded-xl border border-slate-800 bg-slate-900 p-8 shadow-xl">
+      <form onSubmit={onSubmit} className="space-y-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Opsdeck</h1>
+          <p className="text-sm text-slate-400">Sign in to operate your stacks.</p>
+        </div>
+        <label className={`block text-sm ${needCode ? 'hidden' : ''}`}>
+          Username
+          <input name="username" autoComplete="username" required className={field} />
+        </label>
+        <label className={`block text-sm ${needCode ? 'hidden' : ''}`}>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required className={field} />
+        </label>
+        {needCode && (
+          <label className="block text-sm">
+            Two-factor code
+            <input name="code" autoComplete="one-time-code" autoFocus required placeholder="6-digit code or a recovery code" className={field} />
+          </label>
+        )}
+        <p role="alert" aria-live="polite" className="min-h-5 text-sm text-rose-400">
+          {error}
+        </p>
+        <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-50">
+          {pending ? 'Signing in…' : needCode ? 'Verify' : 'Sign in'}
+        </button>
+      </form>
+      {oidcLabel && !needCode && (
+        <button
+          type="button"
+          onClick={() => void signIn('oidc', { callbackUrl })}
+          className="w-full rounded-md border border-slate-600 px-4 py-2 font-medium hover:bg-slate-800"
+        >
+          Sign in with {oidcLabel}
+        </button>
+      )}
+    </div>
   );
 }

@@ -22,6 +22,12 @@ export function ConsoleNav({ user }: { user: SessionUser }) {
           <Link href="/account/password" className="hover:text-white">
             Password &amp; sessions
           </Link>
+          <Link href="/account/tokens" className="hover:text-white">
+            API tokens
+          </Link>
+          <Link href="/account/security" className="hover:text-white">
+            Two-factor
+          </Link>
           <span data-testid="whoami">
             {user.username} · <span className="text-slate-300">{user.role}</span>
           </span>

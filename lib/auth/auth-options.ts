@@ -5,13 +5,16 @@ import { verifyCredentials } from './users';
 import { clientIpFrom } from './client-ip';
 import { createSession, endSession } from './sessions';
 import { DEVICE_COOKIE, DEVICE_MAX_AGE_S, deviceCookieFrom, issueDeviceCookie } from './trusted-device';
+import { oidcConfig, oidcProvider, OIDC_PROVIDER_ID } from './oidc';
+import { oidcSessionFor, signInWithOidc } from './oidc-users';
+import { checkSecondFactor, SECOND_FACTOR_NEEDED } from './second-factor';
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 
 /**
- * After the right password: this browser becomes a trusted device of the account (a fresh cookie
- * each time, so the newest sign-in's account is the one it names). Set through Next's cookie store,
- * which adds it to the sign-in response.
+ * After a complete sign-in (password, and the code when two-factor is on): this browser becomes a
+ * trusted device of the account (a fresh cookie each time, so the newest sign-in's account is the
+ * one it names). Set through Next's cookie store, which adds it to the sign-in response.
  */
 async function rememberDevice(user: { id: number; username: string }): Promise<void> {
   const { cookies } = await import('next/headers');
@@ -20,40 +23,66 @@ async function rememberDevice(user: { id: number; username: string }): Promise<v
 }
 
 /**
- * next-auth with username/password. The JWT carries only the user id and the user's
- * session_version; every request re-checks both against the store (session-check), which is how a
- * password or role change, a disabled account or a deleted user ends existing sessions at once.
+ * next-auth with username/password (plus a TOTP or recovery code once the user turned two-factor
+ * on) and, when configured, OIDC. The JWT carries only the user id, the user's session_version
+ * and the server-side session's id; every request re-checks them against the store
+ * (session-check), which is how a password or role change, a disabled account, a deleted user or
+ * a sign-out ends existing sessions at once.
  */
 export function authOptions(): AuthOptions {
+  const oidc = oidcConfig();
   return {
     secret: authSecret(),
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
-    pages: { signIn: '/signin' },
+    pages: { signIn: '/signin', error: '/signin' },
     providers: [
       CredentialsProvider({
         name: 'Opsdeck',
-        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' }, code: { label: 'Code', type: 'text' } },
         async authorize(credentials, req) {
           const username = String(credentials?.username ?? '').slice(0, 100);
           const password = String(credentials?.password ?? '').slice(0, 1000);
+          const code = String(credentials?.code ?? '').trim().slice(0, 40);
           const ip = clientIpFrom(req?.headers ?? {});
           const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
           try {
             const user = await verifyCredentials(username, password, ip, Date.now(), deviceCookieFrom(headers.cookie));
+            const factor = await checkSecondFactor(user, code, ip);
+            if (factor === SECOND_FACTOR_NEEDED) throw new Error(SECOND_FACTOR_NEEDED);
             await rememberDevice(user);
-            recordAudit({ actor: user.username, role: user.role, ip, action: 'auth.sign-in', result: 'ok' });
+            recordAudit({ actor: user.username, role: user.role, ip, action: 'auth.sign-in', result: 'ok', detail: factor ?? undefined });
             return { id: String(user.id), name: user.username, sv: user.sessionVersion, role: user.role };
           } catch (e) {
+            if (e instanceof Error && e.message === SECOND_FACTOR_NEEDED) throw e;
             recordAudit({ actor: username || '(empty)', role: null, ip, action: 'auth.sign-in', result: 'denied', detail: isOpsdeckError(e) ? e.code : 'error' });
             // next-auth hands a thrown message to the sign-in page as `error`; keep it the safe one.
             throw new Error(userMessageOf(e));
           }
         },
       }),
+      ...(oidc ? [oidcProvider(oidc)] : []),
     ],
     callbacks: {
-      async jwt({ token, user }) {
-        if (user) {
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID || !oidc) return true;
+        const result = await signInWithOidc(oidc, (profile ?? {}) as Record<string, unknown>);
+        recordAudit({
+          actor: result.username,
+          role: result.ok ? result.role : null,
+          ip: null,
+          action: 'auth.sign-in',
+          result: result.ok ? 'ok' : 'denied',
+          detail: result.ok ? `oidc${result.created ? ', user created' : ''}` : `oidc: ${result.reason}`,
+        });
+        // A relative URL is where next-auth sends the browser instead: the sign-in page says why.
+        return result.ok ? true : `/signin?error=${encodeURIComponent(result.reason === 'no-role' ? 'OidcNoRole' : result.reason === 'disabled' ? 'OidcDisabled' : 'OidcFailed')}`;
+      },
+      async jwt({ token, user, account }) {
+        if (account?.provider === OIDC_PROVIDER_ID && oidc) {
+          const s = oidcSessionFor(oidc.issuer, account.providerAccountId);
+          token.uid = s?.uid;
+          token.sv = s?.sv;
+        } else if (user) {
           const u = user as { id: string; sv?: number };
           token.uid = Number(u.id);
           token.sv = u.sv;

@@ -1,7 +1,8 @@
 import { getJob, maskJob } from '@/lib/jobs';
 import { OpsdeckError } from '@/lib/errors';
 import { jobIdSchema } from '@/server-actions/input-schemas';
-import { errorResponse, guardRoute, parseRouteInput } from '@/server-actions/route-guard';
+import { errorResponse, parseRouteInput } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,9 +10,7 @@ export const dynamic = 'force-dynamic';
 const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // One job as JSON (status, summary, progress): for scripts and the benchmark; the page uses SSE.
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const gate = await guardRoute('viewer', 'jobs.read', request);
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'jobs.read', role: 'viewer', stack: 'job' }, async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   try {
     const job = getJob(parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB));
     if (!job) throw new OpsdeckError(NO_SUCH_JOB.code, NO_SUCH_JOB.message);
@@ -19,4 +18,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   } catch (e) {
     return errorResponse(e, 'jobs route');
   }
-}
+});

@@ -4,7 +4,7 @@ import { listBackups, startBackupJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { createBackupInput } from '@/server-actions/backup-schemas';
-import { guardRoute } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,21 +13,17 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const statusOf = (e: unknown) => (isOpsdeckError(e) ? ({ not_found: 404, invalid_input: 400, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500);
 
 // The catalogue as JSON (viewer): manifests only, never file paths.
-export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'backups.list', request);
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'backups.list', role: 'viewer', stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }) => {
   try {
     const entries = listBackups(getStack((await params).name));
     return Response.json(entries.map((e) => ({ ...e.manifest, problem: e.problem })), { headers: NO_STORE });
   } catch (e) {
     return Response.json({ error: userMessageOf(e) }, { status: statusOf(e), headers: NO_STORE });
   }
-}
+});
 
 // Starts a backup (operator), for scripts and external schedulers: `{ "testRestore": true }` optional.
-export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.create', request);
-  if (gate instanceof Response) return gate;
+export const POST = guarded({ action: 'backups.create', role: ACTION_ROLE.backup, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }, gate) => {
   const name = (await params).name;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
   const input = createBackupInput.safeParse({ stack: name, testRestore: body.testRestore === true });
@@ -41,4 +37,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ nam
     recordAudit({ ...audit, result: 'error', detail: userMessageOf(e) });
     return Response.json({ error: userMessageOf(e) }, { status: statusOf(e), headers: NO_STORE });
   }
-}
+});

@@ -1,13 +1,12 @@
 import { statusEventStream } from '@/lib/status';
-import { errorResponse, guardRoute, sseResponse, stackFromParam } from '@/server-actions/route-guard';
+import { errorResponse, sseResponse, stackFromParam } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 // Live status of one stack as Server-Sent Events (see lib/status/live-stream.ts).
-export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'status.stream', request);
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'status.stream', role: 'viewer', stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }) => {
   let stack;
   try {
     stack = stackFromParam((await params).name);
@@ -15,4 +14,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
     return errorResponse(e, 'status route');
   }
   return sseResponse(statusEventStream(stack, request.signal));
-}
+});

@@ -10,7 +10,7 @@ import { HashingFileSink, TEMP_PREFIX, backupDir, displayName, startImportUpload
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { uploadFileNameHeader } from '@/server-actions/backup-schemas';
-import { guardRoute } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -23,9 +23,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * import job renames it into the catalogue (format detected from the bytes, checksum, verification,
  * manifest). The browser's file name (`X-File-Name`, URI-encoded) is kept for display only.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.import', request);
-  if (gate instanceof Response) return gate;
+export const POST = guarded({ action: 'backups.import', role: ACTION_ROLE.restore, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }, gate) => {
   const { name } = await params;
   const named = uploadFileNameHeader.safeParse(request.headers.get('x-file-name') ?? 'upload');
   if (!named.success) {
@@ -57,4 +55,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ nam
   } finally {
     if (temp) fs.rmSync(temp, { force: true });
   }
-}
+});

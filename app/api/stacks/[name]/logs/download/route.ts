@@ -1,13 +1,12 @@
 import { openLogSession, parseLogQuery, toTextStream } from '@/lib/logs';
-import { errorResponse, guardRoute, stackFromParam } from '@/server-actions/route-guard';
+import { errorResponse, stackFromParam } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 // The selected logs as a text file, streamed from Docker as it is read: never built in memory.
-export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'logs.download', request);
-  if (gate instanceof Response) return gate;
+export const GET = guarded({ action: 'logs.download', role: 'viewer', stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }) => {
   try {
     const stack = stackFromParam((await params).name);
     const query = parseLogQuery(new URL(request.url).searchParams, { mode: 'download' });
@@ -28,4 +27,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (e) {
     return errorResponse(e, 'logs download');
   }
-}
+});

@@ -5,7 +5,7 @@ import { getBackup } from '@/lib/backup';
 import { backupDownloadRoleFor } from '@/lib/backup/download-role';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import { guardRoute } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -14,10 +14,8 @@ const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
 
 // Streams one backup file (admin by default; opsdeck.yaml `backups.download` per stack). The id is
 // checked against the catalogue; the file name sent is the catalogue's, never the one in the URL.
-export async function GET(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
+export const GET = guarded({ action: 'backups.download', role: (p) => backupDownloadRoleFor(p.name), stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
   const { name, id } = await params;
-  const gate = await guardRoute(backupDownloadRoleFor(name), 'backups.download', request);
-  if (gate instanceof Response) return gate;
   try {
     const entry = getBackup(getStack(name), id);
     const stat = fs.statSync(entry.dumpPath);
@@ -35,4 +33,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (e) {
     return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? (STATUS[e.code] ?? 500) : 500, headers: { 'Cache-Control': 'no-store' } });
   }
-}
+});

@@ -5,7 +5,7 @@ import { startRestoreJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { restoreBackupInput } from '@/server-actions/backup-schemas';
-import { guardRoute } from '@/server-actions/route-guard';
+import { guarded } from '@/server-actions/guarded-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -16,9 +16,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * Starts a restore (admin), with the same confirmation as the page: the stack's name and the
  * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore', request);
-  if (gate instanceof Response) return gate;
+export const POST = guarded({ action: 'backups.restore', role: ACTION_ROLE.restore, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
   const { name, id } = await params;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
   const input = restoreBackupInput.safeParse({ stack: name, backupId: id, confirmName: body.confirmName, password: body.password });
@@ -37,4 +35,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ nam
     const error = isOpsdeckError(e) && e.code === 'unauthenticated' ? 'That is not your password. Nothing was changed.' : userMessageOf(e);
     return Response.json({ error }, { status, headers: NO_STORE });
   }
-}
+});

@@ -1,0 +1,107 @@
+'use client';
+
+import { useState, useTransition, type FormEvent } from 'react';
+import { ActionForm } from '@/components/ui/action-form';
+import { createApiTokenAction } from '@/server-actions/create-api-token';
+import { revokeApiTokenAction } from '@/server-actions/revoke-api-token';
+
+const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+
+export interface TokenRow {
+  id: number;
+  name: string;
+  role: string;
+  stacks: string[] | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** Create a token (shown once) and list / revoke the user's own tokens. */
+export function TokensPanel({ tokens, stacks, myRole }: { tokens: TokenRow[]; stacks: string[]; myRole: (typeof ROLES)[number] }) {
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const roles = ROLES.slice(0, ROLES.indexOf(myRole) + 1);
+
+  const create = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    start(async () => {
+      setError(null);
+      const r = await createApiTokenAction(null, form);
+      if (r.ok) setCreated(r.data.token);
+      else setError([r.error, ...Object.values(r.fieldErrors ?? {}).flat()].join(' '));
+    });
+  };
+
+  return (
+    <>
+      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
+        <h2 className="font-semibold">New token</h2>
+        <form onSubmit={create} className="space-y-2" data-testid="create-token">
+          <div className="flex flex-wrap gap-2">
+            <input name="name" placeholder="name, e.g. ci-backups" aria-label="Token name" className={input} required />
+            <select name="role" aria-label="Token role" defaultValue="viewer" className={input}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            <label className="text-sm">
+              expires after <input name="days" type="number" min={1} max={366} defaultValue={90} aria-label="Days" className={`${input} w-20`} /> days
+            </label>
+          </div>
+          <fieldset className="flex flex-wrap gap-3 text-sm">
+            <label>
+              <input type="radio" name="scope" value="all" defaultChecked /> all stacks
+            </label>
+            <label>
+              <input type="radio" name="scope" value="stacks" /> only:
+            </label>
+            {stacks.map((s) => (
+              <label key={s}>
+                <input type="checkbox" name="stacks" value={s} /> {s}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={pending} className="rounded-md bg-sky-700 px-3 py-1 text-sm hover:bg-sky-600 disabled:opacity-50">
+            Create token
+          </button>
+        </form>
+        <p role="alert" className="min-h-5 text-sm text-rose-400">
+          {error}
+        </p>
+        {created && (
+          <div className="rounded-md border border-emerald-800 p-3 text-sm">
+            <p className="text-emerald-300">Copy this token now; it is not shown again. Send it as <code>Authorization: Bearer …</code>.</p>
+            <code data-testid="new-token" className="block break-all font-mono">
+              {created}
+            </code>
+          </div>
+        )}
+      </section>
+      <section className="divide-y divide-slate-800 rounded-xl border border-slate-800 bg-slate-900" data-testid="token-list">
+        {tokens.length === 0 && <p className="p-4 text-sm text-slate-400">No tokens yet.</p>}
+        {tokens.map((t) => (
+          <div key={t.id} className="flex flex-wrap items-center gap-3 p-4 text-sm" data-testid={`token-${t.name}`}>
+            <span className="font-medium">{t.name}</span>
+            <span>{t.role}</span>
+            <span className="text-slate-400">{t.stacks ? t.stacks.join(', ') : 'all stacks'}</span>
+            <span className="text-slate-400">expires {t.expiresAt.slice(0, 10)}</span>
+            <span className="text-slate-400">{t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace('T', ' ')}` : 'never used'}</span>
+            {t.revokedAt ? (
+              <span className="text-amber-300">revoked</span>
+            ) : (
+              <ActionForm action={revokeApiTokenAction} submitLabel="Revoke" confirm={`Revoke token "${t.name}"? Scripts using it stop working at once.`}>
+                <input type="hidden" name="id" value={t.id} />
+              </ActionForm>
+            )}
+          </div>
+        ))}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { confirmEnrolment } from '@/lib/auth/totp';
+import { defineAction } from './define-action';
+import { confirmTotpInput } from './account-schemas';
+
+// Step 2: a code from the app proves it holds the secret; returns the recovery codes (shown once).
+export const confirmTwoFactor = defineAction({
+  name: 'account.2fa-enable',
+  role: 'viewer',
+  beforeTwoFactor: true,
+  schema: confirmTotpInput,
+  run: async (i, { user }) => {
+    const codes = await confirmEnrolment(user.id, i.code);
+    revalidatePath('/account/security');
+    return { data: { recoveryCodes: codes }, message: 'Two-factor sign-in is on. Keep the recovery codes somewhere safe.' };
+  },
+});

@@ -1,0 +1,24 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { createApiToken } from '@/lib/auth/api-tokens';
+import { OpsdeckError } from '@/lib/errors';
+import { listStacks } from '@/lib/stacks';
+import { defineAction } from './define-action';
+import { createTokenInput } from './account-schemas';
+
+// A token for scripts: role not above the creator's, all stacks or some, expiring; shown once.
+export const createApiTokenAction = defineAction({
+  name: 'api-token.create',
+  role: 'viewer',
+  schema: createTokenInput,
+  describe: (i) => ({ target: `token ${i.name} (${i.role}, ${i.scope === 'all' ? 'all stacks' : i.stacks.join(' ')}, ${i.days} d)` }),
+  run: async (i, { user }) => {
+    const known = new Set(listStacks().map((s) => s.name));
+    const unknown = i.stacks.filter((s) => !known.has(s));
+    if (i.scope === 'stacks' && unknown.length) throw new OpsdeckError('invalid_input', `No stack named ${unknown.join(', ')} is configured.`);
+    const { token, info } = createApiToken(user, { name: i.name, role: i.role, stacks: i.scope === 'all' ? null : i.stacks, days: i.days });
+    revalidatePath('/account/tokens');
+    return { data: { token, id: info.id }, message: 'Token created. Copy it now: it is not shown again.' };
+  },
+});
