@@ -17,9 +17,14 @@ export interface OpenedClient {
   route: Route;
 }
 
+/** Which way a connection to `conn` goes (remembered briefly, so asking again costs no connect). */
+export function routeFor(conn: DatabaseConnection): Promise<Route> {
+  return chooseRoute({ host: conn.host, port: conn.port }, Boolean(conn.via));
+}
+
 /** A connected client for `conn`; rejects (and cleans up) when the connection cannot be made. */
 export async function openPgClient(stack: Stack, conn: DatabaseConnection, opts: PgClientOptions = {}): Promise<OpenedClient> {
-  const route = await chooseRoute({ host: conn.host, port: conn.port }, Boolean(conn.via));
+  const route = await routeFor(conn);
   const { via, ...login } = conn;
   const client = new pg.Client({
     ...opts,
