@@ -42,7 +42,8 @@ function viaEngine(stack: Stack, service: string, url: URL, containerPort: numbe
         });
         res.once('end', () => {
           const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          // Repeated headers (set-cookie) arrive as arrays: each value kept, as fetch keeps them.
+          for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) headers.append(k, one);
           const status = res.statusCode ?? 502;
           const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
           resolve(new Response(body, { status, headers }));

@@ -139,7 +139,7 @@ describe('backup and restore faults (real Docker + PostgreSQL)', () => {
     expect(job.summary).toMatch(/did not become healthy on the restored backup .* within 20 s .* The previous database was put back\./);
     expect(log).toContain('Swapping back');
     expect(log).toContain('The app is healthy again');
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
     expect(await env.memos()).toContain('must survive the failed restore');
     const [{ value }] = await env.sql<{ value: string }>("SELECT value FROM system_setting WHERE name = 'schema_version'");
     expect(value).toBe('0.1.0');

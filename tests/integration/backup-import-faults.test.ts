@@ -88,7 +88,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     // The scratch database is gone again; the safety backup taken before the load is the only addition.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
   }, 120_000);
 
   it('a custom-format dump cut short in its data is not imported (its table of contents alone reads)', async () => {
@@ -129,7 +129,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     // Only safety backups were added; no scratch database is left, the live data serves.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
   }, 180_000);
 });
 

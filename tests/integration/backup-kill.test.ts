@@ -122,7 +122,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     expect(await extraDbs()).toEqual([]);
     expect(tempFiles()).toEqual([]);
     // Untouched: still the live data, including what was written after the backup; the app serves it.
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
     expect(await env.memos()).toEqual(expect.arrayContaining(['memo from before', 'memo after the backup']));
     const [{ n }] = await env.sql<{ n: string }>('SELECT count(*) AS n FROM filler');
     expect(Number(n)).toBe(150000);
@@ -142,7 +142,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6})/.exec(log)?.[1];
     expect(log).toContain(`The swap had happened: memos is the restored database (complete and checked before the swap); the previous one is kept as ${kept}`);
     expect(log).toMatch(/The app \(memos\) is running and healthy/);
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
     expect((await extraDbs()).filter((n) => n.includes('__restore_'))).toEqual([]);
     // The backup's data serves; what was written after it is in the kept database, for "Undo restore".
     const memos = await env.memos();

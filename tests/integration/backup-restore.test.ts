@@ -135,7 +135,7 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     const memos = await env.memos();
     expect(memos).toContain('before the backup');
     expect(memos).not.toContain('added after the backup');
-    expect((await fetch(`${env.demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
 
     const kept = await listKeptDatabases(pgTools(env.stack));
     expect(kept).toHaveLength(1);
