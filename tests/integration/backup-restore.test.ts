@@ -42,7 +42,7 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     expect(m.createdBy).toBe('alice');
     expect(m.reason).toBe('manual');
     expect(m.dumpFormat).toBe('custom');
-    expect(m.postgresVersion).toMatch(/^15\./);
+    expect(m.postgresVersion).toMatch(/^17\./);
     expect(m.schemaVersion).toBe('0.1.0');
     expect(m.appVersion).toContain('opsdeck/demo-app:1.0.0');
     expect(m.verified).toMatchObject({ ok: true, method: 'pg_restore --list' });
