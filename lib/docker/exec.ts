@@ -9,7 +9,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
-import { runningServiceContainer } from './service-containers';
+import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
 
 export interface ExecOptions {
   cmd: string[];
@@ -62,7 +62,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     });
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
-    throw dockerError(e, endpoint.label, doing);
+    throw (await stoppedMeanwhile(stack, service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
   }
 
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);

@@ -17,7 +17,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
 import { dockerError } from './errors';
-import { runningServiceContainer, ServiceNotRunningError } from './service-containers';
+import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
 
 type Relay = 'bash' | 'nc';
 /**
@@ -220,9 +220,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
       return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     } catch (e) {
       if (e instanceof OpsdeckError) throw e;
-      // 409: the container stopped between the listing and the exec (the engine's list lags a stop).
-      if ((e as { statusCode?: number }).statusCode === 409) throw new ServiceNotRunningError(stack, target.service, 'its container is not running');
-      throw dockerError(e, endpoint.label, doing);
+      throw (await stoppedMeanwhile(stack, target.service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
     }
   }, label);
 }
