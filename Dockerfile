@@ -1,10 +1,15 @@
 # Opsdeck as a container: Next.js standalone output on a slim Node image, running as a non-root user.
 #   docker build -t opsdeck .
-# Both images are build arguments, so a machine without a registry can build from local images
-# (the test suite does: BUILDER_IMAGE/BASE_IMAGE=opsdeck/node:<major>, NPM_INSTALL=0 with node_modules
-# in the context, INSTALL_COMPOSE=0).
+# The images are build arguments, so a machine without a registry can build from local images
+# (the test suite does: BUILDER_IMAGE/BASE_IMAGE=opsdeck/node:<major>, DOCKER_CLI_IMAGE=
+# opsdeck/docker-cli:26 made from Debian's docker-cli and docker-compose packages, NPM_INSTALL=0
+# with node_modules in the context, INSTALL_COMPOSE_V1=0).
 ARG BUILDER_IMAGE=node:20-bookworm
 ARG BASE_IMAGE=node:20-bookworm-slim
+# The docker CLI and its compose v2 plugin (the official docker:cli image carries both).
+ARG DOCKER_CLI_IMAGE=docker:26-cli
+
+FROM ${DOCKER_CLI_IMAGE} AS dockercli
 
 FROM ${BUILDER_IMAGE} AS builder
 ARG NPM_INSTALL=1
@@ -16,9 +21,13 @@ ENV NEXT_TELEMETRY_DISABLED=1 OPSDECK_STANDALONE=1
 RUN node node_modules/next/dist/bin/next build
 
 FROM ${BASE_IMAGE}
-# Deploy and upgrade drive the stack through compose; Debian's docker-compose brings the CLI.
-ARG INSTALL_COMPOSE=1
-RUN if [ "$INSTALL_COMPOSE" = 1 ]; then apt-get update && apt-get install -y --no-install-recommends docker-compose && rm -rf /var/lib/apt/lists/*; fi
+# Deploy and upgrade drive the stack through compose: `docker compose` (v2) first, as on the
+# operator's host; Debian's docker-compose (v1, end-of-life) only as a fallback Opsdeck uses when
+# the plugin does not run (OPSDECK_COMPOSE=v1 selects it).
+COPY --from=dockercli /usr/local/bin/docker /usr/local/bin/docker
+COPY --from=dockercli /usr/local/libexec/docker/cli-plugins/docker-compose /usr/local/libexec/docker/cli-plugins/docker-compose
+ARG INSTALL_COMPOSE_V1=1
+RUN if [ "$INSTALL_COMPOSE_V1" = 1 ]; then apt-get update && apt-get install -y --no-install-recommends docker-compose && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0 OPSDECK_DATA_DIR=/data
 COPY --from=builder /src/.next/standalone ./

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test, expect, type Page } from '@playwright/test';
 import { E2E_ADMIN, STATE_FILE, signInOk, type E2EState } from './fixtures';
+import { appFetch } from './app-http';
 
 /**
  * Backups and restores as someone who never opens a shell: everything by clicking, checked
@@ -15,14 +16,8 @@ test.describe.configure({ mode: 'serial' });
 
 const VIEWER = { username: 'bianca-viewer', password: 'viewer-password-77' };
 
-function appUrl(): string {
-  const state = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as E2EState;
-  const port = /^MEMOS_PORT=(\d+)$/m.exec(fs.readFileSync(state.envFile, 'utf8'))?.[1];
-  return `http://127.0.0.1:${port}`;
-}
-
 async function memos(): Promise<string[]> {
-  const res = await fetch(`${appUrl()}/api/memos`);
+  const res = await appFetch('/api/memos');
   return ((await res.json()) as { content: string }[]).map((m) => m.content);
 }
 
@@ -65,7 +60,9 @@ test('an operator-level click takes a backup; it is listed as verified with its 
 });
 
 test('restore by clicking through the dialog: the row added since is gone, the app is healthy; undo brings it back', async ({ page }) => {
-  await fetch(`${appUrl()}/api/memos`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content: 'row added after the backup' }) });
+  // Two jobs (restore, then undo), each waited for up to 120 s: the test's time covers both.
+  test.setTimeout(300_000);
+  await appFetch('/api/memos', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content: 'row added after the backup' }) });
   expect(await memos()).toContain('row added after the backup');
 
   await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
@@ -102,7 +99,7 @@ test('restore by clicking through the dialog: the row added since is gone, the a
     await expect(log).toContainText(step);
   }
   expect(await memos()).not.toContain('row added after the backup');
-  expect((await fetch(`${appUrl()}/healthz`)).status).toBe(200);
+  expect((await appFetch('/healthz')).status).toBe(200);
 
   page.once('dialog', (d) => d.accept());
   const kept = page.getByTestId('kept-databases');
@@ -111,7 +108,7 @@ test('restore by clicking through the dialog: the row added since is gone, the a
   const undo = await expectJobFinished(page);
   await expect(undo).toContainText('Put memos__kept_');
   expect(await memos()).toContain('row added after the backup');
-  expect((await fetch(`${appUrl()}/healthz`)).status).toBe(200);
+  expect((await appFetch('/healthz')).status).toBe(200);
 });
 
 test('a viewer sees no restore button, and the server refuses the restore anyway', async ({ page, browser }) => {

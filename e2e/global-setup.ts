@@ -14,7 +14,8 @@ export default async function globalSetup() {
     port,
     dataDir,
     logFile,
-    env: { OPSDECK_ADMIN_PASSWORD: E2E_ADMIN.password, OPSDECK_DEMO_ENV_FILE: stack.envFile, OPSDECK_DEMO_PROJECT: stack.projectName },
+    // No registry lookups: the demo's images name Docker Hub, and tests talk to loopback only.
+    env: { OPSDECK_ADMIN_PASSWORD: E2E_ADMIN.password, OPSDECK_DEMO_ENV_FILE: stack.envFile, OPSDECK_DEMO_PROJECT: stack.projectName, OPSDECK_REGISTRY_LOOKUP: 'off' },
   });
   const state: E2EState = { pid: server.pid!, dataDir, logFile, projectName: stack.projectName, composeFile: stack.composeFile, envFile: stack.envFile, dir: stack.dir };
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });

@@ -45,7 +45,9 @@ test('the status page shows each service, the chart, the timeline, PostgreSQL an
   await expect(app.getByTestId('version')).toHaveText('version 1.0.0');
   await expect(app.getByTestId('probe')).toHaveAttribute('data-ok', 'true');
   await expect(app).toContainText('opsdeck/demo-app:1.0.0');
-  await expect(app).toContainText('host networking, no port mapping: listens on 127.0.0.1:');
+  // The seed's shape: the app's port published from its bridge network, the database not at all.
+  await expect(app).toContainText(/0\.0\.0\.0:\d+→5230\/tcp/);
+  await expect(page.getByTestId('service-postgres')).toContainText('memos_network, no published ports');
   // Earlier specs (backups, deploy) stop and start the app cleanly; anything but a clean exit is a failure here.
   await expect(app.getByTestId('last-exit')).toContainText(/never exited|Last exitcode 0,/);
   await expect(page.getByTestId('service-postgres')).toHaveAttribute('data-health', 'healthy');

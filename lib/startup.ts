@@ -6,9 +6,10 @@ import { recoverInterruptedJobs, startRecoverySweep, type RecoveryHandler } from
 import { BACKUP_RECOVERY, cleanBackupTempFiles, startBackupScheduler } from '@/lib/backup';
 import { startAiScheduler } from '@/lib/ai-health/scheduler';
 import { DEPLOY_RECOVERY } from '@/lib/deploy/recovery';
+import { CONFIG_RECOVERY } from '@/lib/config-edit/recovery';
 
 /** Cleanup handlers for jobs interrupted by a restart, by recovery-note key; features add theirs. */
-const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY };
+const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY };
 
 /**
  * Jobs left running by a previous process are interrupted and cleaned up (temp files, half-made

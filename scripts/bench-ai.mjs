@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './engine-env.mjs';
 /**
  * AI-health benchmark. Starts a local fake provider (OpenAI-compatible /v1/models and friends) and a
  * production build of Opsdeck (`next start`, dist dir from NEXT_DIST_DIR, default .next) whose demo

@@ -9,6 +9,7 @@
 // (run `NEXT_DIST_DIR=.next-bench npx next build` first and pass the same NEXT_DIST_DIR) and drives
 // it over HTTP like any client.
 // Env: BENCH_DB_MB, BENCH_ROUNDS (default 1), BENCH_KEEP=1 (leave the stack up), NEXT_DIST_DIR.
+import './engine-env.mjs';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -58,15 +59,15 @@ async function composeCmd() {
 
 // ---- the demo stack ------------------------------------------------------------------------
 async function startStack(dir) {
-  const pgPort = await freePort();
   const appPort = await freePort();
+  const project = `opsdeck-test-bench-${crypto.randomBytes(3).toString('hex')}`;
   const template = fs.readFileSync(path.join(ROOT, 'examples/demo/.env'), 'utf8');
   const vars = Object.fromEntries(template.split('\n').map((l) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2]]));
-  const set = { POSTGRES_PORT: String(pgPort), MEMOS_PORT: String(appPort), MEMOS_INSTANCE_URL: `http://127.0.0.1:${appPort}`,
-    MEMOS_DSN: `postgres://${vars.POSTGRES_USER}:${encodeURIComponent(vars.POSTGRES_PASSWORD)}@127.0.0.1:${pgPort}/${vars.POSTGRES_DB}?sslmode=disable` };
+  // The seed's shape: the database is not published; Opsdeck reaches it through the engine.
+  const set = { MEMOS_PORT: String(appPort), MEMOS_INSTANCE_URL: `http://127.0.0.1:${appPort}`,
+    POSTGRES_CONTAINER_NAME: `${project}-postgres`, MEMOS_CONTAINER_NAME: `${project}-memos` };
   const envFile = path.join(dir, '.env');
   fs.writeFileSync(envFile, template.split('\n').map((l) => { const k = /^([A-Z_][A-Z0-9_]*)=/.exec(l.trim())?.[1]; return k && set[k] ? `${k}=${set[k]}` : l; }).join('\n'), { mode: 0o600 });
-  const project = `opsdeck-test-bench-${crypto.randomBytes(3).toString('hex')}`;
   const [cmd, base] = await composeCmd();
   const compose = (...args) => run(cmd, [...base, '--ansi', 'never', '-p', project, '-f', path.join(ROOT, 'examples/demo/compose.yml'), '--env-file', envFile, ...args], { cwd: dir });
   await compose('up', '-d');

@@ -8,6 +8,7 @@
 //   4. 20 pages tailing at once: growth of the server's RSS (and 20 `docker logs -f` for scale).
 // Needs a production build: NEXT_DIST_DIR=.next-bench npx next build, then run with the same
 // NEXT_DIST_DIR. BENCH_ONLY=throughput,latency,flood,pages runs a subset.
+import './engine-env.mjs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { chromium } from '@playwright/test';

@@ -3,6 +3,7 @@
 //   open, and RSS with 10 log streams open. Targets: < 3 s, < 120 MB, < 180 MB.
 // Builds the standalone output (as the Dockerfile does) into .next-bench, starts a demo stack
 // under an `opsdeck-test-bench-*` project, prints the figures, cleans up.
+import './engine-env.mjs';
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -9,6 +9,7 @@
 // Bound (issue 3): the page is updated within 5 s of a change; reported as p95 over the rounds.
 // Needs a production build: NEXT_DIST_DIR=.next-bench npx next build, then run with the same
 // NEXT_DIST_DIR. ROUNDS=n changes the number of rounds (default 10).
+import './engine-env.mjs';
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { benchProject, freePort, signIn, sleep, startServer } from './bench-logs-lib.mjs';

@@ -10,6 +10,13 @@ HOST="${OPSDECK_HOST:-127.0.0.1}"
 export OPSDECK_DATA_DIR="${OPSDECK_DATA_DIR:-$PWD/.data}"
 
 bash scripts/ensure-deps.sh
+# The Docker already on this machine when one answers; else the project's own engine (Docker 26 +
+# compose v2 in a network namespace, scripts/test-bed.sh), which Opsdeck then reaches by its socket.
+if [ "${OPSDECK_ENGINE:-auto}" = bed ] || ! docker info >/dev/null 2>&1; then
+  bash scripts/test-bed.sh up
+  eval "$(bash scripts/test-bed.sh env)"
+  export OPSDECK_ENGINE=bed
+fi
 OPSDECK_SKIP_BROWSER=1 bash scripts/setup-env.sh
 
 if [ -z "${OPSDECK_CONFIG:-}" ] && [ ! -f opsdeck.yaml ]; then

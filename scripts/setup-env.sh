@@ -234,6 +234,17 @@ ensure_images() {
     build opsdeck/loggen:latest "$hash" "$ctx" --build-arg "NODE_IMAGE=$node_image"
   fi
 
+  # The docker CLI + compose v2 plugin for the production image's test build (Dockerfile's
+  # DOCKER_CLI_IMAGE), from the trixie packages the test bed unpacks.
+  local cli=$CACHE/trixie/root/usr/bin/docker plugin=$CACHE/trixie/root/usr/libexec/docker/cli-plugins/docker-compose
+  [[ -x $cli && -x $plugin ]] || bash "$ROOT/scripts/test-bed.sh" packages
+  hash=$(hash_of "$IMAGES/docker-cli/Dockerfile" "$cli" "$plugin")
+  if ! up_to_date opsdeck/docker-cli:26 "$hash"; then
+    ctx=$(stage docker-cli "$IMAGES/docker-cli")
+    cp "$cli" "$plugin" "$ctx/"
+    build opsdeck/docker-cli:26 "$hash" "$ctx"
+  fi
+
   # Images replaced by a rebuild are left untagged: drop them (only ours, by label).
   docker image prune -f --filter label=opsdeck.source-hash >/dev/null
   # Build contexts hold copies of the node binary: ~100 MB each, not worth keeping.
@@ -274,7 +285,7 @@ if [[ $BUILD_IMAGES == 1 ]]; then
   ensure_images
 fi
 if [[ $BUILD_IMAGES == 1 ]]; then
-  log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images $BASE_IMAGE opsdeck/postgres:17 opsdeck/demo-app:{1.0.0,1.1.0,never-healthy} opsdeck/loggen:latest)"
+  log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images $BASE_IMAGE opsdeck/postgres:17 opsdeck/demo-app:{1.0.0,1.1.0,never-healthy} opsdeck/loggen:latest opsdeck/docker-cli:26)"
 else
   log "ready in $((SECONDS - T0))s (docker $(docker version --format '{{.Server.Version}}'); images not checked)"
 fi

@@ -46,3 +46,14 @@ export const probeSettingsInput = z.object({
   failuresToDown: int(1, 20, 'Failures before down'),
   successesToUp: int(1, 20, 'Successes before up'),
 });
+
+/** The AI page's "edit in the env file" form; an empty key keeps the one that is set. */
+export const aiEnvSettingsInput = z.object({
+  stack,
+  role: z.enum(AI_ROLES, { error: 'Which role?' }),
+  provider: optional(z.string().trim().regex(/^[a-z]{2,20}$/, 'Choose a provider.')),
+  model: optional(z.string().trim().min(1).max(200)),
+  baseUrl,
+  apiKey: optional(z.string().trim().max(500)),
+});
+export const saveAiEnvSettingsInput = aiEnvSettingsInput.extend({ baseSha: z.string().regex(/^[0-9a-f]{64}$/, 'Reload the page: the form does not say which version of the env file it was based on.') });

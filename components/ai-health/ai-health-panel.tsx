@@ -1,11 +1,17 @@
 import type { AiHealthView } from '@/lib/ai-health';
+import type { AiRoleSettings } from '@/lib/ai-health/env-settings';
 import { AutoRefresh } from '@/components/ui/auto-refresh';
 import { AddProviderForm } from './add-provider-form';
 import { DependencyCard } from './dependency-card';
 
+function withRole(e: { sha: string; roles: AiRoleSettings[] }, role: string): { sha: string; s: AiRoleSettings } | undefined {
+  const s = e.roles.find((r) => r.role === role);
+  return s && { sha: e.sha, s };
+}
+
 const ISSUE_STYLE = { error: 'text-rose-300', warning: 'text-amber-300', info: 'text-slate-400' } as const;
 
-export function AiHealthPanel({ view, canProbe, canManage }: { view: AiHealthView; canProbe: boolean; canManage: boolean }) {
+export function AiHealthPanel({ view, canProbe, canManage, envSettings }: { view: AiHealthView; canProbe: boolean; canManage: boolean; envSettings?: { sha: string; roles: AiRoleSettings[] } }) {
   const now = view.generatedAt;
   return (
     <>
@@ -29,7 +35,15 @@ export function AiHealthPanel({ view, canProbe, canManage }: { view: AiHealthVie
         </p>
       )}
       {view.dependencies.map((d) => (
-        <DependencyCard key={d.id} stack={view.stack} dep={d} now={now} canProbe={canProbe} canManage={canManage} />
+        <DependencyCard
+          key={d.id}
+          stack={view.stack}
+          dep={d}
+          now={now}
+          canProbe={canProbe}
+          canManage={canManage}
+          envSettings={envSettings && d.source === 'env' ? withRole(envSettings, d.role) : undefined}
+        />
       ))}
       {canManage && <AddProviderForm stack={view.stack} />}
     </>

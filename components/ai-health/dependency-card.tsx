@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import type { DependencyView } from '@/lib/ai-health';
+import type { AiRoleSettings } from '@/lib/ai-health/env-settings';
+import { AiEnvSettingsForm } from './ai-env-settings-form';
 import { ActionForm } from '@/components/ui/action-form';
 import { removeAiProvider } from '@/server-actions/remove-ai-provider';
 import { runAiDeepProbe } from '@/server-actions/run-ai-deep-probe';
@@ -22,7 +24,7 @@ function Field({ label, children, testId, wrap }: { label: string; children: Rea
   );
 }
 
-export function DependencyCard({ stack, dep, now, canProbe, canManage }: { stack: string; dep: DependencyView; now: number; canProbe: boolean; canManage: boolean }) {
+export function DependencyCard({ stack, dep, now, canProbe, canManage, envSettings }: { stack: string; dep: DependencyView; now: number; canProbe: boolean; canManage: boolean; envSettings?: { sha: string; s: AiRoleSettings } }) {
   return (
     <section data-testid={`ai-dep-${dep.id}`} data-status={dep.status} className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
       <header className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
@@ -74,6 +76,14 @@ export function DependencyCard({ stack, dep, now, canProbe, canManage }: { stack
             </ActionForm>
           )}
           {canManage && <ProbeSettingsForm stack={stack} dep={dep} />}
+          {canManage && dep.source === 'env' && envSettings && (
+            <details data-testid="ai-env-settings" className="basis-full">
+              <summary className="cursor-pointer text-sm text-sky-300">Edit in the env file</summary>
+              <div className="pt-2">
+                <AiEnvSettingsForm stack={stack} baseSha={envSettings.sha} s={envSettings.s} />
+              </div>
+            </details>
+          )}
           {canManage && dep.source === 'admin' && (
             <ActionForm action={removeAiProvider} submitLabel="Remove provider" confirm={`Remove ${dep.label} and its history?`} testId="ai-remove">
               <input type="hidden" name="stack" value={stack} />

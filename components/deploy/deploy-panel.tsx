@@ -3,7 +3,8 @@ import { hasRole, type Role } from '@/lib/auth/roles';
 import { lastSuccessfulUpgrade, upgradeHistory } from '@/lib/deploy/history';
 import { runPreflight } from '@/lib/deploy/preflight';
 import { versionPanel } from '@/lib/deploy/versions';
-import { listLocalTags, splitImageRef } from '@/lib/docker';
+import { runningImageOf, splitImageRef } from '@/lib/docker';
+import { upgradeTagChoices } from '@/lib/deploy/tag-choices';
 import { runningJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { deployStack } from '@/server-actions/deploy-stack';
@@ -22,7 +23,8 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
   const stack = getStack(stackName);
   const [versions, checks] = await Promise.all([versionPanel(stack), runPreflight(stack)]);
   const repo = versions.app ? splitImageRef(versions.app.ref).repo : null;
-  const tags = repo ? (await listLocalTags(repo).catch(() => [])).map((t) => ({ tag: t.tag, version: t.image.version })) : [];
+  const current = stack.app ? await runningImageOf(stack, stack.app.service).catch(() => null) : null;
+  const choices = current ? await upgradeTagChoices(current) : { tags: [], registryError: null };
   const running = runningJob(stack.name);
   const last = lastSuccessfulUpgrade(stack.name);
   const admin = hasRole(role, 'admin');
@@ -57,7 +59,7 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
       <section className={card}>
         <h2 className="font-semibold">Upgrade</h2>
         {admin && versions.app && repo ? (
-          <UpgradeForm stack={stack.name} current={versions.app.ref} repo={repo} tags={tags} />
+          <UpgradeForm stack={stack.name} current={versions.app.ref} repo={repo} tags={choices.tags} registryError={choices.registryError} />
         ) : (
           <p className="text-sm text-slate-400">{admin ? 'The app has no container yet: deploy first.' : 'Upgrades are for admins.'}</p>
         )}

@@ -9,6 +9,7 @@ const TABS = [
   { path: '/logs', label: 'Logs' },
   { path: '/backups', label: 'Backups' },
   { path: '/deploy', label: 'Deploy & upgrade' },
+  { path: '/config', label: 'Configuration' },
   { path: '/ai', label: 'AI providers' },
   { path: '/notifications', label: 'Notifications' },
 ];

@@ -16,7 +16,7 @@ interface ProviderInfo {
   needsKey: boolean;
 }
 
-const PROVIDERS: Record<string, ProviderInfo> = {
+export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = {
   siliconflow: { label: 'SiliconFlow', kind: 'openai', defaultBaseUrl: 'https://api.siliconflow.cn/v1', varName: 'SILICONFLOW', needsKey: true },
   deepseek: { label: 'DeepSeek', kind: 'openai', defaultBaseUrl: 'https://api.deepseek.com', varName: 'DEEPSEEK', needsKey: true },
   openai: { label: 'OpenAI', kind: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', varName: 'OPENAI', needsKey: true },
@@ -24,7 +24,7 @@ const PROVIDERS: Record<string, ProviderInfo> = {
 };
 
 /** Which providers the fork can use for each role (DeepSeek has no embeddings; SiliconFlow LLM has no code path). */
-const SUPPORTED: Record<'chat' | 'embedding', string[]> = {
+export const SUPPORTED: Readonly<Record<'chat' | 'embedding', string[]>> = {
   chat: ['deepseek', 'openai', 'ollama'],
   embedding: ['siliconflow', 'openai', 'ollama'],
 };

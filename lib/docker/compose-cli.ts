@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { childEnv } from '@/lib/child-env';
 import { OpsdeckError } from '@/lib/errors';
+import { getDocker } from './client';
 
 export type ComposeKind = 'v2' | 'v1';
 
@@ -185,6 +186,31 @@ class StreamCollector {
 }
 
 /**
+ * docker-compose 1.29 (v1) recreates a container by reading `ContainerConfig` from the image
+ * inspect, which Docker 25+ leaves out from API 1.45 on: every recreate then dies with
+ * "KeyError: 'ContainerConfig'" half-way (the old container renamed). Engines that still serve
+ * API 1.44 fill it in, so v1 is told to speak 1.44 to them (unless the operator set the variable).
+ */
+let apiPin: Promise<Record<string, string>> | null = null;
+function v1ApiPin(): Promise<Record<string, string>> {
+  if (process.env.COMPOSE_API_VERSION) return Promise.resolve({ COMPOSE_API_VERSION: process.env.COMPOSE_API_VERSION });
+  apiPin ??= getDocker().docker.version().then(
+    (v): Record<string, string> => (compareApi(v.ApiVersion, '1.45') >= 0 && compareApi(v.MinAPIVersion ?? '1.24', '1.44') <= 0 ? { COMPOSE_API_VERSION: '1.44' } : {}),
+    (): Record<string, string> => {
+      apiPin = null;
+      return {};
+    },
+  );
+  return apiPin;
+}
+
+function compareApi(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am !== bm ? am - bm : an - bn;
+}
+
+/**
  * Runs `compose -p … -f … [--env-file …] ARGS…` and resolves with its exit code and output
  * (a non-zero exit is a result, not an exception). Rejects when compose cannot be started or
  * when `opts.signal` aborts.
@@ -197,12 +223,13 @@ export async function runCompose(
   opts.signal?.throwIfAborted();
   const compose = await detectCompose();
   const argv = [...compose.baseArgs, ...projectArgs(project), ...args];
+  const pin = compose.kind === 'v1' ? await v1ApiPin() : {};
 
   return new Promise<ComposeResult>((resolve, reject) => {
     const child = spawn(/*turbopackIgnore: true*/ compose.command, argv, {
       cwd: project.cwd,
       // Opsdeck's secrets stay here, and its variables cannot override the stack's env file.
-      env: childEnv(opts.env),
+      env: childEnv({ ...pin, ...opts.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: opts.signal,
     });

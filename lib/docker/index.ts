@@ -11,3 +11,4 @@ export { inspectStackContainers, statInContainer, findBinaries, type ContainerDe
 export { sampleStackUsage, type UsageSample } from './stats';
 export { watchStackEvents, WATCHED_ACTIONS, type ContainerAction, type ContainerEvent, type WatchStatus } from './events';
 export { runLifecycle, dependencyOrder, type LifecycleAction, type LifecycleResult } from './lifecycle';
+export { runningConfigHashes, CONFIG_HASH_LABEL } from './config-hash';

@@ -36,6 +36,8 @@ describe('env-file checks', () => {
       ['placeholder', '/x/.env:4 (MEMOS_DSN)'],
       ['placeholder', '/x/.env:5 (MEMOS_INSTANCE_URL)'],
       ['placeholder', '/x/.env:6 (MEMOS_AI_OPENAI_API_KEY)'],
+      // The two example passwords differ, so the app could not log in even with them.
+      ['dsn-mismatch', '/x/.env:4 (MEMOS_DSN) and /x/.env:2 (POSTGRES_PASSWORD)'],
     ]);
     expect(f[0].fix).toContain('ALTER USER');
     // The finding names the example, never the value that was found.
@@ -52,7 +54,7 @@ describe('env-file checks', () => {
   });
 
   it('flags X and X_FILE both set, with both lines', () => {
-    const f = run('POSTGRES_USER=memos\nPOSTGRES_PASSWORD=abcdefgh12\nPOSTGRES_DB=memos\nMEMOS_DSN=x\nPOSTGRES_PASSWORD_FILE=/run/secrets/pw\n');
+    const f = run('POSTGRES_USER=memos\nPOSTGRES_PASSWORD=abcdefgh12\nPOSTGRES_DB=memos\nMEMOS_DSN=postgres://memos:abcdefgh12@postgres/memos\nPOSTGRES_PASSWORD_FILE=/run/secrets/pw\n');
     expect(f).toEqual([expect.objectContaining({ kind: 'file-and-plain', title: 'Both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set', where: '/x/.env:2 (POSTGRES_PASSWORD) and line 5 (POSTGRES_PASSWORD_FILE)' })]);
   });
 
@@ -63,11 +65,29 @@ describe('env-file checks', () => {
       { name: 'PLAIN', file: '/x/compose.yml', required: null, hasDefault: false },
       { name: 'TAG', file: '/x/compose.yml', required: null, hasDefault: true },
     ];
-    const f = run('POSTGRES_USER=u\nPOSTGRES_PASSWORD=p\nPOSTGRES_DB=d\nMEMOS_DSN=x\nEMPTY_OK=\n', stack(), vars);
+    const f = run('POSTGRES_USER=u\nPOSTGRES_PASSWORD=p\nPOSTGRES_DB=d\nMEMOS_DSN=postgres://u:p@postgres/d\nEMPTY_OK=\n', stack(), vars);
     expect(f.map((x) => [x.kind, x.severity, x.title])).toEqual([
       ['missing-variable', 'error', 'TOKEN is not set, and the compose file requires it'],
       ['unset-compose-variable', 'warning', 'PLAIN is used by the compose file but not set'],
     ]);
+  });
+
+  it('checks what values mean: ports, switches, URLs, and a DSN that disagrees with the database variables', () => {
+    const text = [
+      'POSTGRES_USER=memos', 'POSTGRES_PASSWORD=right-password-1', 'POSTGRES_DB=memos', 'POSTGRES_PORT=55432',
+      'MEMOS_DSN=postgres://memos:wrong-password-2@127.0.0.1:5432/other', 'MEMOS_PORT=52x30', 'MEMOS_AI_ENABLED=maybe',
+      'MEMOS_AI_DEEPSEEK_BASE_URL=not a url',
+    ].join('\n');
+    const f = run(text);
+    expect(f.map((x) => [x.kind, x.severity, x.title])).toEqual([
+      ['wrong-type', 'error', 'MEMOS_PORT is not a port number'],
+      ['wrong-type', 'error', 'MEMOS_AI_ENABLED is not true or false'],
+      ['wrong-type', 'error', 'MEMOS_AI_DEEPSEEK_BASE_URL is not an http(s) URL'],
+      ['dsn-mismatch', 'error', 'The password in MEMOS_DSN does not match POSTGRES_PASSWORD'],
+      ['dsn-mismatch', 'error', 'The database in MEMOS_DSN does not match POSTGRES_DB'],
+      ['dsn-mismatch', 'warning', 'The port in MEMOS_DSN is not POSTGRES_PORT'],
+    ]);
+    expect(JSON.stringify(f)).not.toMatch(/right-password|wrong-password/);
   });
 
   it('lineOf finds the last assignment, exported or not', () => {

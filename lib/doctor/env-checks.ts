@@ -5,6 +5,7 @@
  */
 import type { Stack } from '@/lib/stacks/types';
 import type { ComposeVariable } from './compose-vars';
+import { checkEnvValues } from './env-values';
 import type { Finding } from './types';
 
 interface Placeholder {
@@ -96,6 +97,8 @@ export function checkEnv(stack: Stack, text: string, env: ReadonlyMap<string, st
       fix: `Remove one of them: the postgres image and Memos refuse to start when both are set. Keep ${key} if the secret lives in a file (Docker secrets), otherwise keep ${plain}.`,
     });
   }
+
+  findings.push(...checkEnvValues(stack, env, (key) => at(file, text, key)));
 
   const reported = new Set(findings.filter((f) => f.kind === 'missing-variable').map((f) => f.title.split(' ')[0]));
   for (const v of composeVars) {

@@ -101,7 +101,8 @@ describe('the Opsdeck container image', () => {
     // No network for the build: nothing is downloaded (NPM_INSTALL=0, INSTALL_COMPOSE=0).
     await docker(['build', '--network', 'none', '-t', IMAGE, '--label', `com.docker.compose.project=${NAME}`,
       '--build-arg', `BUILDER_IMAGE=${NODE_IMAGE}`, '--build-arg', `BASE_IMAGE=${NODE_IMAGE}`,
-      '--build-arg', 'NPM_INSTALL=0', '--build-arg', 'INSTALL_COMPOSE=0', ctxDir], { timeout: 540_000 });
+      '--build-arg', 'DOCKER_CLI_IMAGE=opsdeck/docker-cli:26',
+      '--build-arg', 'NPM_INSTALL=0', '--build-arg', 'INSTALL_COMPOSE_V1=0', ctxDir], { timeout: 540_000 });
     // As compose's file secrets: mounted read-only under /run/secrets, named by the _FILE variables.
     const secrets = (secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-image-secrets-')));
     fs.chmodSync(secrets, 0o755); // mkdtemp's 0700 would keep the image's uid 10001 out

@@ -1,0 +1,58 @@
+import type { ConfigKind, ConfigVersion } from '@/lib/config-edit';
+import { ActionForm } from '@/components/ui/action-form';
+import { JobActionForm } from '@/components/deploy/job-action-form';
+import { applyConfig } from '@/server-actions/apply-config';
+import { undoConfigEdit } from '@/server-actions/undo-config-edit';
+
+const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
+
+/**
+ * The versions Opsdeck wrote, newest first, with undo; and, while the file on disk is not what the
+ * containers were last brought to, the button that applies it.
+ */
+export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: string; kind: ConfigKind; sha: string; versions: ConfigVersion[]; canEdit: boolean }) {
+  const current = versions.find((v) => v.after === sha);
+  const pending = current && !current.applied;
+  return (
+    <div data-testid={`${kind}-history`} className="space-y-2">
+      {canEdit && pending && (
+        <div className="rounded-md border border-sky-800 bg-sky-950/40 p-3 text-sm">
+          <p className="mb-2">Version {current.seq} ({current.summary}) is saved but not applied: the containers still run the previous one.</p>
+          <JobActionForm action={applyConfig} submitLabel={`Apply version ${current.seq}`} testId={`${kind}-apply`} confirm="Recreate the services whose configuration changed? If the app does not come back healthy, the previous file and containers are restored.">
+            <input type="hidden" name="stack" value={stack} />
+            <input type="hidden" name="kind" value={kind} />
+            <input type="hidden" name="sha" value={sha} />
+          </JobActionForm>
+        </div>
+      )}
+      {versions.length === 0 ? (
+        <p className="text-sm text-slate-400">No change made from Opsdeck yet.</p>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase text-slate-500">
+            <tr>{['#', 'When', 'Who', 'Why', 'What changed', 'Applied'].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.seq} className="border-t border-slate-800 align-top">
+                <td className="px-2 py-1">{v.seq}</td>
+                <td className="px-2 py-1 font-mono text-xs">{when(v.at)}</td>
+                <td className="px-2 py-1">{v.by}</td>
+                <td className="px-2 py-1">{v.reason}</td>
+                <td className="px-2 py-1">{v.summary}</td>
+                <td className="px-2 py-1">{v.applied ? `job #${v.applied.job}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canEdit && versions[0]?.after === sha && (
+        <ActionForm action={undoConfigEdit} submitLabel={`Undo version ${versions[0].seq}`} testId={`${kind}-undo`} confirm={`Put the ${kind} file back as it was before version ${versions[0].seq}? (It can be applied afterwards.)`}>
+          <input type="hidden" name="stack" value={stack} />
+          <input type="hidden" name="kind" value={kind} />
+          <input type="hidden" name="baseSha" value={sha} />
+        </ActionForm>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import type { EnvDiffRow, LineDiffRow, Validation } from '@/lib/config-edit';
+
+export interface Review {
+  validation: Validation;
+  envDiff: EnvDiffRow[];
+  lineDiff: LineDiffRow[];
+  summary: string;
+}
+
+const OP_STYLE = { '+': 'bg-emerald-950 text-emerald-200', '-': 'bg-rose-950 text-rose-200', ' ': 'text-slate-300', '…': 'text-slate-600' } as const;
+
+/** The checks of an edit and what it changes: secrets appear only as "changed". */
+export function EditReview({ review }: { review: Review }) {
+  const { validation, envDiff, lineDiff } = review;
+  return (
+    <div data-testid="config-review" className="space-y-3 text-sm">
+      <ul data-testid="config-checks" className="space-y-1">
+        {validation.errors.map((p, i) => (
+          <li key={`e${i}`} className="text-rose-300">✗ {p.title} <span className="text-slate-400">({p.where})</span> — {p.fix}</li>
+        ))}
+        {validation.warnings.map((p, i) => (
+          <li key={`w${i}`} className="text-amber-300">! {p.title} <span className="text-slate-400">({p.where})</span> — {p.fix}</li>
+        ))}
+        {validation.ok && <li className="text-emerald-300">✓ The doctor&apos;s checks and docker compose config pass.</li>}
+      </ul>
+      {envDiff.length > 0 && (
+        <table data-testid="config-diff" className="w-full text-left">
+          <thead className="text-xs uppercase text-slate-500">
+            <tr><th className="px-2 py-1">Variable</th><th className="px-2 py-1">Change</th><th className="px-2 py-1">Before</th><th className="px-2 py-1">After</th></tr>
+          </thead>
+          <tbody className="font-mono text-xs">
+            {envDiff.map((r) => (
+              <tr key={r.key} className="border-t border-slate-800">
+                <td className="px-2 py-1">{r.key}</td>
+                <td className="px-2 py-1">{r.secret ? `${r.change} (secret)` : r.change}</td>
+                <td className="px-2 py-1 text-rose-300">{r.secret ? (r.change === 'added' ? '' : '••••') : (r.before ?? '')}</td>
+                <td className="px-2 py-1 text-emerald-300">{r.secret ? (r.change === 'removed' ? '' : '•••• (changed)') : (r.after ?? '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {lineDiff.length > 0 && (
+        <pre data-testid="config-diff" className="max-h-96 overflow-auto rounded-md border border-slate-800 bg-slate-950 p-2 font-mono text-xs">
+          {lineDiff.map((r, i) => (
+            <div key={i} className={OP_STYLE[r.op]}>{r.op === '…' ? '…' : `${r.op} ${r.text}`}</div>
+          ))}
+        </pre>
+      )}
+      {envDiff.length === 0 && lineDiff.length === 0 && <p className="text-slate-400">No change to the file&apos;s values.</p>}
+    </div>
+  );
+}

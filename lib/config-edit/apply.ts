@@ -1,0 +1,129 @@
+/**
+ * Apply = bring the containers to the saved file, as a job holding the stack's lock: check the
+ * file is the version the admin saw, validate it again, find the services whose configuration
+ * hash changed (what compose itself compares), recreate only those, then the health gate. If the
+ * app does not come back, the file goes back to what the containers last ran and those services
+ * are recreated from it, so the stack ends as it was and the job says why.
+ */
+import { composeProjectOf } from '@/lib/deploy/compose-project';
+import { DEFAULT_HEALTH_TIMEOUT_MS, waitForHealthy } from '@/lib/deploy/health-gate';
+import { runningConfigHashes } from '@/lib/docker';
+import { detectCompose, runCompose } from '@/lib/docker/compose-cli';
+import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import type { EmitInput, JobContext } from '@/lib/jobs';
+import { secretRedactor } from '@/lib/secrets';
+import { getStack } from '@/lib/stacks/registry';
+import { parseEnvFile } from '@/lib/stacks/env-file';
+import { stackSecrets } from '@/lib/stacks/stack-secrets';
+import { deploySettingsOf } from '@/lib/stacks/presets';
+import type { Stack } from '@/lib/stacks/types';
+import { readConfigFile, type ConfigKind } from './files';
+import { secretValues } from './hidden';
+import { appliedBaseline, markApplied, writeVersion } from './history';
+import { validateCandidate } from './validate';
+
+export interface ApplyOptions {
+  kind: ConfigKind;
+  /** sha256 of the saved version the admin chose to apply. */
+  sha: string;
+  healthTimeoutMs?: number;
+}
+
+/** The stack as loaded now: its health URL and ports follow the env file that was just written. */
+function reload(stack: Stack): Stack {
+  try {
+    const fresh = getStack(stack.name);
+    if (fresh.projectName === stack.projectName && fresh.envFile === stack.envFile) return fresh;
+  } catch {
+    // Not in the registry: see below.
+  }
+  // A stack built in code (tests) is not the registry's; its roles do not change with the file.
+  return stack;
+}
+
+/** Service names whose config hash (compose config --hash) differs from their container's label. */
+async function changedServices(stack: Stack, ctx: JobContext): Promise<string[] | null> {
+  if ((await detectCompose()).kind !== 'v2') return null;
+  const r = await runCompose(composeProjectOf(stack), ['config', '--hash', '*'], { signal: ctx.signal });
+  if (r.code !== 0) throw new OpsdeckError('config_invalid', 'compose could not compute the services\' configuration.', { detail: r.stderr.slice(-1000) });
+  const running = await runningConfigHashes(stack);
+  const out: string[] = [];
+  for (const line of r.stdout.trim().split('\n')) {
+    const [service, hash] = line.trim().split(/\s+/);
+    if (!service || !hash) continue;
+    if (!running.has(service)) ctx.emit({ type: 'log', text: `${service} has no container: left for a deploy to create.` });
+    else if (running.get(service) !== hash) out.push(service);
+  }
+  return out.sort();
+}
+
+async function recreate(stack: Stack, services: string[] | null, ctx: JobContext, what: string): Promise<void> {
+  const { kind } = await detectCompose();
+  // v1 has no --hash: it is given no names and recreates what changed itself (same rule, same result).
+  // No --no-deps: compose drops depends_on from the hash it stamps then, and the next deploy would
+  // recreate the service for nothing. Dependencies whose configuration did not change are left as they are.
+  const args = ['up', '-d', ...(kind === 'v2' ? ['--pull', deploySettingsOf(stack).pull] : []), ...(services ?? [])];
+  ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
+  const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
+  if (r.code !== 0) throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}.`, { detail: r.stderr.trim().split('\n').slice(-10).join('\n') });
+}
+
+export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: JobContext): Promise<string> {
+  const current = readConfigFile(stackIn, opts.kind);
+  if (current.sha !== opts.sha) throw new OpsdeckError('conflict', 'The file changed since this version was saved: nothing was applied. Review the newest version and apply it.');
+  const baseline = appliedBaseline(stackIn, opts.kind);
+  // The job's own masker knows the secrets of the file it started with; the other version's too.
+  const extra = [...(baseline && opts.kind === 'env' ? secretValues(parseEnvFile(baseline.text)).values() : []), ...stackSecrets(stackIn)];
+  const mask = secretRedactor(extra);
+  const ctx: JobContext = { ...jobCtx, emit: (e: EmitInput) => jobCtx.emit(e.type === 'log' ? { ...e, text: mask(e.text) } : e) };
+  const masked = (e: unknown) => (isOpsdeckError(e) ? new OpsdeckError(e.code, mask(e.message), { detail: e.detail ? mask(e.detail) : undefined, cause: e }) : e);
+
+  ctx.emit({ type: 'step', name: 'config.validate', text: `Checking the ${opts.kind} file` });
+  const check = await validateCandidate(stackIn, opts.kind, current.text);
+  for (const p of check.warnings) ctx.emit({ type: 'log', level: 'warn', text: `! ${p.title} (${p.where})` });
+  if (!check.ok) {
+    for (const p of check.errors) ctx.emit({ type: 'log', level: 'error', text: `✗ ${p.title} (${p.where}): ${p.fix}` });
+    throw new OpsdeckError('invalid_input', `Nothing was applied: the file fails ${check.errors.length} check(s).`);
+  }
+  let stack = reload(stackIn);
+  ctx.emit({ type: 'step', name: 'config.plan', text: 'Finding the services whose configuration changed' });
+  const services = await changedServices(stack, ctx);
+  if (services && services.length === 0) {
+    markApplied(stack, opts.kind, current.sha, ctx.id);
+    return 'Nothing to recreate: no service\'s configuration changed.';
+  }
+  ctx.emit({ type: 'log', text: services ? `To recreate: ${services.join(', ')}` : 'compose v1: compose recreates the services whose configuration changed.' });
+  if (baseline) ctx.remember('config-apply', { stack: stack.name, kind: opts.kind, applied: current.sha, baseline: baseline.sha, services });
+
+  try {
+    ctx.emit({ type: 'step', name: 'config.recreate', text: `Recreating ${services ? services.join(', ') : 'what changed'}` });
+    await recreate(stack, services, ctx, 'Applying the new configuration');
+    await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
+  } catch (failure) {
+    const reason = mask(userMessageOf(failure));
+    ctx.emit({ type: 'log', level: 'error', text: `Apply failed: ${reason}` });
+    if (isOpsdeckError(failure) && failure.detail) ctx.emit({ type: 'log', level: 'error', text: failure.detail });
+    if (!baseline) {
+      throw new OpsdeckError('conflict', `Applying failed (${reason}) and there is no earlier version of the file to roll back to.`, { cause: failure });
+    }
+    try {
+      ctx.emit({ type: 'step', name: 'config.rollback', text: 'Rolling back to the previous file and containers' });
+      writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: `back to the version the containers ran (${reason})` });
+      markApplied(stack, opts.kind, baseline.sha, ctx.id);
+      stack = reload(stackIn);
+      await recreate(stack, services, ctx, 'Recreating from the previous file');
+      await waitForHealthy(stack, ctx.emit, { timeoutMs: 2 * (opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS), signal: ctx.signal });
+    } catch (rollbackFailure) {
+      ctx.forget('config-apply');
+      throw masked(new OpsdeckError('conflict', `Applying failed (${reason}), and the rollback could not finish (${userMessageOf(rollbackFailure)}). The file history has both versions.`, { cause: rollbackFailure }));
+    }
+    ctx.forget('config-apply');
+    throw masked(new OpsdeckError('conflict', `Applying failed (${reason}) and was rolled back: the previous file is back and ${services ? services.join(', ') : 'the changed services'} run${services?.length === 1 ? 's' : ''} from it again.`, {
+      detail: isOpsdeckError(failure) ? failure.detail : undefined,
+      cause: failure,
+    }));
+  }
+  markApplied(stack, opts.kind, current.sha, ctx.id);
+  ctx.forget('config-apply');
+  return `Applied the ${opts.kind} file: recreated ${services ? services.join(', ') : 'what changed'}; every service is healthy.`;
+}

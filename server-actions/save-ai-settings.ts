@@ -1,0 +1,25 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { saveAiSettings as save } from '@/lib/config-edit/ai-settings';
+import { OpsdeckError } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import { saveAiEnvSettingsInput } from './ai-health-schemas';
+import { defineAction } from './define-action';
+
+export const saveAiSettings = defineAction({
+  name: 'ai.save-settings',
+  role: 'admin',
+  schema: saveAiEnvSettingsInput,
+  describe: (i) => ({ stack: i.stack, target: i.role }),
+  run: async ({ stack: name, baseSha, ...input }, { user }) => {
+    const stack = getStack(name);
+    const r = await save(stack, input, baseSha, user.username);
+    if (!r.saved) throw new OpsdeckError('invalid_input', `Not saved: ${r.prepared.validation.errors.map((e) => e.title).join('; ')}.`);
+    revalidatePath(`/stacks/${stack.name}/ai`);
+    return {
+      data: { sha: r.saved.after },
+      message: `Saved to the env file as version ${r.saved.seq} (${r.saved.summary}). Opsdeck checks with it now; apply it from the Configuration tab to recreate the app with it.`,
+    };
+  },
+});

@@ -1,0 +1,26 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { saveEdit } from '@/lib/config-edit';
+import { OpsdeckError } from '@/lib/errors';
+import { getStack } from '@/lib/stacks';
+import { editInput } from './config-schemas';
+import { defineAction } from './define-action';
+
+/** Save = validate, then compare-and-swap on the version the form was based on. */
+export const saveConfigEdit = defineAction({
+  name: 'config.save',
+  role: 'admin',
+  schema: editInput,
+  describe: (i) => ({ stack: i.stack, target: i.kind }),
+  run: async ({ stack: name, ...input }, { user }) => {
+    const stack = getStack(name);
+    const result = await saveEdit(stack, input, user.username);
+    if (!result.saved) {
+      // A failed check is an error of the action (audited as such); the page shows the checks from its preview.
+      throw new OpsdeckError('invalid_input', `Not saved: ${result.prepared.validation.errors.map((e) => e.title).join('; ')}.`);
+    }
+    revalidatePath(`/stacks/${stack.name}/config`);
+    return { data: { sha: result.saved.after, seq: result.saved.seq, summary: result.saved.summary }, message: `Saved version ${result.saved.seq} (${result.saved.summary}). Apply it to recreate the services it changes.` };
+  },
+});
