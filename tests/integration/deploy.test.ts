@@ -124,7 +124,8 @@ describe('deploy and whole-stack lifecycle as jobs (real engine)', () => {
   it('stop keeps containers and volumes; start and restart end healthy', async () => {
     expect((await demo.http('/api/memos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'kept across stop' }) })).status).toBe(201);
     expect((await job('stop', (ctx) => stackLifecycle(stack, 'stop', ctx))).status).toBe('succeeded');
-    expect(await states()).toEqual({ postgres: 'stopped', memos: 'stopped' });
+    // Docker 26's container list can say "running" for a moment after a stop returned: wait for it.
+    await expect.poll(states, { timeout: 10_000, interval: 50 }).toEqual({ postgres: 'stopped', memos: 'stopped' });
     expect((await job('start', (ctx) => stackLifecycle(stack, 'start', ctx, { healthTimeoutMs: 90_000 }))).status).toBe('succeeded');
     expect((await job('restart', (ctx) => stackLifecycle(stack, 'restart', ctx, { healthTimeoutMs: 90_000 }))).status).toBe('succeeded');
     expect(await states()).toEqual({ postgres: 'running', memos: 'running' });
