@@ -98,7 +98,7 @@ describe('the Opsdeck container image', () => {
     }
     await run('cp', ['-al', path.join(REPO, 'node_modules'), path.join(ctxDir, 'node_modules')]);
     fs.writeFileSync(path.join(ctxDir, '.dockerignore'), '.git\n.next\n.cache\n.data\n');
-    // No network for the build: nothing is downloaded (NPM_INSTALL=0, INSTALL_COMPOSE=0).
+    // No network for the build: nothing is downloaded (local images, NPM_INSTALL=0, INSTALL_COMPOSE_V1=0).
     await docker(['build', '--network', 'none', '-t', IMAGE, '--label', `com.docker.compose.project=${NAME}`,
       '--build-arg', `BUILDER_IMAGE=${NODE_IMAGE}`, '--build-arg', `BASE_IMAGE=${NODE_IMAGE}`,
       '--build-arg', 'DOCKER_CLI_IMAGE=opsdeck/docker-cli:26',
