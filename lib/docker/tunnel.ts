@@ -224,21 +224,3 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
     }
   }, label);
 }
-
-/**
- * The container port that `hostPort` is published from by the service's container (the app's
- * health URL names the host's port); the same number when it is not published.
- */
-export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
-  const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
-  try {
-    const info = await docker.getContainer(container.id).inspect();
-    for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
-      if ((bindings ?? []).some((b) => Number(b.HostPort) === hostPort)) return Number.parseInt(spec, 10);
-    }
-  } catch (e) {
-    throw dockerError(e, endpoint.label, `inspecting the ${service} container of stack "${stack.name}"`);
-  }
-  return hostPort;
-}

@@ -190,7 +190,7 @@ export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Prom
       thresholdMs,
     };
   } catch (e) {
-    const route = opened?.route ?? (await routeFor(conn).catch(() => null));
+    const route = opened?.route ?? (await routeFor(stack, conn).catch(() => null));
     return { state: 'down', at: now(), target: describeTarget(conn, route), reason: mask(reasonOf(e, conn, timeoutMs, route)) };
   } finally {
     await opened?.client.end().catch(() => undefined);

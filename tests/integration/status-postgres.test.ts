@@ -114,11 +114,27 @@ describe('checkDatabase when the database cannot be used', () => {
     const port = (silent.address() as net.AddressInfo).port;
     try {
       const started = Date.now();
-      const r = await checkDatabase(stackWith({ POSTGRES_PORT: String(port) }), { connectTimeoutMs: 1000 });
+      // A database that is not a stack service (no container to go through): host:port is the only way.
+      const withPort = stackWith({ POSTGRES_PORT: String(port) });
+      const r = await checkDatabase({ ...withPort, database: { ...withPort.database!, service: undefined } }, { connectTimeoutMs: 1000 });
       expect(r).toMatchObject({ state: 'down', reason: `No answer from PostgreSQL at 127.0.0.1:${port} within 1 s.` });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       silent.close();
+    }
+  });
+
+  it('a server on POSTGRES_PORT that the database container does not publish is not taken for it', async () => {
+    // Something else answers on the host (a PostgreSQL of the host's own, say): the stack's
+    // database does not publish that port, so Opsdeck goes through the engine to the real one.
+    const other = net.createServer(() => undefined);
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const port = (other.address() as net.AddressInfo).port;
+    try {
+      const r = await checkDatabase(stackWith({ POSTGRES_PORT: String(port) }));
+      expect(r, r.state === 'down' ? r.reason : '').toMatchObject({ state: 'up', target: 'memos@postgres:5432/memos (through the Docker Engine)', schema: { version: '0.1.0' } });
+    } finally {
+      other.close();
     }
   });
 
