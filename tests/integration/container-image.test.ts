@@ -96,7 +96,8 @@ describe('the Opsdeck container image', () => {
       fs.mkdirSync(path.dirname(path.join(ctxDir, f)), { recursive: true });
       fs.copyFileSync(path.join(REPO, f), path.join(ctxDir, f));
     }
-    await run('cp', ['-al', path.join(REPO, 'node_modules'), path.join(ctxDir, 'node_modules')]);
+    // realpath: in a worktree node_modules is a symlink, which cp -a would copy as a dangling link.
+    await run('cp', ['-al', fs.realpathSync(path.join(REPO, 'node_modules')), path.join(ctxDir, 'node_modules')]);
     fs.writeFileSync(path.join(ctxDir, '.dockerignore'), '.git\n.next\n.cache\n.data\n');
     // No network for the build: nothing is downloaded (local images, NPM_INSTALL=0, INSTALL_COMPOSE_V1=0).
     await docker(['build', '--network', 'none', '-t', IMAGE, '--label', `com.docker.compose.project=${NAME}`,
