@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './lib/security/headers';
 
 const nextConfig: NextConfig = {
   // Native and Docker modules must stay server-side, loaded from node_modules at run time.
@@ -10,6 +11,14 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // The test command runs `tsc --noEmit` over the whole project before building; not twice.
   typescript: { ignoreBuildErrors: true },
+  // Every response, API and static files included; pages also get their CSP from proxy.ts.
+  async headers() {
+    return [
+      { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
+      // Non-page responses never need to run anything or be framed.
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }] },
+    ];
+  },
 };
 
 export default nextConfig;

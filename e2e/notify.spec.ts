@@ -21,6 +21,8 @@ test('an admin adds a WeCom webhook, sends a test, and the receiver gets the WeC
     await form.getByLabel('Name').fill('oncall');
     await form.getByLabel('Format').selectOption('wecom');
     await form.getByLabel('Webhook URL').fill(url);
+    // The receiver is on this host: a private address, sent to only when ticked.
+    await form.getByLabel(/allow private address/).check();
     await form.getByRole('button', { name: 'Add webhook' }).click();
     await expect(form.getByRole('status')).toContainText('Webhook oncall added.');
     const card = page.getByTestId('webhook-oncall');

@@ -194,7 +194,7 @@ try {
   log(`database size ${mb(dbBytes)}`);
   server = await startOpsdeck(stack, path.join(work, 'data'));
   const cookie = await signIn(server.base);
-  const api = (p, init = {}) => fetch(`${server.base}${p}`, { ...init, headers: { cookie, 'Content-Type': 'application/json', ...init.headers } });
+  const api = (p, init = {}) => fetch(`${server.base}${p}`, { ...init, headers: { cookie, 'Content-Type': 'application/json', 'X-Opsdeck-Request': '1', ...init.headers } });
 
   for (let round = 1; round <= ROUNDS; round++) {
     const rawFile = path.join(work, 'data', `raw-${round}.dump`);

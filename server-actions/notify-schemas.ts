@@ -4,5 +4,7 @@ import { stackNameSchema as stack } from './input-schemas';
 
 // Checkboxes arrive as one form field per ticked event: a string, or several.
 const events = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }));
-export const addTargetInput = z.object({ stack, name: z.string(), format: z.string(), url: z.string(), events });
+// An unticked checkbox sends nothing; a ticked one sends "on".
+const ticked = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+export const addTargetInput = z.object({ stack, name: z.string(), format: z.string(), url: z.string(), events, allowPrivate: ticked });
 export const targetRefInput = z.object({ stack, id: z.coerce.number().int().positive() });

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyCredentials } from '@/lib/auth/users';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
 import { startRestoreJob } from '@/lib/backup';
 import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
@@ -20,8 +20,8 @@ export const restoreBackup = defineAction({
   describe: (i) => ({ stack: i.stack, target: i.backupId }),
   run: async (i, ctx) => {
     try {
-      // Same check (and throttle) as signing in.
-      await verifyCredentials(ctx.user.username, i.password, ctx.ip);
+      // A confirmation by the signed-in admin, not a sign-in: strangers' guesses cannot block it.
+      await verifyOwnPassword(ctx.user.id, i.password);
     } catch (e) {
       if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
       throw e;

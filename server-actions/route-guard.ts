@@ -4,6 +4,7 @@ import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
 import { httpStatusOf, isOpsdeckError, OpsdeckError, userMessageOf, type ErrorCode } from '@/lib/errors';
 import { getStack, type Stack } from '@/lib/stacks';
+import { crossSiteRefusal } from '@/lib/auth/same-origin';
 import { stackNameSchema } from './input-schemas';
 import { checkRole, requestIp, type SessionUser } from './session';
 
@@ -19,10 +20,17 @@ export function sseResponse(body: ReadableStream<Uint8Array>): Response {
 /**
  * The check every route handler (SSE streams and downloads included) runs first, itself: never
  * rely on middleware/proxy. Returns the user, or a ready 401/403 JSON response to return as is.
+ * A request that changes something (any method but GET/HEAD/OPTIONS) must also come from Opsdeck's
+ * own pages (lib/auth/same-origin.ts): the request is a required argument so no handler can skip it.
  */
-export async function guardRoute(role: Role, action: string): Promise<{ user: SessionUser; ip: string } | Response> {
+export async function guardRoute(role: Role, action: string, request: Request): Promise<{ user: SessionUser; ip: string } | Response> {
   const gate = await checkRole(role);
   const ip = await requestIp();
+  const crossSite = crossSiteRefusal(request.method, request.headers);
+  if (crossSite) {
+    recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action, result: 'denied', detail: crossSite });
+    return Response.json({ error: crossSite }, { status: 403, headers: NO_STORE });
+  }
   if (gate.ok) return { user: gate.user, ip };
   if (gate.user) recordAudit({ actor: gate.user.username, role: gate.user.role, ip, action, result: 'denied', detail: gate.message });
   return Response.json({ error: gate.message }, { status: gate.status, headers: NO_STORE });

@@ -10,6 +10,7 @@ export interface SessionUser {
   id: number;
   username: string;
   role: Role;
+  sessionId?: string;
 }
 
 /**
@@ -17,9 +18,9 @@ export interface SessionUser {
  * changed, user disabled or deleted) stops working immediately, not when its cookie expires.
  */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
+  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number; sid?: string } | null;
   if (!session?.uid || !session.sv) return null;
-  return loadSessionUser(session.uid, session.sv);
+  return loadSessionUser(session.uid, session.sv, session.sid);
 }
 
 export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; user: SessionUser | null; message: string };
@@ -37,17 +38,18 @@ export async function checkRole(required: Role): Promise<Gate> {
 /**
  * For a response that outlives its request (a log stream): re-checks the same session later, with
  * no request around it. False once the user is disabled, deleted, demoted below `required`, or
- * their session version changed (password changed, signed out everywhere).
+ * their session version changed (password changed by an admin), or the session was ended
+ * (signed out, signed out everywhere, own password changed elsewhere).
  */
 export async function sessionRecheck(required: Role): Promise<() => boolean> {
-  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
-  return recheckFor(session?.uid, session?.sv, required);
+  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number; sid?: string } | null;
+  return recheckFor(session?.uid, session?.sv, required, session?.sid);
 }
 
 /** The re-check itself, for a session's user id and version (tested without a request). */
-export function recheckFor(uid: unknown, sv: unknown, required: Role): () => boolean {
+export function recheckFor(uid: unknown, sv: unknown, required: Role, sid: unknown): () => boolean {
   return () => {
-    const user = loadSessionUser(uid, sv);
+    const user = loadSessionUser(uid, sv, sid);
     return user !== null && hasRole(user.role, required);
   };
 }

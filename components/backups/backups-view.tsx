@@ -9,8 +9,10 @@ import { RecentJobs } from './recent-jobs';
 import { ScheduleForm } from './schedule-form';
 
 export interface BackupsPermissions {
-  /** operator: take backups, download. */
+  /** operator: take backups. */
   operate: boolean;
+  /** download backup files: admin unless the stack's `backups.download` says otherwise. */
+  download: boolean;
   /** admin: restore, undo, delete, schedule, import (upload or folder): an import can be restored over the live database. */
   admin: boolean;
 }
@@ -38,7 +40,7 @@ export function BackupsView({ stack, backupDir, data, can }: { stack: string; ba
       {data.folderError && <p role="alert" className="text-sm text-rose-300">{data.folderError}</p>}
       {data.current && <JobLog key={`${data.current.id}-${running}`} jobId={data.current.id} initial={data.current} refreshOnEnd />}
       <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
-      <BackupTable stack={stack} entries={data.entries} canDownload={can.operate} canAdmin={can.admin} />
+      <BackupTable stack={stack} entries={data.entries} canDownload={can.download} canAdmin={can.admin} />
       <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />
       {can.admin && <ImportPanel stack={stack} loose={data.loose} />}
       <RecentJobs stack={stack} jobs={data.jobs} shown={data.current?.id ?? null} />

@@ -65,6 +65,12 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
     });
     source.addEventListener('log', onLine);
     source.addEventListener('step', onLine);
+    // The session ended while watching (signed out, disabled, demoted): stop instead of reconnecting.
+    source.addEventListener('revoked', (ev) => {
+      source.close();
+      const { message } = JSON.parse((ev as MessageEvent<string>).data) as { message: string };
+      setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message }]);
+    });
     source.addEventListener('progress', (ev) => setProgress(JSON.parse((ev as MessageEvent<string>).data)));
     source.addEventListener('end', (ev) => {
       source.close();

@@ -19,6 +19,9 @@ export function ConsoleNav({ user }: { user: SessionUser }) {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-400">
+          <Link href="/account/password" className="hover:text-white">
+            Password &amp; sessions
+          </Link>
           <span data-testid="whoami">
             {user.username} · <span className="text-slate-300">{user.role}</span>
           </span>

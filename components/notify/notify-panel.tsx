@@ -29,6 +29,9 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
               </label>
             ))}
           </fieldset>
+          <label className="flex w-full items-center gap-1 text-sm text-slate-300">
+            <input type="checkbox" name="allowPrivate" /> allow private address (a receiver on this host or the internal network: loopback, 10/8, 172.16/12, 192.168/16, link-local, fc00::/7)
+          </label>
         </ActionForm>
       </section>
       <section className="divide-y divide-slate-800 rounded-xl border border-slate-800 bg-slate-900">
@@ -39,6 +42,7 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
               <span className="font-medium">{t.name}</span>
               <span className="text-xs text-slate-400">{FORMAT_LABELS[t.format]}</span>
               <code className="text-xs text-slate-400">{t.urlMasked}</code>
+              {t.allowPrivate && <span className="ml-2 rounded bg-amber-900/60 px-1.5 text-xs text-amber-200">private address allowed</span>}
             </div>
             <p className="text-xs text-slate-400">On: {t.events.map((e) => EVENT_LABELS[e]).join(', ')}</p>
             {t.lastDelivery && (

@@ -3,8 +3,21 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { authSecret } from './auth-secret';
 import { verifyCredentials } from './users';
 import { clientIpFrom } from './client-ip';
+import { createSession, endSession } from './sessions';
+import { DEVICE_COOKIE, DEVICE_MAX_AGE_S, deviceCookieFrom, issueDeviceCookie } from './trusted-device';
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+
+/**
+ * After the right password: this browser becomes a trusted device of the account (a fresh cookie
+ * each time, so the newest sign-in's account is the one it names). Set through Next's cookie store,
+ * which adds it to the sign-in response.
+ */
+async function rememberDevice(user: { id: number; username: string }): Promise<void> {
+  const { cookies } = await import('next/headers');
+  const secure = (process.env.NEXTAUTH_URL ?? '').startsWith('https://');
+  (await cookies()).set(DEVICE_COOKIE, issueDeviceCookie(user), { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: DEVICE_MAX_AGE_S });
+}
 
 /**
  * next-auth with username/password. The JWT carries only the user id and the user's
@@ -24,8 +37,10 @@ export function authOptions(): AuthOptions {
           const username = String(credentials?.username ?? '').slice(0, 100);
           const password = String(credentials?.password ?? '').slice(0, 1000);
           const ip = clientIpFrom(req?.headers ?? {});
+          const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
           try {
-            const user = await verifyCredentials(username, password, ip);
+            const user = await verifyCredentials(username, password, ip, Date.now(), deviceCookieFrom(headers.cookie));
+            await rememberDevice(user);
             recordAudit({ actor: user.username, role: user.role, ip, action: 'auth.sign-in', result: 'ok' });
             return { id: String(user.id), name: user.username, sv: user.sessionVersion, role: user.role };
           } catch (e) {
@@ -43,10 +58,18 @@ export function authOptions(): AuthOptions {
           token.uid = Number(u.id);
           token.sv = u.sv;
         }
+        // A fresh sign-in gets its own server-side session row; the token only names it.
+        if (user && typeof token.uid === 'number') token.sid = createSession(token.uid);
         return token;
       },
       async session({ session, token }) {
-        return { ...session, uid: token.uid, sv: token.sv };
+        return { ...session, uid: token.uid, sv: token.sv, sid: token.sid };
+      },
+    },
+    events: {
+      // Signing out ends the session on the server too: a copy of the cookie stops working.
+      async signOut({ token }) {
+        endSession((token as { sid?: unknown } | null)?.sid);
       },
     },
   };

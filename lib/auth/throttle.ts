@@ -11,6 +11,10 @@
  * once WINDOW has passed without a new failure: the cap equals the window, so a capped attacker who
  * retries as soon as allowed stays capped.
  *
+ * A browser that signed in to the account before (a trusted device, lib/auth/trusted-device.ts) is
+ * judged by its own (username, device) counter only: strangers' guesses fill the account and
+ * address counters, never that one, so nobody can lock the owner out of their own browsers.
+ *
  * Callers: check with `assertLoginAllowed` BEFORE verifying the password (a refused attempt must not
  * reveal whether the password was right, nor cost a scrypt), then `recordLoginFailure` or
  * `clearLoginFailures`. Refused attempts are not counted, so waiting always works.
@@ -69,15 +73,23 @@ function blockedForMs(row: FailureRow | undefined, now: number, threshold: numbe
   return Math.max(0, row.last_at + delayForCount(row.count, threshold) - now);
 }
 
-/** Throws OpsdeckError('rate_limited') while any counter for this (username, ip) is blocking. */
-export function assertLoginAllowed(username: string, ip: string | null | undefined, now: number = Date.now()): void {
+/** The counter of one trusted device of one account. */
+const deviceKey = (username: string, device: string) => `user+device:${JSON.stringify([username.trim().toLowerCase().slice(0, 100), device])}`;
+
+/**
+ * Throws OpsdeckError('rate_limited') while any counter for this (username, ip) is blocking; for a
+ * trusted `device` of this username, only that device's own counter.
+ */
+export function assertLoginAllowed(username: string, ip: string | null | undefined, now: number = Date.now(), device: string | null = null): void {
   const keys = throttleKeys(username, ip);
   const get = getDb().prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
-  const waitMs = Math.max(
-    blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now, THROTTLE.threshold),
-    knownAddress(ip) ? blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold) : 0,
-    blockedForMs(get.get(keys.user) as FailureRow | undefined, now, THROTTLE.userThreshold),
-  );
+  const waitMs = device
+    ? blockedForMs(get.get(deviceKey(username, device)) as FailureRow | undefined, now, THROTTLE.threshold)
+    : Math.max(
+        blockedForMs(get.get(keys.userIp) as FailureRow | undefined, now, THROTTLE.threshold),
+        knownAddress(ip) ? blockedForMs(get.get(keys.ip) as FailureRow | undefined, now, THROTTLE.ipThreshold) : 0,
+        blockedForMs(get.get(keys.user) as FailureRow | undefined, now, THROTTLE.userThreshold),
+      );
   if (waitMs > 0) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     throw new OpsdeckError(
@@ -87,8 +99,8 @@ export function assertLoginAllowed(username: string, ip: string | null | undefin
   }
 }
 
-/** Counts one failed attempt against all three counters. */
-export function recordLoginFailure(username: string, ip: string | null | undefined, now: number = Date.now()): void {
+/** Counts one failed attempt against all three counters (a trusted device: against its own only). */
+export function recordLoginFailure(username: string, ip: string | null | undefined, now: number = Date.now(), device: string | null = null): void {
   const db = getDb();
   const keys = throttleKeys(username, ip);
   const get = db.prepare('SELECT key, count, first_at, last_at FROM login_failures WHERE key = ?');
@@ -100,7 +112,8 @@ export function recordLoginFailure(username: string, ip: string | null | undefin
     // Each distinct username tried creates a row; drop the ones that can no longer block anyone so
     // an attacker cycling through names cannot grow the table without bound.
     db.prepare('DELETE FROM login_failures WHERE last_at < ?').run(now - THROTTLE.windowMs);
-    for (const key of knownAddress(ip) ? [keys.userIp, keys.ip, keys.user] : [keys.userIp, keys.user]) {
+    const counted = device ? [deviceKey(username, device)] : knownAddress(ip) ? [keys.userIp, keys.ip, keys.user] : [keys.userIp, keys.user];
+    for (const key of counted) {
       const row = get.get(key) as FailureRow | undefined;
       const fresh = !row || isStale(row, now);
       put.run({ key, count: fresh ? 1 : row.count + 1, first_at: fresh ? now : row.first_at, last_at: now });
@@ -113,7 +126,7 @@ export function recordLoginFailure(username: string, ip: string | null | undefin
  * owner can get here). The ip counter is kept on purpose, otherwise an attacker could reset it by
  * signing in to their own account between guesses.
  */
-export function clearLoginFailures(username: string, ip: string | null | undefined): void {
+export function clearLoginFailures(username: string, ip: string | null | undefined, device: string | null = null): void {
   const keys = throttleKeys(username, ip);
-  getDb().prepare('DELETE FROM login_failures WHERE key IN (?, ?)').run(keys.userIp, keys.user);
+  getDb().prepare('DELETE FROM login_failures WHERE key IN (?, ?, ?)').run(keys.userIp, keys.user, device ? deviceKey(username, device) : keys.userIp);
 }

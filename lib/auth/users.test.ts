@@ -4,6 +4,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { withTempDb } from '@/lib/store/temp-db';
 import { needsRehash, verifyPassword } from '@/lib/auth/password';
 import { loadSessionUser } from '@/lib/auth/session-check';
+import { createSession, endSession, endUserSessions, SESSION_IDLE_MS } from '@/lib/auth/sessions';
 import {
   countUsers,
   createUser,
@@ -114,32 +115,57 @@ describe('session revocation via session_version', () => {
   it('each change bumps the version and invalidates the old session', async () => {
     await createUser({ username: 'admin', password: PW, role: 'admin' });
     const u = await createUser({ username: 'op', password: PW, role: 'operator' });
-    expect(loadSessionUser(u.id, 1)).toEqual({ id: u.id, username: 'op', role: 'operator' });
+    const sid = createSession(u.id);
+    expect(loadSessionUser(u.id, 1, sid)).toEqual({ id: u.id, username: 'op', role: 'operator', sessionId: sid });
 
     const afterPw = await setPassword(u.id, 'another long password');
     expect(afterPw.sessionVersion).toBe(2);
-    expect(loadSessionUser(u.id, 1)).toBeNull();
-    expect(loadSessionUser(u.id, 2)).toEqual({ id: u.id, username: 'op', role: 'operator' });
+    expect(loadSessionUser(u.id, 1, sid)).toBeNull();
+    expect(loadSessionUser(u.id, 2, sid)).toEqual({ id: u.id, username: 'op', role: 'operator', sessionId: sid });
 
     expect(setRole(u.id, 'viewer').sessionVersion).toBe(3);
-    expect(loadSessionUser(u.id, 2)).toBeNull();
-    expect(loadSessionUser(u.id, 3)).toEqual({ id: u.id, username: 'op', role: 'viewer' });
+    expect(loadSessionUser(u.id, 2, sid)).toBeNull();
+    expect(loadSessionUser(u.id, 3, sid)).toEqual({ id: u.id, username: 'op', role: 'viewer', sessionId: sid });
 
     expect(setDisabled(u.id, true).sessionVersion).toBe(4);
-    expect(loadSessionUser(u.id, 4)).toBeNull(); // disabled: no session at all
+    expect(loadSessionUser(u.id, 4, sid)).toBeNull(); // disabled: no session at all
     expect(setDisabled(u.id, false).sessionVersion).toBe(5);
-    expect(loadSessionUser(u.id, 5)).not.toBeNull();
+    expect(loadSessionUser(u.id, 5, sid)).not.toBeNull();
 
     deleteUser(u.id);
-    expect(loadSessionUser(u.id, 5)).toBeNull();
+    expect(loadSessionUser(u.id, 5, sid)).toBeNull();
+  });
+
+  it('a session whose row was ended (signed out) or never existed is rejected', async () => {
+    const u = await createUser({ username: 'op', password: PW, role: 'operator' });
+    const a = createSession(u.id);
+    const b = createSession(u.id);
+    expect(loadSessionUser(u.id, 1, a)).not.toBeNull();
+    expect(loadSessionUser(u.id, 1, undefined)).toBeNull(); // a token from before server-side sessions
+    expect(loadSessionUser(u.id, 1, 'made-up')).toBeNull();
+    endSession(a);
+    expect(loadSessionUser(u.id, 1, a)).toBeNull();
+    expect(loadSessionUser(u.id, 1, b)).not.toBeNull();
+    const other = await createUser({ username: 'other', password: PW, role: 'admin' });
+    expect(loadSessionUser(other.id, 1, b)).toBeNull(); // another user's session id
+    const c = createSession(u.id);
+    expect(endUserSessions(u.id, c)).toBe(1); // b ended, c kept
+    expect(loadSessionUser(u.id, 1, b)).toBeNull();
+    expect(loadSessionUser(u.id, 1, c)).not.toBeNull();
+    expect(endUserSessions(u.id)).toBe(1);
+    expect(loadSessionUser(u.id, 1, c)).toBeNull();
+    // A session idle for longer than a session lives is over.
+    const old = createSession(u.id, Date.now() - SESSION_IDLE_MS - 1000);
+    expect(loadSessionUser(u.id, 1, old)).toBeNull();
   });
 
   it('rejects malformed token values', async () => {
     const u = await createUser({ username: 'op', password: PW, role: 'operator' });
-    expect(loadSessionUser(String(u.id), 1)).toBeNull();
-    expect(loadSessionUser(u.id, undefined)).toBeNull();
-    expect(loadSessionUser(u.id, 1.5)).toBeNull();
-    expect(loadSessionUser(null, null)).toBeNull();
+    const sid = createSession(u.id);
+    expect(loadSessionUser(String(u.id), 1, sid)).toBeNull();
+    expect(loadSessionUser(u.id, undefined, sid)).toBeNull();
+    expect(loadSessionUser(u.id, 1.5, sid)).toBeNull();
+    expect(loadSessionUser(null, null, sid)).toBeNull();
   });
 
   it('setPassword changes which password verifies', async () => {

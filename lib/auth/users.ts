@@ -12,6 +12,9 @@ import { getDb, type Db } from '@/lib/store/db';
 import { hashPassword, needsRehash, passwordSchema, usernameSchema, verifyPassword } from '@/lib/auth/password';
 import { roleSchema, type Role } from '@/lib/auth/roles';
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '@/lib/auth/throttle';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { trustedDeviceFor } from '@/lib/auth/trusted-device';
+import { endUserSessions } from '@/lib/auth/sessions';
 
 export interface User {
   id: number;
@@ -146,6 +149,23 @@ export async function setPassword(id: number, password: string): Promise<User> {
   return toUser(requireRow(db, id));
 }
 
+/**
+ * A user changing their own password: the current one is required (lib/auth/reauth.ts), and every
+ * other session of theirs ends (lib/auth/sessions.ts) while the browser that asked stays signed in.
+ * session_version is left alone on purpose: bumping it would sign this browser out too.
+ */
+export async function changeOwnPassword(id: number, current: string, next: string, keepSessionId: string | undefined): Promise<{ endedSessions: number }> {
+  const password = parseInput(passwordSchema, next);
+  await verifyOwnPassword(id, current);
+  if (current === password) throw new OpsdeckError('invalid_input', 'The new password must differ from the current one.');
+  const hash = await hashPassword(password);
+  const db = getDb();
+  return db.transaction(() => {
+    db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, new Date().toISOString(), id);
+    return { endedSessions: endUserSessions(id, keepSessionId) };
+  }).immediate();
+}
+
 export function setRole(id: number, role: Role): User {
   const newRole = parseInput(roleSchema, role);
   changeUser(
@@ -187,9 +207,12 @@ export async function verifyCredentials(
   password: string,
   ip: string | null | undefined,
   now: number = Date.now(),
+  deviceCookie: string | null = null,
 ): Promise<AuthenticatedUser> {
   const name = username.trim();
-  assertLoginAllowed(name, ip, now);
+  // A browser that signed in to this account before is throttled on its own (lib/auth/trusted-device.ts).
+  const device = trustedDeviceFor(deviceCookie, name);
+  assertLoginAllowed(name, ip, now, device);
 
   const db = getDb();
   const row = db.prepare(`SELECT ${COLUMNS}, password_hash FROM users WHERE username = ?`).get(name) as
@@ -198,11 +221,11 @@ export async function verifyCredentials(
   const passwordOk = await verifyPassword(password, row?.password_hash ?? (await getDummyHash()));
 
   if (!row || !passwordOk || row.disabled !== 0) {
-    recordLoginFailure(name, ip, now);
+    recordLoginFailure(name, ip, now, device);
     throw new OpsdeckError('unauthenticated', WRONG_CREDENTIALS);
   }
 
-  clearLoginFailures(name, ip);
+  clearLoginFailures(name, ip, device);
   const at = new Date(now).toISOString();
   db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(at, row.id);
   if (needsRehash(row.password_hash)) {

@@ -1,10 +1,10 @@
 /**
  * Database-level work around a restore: scratch databases next to the live one, the swap by
  * renaming (one transaction: both renames happen or neither), databases kept after a restore.
- * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>`.
+ * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>_<job>`.
  */
 import { OpsdeckError } from '@/lib/errors';
-import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgTools } from './pg-tools';
+import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from './pg-tools';
 
 const MAX_IDENT = 63;
 
@@ -17,10 +17,17 @@ function withSuffix(db: string, suffix: string): string {
 
 export const scratchName = (db: string, purpose: 'restore' | 'verify', jobId: string) => withSuffix(db, `__${purpose}_${jobId}`);
 
-export function keptName(db: string, at: Date = new Date()): string {
+/**
+ * The name the replaced database is kept under. The stamp (seconds) is for people; the job id makes
+ * it unique: a restore and its undo within one second must not collide.
+ */
+export function keptName(db: string, jobId: string, at: Date = new Date()): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  return withSuffix(db, `__kept_${stamp}`);
+  return withSuffix(db, `__kept_${stamp}_${jobId.replace(/[^A-Za-z0-9]/g, '')}`);
 }
+
+/** `…__kept_20261204_143404` (before job ids) or `…__kept_20261204_143404_42` → its time. */
+const KEPT_STAMP = /__kept_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_[A-Za-z0-9]+)?$/;
 
 /** Where admin SQL connects: never the database being renamed or dropped. */
 export const maintenanceDb = (db: string) => (db === 'postgres' ? 'template1' : 'postgres');
@@ -88,35 +95,44 @@ export interface KeptDatabase {
   name: string;
   sizeBytes: number;
   /** When it stopped being live (from its name). */
-  keptAt: string | null;
+  keptAt: string;
+}
+
+/**
+ * Whether `name` is a kept database of `db`: `<db>__kept_<stamp>[_<job>]`, the base cut short only
+ * when the whole name reached PostgreSQL's 63-byte limit (withSuffix).
+ */
+export function isKeptOf(db: string, name: string): boolean {
+  if (!KEPT_STAMP.test(name)) return false;
+  const base = name.slice(0, name.lastIndexOf('__kept_'));
+  return base === db || (base.length > 0 && db.startsWith(base) && Buffer.byteLength(name) > MAX_IDENT - 4);
 }
 
 /** Databases kept by earlier restores of this stack's database, newest first. */
 export async function listKeptDatabases(tools: PgTools): Promise<KeptDatabase[]> {
   const db = tools.conn.database;
-  const prefix = keptName(db, new Date(0)).replace(/\d{8}_\d{6}$/, '');
-  const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-  const rows = await pgQuery(
-    tools,
-    maintenanceDb(db),
-    `SELECT datname, pg_database_size(datname) FROM pg_database WHERE datname LIKE ${quoteLiteral(like)} ORDER BY datname DESC`,
-  );
-  return rows.map(([name, size]) => {
-    const m = /(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(name);
-    return { name, sizeBytes: Number(size), keptAt: m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : null };
-  });
+  const rows = await pgQuery(tools, maintenanceDb(db), "SELECT datname, pg_database_size(datname) FROM pg_database WHERE datname LIKE '%\\_\\_kept\\_%'");
+  const job = (name: string) => Number(/__kept_\d{8}_\d{6}_(\d+)$/.exec(name)?.[1] ?? 0);
+  return rows
+    .filter(([name]) => isKeptOf(db, name))
+    .map(([name, size]) => {
+      const m = KEPT_STAMP.exec(name)!;
+      return { name, sizeBytes: Number(size), keptAt: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` };
+    })
+    .sort((a, b) => b.keptAt.localeCompare(a.keptAt) || job(b.name) - job(a.name));
 }
 
 /** Exact row count of every user table, "schema.table" → rows. */
-export async function tableCounts(tools: PgTools, database: string): Promise<Record<string, number>> {
+export async function tableCounts(tools: PgTools, database: string, as?: PgLogin): Promise<Record<string, number>> {
   const tables = await pgQuery(
     tools,
     database,
     "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename), schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 2",
+    { as },
   );
   if (tables.length === 0) return {};
   const sql = tables.map(([q, name]) => `SELECT ${quoteLiteral(name)}, count(*) FROM ${q}`).join(' UNION ALL ');
-  const rows = await pgQuery(tools, database, sql);
+  const rows = await pgQuery(tools, database, sql, { as });
   return Object.fromEntries(rows.map(([name, n]) => [name, Number(n)]));
 }
 
@@ -126,9 +142,9 @@ export async function tableCounts(tools: PgTools, database: string): Promise<Rec
  * its query has no answer: no such table, no row). psql prints each `-c` result on its own lines and
  * stops at the first error, so a schema query that fails still leaves the count on the first line.
  */
-export async function inspectRestored(tools: PgTools, database: string, schemaQuery: string | undefined): Promise<{ tables: number; schema: string | null }> {
+export async function inspectRestored(tools: PgTools, database: string, schemaQuery: string | undefined, as?: PgLogin): Promise<{ tables: number; schema: string | null }> {
   const count = "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
-  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', count, ...(schemaQuery ? ['-c', schemaQuery] : [])]);
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', count, ...(schemaQuery ? ['-c', schemaQuery] : [])], { as });
   const [first, second] = r.stdout.split('\n');
   if (!/^\d+$/.test(first ?? '')) throw new PgCommandError('psql', r.exitCode, r.stderr);
   return { tables: Number(first), schema: (r.exitCode === 0 && second?.split(FIELD)[0]) || null };

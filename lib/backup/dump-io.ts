@@ -2,14 +2,16 @@
  * Reading dumps back: checking that a file is a complete, readable dump, and loading one into a
  * (scratch) database with pg_restore or, for plain SQL, psql with ON_ERROR_STOP.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OpsdeckError } from '@/lib/errors';
 import { counter } from './file-sink';
 import type { DumpFormat } from './manifest';
-import { PgCommandError, type PgTools } from './pg-tools';
+import { PgCommandError, type PgLogin, type PgTools } from './pg-tools';
+import { restrictKey, restrictedSqlStream } from './restricted-sql';
 import { SqlRefusedError, sqlGuardStream } from './sql-guard';
 
 const readFile = (file: string) => fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
@@ -94,19 +96,81 @@ export function verifyDump(tools: PgTools, file: string, format: DumpFormat, sig
   return format === 'custom' ? verifyCustom(tools, file, opts.full ?? false, signal) : verifyPlain(file, format === 'plain-gzip');
 }
 
+/** What a load needs to know of a dump beforehand: the extensions it creates, and an archive's table of contents. */
+export interface DumpContents {
+  extensions: string[];
+  toc: string | null;
+}
+
+/** A plain dump's extensions come before its first table; the read stops there (or after 16 MB, whatever its lines). */
+async function plainExtensions(file: string, gzip: boolean): Promise<string[]> {
+  const LIMIT = 16 * 1024 * 1024;
+  const source = readFile(file);
+  const text: Readable = gzip ? source.pipe(createGunzip()) : source;
+  if (gzip) source.on('error', (e) => text.destroy(e));
+  const found: string[] = [];
+  let bytes = 0;
+  let rest = '';
+  try {
+    for await (const chunk of text) {
+      bytes += (chunk as Buffer).length;
+      const lines = (rest + (chunk as Buffer).toString('utf8')).split('\n');
+      rest = (lines.pop() ?? '').slice(0, 4096);
+      for (const line of lines) {
+        const m = /^CREATE EXTENSION IF NOT EXISTS (?:"((?:[^"]|"")+)"|(\S+)) /.exec(line);
+        if (m) found.push(m[1]?.replace(/""/g, '"') ?? m[2]);
+        if (/^(CREATE TABLE|COPY) /.test(line)) return found;
+      }
+      if (bytes > LIMIT) break;
+    }
+  } finally {
+    source.destroy();
+    text.destroy();
+  }
+  return found;
+}
+
+export async function dumpContents(tools: PgTools, file: string, format: DumpFormat, signal?: AbortSignal): Promise<DumpContents> {
+  if (format !== 'custom') return { extensions: await plainExtensions(file, format === 'plain-gzip'), toc: null };
+  const r = await tools.run(['pg_restore', '--list'], { stdin: readFile(file), signal });
+  if (r.exitCode !== 0) throw new PgCommandError('pg_restore', r.exitCode, r.stderr);
+  const extensions = [...r.stdout.matchAll(/^\d+;\s+\d+\s+\d+\s+EXTENSION\s+-\s+(\S+)/gm)].map((m) => m[1]);
+  return { extensions, toc: r.stdout };
+}
+
+/** The archive's list without the comments on extensions that already exist (only their owner may set them). */
+function tocWithout(toc: string, extensions: string[]): string | null {
+  const skip = new Set(extensions);
+  let dropped = 0;
+  const kept = toc.split('\n').filter((line) => {
+    const m = /^\d+;\s+\d+\s+\d+\s+COMMENT\s+-\s+EXTENSION\s+(?:"((?:[^"]|"")+)"|(\S+))/.exec(line);
+    const name = m ? (m[1]?.replace(/""/g, '"') ?? m[2]) : null;
+    if (name && skip.has(name)) dropped++;
+    return !(name && skip.has(name));
+  });
+  return dropped ? kept.join('\n') : null;
+}
+
+export interface LoadOptions {
+  /** The restore role (restore-role.ts) the tool logs in as. */
+  as: PgLogin;
+  signal?: AbortSignal;
+  /** Run the import check (sql-guard.ts) on plain SQL on the way, for its friendly refusal (default true). */
+  lint?: boolean;
+  /** Extensions the scratch database already has: their COMMENT ON EXTENSION is left out. */
+  existingExtensions?: string[];
+  /** The archive's `pg_restore --list` (custom format). */
+  toc?: string | null;
+}
+
 /**
- * Loads a dump into `database` (which must exist and be empty). Objects are owned by the stack's
- * user (--no-owner), so a dump taken elsewhere loads too. Throws PgCommandError on failure; returns
- * where the tool ran (PgTools.runBulk).
+ * Loads a dump into `database` (which must exist and be empty) as the restore role. Custom format:
+ * pg_restore --no-owner --no-privileges. Plain SQL: psql in restricted mode (restricted-sql.ts),
+ * ON_ERROR_STOP, one transaction. Throws PgCommandError on failure; returns where the tool ran
+ * (PgTools.runBulk).
  */
-export async function loadDump(
-  tools: PgTools,
-  file: string,
-  format: DumpFormat,
-  database: string,
-  onBytes: (n: number) => void,
-  signal?: AbortSignal,
-): Promise<string> {
+export async function loadDump(tools: PgTools, file: string, format: DumpFormat, database: string, onBytes: (n: number) => void, opts: LoadOptions): Promise<string> {
+  const { as, signal } = opts;
   const open = () => {
     const source = readFile(file);
     const counted = source.pipe(counter(onBytes));
@@ -114,24 +178,31 @@ export async function loadDump(
     return { source, counted };
   };
   if (format === 'custom') {
-    const r = await tools.runBulk(['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database}`], () => open().counted, { signal });
+    const list = opts.toc ? tocWithout(opts.toc, opts.existingExtensions ?? []) : null;
+    const listPath = `/tmp/opsdeck-restore-${crypto.randomBytes(8).toString('hex')}.list`;
+    const r = await tools.runBulk(
+      ['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', ...(list ? [`--use-list=${listPath}`] : []), `--dbname=${database}`],
+      () => open().counted,
+      { signal, as, files: list ? [{ path: listPath, content: list }] : undefined },
+    );
     if (r.exitCode !== 0) throw new PgCommandError('pg_restore', r.exitCode, r.stderr);
     return r.via;
   }
-  // Plain SQL: only lines sql-guard.ts accepted reach psql, all in one transaction (so CREATE/DROP
-  // DATABASE could not run even if one got through, and a failure leaves the scratch database empty).
+  // Plain SQL: psql refuses its own commands after the stream's first line (\restrict), stops at
+  // the first error, and runs it all in one transaction (a failure leaves the scratch database empty).
+  const key = restrictKey();
   const feed = () => {
     const { source, counted } = open();
     const text = format === 'plain-gzip' ? counted.pipe(createGunzip()) : counted;
     if (format === 'plain-gzip') counted.on('error', (e) => text.destroy(e));
-    const input = text.pipe(sqlGuardStream());
+    const input = text.pipe(restrictedSqlStream(key, { lint: opts.lint ?? true, existingExtensions: opts.existingExtensions ?? [] }));
     text.on('error', (e) => input.destroy(e));
     // A refusal stops the reading too (the file is not read on to its end for nothing).
     input.on('error', () => source.destroy());
     return input;
   };
   try {
-    const r = await tools.runBulk(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${database}`, '-f', '-'], feed, { signal });
+    const r = await tools.runBulk(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${database}`, '-f', '-'], feed, { signal, as });
     if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
     return r.via;
   } catch (e) {

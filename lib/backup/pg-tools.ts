@@ -5,19 +5,30 @@
  * tools. Either way: argument arrays, credentials in the environment only, stdout streamed.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
-import { execInService, runBesideService } from '@/lib/docker';
+import { execInService, runBesideService, type ContainerFile } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
 import { childEnv } from '@/lib/child-env';
 import { redactSecrets } from '@/lib/secrets';
 import { readSecretVar, readStackEnv, resolveDatabase, type DatabaseConnection } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 
+/** Another PostgreSQL login than the stack's own (the restore role of restore-role.ts). */
+export interface PgLogin {
+  user: string;
+  password: string;
+}
+
 export interface PgRunOptions {
   stdin?: Readable;
   stdout?: Writable;
   signal?: AbortSignal;
+  /** Log in as this role instead of the stack's user; its password is masked like the stack's. */
+  as?: PgLogin;
+  /** Small files the tool reads (pg_restore -L), at the same absolute path wherever it runs; removed afterwards. */
+  files?: ContainerFile[];
 }
 
 export interface PgRunResult {
@@ -51,7 +62,18 @@ const LISTENS_ON_LOOPBACK = /(^|,)\s*(\*|0\.0\.0\.0|localhost|127\.0\.0\.1)\s*(,
 const STDERR_KEEP = 64 * 1024;
 const STDOUT_KEEP = 4 * 1024 * 1024;
 
-function runOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOptions): Promise<PgRunResult> {
+async function runOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOptions): Promise<PgRunResult> {
+  const files = opts.files ?? [];
+  try {
+    // 'wx': never write through a file or link someone else put there first.
+    for (const f of files) fs.writeFileSync(f.path, f.content, { flag: 'wx', mode: 0o600 });
+    return await spawnOnHost(cmd, env, opts);
+  } finally {
+    for (const f of files) fs.rmSync(f.path, { force: true });
+  }
+}
+
+function spawnOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOptions): Promise<PgRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd[0], cmd.slice(1), { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
     let stderr = '';
@@ -95,13 +117,14 @@ export function pgTools(stack: Stack): PgTools {
   const env = readStackEnv(stack);
   const conn = resolveDatabase(stack, env);
   const passwordVar = role.dsnVar && readSecretVar(stack, env, role.dsnVar) ? role.dsnVar : role.passwordVar;
-  const secrets = [conn.password];
-  const clean = (r: PgRunResult): PgRunResult => ({ ...r, stderr: redactSecrets(r.stderr, secrets) });
+  const clean = (r: PgRunResult, as?: PgLogin): PgRunResult => ({ ...r, stderr: redactSecrets(r.stderr, as ? [conn.password, as.password] : [conn.password]) });
+  const login = (base: Record<string, string>, as?: PgLogin) => (as ? { ...base, PGUSER: as.user, PGPASSWORD: as.password } : base);
   if (role.service) {
     const service = role.service;
     // Through the container's own socket: the tools match the server's version and no port needs publishing.
     const pgEnv = { PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
-    const run: PgTools['run'] = async (cmd, opts = {}) => clean(await execInService(stack, service, { cmd, env: pgEnv, stdin: opts.stdin, stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP }));
+    const run: PgTools['run'] = async (cmd, opts = {}) =>
+      clean(await execInService(stack, service, { cmd, env: login(pgEnv, opts.as), stdin: opts.stdin, stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP, files: opts.files }), opts.as);
     let loopbackPort: Promise<string | null> | null = null;
     const tools: PgTools = {
       mode: 'container',
@@ -114,8 +137,8 @@ export function pgTools(stack: Stack): PgTools {
           .then(([[port, listen]]) => (LISTENS_ON_LOOPBACK.test(listen ?? '') ? port : null), () => null);
         const port = await loopbackPort;
         if (port) {
-          const env = { ...pgEnv, PGHOST: '127.0.0.1', PGPORT: port };
-          const r = await runBesideService(stack, service, { cmd, env, stdin: feed(), stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP }).then(clean, (e: unknown) => {
+          const env = { ...login(pgEnv, opts.as), PGHOST: '127.0.0.1', PGPORT: port };
+          const r = await runBesideService(stack, service, { cmd, env, stdin: feed(), stdout: opts.stdout, signal: opts.signal, maxCapture: STDOUT_KEEP, files: opts.files }).then((x) => clean(x, opts.as), (e: unknown) => {
             if (opts.signal?.aborted) throw e;
             return null; // the daemon refused the helper container: the exec way below
           });
@@ -127,7 +150,7 @@ export function pgTools(stack: Stack): PgTools {
     return tools;
   }
   const pgEnv = { PGHOST: conn.host, PGPORT: String(conn.port), PGUSER: conn.user, PGPASSWORD: conn.password, PGCONNECT_TIMEOUT: '10' };
-  const run: PgTools['run'] = async (cmd, opts = {}) => clean(await runOnHost(cmd, pgEnv, opts));
+  const run: PgTools['run'] = async (cmd, opts = {}) => clean(await runOnHost(cmd, login(pgEnv, opts.as), opts), opts.as);
   return { mode: 'host', where: `the database at ${conn.host}:${conn.port}`, conn, passwordVar, run, runBulk: async (cmd, feed, opts = {}) => ({ ...(await run(cmd, { ...opts, stdin: feed() })), via: "with the host's tools" }) };
 }
 
@@ -140,8 +163,8 @@ export const FIELD = '\x1f';
 const RECORD = '\x1e';
 
 /** Runs SQL with psql and returns the rows as arrays of strings (NULL is ""). Throws on error. */
-export async function pgQuery(tools: PgTools, database: string, sql: string, signal?: AbortSignal): Promise<string[][]> {
-  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-R', RECORD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', sql], { signal });
+export async function pgQuery(tools: PgTools, database: string, sql: string, opts: { signal?: AbortSignal; as?: PgLogin } = {}): Promise<string[][]> {
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-R', RECORD, '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-c', sql], opts);
   if (r.exitCode !== 0) {
     throw new PgCommandError('psql', r.exitCode, r.stderr);
   }
@@ -156,8 +179,8 @@ export async function pgQuery(tools: PgTools, database: string, sql: string, sig
  * Runs a psql script (statements one after the other, each in its own transaction unless the script
  * says BEGIN; backslash commands such as \gexec allowed) in one round trip. Throws on the first error.
  */
-export async function pgScript(tools: PgTools, database: string, script: string, signal?: AbortSignal): Promise<string> {
-  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-f', '-'], { stdin: Readable.from([script]), signal });
+export async function pgScript(tools: PgTools, database: string, script: string, opts: { signal?: AbortSignal; as?: PgLogin } = {}): Promise<string> {
+  const r = await tools.run(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `--dbname=${database}`, '-f', '-'], { ...opts, stdin: Readable.from([script]) });
   if (r.exitCode !== 0) throw new PgCommandError('psql', r.exitCode, r.stderr);
   return r.stdout;
 }
@@ -167,10 +190,24 @@ export async function pgScript(tools: PgTools, database: string, script: string,
  * its last lines (the reason: "database … is being accessed by other users"), the whole text is the
  * detail. lib/backup/failure.ts turns it into plain words for the page.
  */
+/** What Opsdeck was doing when a tool failed: failure.ts words the message after it, not after the tool. */
+export type PgStep = 'load' | 'create-scratch' | 'sandbox' | 'check' | 'hand-over' | 'rename' | 'drop';
+
 export class PgCommandError extends OpsdeckError {
+  step: PgStep | null = null;
   constructor(readonly tool: string, readonly exitCode: number, readonly stderr: string) {
     const reason = stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300);
     super('internal', `${tool} failed (exit code ${exitCode})${reason ? `: ${reason}` : '.'}`, { detail: `${tool} exited with code ${exitCode}\n${stderr.trim()}` });
     this.name = 'PgCommandError';
+  }
+}
+
+/** Tags a PostgreSQL tool failure of `work` with the step it belongs to (the first tag wins). */
+export async function during<T>(step: PgStep, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof PgCommandError && !e.step) e.step = step;
+    throw e;
   }
 }

@@ -14,6 +14,8 @@ import { removeTempFiles } from './catalogue';
 import { databaseExists, dropDatabase } from './databases';
 import { pgTools } from './pg-tools';
 import type { RestoreNote } from './restore';
+import { dropRestoreRole } from './restore-role';
+import type { RestoreRoleNote } from './sandbox-load';
 import type { SwapNote } from './swap';
 
 const dropScratch: RecoveryHandler = async ({ value, log }) => {
@@ -26,6 +28,21 @@ const dropScratch: RecoveryHandler = async ({ value, log }) => {
     await dropDatabase(tools, name);
     log(`Dropped the half-made database ${name}; the live database ${tools.conn.database} was not touched by it.`);
   }
+};
+
+/**
+ * A restore role left by a load that never finished. Its scratch database (still its own unless
+ * handed over) goes first — never the live one, which a finished swap may have renamed it to.
+ */
+const dropRole: RecoveryHandler = async ({ value, log }) => {
+  const note = value as RestoreRoleNote;
+  const tools = pgTools(getStack(note.stack));
+  if (note.scratch !== tools.conn.database && (await databaseExists(tools, note.scratch))) {
+    await dropDatabase(tools, note.scratch);
+    log(`Dropped the half-made database ${note.scratch}; the live database ${tools.conn.database} was not touched by it.`);
+  }
+  await dropRestoreRole(tools, note.role);
+  log(`Dropped the restore role ${note.role}.`);
 };
 
 const restartApp: RecoveryHandler = async ({ value, log }) => {
@@ -46,6 +63,7 @@ const restartApp: RecoveryHandler = async ({ value, log }) => {
 export const BACKUP_RECOVERY: Record<string, RecoveryHandler> = {
   restore: async (input) => dropScratch({ ...input, value: { stack: (input.value as RestoreNote).stack, scratch: (input.value as RestoreNote).scratch } }),
   'drop-database': dropScratch,
+  'restore-role': dropRole,
   swap: restartApp,
   'move-back': async ({ value, log }) => {
     const { from, to } = value as { from: string; to: string };

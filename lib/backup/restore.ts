@@ -11,10 +11,10 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { getBackup, type BackupEntry } from './catalogue';
 import { createDatabaseLike, databaseExists, dropDatabase, inspectRestored, listKeptDatabases, scratchName } from './databases';
-import { loadDump } from './dump-io';
 import { explainFailure, formatBytes } from './failure';
 import { sha256File } from './file-sink';
-import { pgTools, type PgTools } from './pg-tools';
+import { during, pgTools, type PgTools } from './pg-tools';
+import { loadInSandbox } from './sandbox-load';
 import { swapInDatabase } from './swap';
 import { takeBackup } from './take-backup';
 
@@ -55,26 +55,36 @@ export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promi
   ctx.emit({ type: 'log', text: `Checksum matches (sha256 ${actual.slice(0, 16)}…).` });
 }
 
-/** Loads the backup into a new database next to the live one and checks it; returns its name. */
+/**
+ * Loads the backup into a new database next to the live one, inside the restore sandbox
+ * (sandbox-load.ts), and checks it as the restore role before it is handed to the stack's user.
+ */
 async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry, scratch: string, ctx: JobContext): Promise<void> {
   const db = tools.conn.database;
   const note: RestoreNote = { stack: stack.name, database: db, scratch };
   ctx.remember('restore', note);
-  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
-  await createDatabaseLike(tools, scratch, db);
+  const custom = entry.manifest.dumpFormat === 'custom';
+  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${custom ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
+  await during('create-scratch', createDatabaseLike(tools, scratch, db));
   const t0 = Date.now();
-  const via = await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
-    ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
-  ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${entry.manifest.dumpFormat === 'custom' ? 'pg_restore' : 'psql'} ran ${via}).` });
-
-  ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
   const query = stack.app?.schemaVersionQuery;
-  const { tables, schema } = await inspectRestored(tools, scratch, query);
-  if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
-  if (query && !schema) {
-    throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
-  }
-  ctx.emit({ type: 'log', text: `${tables} tables present${schema ? `, schema version ${schema}` : ''}.` });
+  const { checked } = await loadInSandbox(tools, {
+    file: entry.dumpPath,
+    format: entry.manifest.dumpFormat,
+    scratch,
+    onBytes: (n) => ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
+  }, ctx, async (as, via) => {
+    ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${custom ? 'pg_restore' : 'psql'} ran ${via}).` });
+    ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
+    // As the restore role: the dump's own code (a view, a function) never runs as the stack's user.
+    const { tables, schema } = await inspectRestored(tools, scratch, query, as);
+    if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
+    if (query && !schema) {
+      throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
+    }
+    return { tables, schema };
+  });
+  ctx.emit({ type: 'log', text: `${checked.tables} tables present${checked.schema ? `, schema version ${checked.schema}` : ''}.` });
 }
 
 /**

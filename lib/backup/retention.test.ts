@@ -21,6 +21,22 @@ describe('planRetention', () => {
     expect(planRetention(recent, { keepLast: null, keepDaily: null, keepWeekly: null }, now).remove).toEqual([]);
   });
 
+  it('never deletes the safety backups taken before a restore or an upgrade, nor counts them', () => {
+    const items = [
+      item('manual-new', '2025-03-20T11:00:00Z', { reason: 'manual' }),
+      item('pre-restore', '2025-03-20T10:00:00Z', { reason: 'pre-restore' }),
+      item('pre-upgrade-old', '2025-01-01T10:00:00Z', { reason: 'pre-upgrade' }),
+      item('manual-old', '2025-03-19T11:00:00Z', { reason: 'manual' }),
+      item('scheduled-old', '2025-03-18T11:00:00Z'),
+    ];
+    const { keep, remove } = planRetention(items, { keepLast: 2, keepDaily: null, keepWeekly: null }, now);
+    expect(ids(remove)).toEqual(['scheduled-old']);
+    expect(keep.get('pre-restore')).toBe('safety backup taken before a restore');
+    expect(keep.get('pre-upgrade-old')).toBe('safety backup taken before an upgrade');
+    // The two places of keepLast went to regular backups, not to the safety ones.
+    expect(keep.get('manual-old')).toBe('one of the last 2 (#2)');
+  });
+
   it('keeps the last N', () => {
     const { remove, keep } = planRetention(recent, { keepLast: 3, keepDaily: null, keepWeekly: null }, now);
     expect([...keep.keys()]).toEqual(['2025-03-20-02', '2025-03-19-14', '2025-03-19-02']);

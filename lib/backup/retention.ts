@@ -2,7 +2,9 @@
  * Retention: keep the last N backups, the newest of each of the last D days, the newest of each of
  * the last W weeks; delete the rest. The newest verified backup (intact on disk, no failed test
  * restore) is never deleted, whatever the policy says. Imported backups are the operator's own
- * files and are left alone. Days and weeks are UTC calendar days and ISO weeks (Monday first).
+ * files and are left alone, and so are the safety backups taken before a restore or an upgrade:
+ * they are the way back from that change, so only a person deletes them, and they do not take the
+ * places the policy gives to regular backups. Days and weeks are UTC calendar days and ISO weeks (Monday first).
  */
 import type { BackupManifest } from './manifest';
 
@@ -25,6 +27,13 @@ const restorable = (i: RetentionItem) => i.manifest.verified.ok && !i.problem &&
 export const hasPolicy = (p: RetentionPolicy) => p.keepLast !== null || p.keepDaily !== null || p.keepWeekly !== null;
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Backups retention never deletes, with the reason the log gives. */
+const UNTOUCHED: Partial<Record<BackupManifest['reason'], string>> = {
+  imported: 'imported',
+  'pre-restore': 'safety backup taken before a restore',
+  'pre-upgrade': 'safety backup taken before an upgrade',
+};
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -50,12 +59,12 @@ export function planRetention<T extends RetentionItem>(items: readonly T[], poli
     if (!keep.has(id)) keep.set(id, why);
   };
 
-  for (const i of sorted) if (i.manifest.reason === 'imported') mark(i.id, 'imported');
+  for (const i of sorted) if (UNTOUCHED[i.manifest.reason]) mark(i.id, UNTOUCHED[i.manifest.reason]!);
   // The one kept whatever the policy says must be one a restore could use.
   const newestVerified = sorted.find(restorable);
   if (newestVerified) mark(newestVerified.id, 'newest verified backup');
 
-  const candidates = sorted.filter((i) => i.manifest.reason !== 'imported');
+  const candidates = sorted.filter((i) => !UNTOUCHED[i.manifest.reason]);
   candidates.slice(0, policy.keepLast ?? 0).forEach((i, n) => mark(i.id, `one of the last ${policy.keepLast} (#${n + 1})`));
 
   if (policy.keepDaily) {

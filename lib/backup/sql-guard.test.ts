@@ -60,8 +60,21 @@ describe('SqlGuard', () => {
     ["ALTER SYSTEM SET archive_command = 'sh';", /ALTER SYSTEM/],
     ["COPY t FROM PROGRAM 'touch /tmp/x';", /PROGRAM/],
     ["SELECT 'a'\nCOPY t FROM stdin;\n\\! id", /psql command \\!/],
+    // The bypass: COPY data starts only after a real `COPY … FROM stdin;`, never after a comment saying so.
+    ['COPY t TO stdout; -- FROM stdin;\n\\! touch /tmp/pwned', /psql command \\!, .*\(line 2\)$/],
+    ['COPY t TO stdout; /* FROM stdin; */\n\\connect memos', /psql command \\connect/],
+    ["COPY t TO stdout; SELECT ' FROM stdin;';\n\\! id", /psql command \\!/],
+    ['COPY t FROM stdin; SELECT 1;\n\\! id', /psql command \\!/],
+    ['SELECT 1 /*\n*/ ; COPY t FROM stdin;\n\\! id', /psql command \\!/],
   ])('refuses %j', (sql, why) => {
     expect(() => check(sql)).toThrow(why);
+  });
+
+  it('does start COPY data after a real COPY … FROM stdin, comments or spacing aside', () => {
+    expect(check('COPY public.t (a, "b c") FROM stdin;').inCopy).toBe(true);
+    expect(check('COPY t FROM stdin /* x */ ;').inCopy).toBe(true);
+    expect(check("COPY t FROM stdin; -- data follows").inCopy).toBe(true);
+    expect(check('COPY t TO stdout; -- FROM stdin;').inCopy).toBe(false);
   });
 
   it('says on which line', () => {

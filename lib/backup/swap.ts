@@ -10,7 +10,7 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { waitAppHealthy } from './app-health';
 import { keptName, renameDatabases } from './databases';
-import type { PgTools } from './pg-tools';
+import { during, type PgTools } from './pg-tools';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 
@@ -32,7 +32,7 @@ export async function swapInDatabase(
 ): Promise<{ keptAs: string }> {
   const emit = ctx.emit;
   const db = tools.conn.database;
-  const keptAs = keptName(db);
+  const keptAs = keptName(db, ctx.id);
   const app = stack.app?.service ?? null;
   const timeoutMs = opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
   const note: SwapNote = { stack: stack.name, database: db, source, keptAs, appService: app };
@@ -45,7 +45,7 @@ export async function swapInDatabase(
       emit({ type: 'log', text: n ? `Stopped ${n} ${app} container(s).` : `${app} was not running.` });
     }
     emit({ type: 'step', name: 'swap.rename', text: `Swapping databases: ${db} → ${keptAs}, ${source} → ${db}` });
-    await renameDatabases(tools, [[db, keptAs], [source, db]]);
+    await during('rename', renameDatabases(tools, [[db, keptAs], [source, db]]));
     swapped = true;
     emit({ type: 'log', text: `${opts.what} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
     if (app) {

@@ -10,11 +10,12 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { backupDir, getBackup, type BackupEntry } from './catalogue';
 import { readSchemaVersion, tableCounts, createDatabaseLike, dropDatabase, scratchName, versionAndSize } from './databases';
-import { loadDump, verifyDump } from './dump-io';
+import { verifyDump } from './dump-io';
+import { loadInSandbox } from './sandbox-load';
 import { explainFailure, formatBytes, freeSpace } from './failure';
 import { HashingFileSink } from './file-sink';
 import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupManifest, type BackupReason } from './manifest';
-import { PgCommandError, pgTools, type PgTools } from './pg-tools';
+import { PgCommandError, during, pgTools, type PgTools } from './pg-tools';
 import { OpsdeckError } from '@/lib/errors';
 
 export interface BackupOptions {
@@ -47,11 +48,14 @@ export async function testRestoreBackup(tools: PgTools, entry: BackupEntry, ctx:
   const scratch = scratchName(tools.conn.database, 'verify', ctx.id);
   ctx.remember(`drop-database:${scratch}`, { stack: ctx.stack, database: scratch });
   try {
-    await createDatabaseLike(tools, scratch, tools.conn.database);
+    await during('create-scratch', createDatabaseLike(tools, scratch, tools.conn.database));
     const started = Date.now();
-    await loadDump(tools, entry.dumpPath, entry.manifest.dumpFormat, scratch, (n) =>
-      ctx.emit({ type: 'progress', phase: 'Test restore into a scratch database', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }), ctx.signal);
-    return await tableCounts(tools, scratch);
+    const load = {
+      file: entry.dumpPath, format: entry.manifest.dumpFormat, scratch,
+      onBytes: (n: number) => ctx.emit({ type: 'progress', phase: 'Test restore into a scratch database', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }),
+    };
+    // Counted as the restore role, like any look into a freshly loaded dump.
+    return (await loadInSandbox(tools, load, ctx, (as) => tableCounts(tools, scratch, as))).checked;
   } finally {
     await dropDatabase(tools, scratch).catch((e) => ctx.emit({ type: 'log', level: 'warn', text: `Could not drop the scratch database ${scratch}: ${(e as Error).message}` }));
     ctx.forget(`drop-database:${scratch}`);

@@ -13,6 +13,7 @@ import { Demux, pump } from './demux';
 import { dockerError } from './errors';
 import type { ExecOptions, ExecResult } from './exec';
 import { runningServiceContainer } from './service-containers';
+import { tarByFolder } from './tar';
 
 /** Marks Opsdeck's helper containers (value: the stack's name); they carry no compose labels. */
 export const HELPER_LABEL = 'io.opsdeck.helper-for';
@@ -46,6 +47,7 @@ export async function runBesideService(stack: Stack, service: string, opts: Exec
         Memory: info.HostConfig?.Memory || undefined,
       },
     });
+    for (const [dir, tar] of tarByFolder(opts.files ?? [])) await helper.putArchive(tar, { path: dir });
     socket = (await helper.attach({ stream: true, hijack: true, stdin: Boolean(opts.stdin), stdout: true, stderr: true })) as unknown as Duplex;
     // Asked before the start: with AutoRemove the exit code is only known to a waiter already there.
     waited = helper.wait({ condition: 'removed' }) as Promise<{ StatusCode: number }>;

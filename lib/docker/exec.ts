@@ -5,11 +5,13 @@
  * memory), stderr captured separately (it never ends up inside a dump) and the exit code.
  */
 import type { Duplex, Readable, Writable } from 'node:stream';
+import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
 import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
+import { tarByFolder, type ContainerFile } from './tar';
 
 export interface ExecOptions {
   cmd: string[];
@@ -20,6 +22,11 @@ export interface ExecOptions {
   stdout?: Writable;
   maxCapture?: number;
   signal?: AbortSignal;
+  /**
+   * Small files the command reads (pg_restore's -L list), put in place before it starts. In a
+   * service container they are removed again afterwards; a helper container goes with its files.
+   */
+  files?: ContainerFile[];
 }
 
 export interface ExecResult {
@@ -51,8 +58,10 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
 
   let socket: Duplex;
   let exec;
+  const target = docker.getContainer(container.id);
   try {
-    exec = await docker.getContainer(container.id).exec({
+    for (const [dir, tar] of tarByFolder(opts.files ?? [])) await target.putArchive(tar, { path: dir });
+    exec = await target.exec({
       Cmd: opts.cmd,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
       AttachStdin: Boolean(opts.stdin),
@@ -62,16 +71,37 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     });
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
+    if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));
     throw (await stoppedMeanwhile(stack, service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
   }
 
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);
-  await pump(socket, demux, opts.stdin, opts.signal);
   let exitCode: number;
   try {
-    exitCode = await exitCodeOf(exec);
-  } catch (e) {
-    throw dockerError(e, endpoint.label, doing);
+    await pump(socket, demux, opts.stdin, opts.signal);
+    try {
+      exitCode = await exitCodeOf(exec);
+    } catch (e) {
+      throw dockerError(e, endpoint.label, doing);
+    }
+  } finally {
+    if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));
   }
   return { exitCode, ...demux.output(), container: container.name };
+}
+
+/** Removes files put into a container for one command (best effort: /tmp of a container). */
+async function removeFiles(target: Docker.Container, paths: string[]): Promise<void> {
+  try {
+    const rm = await target.exec({ Cmd: ['rm', '-f', '--', ...paths], AttachStdout: true, AttachStderr: true });
+    const stream = await rm.start({});
+    // Waited for: once the command has returned, its files are gone.
+    await new Promise((resolve) => {
+      stream.on('end', resolve);
+      stream.on('error', resolve);
+      stream.resume();
+    });
+  } catch {
+    // The container may have stopped meanwhile; its /tmp goes with it.
+  }
 }

@@ -3,6 +3,7 @@ export { listStackServices, resolveStackContainer, pingDocker } from './containe
 export type { StackService, ServiceInstance, ServiceState, HealthState, InstanceState } from './types';
 export { execInService, type ExecOptions, type ExecResult } from './exec';
 export { runBesideService, HELPER_LABEL } from './beside';
+export type { ContainerFile } from './tar';
 export {
   ServiceNotRunningError, runningServiceContainer, serviceContainers, startService, stopService, type ServiceContainer,
 } from './service-containers';

@@ -3,5 +3,5 @@ export type { Emit, EmitInput, Job, JobContext, JobEvent, JobHolder, JobProgress
 export { busyMessage, eventsAfter, getJob, listJobs, runningJob, type NewJob } from './job-store';
 export { liveJobIds, runJob, startJob, type JobWork } from './run-job';
 export { BUILTIN_RECOVERY, recoverInterruptedJobs, startRecoverySweep, type RecoveryHandler, type RecoveryInput } from './recovery';
-export { jobEventStream } from './sse';
+export { jobEventStream, JOB_RECHECK_MS, type JobStreamOptions } from './sse';
 export { jobRedactor, maskJob } from './masking';

@@ -2,19 +2,33 @@
  * A job's log as Server-Sent Events: every event after `afterSeq` (its seq is the SSE id, so a
  * reconnecting EventSource resumes where it stopped), the latest progress whenever it changes,
  * and a final `end` with the outcome. The first frame (`job`, no id) describes the job. Reads the store, so it works for a job run by any process.
+ *
+ * A stream can stay open for as long as a job runs (an hour-long restore), so, like the log stream,
+ * it re-checks the session every `recheckMs` (RECHECK_MS of the log stream): a user signed out,
+ * disabled or demoted gets a final `revoked` event and the stream ends.
  */
 import { eventsAfter, getJob } from './job-store';
 import { jobRedactor, maskEvent, maskJob, type Mask } from './masking';
 
 const POLL_MS = 300;
 const KEEPALIVE_MS = 15_000;
+export const JOB_RECHECK_MS = 15_000;
+
+export interface JobStreamOptions {
+  /** False once the session that opened the stream may no longer read it. */
+  stillAllowed?: () => boolean | Promise<boolean>;
+  recheckMs?: number;
+}
+
+const REVOKED_MESSAGE = 'Your session has ended or no longer allows reading this job. Sign in again.';
 
 function frame(event: string, data: unknown, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSignal, opts: JobStreamOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let checkedAt = Date.now();
   let last = afterSeq;
   let lastProgress = '';
   let lastSent = Date.now();
@@ -30,8 +44,17 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
           /* already closed */
         }
       };
-      const tick = () => {
+      const tick = async () => {
         if (signal.aborted) return close();
+        if (opts.stillAllowed && Date.now() - checkedAt >= (opts.recheckMs ?? JOB_RECHECK_MS)) {
+          checkedAt = Date.now();
+          const ok = await Promise.resolve().then(opts.stillAllowed).catch(() => false);
+          if (signal.aborted) return close();
+          if (!ok) {
+            controller.enqueue(encoder.encode(frame('revoked', { message: REVOKED_MESSAGE })));
+            return close();
+          }
+        }
         try {
           let out = '';
           const row = getJob(jobId);
@@ -58,7 +81,7 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
           controller.error(e);
           return;
         }
-        timer = setTimeout(tick, POLL_MS);
+        timer = setTimeout(() => void tick(), POLL_MS);
       };
       signal.addEventListener('abort', close, { once: true });
       // First, who the job is (title, who, when, status): a page that only knows the id can render it.
@@ -68,7 +91,7 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
         mask = jobRedactor(job.stack);
         controller.enqueue(encoder.encode(frame('job', maskJob(job, mask))));
       }
-      tick();
+      void tick();
     },
     cancel() {
       clearTimeout(timer);

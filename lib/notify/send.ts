@@ -1,6 +1,7 @@
 import { getDb } from '@/lib/store';
 import { payloadFor, rejectionIn, type Notification, type NotifyEvent } from './formats';
 import { maskUrl, targetsFor, type NotifyTarget } from './targets';
+import { safePost, WebhookRefused } from './safe-post';
 
 /** Delays before each retry: a receiver that is briefly down still gets the message. */
 export const RETRY_DELAYS_MS = [1000, 5000, 25_000];
@@ -19,18 +20,13 @@ function update(id: number, status: 'pending' | 'sent' | 'failed', attempts: num
 
 async function attempt(target: NotifyTarget, n: Notification): Promise<string | null> {
   try {
-    const res = await fetch(target.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payloadFor(target.format, n)),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const body = await res.text();
-    if (!res.ok) return `HTTP ${res.status}`;
-    return rejectionIn(target.format, body);
+    const res = await safePost(target.url, JSON.stringify(payloadFor(target.format, n)), { allowPrivate: target.allowPrivate, timeoutMs: TIMEOUT_MS });
+    if (res.status < 200 || res.status >= 300) return `HTTP ${res.status}`;
+    return rejectionIn(target.format, res.body);
   } catch (e) {
-    // The error text of fetch can contain the URL, whose path is the token: never store it.
-    return (e as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not reach ${maskUrl(target.url)}`;
+    if (e instanceof WebhookRefused) return `refused: ${e.message}`;
+    // A network error's text can contain the URL, whose path is the token: never store it.
+    return (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not reach ${maskUrl(target.url)}`;
   }
 }
 

@@ -12,6 +12,8 @@ export interface NotifyTarget {
   url: string;
   events: NotifyEvent[];
   enabled: boolean;
+  /** An admin allowed private, loopback and link-local addresses for this one (lib/notify/safe-post.ts). */
+  allowPrivate: boolean;
 }
 
 /** What the browser may see: the URL reduced to its origin plus the token's last 4 characters. */
@@ -25,13 +27,14 @@ export const targetInputSchema = z.object({
   format: z.enum(NOTIFY_FORMATS),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
   events: z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }),
+  allowPrivate: z.boolean().default(false),
 });
 
 interface Row {
-  id: number; stack: string; name: string; format: NotifyFormat; url: string; events: string; enabled: number;
+  id: number; stack: string; name: string; format: NotifyFormat; url: string; events: string; enabled: number; allow_private: number;
 }
 
-const toTarget = (r: Row): NotifyTarget => ({ id: r.id, stack: r.stack, name: r.name, format: r.format, url: r.url, events: JSON.parse(r.events) as NotifyEvent[], enabled: r.enabled === 1 });
+const toTarget = (r: Row): NotifyTarget => ({ id: r.id, stack: r.stack, name: r.name, format: r.format, url: r.url, events: JSON.parse(r.events) as NotifyEvent[], enabled: r.enabled === 1, allowPrivate: r.allow_private === 1 });
 
 export function maskUrl(url: string): string {
   try {
@@ -43,10 +46,10 @@ export function maskUrl(url: string): string {
   }
 }
 
-export function addTarget(stack: string, input: z.infer<typeof targetInputSchema>, by: string | null): number {
+export function addTarget(stack: string, input: z.input<typeof targetInputSchema>, by: string | null): number {
   const r = getDb()
-    .prepare('INSERT INTO notify_targets (stack, name, format, url, events, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(stack, input.name, input.format, input.url, JSON.stringify(input.events), by, new Date().toISOString());
+    .prepare('INSERT INTO notify_targets (stack, name, format, url, events, allow_private, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(stack, input.name, input.format, input.url, JSON.stringify(input.events), input.allowPrivate ? 1 : 0, by, new Date().toISOString());
   return Number(r.lastInsertRowid);
 }
 

@@ -118,13 +118,13 @@ stacks:
   - name: x
     compose: 42
     title: 7
-    backups: {}
+    backups: { download: everyone }
     database: { port: 70000, userVar: "not a var" }
 `);
     expect(lines(problems)).toEqual([
       'stacks[0].title: must be a string, got a number',
       'stacks[0].compose: must be a file path or a list of file paths',
-      'stacks[0].backups.dir: is required',
+      'stacks[0].backups.download: must be "admin", "operator" or "viewer"',
       'stacks[0].database.port: must be between 1 and 65535',
       'stacks[0].database.userVar: must be an environment variable name like POSTGRES_USER',
     ]);

@@ -60,7 +60,13 @@ export const stackSchema = z.strictObject({
   }),
   envFile: nonEmpty.optional(),
   project: z.string().regex(PROJECT_NAME, { error: 'must be lowercase letters, digits, "_" and "-", starting with a letter or digit (compose\'s rule)' }).optional(),
-  backups: z.strictObject({ dir: nonEmpty }).optional(),
+  backups: z
+    .strictObject({
+      dir: nonEmpty.optional(),
+      // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
+      download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
+    })
+    .optional(),
   database: databaseSchema.optional(),
   app: appSchema.optional(),
   ai: aiSchema.optional(),
@@ -81,7 +87,7 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir']],
+  ['backups', ['dir', 'download']],
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

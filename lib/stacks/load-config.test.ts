@@ -1,3 +1,4 @@
+import { backupDownloadRoleOf } from '@/lib/backup/download-role';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadStacks, locateConfig } from './load-config';
@@ -94,6 +95,17 @@ describe('generic preset', () => {
     expect(stack.envFile).toBeUndefined();
     expect(stack.ai).toEqual({ source: 'none' });
     expect(stack.workingDir).toBe(tree.path('etc/app'));
+  });
+
+  it('backup downloads are admin-only unless backups.download lowers them; dir stays optional', () => {
+    tree.write('etc/app/compose.yaml', 'services: {}\n');
+    const [plain, open] = load('stacks:\n  - name: plain\n    compose: app/compose.yaml\n  - name: open\n    compose: app/compose.yaml\n    backups: { download: operator }\n');
+    expect(plain.backupDownload).toBeUndefined();
+    expect(backupDownloadRoleOf(plain)).toBe('admin');
+    expect(open.backupDownload).toBe('operator');
+    expect(backupDownloadRoleOf(open)).toBe('operator');
+    expect(open.backupDir).toMatch(/backups\/open$/);
+    expect(() => load('stacks:\n  - name: bad\n    compose: app/compose.yaml\n    backups: { download: everyone }\n')).toThrowError();
   });
 
   it('fills a declared database with postgres-image conventions and POSTGRES_PORT', () => {

@@ -122,7 +122,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     ...(envFile ? { envFile } : {}),
     // Compose's own default project directory: relative paths inside the compose file resolve from here.
     workingDir: path.dirname(composeFiles[0]),
-    backupDir: raw.backups ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
+    backupDir: raw.backups?.dir ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
+    ...(raw.backups?.download ? { backupDownload: raw.backups.download } : {}),
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,

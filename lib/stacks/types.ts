@@ -61,6 +61,8 @@ export interface Stack {
   envFile?: string;
   workingDir: string;
   backupDir: string;
+  /** Least role that may download a backup file (opsdeck.yaml `backups.download`); absent: admin. */
+  backupDownload?: 'admin' | 'operator' | 'viewer';
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;

@@ -63,6 +63,7 @@ async function killWhen(ready: (job: Job) => boolean | Promise<boolean>, timeout
 
 const steps = (jobId: string) => eventsAfter(jobId, 0, 10_000).filter((e) => e.type === 'step').map((e) => (e.data as { name: string }).name);
 const tempFiles = () => fs.readdirSync(env.stack.backupDir).filter((f) => f.startsWith('.tmp-'));
+const restoreRoles = async () => (await env.sql<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'opsdeck\\_restore\\_%'")).map((r) => r.rolname);
 const extraDbs = async () => (await env.sql<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'memos\\_\\_%'")).map((r) => r.datname);
 
 describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', () => {
@@ -115,11 +116,15 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
       return Number(row?.bytes ?? 0) > 20 * 1024 * 1024;
     });
     expect(await extraDbs()).toEqual([`memos__restore_${killed.id}`]);
+    // Loading as the restore role made for this job, which owns the half-made database.
+    expect(await restoreRoles()).toEqual([expect.stringMatching(new RegExp(`^opsdeck_restore_${killed.id}_[0-9a-f]{8}$`))]);
 
     await recoverInterruptedJobs(BACKUP_RECOVERY);
     cleanBackupTempFiles();
     expect(getJob(killed.id)!.status).toBe('interrupted');
     expect(await extraDbs()).toEqual([]);
+    expect(await restoreRoles()).toEqual([]);
+    expect(eventsAfter(killed.id, 0).map((e) => e.text).join('\n')).toMatch(/Dropped the restore role opsdeck_restore_/);
     expect(tempFiles()).toEqual([]);
     // Untouched: still the live data, including what was written after the backup; the app serves it.
     expect((await env.demo.http('/healthz')).status).toBe(200);
@@ -139,7 +144,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     const job = getJob(killed.id)!;
     expect(job.status).toBe('interrupted');
     const log = eventsAfter(job.id, 0).map((e) => e.text).join('\n');
-    const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6})/.exec(log)?.[1];
+    const kept = /the previous one is kept as (memos__kept_\d{8}_\d{6}_\d+)/.exec(log)?.[1];
     expect(log).toContain(`The swap had happened: memos is the restored database (complete and checked before the swap); the previous one is kept as ${kept}`);
     expect(log).toMatch(/The app \(memos\) is running and healthy/);
     expect((await env.demo.http('/healthz')).status).toBe(200);

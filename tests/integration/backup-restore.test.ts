@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deleteBackupFiles, getBackup, listBackups, listKeptDatabases, pgTools, restorePreview, startBackupJob, startDropKeptJob, startRestoreJob, startUndoRestoreJob,
 } from '../../lib/backup';
+import { explainFailure } from '../../lib/backup/failure';
 import { writeManifest } from '../../lib/backup/manifest';
-import { eventsAfter, getJob } from '../../lib/jobs';
+import { swapInDatabase } from '../../lib/backup/swap';
+import { eventsAfter, getJob, startJob } from '../../lib/jobs';
 import { startBackupEnv, type BackupEnv } from '../support/backup-env';
 
 let env: BackupEnv;
@@ -140,7 +142,7 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     const kept = await listKeptDatabases(pgTools(env.stack));
     expect(kept).toHaveLength(1);
     keptName = kept[0].name;
-    expect(keptName).toMatch(/^memos__kept_\d{8}_\d{6}$/);
+    expect(keptName).toBe(`memos__kept_${/memos__kept_(\d{8}_\d{6})/.exec(keptName)?.[1]}_${job.id}`);
     // The safety backup is in the catalogue, verified.
     const safety = listBackups(env.stack).find((e) => e.manifest.reason === 'pre-restore');
     expect(safety?.manifest.verified.ok).toBe(true);
@@ -167,4 +169,36 @@ describe('backups and restores (real Docker + PostgreSQL)', () => {
     expect(job.summary).toMatch(/no kept database named "memos"/);
     expect((await env.sql('SELECT 1 AS one')).length).toBe(1);
   });
+
+  it('restore then undo at once, no wait between them: each kept name carries its job id, nothing collides', async () => {
+    const restore = await startRestoreJob(env.stack, firstId, 'alice', { healthTimeoutMs: 60_000, safetyBackup: false }).done;
+    expect(restore.status, `${restore.summary}\n${logOf(restore.id)}`).toBe('succeeded');
+    const [first] = await listKeptDatabases(pgTools(env.stack));
+    expect(first.name).toMatch(new RegExp(`^memos__kept_\\d{8}_\\d{6}_${restore.id}$`));
+
+    const undo = await startUndoRestoreJob(env.stack, first.name, 'alice', { healthTimeoutMs: 60_000 }).done;
+    expect(undo.status, `${undo.summary}\n${logOf(undo.id)}`).toBe('succeeded');
+    const kept = (await listKeptDatabases(pgTools(env.stack))).map((k) => k.name);
+    expect(kept).toEqual([expect.stringMatching(new RegExp(`^memos__kept_\\d{8}_\\d{6}_${undo.id}$`))]);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
+    expect((await startDropKeptJob(env.stack, kept[0], 'alice').done).status).toBe('succeeded');
+  }, 180_000);
+
+  it('a swap whose rename fails is reported as the failed swap it is, nothing renamed, the app running', async () => {
+    const before = await env.memos();
+    const { done } = startJob({ stack: 'demo', kind: 'undo-restore', title: 'Swap in a database that is not there', startedBy: 'alice' }, async (ctx) => {
+      const tools = pgTools(env.stack);
+      try {
+        await swapInDatabase(env.stack, tools, 'memos__restore_gone', ctx, { what: 'a database that is not there', healthTimeoutMs: 60_000 });
+      } catch (e) {
+        throw explainFailure(e, { stack: env.stack, tools });
+      }
+    });
+    const job = await done;
+    expect(job.status).toBe('failed');
+    expect(job.summary).toBe('Swapping the databases (renaming) failed (PostgreSQL said: database "memos__restore_gone" does not exist). Nothing was renamed: the live database is as it was.');
+    expect(await listKeptDatabases(pgTools(env.stack))).toEqual([]);
+    expect((await env.demo.http('/healthz')).status).toBe(200);
+    expect(await env.memos()).toEqual(before);
+  }, 180_000);
 });

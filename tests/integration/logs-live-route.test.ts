@@ -15,6 +15,7 @@ import { metrics } from '@/lib/metrics';
 import { createUser, setDisabled, setRole } from '@/lib/auth/users';
 import { withTempDb } from '@/lib/store/temp-db';
 import { recheckFor } from '@/server-actions/session';
+import { createSession } from '@/lib/auth/sessions';
 import { loggenService, startLogsStack, type LogsStack } from '../support/logs-stack';
 
 let env: LogsStack;
@@ -177,7 +178,7 @@ describe('live-log route response', () => {
       const user = await createUser({ username: `reader-${revoke}`, password: 'a long enough password', role: revoke === 'demote' ? 'operator' : 'viewer' });
       // The session as signed in: user id and session version (what the JWT carries).
       const sv = (tmp.db.prepare('SELECT session_version AS v FROM users WHERE id = ?').get(user.id) as { v: number }).v;
-      const srv = await serve({ stillAllowed: recheckFor(user.id, sv, revoke === 'demote' ? 'operator' : 'viewer'), recheckMs: 200 });
+      const srv = await serve({ stillAllowed: recheckFor(user.id, sv, revoke === 'demote' ? 'operator' : 'viewer', createSession(user.id)), recheckMs: 200 });
       try {
         const reading = readSse(`${srv.base}/?service=steady&tail=5`, { timeoutMs: 15_000 });
         await wait(1000);

@@ -42,7 +42,7 @@ beforeAll(async () => {
   pointDemoAiAt(env.demo.envFile, fake.url);
   clearStackCache();
   const url = (hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`);
-  addTarget('demo', { name: 'everything', format: 'generic', url, events: NOTIFY_EVENTS.filter((e) => e !== 'test') }, 'admin');
+  addTarget('demo', { name: 'everything', format: 'generic', url, events: NOTIFY_EVENTS.filter((e) => e !== 'test'), allowPrivate: true }, 'admin');
 }, 240_000);
 
 afterAll(async () => {
@@ -153,7 +153,7 @@ describe('service down notifications from engine events', () => {
       crasher: nodeService('setTimeout(() => process.exit(3), 1500)'),
       hog: nodeService('const a = []; setInterval(() => a.push(Buffer.alloc(16 << 20, 1)), 20)', { mem_limit: '96m', memswap_limit: '96m' }),
     });
-    addTarget('logs-test', { name: 'everything', format: 'generic', url: hookUrl, events: ['service.down', 'service.restart-loop'] }, 'admin');
+    addTarget('logs-test', { name: 'everything', format: 'generic', url: hookUrl, events: ['service.down', 'service.restart-loop'], allowPrivate: true }, 'admin');
     hub = new StatusHub();
     // The recorder replays the stack's events from the engine, so nothing before this is lost.
     hub.start({ stacks: () => [ls.stack], sampleEveryMs: 60_000, databaseEveryMs: 60_000 });

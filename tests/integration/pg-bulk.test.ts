@@ -69,4 +69,23 @@ describe('bulk loads beside the database container (real Docker + PostgreSQL)', 
     expect(feeds).toHaveLength(2);
     expect(await helpers()).toEqual([]);
   });
+
+  it('files a tool reads (pg_restore -L) are put in place beside the container and inside it, and removed from the database container afterwards', async () => {
+    const file = { path: '/tmp/opsdeck-bulk-test.sql', content: "SELECT 'read from ' || 'the file';\n" };
+    const cmd = ['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '--dbname=memos', '-f', file.path];
+    const beside = await pgTools(env.stack).runBulk(cmd, () => Readable.from([]), { files: [file] });
+    expect(beside.exitCode, beside.stderr).toBe(0);
+    expect(beside.via).toBe('beside the postgres container');
+    expect(beside.stdout.trim()).toBe('read from the file');
+    const inside = await pgTools(env.stack).run(cmd, { files: [file] });
+    expect(inside.exitCode, inside.stderr).toBe(0);
+    expect(inside.stdout.trim()).toBe('read from the file');
+    const [db] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${env.demo.projectName}`, 'com.docker.compose.service=postgres'] } });
+    const exec = await docker.getContainer(db.Id).exec({ Cmd: ['test', '-e', file.path], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await new Promise((r) => { stream.on('end', r); stream.resume(); });
+    expect((await exec.inspect()).ExitCode).toBe(1);
+    for (let i = 0; i < 50 && (await helpers()).length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await helpers()).toEqual([]);
+  });
 });

@@ -9,8 +9,8 @@ export const dynamic = 'force-dynamic';
 const NO_SUCH_JOB = { code: 'not_found', message: 'No such job.' } as const;
 
 // One job as JSON (status, summary, progress): for scripts and the benchmark; the page uses SSE.
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const gate = await guardRoute('viewer', 'jobs.read');
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const gate = await guardRoute('viewer', 'jobs.read', request);
   if (gate instanceof Response) return gate;
   try {
     const job = getJob(parseRouteInput(jobIdSchema, (await params).id, NO_SUCH_JOB));

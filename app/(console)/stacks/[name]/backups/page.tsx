@@ -3,6 +3,7 @@ import { BackupsView } from '@/components/backups/backups-view';
 import { loadBackups } from '@/components/backups/load-backups';
 import { Forbidden } from '@/components/layout/forbidden';
 import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
+import { backupDownloadRoleOf } from '@/lib/backup/download-role';
 import { isOpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
@@ -23,6 +24,6 @@ export default async function BackupsPage({ params, searchParams }: { params: Pr
   }
   const { job } = await searchParams;
   const data = await loadBackups(stack, job ?? null);
-  const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore) };
+  const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore), download: hasRole(gate.user.role, backupDownloadRoleOf(stack)) };
   return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} />;
 }

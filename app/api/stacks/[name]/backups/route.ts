@@ -13,8 +13,8 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const statusOf = (e: unknown) => (isOpsdeckError(e) ? ({ not_found: 404, invalid_input: 400, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500);
 
 // The catalogue as JSON (viewer): manifests only, never file paths.
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'backups.list');
+export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
+  const gate = await guardRoute('viewer', 'backups.list', request);
   if (gate instanceof Response) return gate;
   try {
     const entries = listBackups(getStack((await params).name));
@@ -26,7 +26,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ nam
 
 // Starts a backup (operator), for scripts and external schedulers: `{ "testRestore": true }` optional.
 export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.create');
+  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.create', request);
   if (gate instanceof Response) return gate;
   const name = (await params).name;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;

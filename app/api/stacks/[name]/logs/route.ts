@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 // Live logs as Server-Sent Events. Resume: the browser (or our client) sends Last-Event-ID.
 export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'logs.read');
+  const gate = await guardRoute('viewer', 'logs.read', request);
   if (gate instanceof Response) return gate;
   try {
     const stack = stackFromParam((await params).name);

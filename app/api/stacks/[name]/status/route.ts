@@ -6,7 +6,7 @@ export const runtime = 'nodejs';
 
 // Live status of one stack as Server-Sent Events (see lib/status/live-stream.ts).
 export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'status.stream');
+  const gate = await guardRoute('viewer', 'status.stream', request);
   if (gate instanceof Response) return gate;
   let stack;
   try {

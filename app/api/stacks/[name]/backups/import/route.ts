@@ -24,7 +24,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * manifest). The browser's file name (`X-File-Name`, URI-encoded) is kept for display only.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.import');
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.import', request);
   if (gate instanceof Response) return gate;
   const { name } = await params;
   const named = uploadFileNameHeader.safeParse(request.headers.get('x-file-name') ?? 'upload');

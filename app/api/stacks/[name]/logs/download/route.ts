@@ -6,7 +6,7 @@ export const dynamic = 'force-dynamic';
 
 // The selected logs as a text file, streamed from Docker as it is read: never built in memory.
 export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }) {
-  const gate = await guardRoute('viewer', 'logs.download');
+  const gate = await guardRoute('viewer', 'logs.download', request);
   if (gate instanceof Response) return gate;
   try {
     const stack = stackFromParam((await params).name);

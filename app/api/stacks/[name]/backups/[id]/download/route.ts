@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { recordAudit } from '@/lib/audit';
-import { ACTION_ROLE } from '@/lib/auth/roles';
 import { getBackup } from '@/lib/backup';
+import { backupDownloadRoleFor } from '@/lib/backup/download-role';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { guardRoute } from '@/server-actions/route-guard';
@@ -12,12 +12,12 @@ export const dynamic = 'force-dynamic';
 
 const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
 
-// Streams one backup file (operator). The id is checked against the catalogue; the file name sent
-// is the catalogue's, never the one in the URL.
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.backup, 'backups.download');
-  if (gate instanceof Response) return gate;
+// Streams one backup file (admin by default; opsdeck.yaml `backups.download` per stack). The id is
+// checked against the catalogue; the file name sent is the catalogue's, never the one in the URL.
+export async function GET(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
   const { name, id } = await params;
+  const gate = await guardRoute(backupDownloadRoleFor(name), 'backups.download', request);
+  if (gate instanceof Response) return gate;
   try {
     const entry = getBackup(getStack(name), id);
     const stat = fs.statSync(entry.dumpPath);

@@ -8,8 +8,8 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 // What the restore dialog shows before an admin confirms (read-only: nothing changes here).
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.preview');
+export async function GET(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.preview', request);
   if (gate instanceof Response) return gate;
   const { name, id } = await params;
   try {

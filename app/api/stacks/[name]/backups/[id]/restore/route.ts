@@ -1,6 +1,6 @@
 import { recordAudit } from '@/lib/audit';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyCredentials } from '@/lib/auth/users';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
 import { startRestoreJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
@@ -17,7 +17,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ name: string; id: string }> }) {
-  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore');
+  const gate = await guardRoute(ACTION_ROLE.restore, 'backups.restore', request);
   if (gate instanceof Response) return gate;
   const { name, id } = await params;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
@@ -25,7 +25,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ nam
   if (!input.success) return Response.json({ error: input.error.issues[0]?.message }, { status: 400, headers: NO_STORE });
   const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.restore', stack: name, target: id };
   try {
-    await verifyCredentials(gate.user.username, input.data.password, gate.ip);
+    // A confirmation by the signed-in admin, not a sign-in: the sign-in throttle does not apply.
+    await verifyOwnPassword(gate.user.id, input.data.password);
     const { job } = startRestoreJob(getStack(name), id, gate.user.username);
     recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
     return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
