@@ -10,7 +10,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
-import { runningServiceContainer } from './service-containers';
+import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
 import { tarByFolder, type ContainerFile } from './tar';
 
 export interface ExecOptions {
@@ -72,7 +72,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
     if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));
-    throw dockerError(e, endpoint.label, doing);
+    throw (await stoppedMeanwhile(stack, service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
   }
 
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);

@@ -66,6 +66,17 @@ export async function runningServiceContainer(stack: Stack, service: string): Pr
   throw new ServiceNotRunningError(stack, service, found);
 }
 
+/**
+ * The engine refused (409) to act on a container it had just listed as running: its list can lag a
+ * stop by a moment. Inspect (which does not lag) says what the container is now; null when it is
+ * running after all (then the 409 was about something else).
+ */
+export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown): Promise<ServiceNotRunningError | null> {
+  if ((e as { statusCode?: number })?.statusCode !== 409) return null;
+  const state = await getDocker().docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
+  return state === 'running' ? null : new ServiceNotRunningError(stack, service, `its container is ${state}`);
+}
+
 /** Stops every running container of the service (graceful, then killed after `timeoutSec`). */
 export async function stopService(stack: Stack, service: string, timeoutSec = 30): Promise<number> {
   const { docker, endpoint } = getDocker();

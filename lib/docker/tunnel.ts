@@ -17,14 +17,21 @@ import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
 import { dockerError } from './errors';
-import { runningServiceContainer } from './service-containers';
+import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
 
 type Relay = 'bash' | 'nc';
-const BASH_RELAY = 'exec 3<>"/dev/tcp/$1/$2" || exit 97; cat <&3 & exec cat >&3';
+/**
+ * The relay's first stdout bytes. When an exec cannot start (its container is stopping), the
+ * daemon writes its error text into the same stdout stream; without a known first line that text
+ * would reach pg or the HTTP parser as if the peer had sent it.
+ */
+const PREAMBLE = Buffer.from('opsdeck-relay\n');
+const BASH_RELAY = 'exec 3<>"/dev/tcp/$1/$2" || exit 97; printf "opsdeck-relay\\n"; cat <&3 & exec cat >&3';
+const NC_RELAY = 'printf "opsdeck-relay\\n"; exec nc "$1" "$2"';
 const relayOf = new Map<string, Promise<Relay | null>>();
 
 function relayCmd(relay: Relay, host: string, port: number): string[] {
-  return relay === 'bash' ? ['bash', '-c', BASH_RELAY, 'opsdeck-relay', host, String(port)] : ['nc', host, String(port)];
+  return [relay === 'bash' ? 'bash' : 'sh', '-c', relay === 'bash' ? BASH_RELAY : NC_RELAY, 'opsdeck-relay', host, String(port)];
 }
 
 /** Runs a command to its end in the container; exit code only (for probing what is installed). */
@@ -73,6 +80,7 @@ export class EngineSocket extends Duplex {
   private remaining = 0;
   private kind = 0;
   private received = 0;
+  private preambleSeen = 0;
   private stderr = '';
   readyState: 'closed' | 'opening' | 'open' = 'closed';
   readonly remoteAddress: string;
@@ -124,17 +132,30 @@ export class EngineSocket extends Duplex {
       this.remaining -= take;
       if (this.kind === 2) this.stderr = (this.stderr + part.toString('utf8')).slice(-2000);
       else {
-        this.received += part.length;
-        if (!this.push(part)) this.inner?.pause();
+        let data = part;
+        if (this.preambleSeen < PREAMBLE.length) {
+          const n = Math.min(PREAMBLE.length - this.preambleSeen, data.length);
+          if (!data.subarray(0, n).equals(PREAMBLE.subarray(this.preambleSeen, this.preambleSeen + n))) {
+            // Not the relay: the daemon saying the exec did not start (the container is stopping).
+            this.destroy(Object.assign(new Error(`${this.label}: ${data.toString('utf8').trim().split('\n')[0]}`), { code: 'ECONNREFUSED' }));
+            return;
+          }
+          this.preambleSeen += n;
+          data = data.subarray(n);
+          if (data.length === 0) continue;
+        }
+        this.received += data.length;
+        if (!this.push(data)) this.inner?.pause();
       }
     }
   }
 
   private finishRead(): void {
     if (this.readableEnded || this.destroyed) return;
-    if (this.received === 0 && this.stderr.trim()) {
-      // Nothing came back and the relay complained: the peer refused or does not resolve.
-      const err = Object.assign(new Error(`${this.label}: ${this.stderr.trim().split('\n').pop()}`), { code: 'ECONNREFUSED' });
+    if (this.received === 0 && (this.stderr.trim() || this.preambleSeen < PREAMBLE.length)) {
+      // Nothing came back and the relay complained (or never ran): the peer refused or does not resolve.
+      const why = this.stderr.trim().split('\n').pop() || 'the relay ended before connecting';
+      const err = Object.assign(new Error(`${this.label}: ${why}`), { code: 'ECONNREFUSED' });
       this.destroy(err);
       return;
     }
@@ -199,25 +220,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
       return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     } catch (e) {
       if (e instanceof OpsdeckError) throw e;
-      throw dockerError(e, endpoint.label, doing);
+      throw (await stoppedMeanwhile(stack, target.service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
     }
   }, label);
-}
-
-/**
- * The container port that `hostPort` is published from by the service's container (the app's
- * health URL names the host's port); the same number when it is not published.
- */
-export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
-  const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
-  try {
-    const info = await docker.getContainer(container.id).inspect();
-    for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
-      if ((bindings ?? []).some((b) => Number(b.HostPort) === hostPort)) return Number.parseInt(spec, 10);
-    }
-  } catch (e) {
-    throw dockerError(e, endpoint.label, `inspecting the ${service} container of stack "${stack.name}"`);
-  }
-  return hostPort;
 }

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { isOpsdeckError } from '@/lib/errors';
 import { redactSecrets } from '@/lib/secrets';
 import { resolveDatabase, type DatabaseConnection } from '@/lib/stacks/database';
-import { describeTarget, openPgClient } from './client';
+import { describeTarget, openPgClient, routeFor } from './client';
+import type { Route } from '@/lib/reach/route';
 import type { Stack } from '@/lib/stacks/types';
 
 export interface LongQuery {
@@ -52,9 +53,13 @@ export interface CheckOptions {
 const now = () => new Date().toISOString();
 
 /** Why the connection or a query failed, in words an operator can act on. */
-export function reasonOf(e: unknown, c: Pick<DatabaseConnection, 'host' | 'port' | 'user' | 'database'>, timeoutMs: number): string {
+export function reasonOf(e: unknown, c: Pick<DatabaseConnection, 'host' | 'port' | 'user' | 'database' | 'via'>, timeoutMs: number, route: Route | null = null): string {
   const err = e as { code?: string; message?: string };
-  const where = `${c.host}:${c.port}`;
+  // Through the engine, host:port was not what was tried: name the service's own address.
+  const engine = route === 'engine' && c.via;
+  const where = engine ? `${c.via!.service}:${c.via!.port} (through the Docker Engine)` : `${c.host}:${c.port}`;
+  // The engine path fails in Opsdeck's own words first (the service is not running, Docker is down).
+  if (engine && isOpsdeckError(e)) return e.message;
   switch (err?.code) {
     case 'ECONNREFUSED':
       return `Nothing listens on ${where}: PostgreSQL is not running, or listens on another port.`;
@@ -185,7 +190,8 @@ export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Prom
       thresholdMs,
     };
   } catch (e) {
-    return { state: 'down', at: now(), target: describeTarget(conn, opened?.route ?? null), reason: mask(reasonOf(e, conn, timeoutMs)) };
+    const route = opened?.route ?? (await routeFor(stack, conn).catch(() => null));
+    return { state: 'down', at: now(), target: describeTarget(conn, route), reason: mask(reasonOf(e, conn, timeoutMs, route)) };
   } finally {
     await opened?.client.end().catch(() => undefined);
   }

@@ -5,10 +5,13 @@
  * listener that would crash the process.
  */
 import pg from 'pg';
+import { publishesPort } from '@/lib/docker/published-ports';
 import { tunnelSocket } from '@/lib/docker/tunnel';
 import { chooseRoute, type Route } from '@/lib/reach/route';
 import type { DatabaseConnection } from '@/lib/stacks/database';
 import type { Stack } from '@/lib/stacks/types';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export type PgClientOptions = Omit<pg.ClientConfig, 'host' | 'port' | 'user' | 'password' | 'database' | 'stream' | 'connectionString'>;
 
@@ -17,9 +20,16 @@ export interface OpenedClient {
   route: Route;
 }
 
+/** Which way a connection to `conn` goes (remembered briefly, so asking again costs no connect). */
+export function routeFor(stack: Stack, conn: DatabaseConnection): Promise<Route> {
+  const { via } = conn;
+  const published = via && LOOPBACK.has(conn.host) ? () => publishesPort(stack, via.service, via.port, conn.port) : undefined;
+  return chooseRoute({ host: conn.host, port: conn.port }, Boolean(via), published);
+}
+
 /** A connected client for `conn`; rejects (and cleans up) when the connection cannot be made. */
 export async function openPgClient(stack: Stack, conn: DatabaseConnection, opts: PgClientOptions = {}): Promise<OpenedClient> {
-  const route = await chooseRoute({ host: conn.host, port: conn.port }, Boolean(conn.via));
+  const route = await routeFor(stack, conn);
   const { via, ...login } = conn;
   const client = new pg.Client({
     ...opts,

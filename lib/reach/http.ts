@@ -5,7 +5,8 @@
  * callers read it as they would a fetch.
  */
 import http from 'node:http';
-import { containerPortFor, tunnelSocket } from '@/lib/docker/tunnel';
+import { containerPortFor, publishesPort } from '@/lib/docker/published-ports';
+import { tunnelSocket } from '@/lib/docker/tunnel';
 import type { Stack } from '@/lib/stacks/types';
 import { chooseRoute, forgetRoute } from './route';
 
@@ -42,7 +43,8 @@ function viaEngine(stack: Stack, service: string, url: URL, containerPort: numbe
         });
         res.once('end', () => {
           const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          // Repeated headers (set-cookie) arrive as arrays: each value kept, as fetch keeps them.
+          for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) headers.append(k, one);
           const status = res.statusCode ?? 502;
           const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
           resolve(new Response(body, { status, headers }));
@@ -69,7 +71,7 @@ export async function stackFetch(stack: Stack, rawUrl: string, init: StackFetchI
   const service = init.service ?? stack.app?.service;
   const engineOk = Boolean(service) && url.protocol === 'http:' && LOOPBACK.has(url.hostname);
   const direct = { host: url.hostname.replace(/^\[|\]$/g, ''), port };
-  const route = await chooseRoute(direct, engineOk);
+  const route = await chooseRoute(direct, engineOk, engineOk ? () => publishesPort(stack, service!, null, port) : undefined);
   if (route === 'direct') {
     return fetch(url, {
       method: init.method ?? 'GET', headers: init.headers, body: init.body,

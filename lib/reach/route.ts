@@ -35,9 +35,11 @@ export function canConnect(host: string, port: number, timeoutMs = 800): Promise
 
 /**
  * Direct when `direct` is given and answers; the engine when there is a way through it. With
- * neither, direct (its error is then the one worth showing).
+ * neither, direct (its error is then the one worth showing). `published` says whether the service
+ * publishes that address at all: when it does not, whatever answers there is something else (a
+ * PostgreSQL of the host on 5432), so the engine is the way without trying.
  */
-export async function chooseRoute(direct: { host: string; port: number } | null, viaEngine: boolean): Promise<Route> {
+export async function chooseRoute(direct: { host: string; port: number } | null, viaEngine: boolean, published?: () => Promise<boolean | null>): Promise<Route> {
   const mode = reachMode();
   if (!direct) return 'engine';
   if (!viaEngine || mode === 'direct') return 'direct';
@@ -45,7 +47,7 @@ export async function chooseRoute(direct: { host: string; port: number } | null,
   const key = `${direct.host}:${direct.port}`;
   const known = memo.get(key);
   if (known && known.until > Date.now()) return known.route;
-  const route: Route = (await canConnect(direct.host, direct.port)) ? 'direct' : 'engine';
+  const route: Route = (await published?.()) === false ? 'engine' : (await canConnect(direct.host, direct.port)) ? 'direct' : 'engine';
   memo.set(key, { route, until: Date.now() + REMEMBER_MS });
   return route;
 }

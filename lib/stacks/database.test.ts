@@ -33,7 +33,8 @@ function errorOf(fn: () => unknown): OpsdeckError {
 describe('resolveDatabase from POSTGRES_* variables', () => {
   it('reads user, password and database, with host and port from the role', () => {
     const stack = memosStack('POSTGRES_USER=memos\nPOSTGRES_PASSWORD="s3cret pw"\nPOSTGRES_DB=memos_prod\nPOSTGRES_PORT=25432\n');
-    expect(resolveDatabase(stack)).toEqual({ host: '127.0.0.1', port: 25432, user: 'memos', password: 's3cret pw', database: 'memos_prod' });
+    // `via`: the same server as seen inside its own container, used through the engine when host:port does not answer.
+    expect(resolveDatabase(stack)).toEqual({ host: '127.0.0.1', port: 25432, user: 'memos', password: 's3cret pw', database: 'memos_prod', via: { service: 'postgres', host: '127.0.0.1', port: 5432 } });
   });
 
   it('re-reads the env file, so a changed password is picked up', () => {
@@ -108,7 +109,8 @@ describe('dsnVar', () => {
       'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=pw\nPOSTGRES_PORT=25432\nMEMOS_DSN=postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/memos?sslmode=disable\n',
       withDsn,
     );
-    expect(resolveDatabase(stack)).toEqual({ host: '127.0.0.1', port: 25432, user: 'memos', password: 'pw', database: 'memos' });
+    // `via` keeps the DSN's own port, as seen inside the database container (reached through the engine).
+    expect(resolveDatabase(stack)).toEqual({ host: '127.0.0.1', port: 25432, user: 'memos', password: 'pw', database: 'memos', via: { service: 'postgres', host: '127.0.0.1', port: 5432 } });
   });
 
   it('reads the DSN from MEMOS_DSN_FILE and refuses both forms', () => {

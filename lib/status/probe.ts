@@ -2,6 +2,8 @@
  * The app's own view of its health: its HTTP health URL, as a load balancer would ask it, and the
  * version it reports. Short timeouts: a hung app must show as "no answer", not hang the page.
  */
+import { ServiceNotRunningError } from '@/lib/docker/service-containers';
+import { isOpsdeckError } from '@/lib/errors';
 import { stackFetch } from '@/lib/reach/http';
 import { redactSecrets } from '@/lib/secrets';
 import type { Stack } from '@/lib/stacks/types';
@@ -19,6 +21,9 @@ const REASONS: Record<string, string> = {
 function reasonOf(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; code?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  // Asked through the engine: a stopped app has no container to ask from, which says more than a code.
+  if (e instanceof ServiceNotRunningError) return `connection refused: the ${e.service} container is not running`;
+  if (isOpsdeckError(e)) return e.message;
   const code = err?.cause?.code ?? err?.code;
   if (code && REASONS[code]) return REASONS[code];
   return `the request failed (${code ?? err?.cause?.message ?? 'unknown error'})`;
@@ -83,7 +88,7 @@ export async function reportedVersion(healthUrl: string, timeoutMs = 2000, stack
       }
     } catch (e) {
       // No answer at all: the app is down, asking the other paths would only wait again.
-      if ((e as Error)?.name === 'TimeoutError' || (e as { cause?: { code?: string } })?.cause?.code === 'ECONNREFUSED') return null;
+      if ((e as Error)?.name === 'TimeoutError' || (e as { cause?: { code?: string } })?.cause?.code === 'ECONNREFUSED' || e instanceof ServiceNotRunningError) return null;
     }
   }
   return null;

@@ -1,11 +1,9 @@
 /**
- * The embedding-dimension check against a real PostgreSQL (the demo stack's). The local image has
- * no pgvector, so one test declares a type catalogued exactly like pgvector's `vector` (type name
- * `vector`, the typmod is the dimension, printed `vector(N)`) from PostgreSQL's own C functions.
+ * The embedding-dimension check against a real PostgreSQL with real pgvector (the demo stack's,
+ * reached through the Docker Engine like Opsdeck reaches it: the database is not published).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDependencies } from '@/lib/ai-health/dependencies';
 import { probeDependency } from '@/lib/ai-health/runner';
@@ -35,8 +33,7 @@ afterAll(async () => {
 });
 
 async function sql(statements: string) {
-  const c = new pg.Client({ host: '127.0.0.1', port: demo.pgPort, ...demo.postgres });
-  await c.connect();
+  const c = await demo.pg();
   try {
     await c.query(statements);
   } finally {
@@ -54,11 +51,7 @@ describe('vector columns of the stack database', () => {
 
   it('a vector(768) column against BAAI/bge-m3 (1024) is a mistake found without a provider call', async () => {
     await sql(`
-      CREATE TYPE vector;
-      CREATE FUNCTION vector_in(cstring) RETURNS vector AS 'textin' LANGUAGE internal IMMUTABLE STRICT;
-      CREATE FUNCTION vector_out(vector) RETURNS cstring AS 'textout' LANGUAGE internal IMMUTABLE STRICT;
-      CREATE FUNCTION vector_typmod_in(cstring[]) RETURNS integer AS 'bittypmodin' LANGUAGE internal IMMUTABLE STRICT;
-      CREATE TYPE vector (INPUT = vector_in, OUTPUT = vector_out, TYPMOD_IN = vector_typmod_in, INTERNALLENGTH = VARIABLE, STORAGE = extended);
+      CREATE EXTENSION vector;
       CREATE TABLE memo_embedding (memo_id INTEGER PRIMARY KEY, embedding vector(768));
     `);
     const before = fake.requests.length;
@@ -77,6 +70,15 @@ describe('vector columns of the stack database', () => {
     const emb = listDependencies(stack).deps.find((d) => d.id === 'env-embedding')!;
     const r = await probeDependency(emb, 'deep', { stack });
     expect(r).toMatchObject({ ok: false, failure: 'mismatch', message: 'embedding has 1024 dimensions but memo_embedding.embedding is vector(768)' });
+  });
+
+  it('a real vector(1024) column matches BAAI/bge-m3: no issue, and a deep probe passes', async () => {
+    await sql('ALTER TABLE memo_embedding ALTER COLUMN embedding TYPE vector(1024)');
+    const info = await readVectorColumns(stack, { fresh: true });
+    expect(info).toEqual({ known: true, columns: [{ table: 'memo_embedding', column: 'embedding', type: 'vector(1024)', dimension: 1024 }] });
+    expect(dimensionIssues(listDependencies(stack).deps, info)).toEqual([]);
+    const emb = listDependencies(stack).deps.find((d) => d.id === 'env-embedding')!;
+    expect(await probeDependency(emb, 'deep', { stack })).toMatchObject({ ok: true });
   });
 
   it('an unreachable database is unknown, and its password stays out of the reason', async () => {

@@ -13,19 +13,28 @@ import { startBackupEnv, type BackupEnv } from '../support/backup-env';
 
 let env: BackupEnv;
 let external: Stack;
+let onHost: { port: number; close(): Promise<void> };
+let externalEnv: string;
 const logOf = (jobId: string) => eventsAfter(jobId, 0, 10_000).map((e) => e.text).join('\n');
 
 describe('backups of an external (DSN) database with the host tools', () => {
   beforeAll(async () => {
     env = await startBackupEnv();
-    // Same app and env file, but the database is "elsewhere": only MEMOS_DSN says where.
+    // The engine runs in its own network namespace: the database reaches the host through a local
+    // port relayed over the engine, and the external stack's env file points MEMOS_DSN there.
+    onHost = await env.demo.pgOnHost();
+    externalEnv = path.join(env.dataDir, 'external.env');
+    fs.writeFileSync(externalEnv, fs.readFileSync(env.demo.envFile, 'utf8').replace(/^(MEMOS_DSN=postgres:\/\/[^@]+@)postgres:5432\//m, (_, login: string) => `${login}127.0.0.1:${onHost.port}/`));
+    // Same app, but the database is "elsewhere": only MEMOS_DSN says where.
     external = {
       ...env.stack,
+      envFile: externalEnv,
       backupDir: path.join(env.dataDir, 'external-backups'),
-      database: { host: '127.0.0.1', port: env.demo.pgPort, userVar: 'POSTGRES_USER', passwordVar: 'POSTGRES_PASSWORD', databaseVar: 'POSTGRES_DB', dsnVar: 'MEMOS_DSN' },
+      database: { host: '127.0.0.1', port: onHost.port, userVar: 'POSTGRES_USER', passwordVar: 'POSTGRES_PASSWORD', databaseVar: 'POSTGRES_DB', dsnVar: 'MEMOS_DSN' },
     };
   });
   afterAll(async () => {
+    await onHost?.close();
     await env?.cleanup();
   });
 
@@ -46,7 +55,7 @@ describe('backups of an external (DSN) database with the host tools', () => {
   });
 
   it('a wrong password is explained in plain words, with the tool output as the detail', async () => {
-    const envText = fs.readFileSync(env.demo.envFile, 'utf8');
+    const envText = fs.readFileSync(externalEnv, 'utf8');
     const wrong = path.join(env.dataDir, 'wrong.env');
     fs.writeFileSync(wrong, envText.replace(/^MEMOS_DSN=postgres:\/\/memos:[^@]+@/m, 'MEMOS_DSN=postgres://memos:not-the-password@'));
     const job = await startBackupJob({ ...external, envFile: wrong }, { by: 'alice' }).done;

@@ -8,6 +8,8 @@ import { decode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { runCompose } from '@/lib/docker/compose-cli';
+import { stackFetch } from '@/lib/reach/http';
+import type { Stack } from '@/lib/stacks/types';
 import { freePort } from '../support/demo-stack';
 
 /**
@@ -16,6 +18,9 @@ import { freePort } from '../support/demo-stack';
  * the context instead of `npm install`), starts it like docker-compose.yml does (socket mounted,
  * secrets from files, non-root) and checks its health endpoint, its Docker healthcheck and a real
  * sign-in. The top-level docker-compose.yml itself is validated by the compose CLI.
+ * The engine lives in its own network namespace (scripts/test-bed.sh): the container needs no
+ * network at all (--network none), and the test reaches its port through the engine, the way
+ * Opsdeck reaches a stack's app (lib/reach/http.ts: a relay exec'd in the container).
  */
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '..', '..');
@@ -29,6 +34,15 @@ let ctxDir: string;
 let secretsDir: string;
 let port: number;
 let base: string;
+/** The engine's socket (the bed's, from DOCKER_HOST): what the container gets as /var/run/docker.sock. */
+const SOCKET = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock';
+/** The container as a one-service stack, so requests go through the engine into it. */
+const imageStack: Stack = {
+  name: 'image-test', title: 'Image test', preset: 'generic', runtime: 'compose', projectName: NAME,
+  composeFiles: [], workingDir: REPO, backupDir: REPO, ai: { source: 'none' }, source: 'test',
+};
+const request = (p: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  stackFetch(imageStack, `${base}${p}`, { service: 'opsdeck', timeoutMs: 15_000, ...init });
 
 const docker = (args: string[], opts: { timeout?: number } = {}) =>
   run('docker', args, { env: { ...process.env, DOCKER_BUILDKIT: '0' }, maxBuffer: 64 * 1024 * 1024, timeout: opts.timeout ?? 60_000 });
@@ -82,9 +96,11 @@ describe('the Opsdeck container image', () => {
       fs.mkdirSync(path.dirname(path.join(ctxDir, f)), { recursive: true });
       fs.copyFileSync(path.join(REPO, f), path.join(ctxDir, f));
     }
-    await run('cp', ['-al', path.join(REPO, 'node_modules'), path.join(ctxDir, 'node_modules')]);
+    // realpath: in a worktree node_modules is a symlink, which cp -a would copy as a dangling link.
+    await run('cp', ['-al', fs.realpathSync(path.join(REPO, 'node_modules')), path.join(ctxDir, 'node_modules')]);
     fs.writeFileSync(path.join(ctxDir, '.dockerignore'), '.git\n.next\n.cache\n.data\n');
-    await docker(['build', '--network', 'host', '-t', IMAGE, '--label', `com.docker.compose.project=${NAME}`,
+    // No network for the build: nothing is downloaded (local images, NPM_INSTALL=0, INSTALL_COMPOSE_V1=0).
+    await docker(['build', '--network', 'none', '-t', IMAGE, '--label', `com.docker.compose.project=${NAME}`,
       '--build-arg', `BUILDER_IMAGE=${NODE_IMAGE}`, '--build-arg', `BASE_IMAGE=${NODE_IMAGE}`,
       '--build-arg', 'DOCKER_CLI_IMAGE=opsdeck/docker-cli:26',
       '--build-arg', 'NPM_INSTALL=0', '--build-arg', 'INSTALL_COMPOSE_V1=0', ctxDir], { timeout: 540_000 });
@@ -95,10 +111,10 @@ describe('the Opsdeck container image', () => {
     fs.writeFileSync(path.join(secrets, 'session_secret'), `${SESSION_SECRET}\n`, { mode: 0o644 });
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const sockGid = String(fs.statSync('/var/run/docker.sock').gid);
-    await docker(['run', '-d', '--name', NAME, '--label', `com.docker.compose.project=${NAME}`, '--network', 'host',
+    const sockGid = String(fs.statSync(SOCKET).gid);
+    await docker(['run', '-d', '--name', NAME, '--label', `com.docker.compose.project=${NAME}`, '--label', 'com.docker.compose.service=opsdeck', '--network', 'none',
       '-e', `PORT=${port}`, '-e', 'HOSTNAME=127.0.0.1', '-e', `NEXTAUTH_URL=${base}`, '-e', 'OPSDECK_ADMIN_PASSWORD_FILE=/run/secrets/admin_password',
-      '-e', 'NEXTAUTH_SECRET_FILE=/run/secrets/session_secret', '-v', `${secrets}:/run/secrets:ro`, '-v', '/var/run/docker.sock:/var/run/docker.sock',
+      '-e', 'NEXTAUTH_SECRET_FILE=/run/secrets/session_secret', '-v', `${secrets}:/run/secrets:ro`, '-v', `${SOCKET}:/var/run/docker.sock`,
       '--group-add', sockGid, IMAGE]);
   }, 600_000);
 
@@ -109,22 +125,21 @@ describe('the Opsdeck container image', () => {
   }, 60_000);
 
   it('answers /api/health, becomes healthy by its own HEALTHCHECK, and runs as non-root', async () => {
-    await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status, { timeout: 60_000, interval: 500 }).toBe(200);
-    expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: 'ok' });
+    await expect.poll(async () => (await request('/api/health').catch(() => null))?.status, { timeout: 60_000, interval: 500 }).toBe(200);
+    expect(await (await request('/api/health')).json()).toEqual({ status: 'ok' });
     await expect.poll(async () => (await docker(['inspect', '-f', '{{.State.Health.Status}}', NAME])).stdout.trim(), { timeout: 90_000, interval: 2000 }).toBe('healthy');
     expect((await docker(['exec', NAME, 'id', '-u'])).stdout.trim()).toBe('10001');
   }, 180_000);
 
   it('signs in the admin whose password came from a secret file, with sessions sealed by the secret file', async () => {
     const jar = new Map<string, string>();
-    const csrfRes = await fetch(`${base}/api/auth/csrf`);
+    const csrfRes = await request('/api/auth/csrf');
     cookiesOf(csrfRes, jar);
     const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-    const login = await fetch(`${base}/api/auth/callback/credentials`, {
+    const login = await request('/api/auth/callback/credentials', {
       method: 'POST',
-      redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
-      body: new URLSearchParams({ csrfToken, username: 'admin', password: PASSWORD, json: 'true' }),
+      body: new URLSearchParams({ csrfToken, username: 'admin', password: PASSWORD, json: 'true' }).toString(),
     });
     cookiesOf(login, jar);
     expect([...jar.keys()]).toContain('next-auth.session-token');
@@ -132,9 +147,9 @@ describe('the Opsdeck container image', () => {
     const token = jar.get('next-auth.session-token')!;
     expect(await decode({ token, secret: SESSION_SECRET })).toMatchObject({ name: 'admin' });
     await expect(decode({ token, secret: 'some-other-secret' })).rejects.toThrow();
-    const session = (await (await fetch(`${base}/api/auth/session`, { headers: { cookie: cookieHeader(jar) } })).json()) as { user?: { name?: string } };
+    const session = (await (await request('/api/auth/session', { headers: { cookie: cookieHeader(jar) } })).json()) as { user?: { name?: string } };
     expect(session.user?.name).toBe('admin');
-    const page = await fetch(`${base}/`, { headers: { cookie: cookieHeader(jar) } });
+    const page = await request('/', { headers: { cookie: cookieHeader(jar) } });
     expect(await page.text()).toContain('Demo (Memos)');
   }, 60_000);
 });

@@ -98,7 +98,7 @@ describe('deploy and whole-stack lifecycle as jobs (real engine)', () => {
     const j = await job('deploy', (ctx) => deployStack(stack, ctx, { healthTimeoutMs: 90_000 }));
     expect(j.status, j.summary ?? '').toBe('succeeded');
     expect(await states()).toEqual({ postgres: 'running', memos: 'running' });
-    expect((await fetch(`${demo.appUrl}/healthz`)).status).toBe(200);
+    expect((await demo.http('/healthz')).status).toBe(200);
   }, 180_000);
 
   it('applies a changed env file: the app is recreated with the new value, the database is left alone', async () => {
@@ -122,13 +122,14 @@ describe('deploy and whole-stack lifecycle as jobs (real engine)', () => {
   }, 180_000);
 
   it('stop keeps containers and volumes; start and restart end healthy', async () => {
-    await fetch(`${demo.appUrl}/api/memos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'kept across stop' }) });
+    expect((await demo.http('/api/memos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'kept across stop' }) })).status).toBe(201);
     expect((await job('stop', (ctx) => stackLifecycle(stack, 'stop', ctx))).status).toBe('succeeded');
-    expect(await states()).toEqual({ postgres: 'stopped', memos: 'stopped' });
+    // Docker 26's container list can say "running" for a moment after a stop returned: wait for it.
+    await expect.poll(states, { timeout: 10_000, interval: 50 }).toEqual({ postgres: 'stopped', memos: 'stopped' });
     expect((await job('start', (ctx) => stackLifecycle(stack, 'start', ctx, { healthTimeoutMs: 90_000 }))).status).toBe('succeeded');
     expect((await job('restart', (ctx) => stackLifecycle(stack, 'restart', ctx, { healthTimeoutMs: 90_000 }))).status).toBe('succeeded');
     expect(await states()).toEqual({ postgres: 'running', memos: 'running' });
-    const memos = (await (await fetch(`${demo.appUrl}/api/memos`)).json()) as { content: string }[];
+    const memos = (await (await demo.http('/api/memos')).json()) as { content: string }[];
     expect(memos.map((m) => m.content)).toContain('kept across stop');
   }, 240_000);
 });

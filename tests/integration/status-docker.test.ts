@@ -59,7 +59,11 @@ describe('inspect and stats', () => {
     const all = await inspectStackContainers(stack);
     expect(all.map((c) => c.service).sort()).toEqual(['memos', 'postgres']);
     const memos = all.find((c) => c.service === 'memos')!;
-    expect(memos).toMatchObject({ state: 'running', health: 'healthy', restartCount: 0, exitCode: null, oomKilled: false, networkMode: 'host', restartPolicy: 'unless-stopped' });
+    // The seed's shape: the services sit on the project's memos_network bridge, not the host network.
+    expect(memos).toMatchObject({ state: 'running', health: 'healthy', restartCount: 0, exitCode: null, oomKilled: false, networkMode: `${demo.projectName}_memos_network`, restartPolicy: 'unless-stopped' });
+    // Only the app is published (inside the engine's namespace); the database is not.
+    expect(memos.ports).toEqual(expect.arrayContaining([{ containerPort: '5230/tcp', hostIp: expect.any(String), hostPort: String(demo.appPort) }]));
+    expect(all.find((c) => c.service === 'postgres')!.ports).toEqual([]);
     expect(memos.image).toMatchObject({ ref: 'opsdeck/demo-app:1.0.0', version: '1.0.0', digest: null });
     expect(memos.image.id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(Date.now() - Date.parse(memos.startedAt!)).toBeLessThan(10 * 60_000);

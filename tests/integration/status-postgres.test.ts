@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '@/lib/postgres';
 import { loadStacks } from '@/lib/stacks';
@@ -19,20 +18,22 @@ const docker = new Docker();
 let demo: DemoStack;
 let stack: Stack;
 
-/** The demo stack seen through a copy of its env file with some variables changed. */
+/** The demo stack seen through a copy of its env file with some variables changed (or added). */
 function stackWith(changes: Record<string, string>, extra: Record<string, string> = {}): Stack {
-  const text = fs.readFileSync(demo.envFile, 'utf8').split('\n')
+  const seen = new Set<string>();
+  const lines = fs.readFileSync(demo.envFile, 'utf8').split('\n')
     .map((l) => {
       const key = /^([A-Z_]+)=/.exec(l)?.[1];
+      if (key && key in changes) seen.add(key);
       return key && key in changes ? `${key}=${changes[key]}` : l;
-    })
-    .join('\n');
+    });
+  // The seed's env file has no POSTGRES_PORT (the database is not published): add what is missing.
+  const text = [...lines, ...Object.entries(changes).filter(([k]) => !seen.has(k)).map(([k, v]) => `${k}=${v}`), ''].join('\n');
   const file = path.join(demo.dir, `.env.${Object.keys(changes).join('-')}`);
   fs.writeFileSync(file, text);
   return loadStacks({ cwd: REPO, env: { OPSDECK_DEMO_ENV_FILE: file, OPSDECK_DEMO_PROJECT: demo.projectName, ...extra } })[0];
 }
 
-const client = () => new pg.Client({ host: '127.0.0.1', port: demo.pgPort, ...demo.postgres });
 
 beforeAll(async () => {
   demo = await startDemoStack();
@@ -48,23 +49,23 @@ describe('checkDatabase on a running PostgreSQL', () => {
     const r = await checkDatabase(stack);
     expect(r.state).toBe('up');
     if (r.state !== 'up') return;
-    expect(r.serverVersion).toMatch(/^15\./);
+    expect(r.serverVersion).toMatch(/^17\./);
     expect(r.database).toBe('memos');
-    expect(r.target).toBe(`memos@127.0.0.1:${demo.pgPort}/memos`);
+    // The database is not published (the seed's default): the check reached it through the engine.
+    expect(r.target).toBe('memos@postgres:5432/memos (through the Docker Engine)');
     expect(r.sizeBytes).toBeGreaterThan(1_000_000);
     // The app's pool holds connections too; ours is one of them.
     expect(r.connections.used).toBeGreaterThanOrEqual(1);
     expect(r.connections.max).toBe(50);
     expect(r.schema).toEqual({ version: '0.1.0', basic: '0.1.0', note: null });
-    // opsdeck/postgres has no pgvector: neither installed nor installable.
-    expect(r.vector).toEqual({ installed: null, available: null });
+    // opsdeck/postgres ships real pgvector (as the seed's pgvector image does): installable, not installed yet.
+    expect(r.vector).toEqual({ installed: null, available: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(r.longQueries).toEqual([]);
     expect(JSON.stringify(r)).not.toContain(demo.postgres.password);
   });
 
   it('lists queries running longer than the threshold, with secrets in their text masked', async () => {
-    const c = client();
-    await c.connect();
+    const c = await demo.pg();
     try {
       const running = c.query(`SELECT pg_sleep(4), '${demo.postgres.password}' AS leaked`);
       await new Promise((r) => setTimeout(r, 1500));
@@ -86,8 +87,7 @@ describe('checkDatabase on a running PostgreSQL', () => {
   });
 
   it('says when the app has not created its tables yet', async () => {
-    const c = client();
-    await c.connect();
+    const c = await demo.pg();
     await c.query('CREATE DATABASE fresh');
     await c.end();
     const r = await checkDatabase(stackWith({ POSTGRES_DB: 'fresh' }));
@@ -114,7 +114,9 @@ describe('checkDatabase when the database cannot be used', () => {
     const port = (silent.address() as net.AddressInfo).port;
     try {
       const started = Date.now();
-      const r = await checkDatabase(stackWith({ POSTGRES_PORT: String(port) }), { connectTimeoutMs: 1000 });
+      // A database that is not a stack service (no container to go through): host:port is the only way.
+      const withPort = stackWith({ POSTGRES_PORT: String(port) });
+      const r = await checkDatabase({ ...withPort, database: { ...withPort.database!, service: undefined } }, { connectTimeoutMs: 1000 });
       expect(r).toMatchObject({ state: 'down', reason: `No answer from PostgreSQL at 127.0.0.1:${port} within 1 s.` });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
@@ -122,13 +124,29 @@ describe('checkDatabase when the database cannot be used', () => {
     }
   });
 
-  it('a stopped database: down with "nothing listens", up again once started', async () => {
+  it('a server on POSTGRES_PORT that the database container does not publish is not taken for it', async () => {
+    // Something else answers on the host (a PostgreSQL of the host's own, say): the stack's
+    // database does not publish that port, so Opsdeck goes through the engine to the real one.
+    const other = net.createServer(() => undefined);
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const port = (other.address() as net.AddressInfo).port;
+    try {
+      const r = await checkDatabase(stackWith({ POSTGRES_PORT: String(port) }));
+      expect(r, r.state === 'down' ? r.reason : '').toMatchObject({ state: 'up', target: 'memos@postgres:5432/memos (through the Docker Engine)', schema: { version: '0.1.0' } });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a stopped database: down saying it is not running, up again once started', async () => {
     const list = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${demo.projectName}`, 'com.docker.compose.service=postgres'] } });
     const pgContainer = docker.getContainer(list[0].Id);
     await pgContainer.stop();
     try {
       const r = await checkDatabase(stack);
-      expect(r).toMatchObject({ state: 'down', reason: `Nothing listens on 127.0.0.1:${demo.pgPort}: PostgreSQL is not running, or listens on another port.` });
+      // Not published, so reached through the engine: its container is what is found not running
+      // (on a direct address, "Nothing listens on host:port" says it: the case below).
+      expect(r).toMatchObject({ state: 'down', target: 'memos@postgres:5432/memos (through the Docker Engine)', reason: expect.stringMatching(/^The postgres service of stack demo is not running \(its container is (exited|not running)\)\.$/) });
     } finally {
       await pgContainer.start();
     }
@@ -139,6 +157,21 @@ describe('checkDatabase when the database cannot be used', () => {
       r = await checkDatabase(stack);
     }
     expect(r.state).toBe('up');
+  });
+
+  it('a direct address where nothing listens: down with "nothing listens"', async () => {
+    const free = net.createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const port = (free.address() as net.AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    // Forced direct: in auto mode a refused address falls back to the engine (and finds it up).
+    process.env.OPSDECK_REACH = 'direct';
+    try {
+      const r = await checkDatabase(stackWith({ POSTGRES_PORT: String(port) }));
+      expect(r).toMatchObject({ state: 'down', target: `memos@127.0.0.1:${port}/memos`, reason: `Nothing listens on 127.0.0.1:${port}: PostgreSQL is not running, or listens on another port.` });
+    } finally {
+      delete process.env.OPSDECK_REACH;
+    }
   });
 
   it('a stack without a database: "none", not an error', async () => {

@@ -19,8 +19,8 @@ let demo: DemoStack;
 let stack: Stack;
 let dataDir: string;
 
-const version = async () => (await (await fetch(`${demo.appUrl}/api/version`)).json()) as { version: string; schemaVersion: string };
-const memos = async () => (await (await fetch(`${demo.appUrl}/api/memos`)).json()) as { content: string }[];
+const version = async () => (await (await demo.http('/api/version')).json()) as { version: string; schemaVersion: string };
+const memos = async () => (await (await demo.http('/api/memos')).json()) as { content: string }[];
 const upgrade = (s: Stack, targetTag: string, runMigrations = true) =>
   runJob({ stack: s.name, kind: 'upgrade', title: `Upgrade to ${targetTag}`, startedBy: 'tester' }, (ctx) => upgradeApp(s, { targetTag, runMigrations, healthTimeoutMs: HEALTH_MS }, ctx));
 
@@ -28,9 +28,7 @@ const appContainer = () =>
   execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${demo.projectName}`, '--filter', 'label=com.docker.compose.service=memos'], { encoding: 'utf8' }).trim();
 const log = (jobId: string) => eventsAfter(jobId, 0).map((e) => e.text).join('\n');
 async function sql(text: string): Promise<unknown[]> {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ host: '127.0.0.1', port: demo.pgPort, ...demo.postgres });
-  await c.connect();
+  const c = await demo.pg();
   try {
     return (await c.query(text)).rows;
   } finally {
@@ -44,7 +42,7 @@ function migrationsDir(files: Record<string, string>): string {
   return dir;
 }
 const withMigrations = (files: Record<string, string>): Stack => ({ ...stack, app: { ...stack.app!, migrationsDir: migrationsDir(files) } });
-const post = (content: string) => fetch(`${demo.appUrl}/api/memos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content }) });
+const post = (content: string) => demo.http('/api/memos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content }) });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-upgrade-'));
@@ -52,7 +50,7 @@ beforeAll(async () => {
   openDb(path.join(dataDir, 'opsdeck.db'));
   demo = await startDemoStack({ appTag: '1.0.0' });
   [stack] = loadStacks({ cwd: REPO, env: { OPSDECK_DATA_DIR: dataDir, OPSDECK_DEMO_ENV_FILE: demo.envFile, OPSDECK_DEMO_PROJECT: demo.projectName } });
-  await fetch(`${demo.appUrl}/api/memos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'written on 1.0.0' }) });
+  expect((await post('written on 1.0.0')).status).toBe(201);
 }, 240_000);
 
 afterAll(async () => {

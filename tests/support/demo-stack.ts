@@ -16,6 +16,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import type pg from 'pg';
 import { runCompose, type ComposeProject } from '../../lib/docker/compose-cli';
+import { tunnelSocket } from '../../lib/docker/tunnel';
 import { openPgClient } from '../../lib/postgres/client';
 import { stackFetch } from '../../lib/reach/http';
 import { demoStack } from '../../lib/stacks/demo-stack';
@@ -51,6 +52,11 @@ export interface DemoStack {
   stack: Stack;
   /** A connected client to the stack's database, through the engine (end() it). */
   pg(database?: string): Promise<pg.Client>;
+  /**
+   * A port on the host's 127.0.0.1 that carries each connection to PostgreSQL through the engine:
+   * for tests of host tools against an "external" database the host can reach. close() it.
+   */
+  pgOnHost(): Promise<{ port: number; close(): Promise<void> }>;
   /** An HTTP request to the app, through the engine, as fetch would make it. */
   http(pathAndQuery: string, init?: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<Response>;
   /** Last lines of both services' logs (for failure messages). */
@@ -130,6 +136,31 @@ async function serviceStates(projectName: string): Promise<ServiceState[]> {
   return states;
 }
 
+async function pgOnHost(stack: Stack): Promise<{ port: number; close(): Promise<void> }> {
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    open.add(client);
+    const relay = tunnelSocket(stack, { service: 'postgres', host: '127.0.0.1', port: 5432 });
+    const done = () => {
+      open.delete(client);
+      client.destroy();
+      relay.destroy();
+    };
+    client.once('error', done).once('close', done);
+    relay.once('error', done).once('close', done);
+    client.pipe(relay).pipe(client);
+    relay.connect();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of open) c.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
 export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<DemoStack> {
   const appTag = opts.appTag ?? '1.0.0';
   await Promise.all([assertImage('opsdeck/postgres:17'), assertImage(`opsdeck/demo-app:${appTag}`)]);
@@ -185,7 +216,7 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
   };
   const demo: DemoStack = {
     projectName, composeFile: DEMO_COMPOSE_FILE, envFile, dir, appPort, appTag,
-    appUrl: `http://127.0.0.1:${appPort}`, postgres, project, stack, pg: pgClient, http, logs, down,
+    appUrl: `http://127.0.0.1:${appPort}`, postgres, project, stack, pg: pgClient, pgOnHost: () => pgOnHost(stack), http, logs, down,
   };
 
   // Any failure from here on: collect what explains it, remove the stack, then throw.

@@ -1,0 +1,45 @@
+/**
+ * Which host ports a stack service's container publishes: what tells Opsdeck whether a loopback
+ * address in the config (the app's health URL, POSTGRES_PORT) is that service at all, and which
+ * container port to ask through the engine when it is not reachable from here.
+ */
+import type { Stack } from '@/lib/stacks/types';
+import { getDocker } from './client';
+import { dockerError } from './errors';
+import { runningServiceContainer } from './service-containers';
+
+/**
+ * The container port that `hostPort` is published from by the service's container (the app's
+ * health URL names the host's port); the same number when it is not published.
+ */
+export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
+  const container = await runningServiceContainer(stack, service);
+  const { docker, endpoint } = getDocker();
+  try {
+    const info = await docker.getContainer(container.id).inspect();
+    for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
+      if ((bindings ?? []).some((b) => Number(b.HostPort) === hostPort)) return Number.parseInt(spec, 10);
+    }
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `inspecting the ${service} container of stack "${stack.name}"`);
+  }
+  return hostPort;
+}
+
+/**
+ * Whether the service's container publishes `containerPort` (any, when null) on host port
+ * `hostPort`: only then can a loopback address in the config be that service. Null when it cannot
+ * be told (no running container, the engine not answering, host networking where nothing is
+ * published): the caller then decides as it would without knowing.
+ */
+export async function publishesPort(stack: Stack, service: string, containerPort: number | null, hostPort: number): Promise<boolean | null> {
+  try {
+    const container = await runningServiceContainer(stack, service);
+    const info = await getDocker().docker.getContainer(container.id).inspect();
+    if (info.HostConfig?.NetworkMode === 'host') return null;
+    return Object.entries(info.NetworkSettings?.Ports ?? {}).some(([spec, bindings]) =>
+      (containerPort === null || Number.parseInt(spec, 10) === containerPort) && (bindings ?? []).some((b) => Number(b.HostPort) === hostPort));
+  } catch {
+    return null;
+  }
+}
