@@ -42,7 +42,7 @@ describe('backups of an external (DSN) database with the host tools', () => {
     expect(pgTools(external).mode).toBe('host');
     await env.addMemo('external: before');
     const backup = await startBackupJob(external, { by: 'alice' }).done;
-    expect(backup.status, logOf(backup.id)).toBe('succeeded');
+    expect(backup.status, `${logOf(backup.id)}\n${backup.errorDetail ?? ""}`).toBe('succeeded');
     expect(logOf(backup.id)).toContain('the database at 127.0.0.1');
     const [entry] = listBackups(external);
     expect(entry.manifest).toMatchObject({ database: 'memos', schemaVersion: '0.1.0', verified: { ok: true, method: 'pg_restore --list' } });
