@@ -41,6 +41,8 @@ ensure_packages() {
   for pair in "${wanted[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
   done
+  # The tests' "external" database (a server outside Docker, of the host tools' major version).
+  [[ ${OPSDECK_SKIP_BROWSER:-0} == 1 || -x /usr/lib/postgresql/15/bin/postgres ]] || missing+=(postgresql-15)
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
