@@ -23,8 +23,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-  addTarget('demo', { name: 'all', format: 'generic', url, events: ['service.down', 'service.restart-loop'] }, 'admin');
-  addTarget('other', { name: 'all', format: 'generic', url, events: ['service.down', 'service.restart-loop'] }, 'admin');
+  addTarget('demo', { name: 'all', format: 'generic', url, events: ['service.down', 'service.restart-loop'], allowPrivate: true }, 'admin');
+  addTarget('other', { name: 'all', format: 'generic', url, events: ['service.down', 'service.restart-loop'], allowPrivate: true }, 'admin');
 });
 afterAll(() => server.close());
 

@@ -53,7 +53,11 @@ const memos = async () => ((await (await app('/api/memos')).json()) as { content
 /** The registry holds 1.0.0, 1.1.0 and never-healthy; this engine keeps only 1.0.0 of its tags. */
 function pushToRegistry(): void {
   for (const tag of ['1.0.0', '1.1.0', 'never-healthy']) {
-    sh('docker', ['tag', `opsdeck/demo-app:${tag}`, `${APP_REPO}:${tag}`]);
+    // An image of its own (one label more), not a second tag of the local one: a push gives the
+    // pushed image a registry digest, and other tests check that the local images have none.
+    execFileSync('docker', ['build', '-q', '-t', `${APP_REPO}:${tag}`, '-'], {
+      input: `FROM opsdeck/demo-app:${tag}\nLABEL opsdeck.test-registry-copy=1\n`, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
     sh('docker', ['push', '-q', `${APP_REPO}:${tag}`]);
   }
   for (const tag of ['1.1.0', 'never-healthy']) sh('docker', ['rmi', `${APP_REPO}:${tag}`]);
