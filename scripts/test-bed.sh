@@ -121,6 +121,15 @@ ensure_netns() {
   check_isolated
 }
 
+fresh_netns() {
+  local pidf=$RUN/registry.pid
+  if [[ -s $pidf ]] && proc_is "$(<"$pidf")" docker-registry; then kill "$(<"$pidf")" 2>/dev/null || true; fi
+  rm -f "$pidf"
+  [[ -e $NETNS ]] && ip netns del "$NAME"
+  ip netns add "$NAME"
+  ip -n "$NAME" link set lo up
+}
+
 check_isolated() {
   # Only the loopback interface may exist, and no route but the local table's. A veth, a default
   # route or a route to any address would let container traffic leave the namespace.
@@ -151,6 +160,9 @@ start_engine() {
     rm -f "$cdir/containerd.pid" "$cdir"/containerd.sock*
   fi
   if [[ ! -s $RUN/docker.pid ]]; then
+    # No engine: a namespace left by one that died (its session ended) still holds that engine's
+    # bridges, veths and iptables rules. Start from an empty namespace instead.
+    fresh_netns
     log "starting dockerd $NAME in its network namespace (log: .cache/bed/$NAME.log)"
     # setsid + nohup: the engine outlives this script; 9>&-: it must not inherit a lock fd.
     nsenter --net="$NETNS" setsid nohup env PATH="$BIN:$PATH" "$BIN/dockerd" \
