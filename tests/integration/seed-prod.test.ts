@@ -100,7 +100,8 @@ beforeAll(async () => {
     '    envFile: deploy/aliyun/.env.prod',
     `    project: ${project}`,
     '    backups: { dir: backups }',
-    '    app: { migrationsDir: store/migration/postgres }',
+    // The demo's own migrations, the same the 1.1.0 image expects (no second copy in the fixture).
+    `    app: { migrationsDir: ${path.resolve(__dirname, '..', '..', 'examples', 'demo', 'migrations')} }`,
   ].join('\n') + '\n');
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(dataDir);
