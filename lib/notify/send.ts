@@ -1,11 +1,12 @@
 import { getDb } from '@/lib/store';
-import { payloadFor, rejectionIn, type Notification, type NotifyEvent } from './formats';
+import { sendOnce, SEND_TIMEOUT_MS } from './channels';
+import type { Notification, NotifyEvent } from './formats';
 import { maskUrl, targetsFor, type NotifyTarget } from './targets';
-import { safePost, WebhookRefused } from './safe-post';
+import { WebhookRefused } from './safe-post';
 
 /** Delays before each retry: a receiver that is briefly down still gets the message. */
 export const RETRY_DELAYS_MS = [1000, 5000, 25_000];
-const TIMEOUT_MS = 5000;
+const TIMEOUT_MS = SEND_TIMEOUT_MS;
 
 function record(targetId: number, n: Notification): number {
   const now = new Date().toISOString();
@@ -20,11 +21,11 @@ function update(id: number, status: 'pending' | 'sent' | 'failed', attempts: num
 
 async function attempt(target: NotifyTarget, n: Notification): Promise<string | null> {
   try {
-    const res = await safePost(target.url, JSON.stringify(payloadFor(target.format, n)), { allowPrivate: target.allowPrivate, timeoutMs: TIMEOUT_MS });
-    if (res.status < 200 || res.status >= 300) return `HTTP ${res.status}`;
-    return rejectionIn(target.format, res.body);
+    return await sendOnce(target, n);
   } catch (e) {
     if (e instanceof WebhookRefused) return `refused: ${e.message}`;
+    // nodemailer's errors name the SMTP reply, never the URL's password.
+    if (target.format === 'email') return `could not send the email: ${(e as Error).message.replace(/\S+:\/\/\S+/g, maskUrl(target.url))}`;
     // A network error's text can contain the URL, whose path is the token: never store it.
     return (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not reach ${maskUrl(target.url)}`;
   }
