@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '@/lib/audit';
 import { userMessageOf } from '@/lib/errors';
-import { notify } from '@/lib/notify';
+import { notify, openProblem, resolveProblem } from '@/lib/notify';
 import { startJob, type Job, type JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { deleteBackupFiles, listBackups } from './catalogue';
@@ -44,9 +44,13 @@ export function startBackupJob(stack: Stack, opts: { by: string | null; reason?:
     try {
       entry = await takeBackup(stack, { reason, testRestore: opts.testRestore }, ctx);
     } catch (e) {
-      notify(stack.name, 'backup.failed', { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' });
+      const failed = { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' as const };
+      notify(stack.name, 'backup.failed', failed);
+      // Remembered so the next good backup can say "backups work again" with how long they did not.
+      openProblem(stack.name, 'backup', 'backup.failed', failed, { alreadySent: true });
       throw e;
     }
+    resolveProblem(stack.name, 'backup', 'backup.recovered', (downFor) => `Backups of ${stack.name} succeed again (failing for ${downFor})`);
     const deleted = applyRetention(stack, ctx);
     return `Backup ${entry.id} written and verified (${formatBytes(entry.manifest.size)})${deleted.length ? `; retention deleted ${deleted.length} old backup(s)` : ''}.`;
   });

@@ -2,6 +2,7 @@ import { getDb } from '@/lib/store';
 import { sendOnce, SEND_TIMEOUT_MS } from './channels';
 import type { Notification, NotifyEvent } from './formats';
 import { maskUrl, targetsFor, type NotifyTarget } from './targets';
+import { getPolicy, inQuietHours } from './policy';
 import { WebhookRefused } from './safe-post';
 
 /** Delays before each retry: a receiver that is briefly down still gets the message. */
@@ -51,14 +52,34 @@ export async function deliver(target: NotifyTarget, n: Notification, delays: rea
  * Fire and forget: a job or probe that notifies never waits for (or fails because of) a webhook.
  * Failures are retried, then shown on the notifications page.
  */
-export function notify(stack: string, event: NotifyEvent, msg: { title: string; text: string; severity?: Notification['severity'] }): void {
+export function notify(
+  stack: string,
+  event: NotifyEvent,
+  msg: { title: string; text: string; severity?: Notification['severity']; downForMs?: number; ignoreQuietHours?: boolean; now?: Date },
+): void {
+  const now = msg.now ?? new Date();
+  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: now.toISOString() };
+  if (msg.downForMs !== undefined) n.downForMs = msg.downForMs;
+  try {
+    // Quiet hours hold back what is not critical; held notices are sent when they end (incidents.ts).
+    if (!msg.ignoreQuietHours && n.severity !== 'critical' && event !== 'test' && inQuietHours(getPolicy(stack), now)) {
+      getDb().prepare('INSERT INTO notify_held (stack, notification, held_at) VALUES (?, ?, ?)').run(stack, JSON.stringify(n), n.at);
+      return;
+    }
+  } catch (e) {
+    console.error('[opsdeck] notifications: could not read the quiet hours:', (e as Error).message);
+  }
+  sendNow(n);
+}
+
+/** Delivers to every subscribed target now, without waiting. */
+export function sendNow(n: Notification): void {
   let targets: NotifyTarget[];
   try {
-    targets = targetsFor(stack, event);
+    targets = targetsFor(n.stack, n.event);
   } catch (e) {
     console.error('[opsdeck] notifications: could not read webhooks:', (e as Error).message);
     return;
   }
-  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: new Date().toISOString() };
   for (const t of targets) void deliver(t, n).catch((e) => console.error('[opsdeck] notification delivery crashed:', (e as Error).message));
 }

@@ -52,6 +52,7 @@ export const MIGRATION_NOTIFY: Migration = {
       key          TEXT NOT NULL,
       event        TEXT NOT NULL,
       title        TEXT NOT NULL,
+      severity     TEXT NOT NULL,
       since        TEXT NOT NULL,
       last_sent_at TEXT NOT NULL,
       reminders    INTEGER NOT NULL DEFAULT 0,
