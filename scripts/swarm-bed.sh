@@ -161,15 +161,23 @@ form_swarm() {
   dk 1 node update --label-add opsdeck.db=true swarm2 >/dev/null
 }
 
-copy_images() { # N: the default bed's opsdeck/* images, when node N lacks them
-  local n=$1 from=unix:///run/opsdeck-bed/opsdeck/docker.sock imgs want have
+copy_images() { # the default bed's opsdeck/* images onto the nodes that lack them: saved once, loaded in parallel
+  local from=unix:///run/opsdeck-bed/opsdeck/docker.sock imgs want n tar pids=() lacking=()
   mapfile -t imgs < <(DOCKER_HOST=$from "$BIN/docker" images --filter label=opsdeck.source-hash --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' || true)
   ((${#imgs[@]})) || die "the default bed has no images yet: run scripts/setup-env.sh first"
   want=$(printf '%s\n' "${imgs[@]}" | sort)
-  have=$(dk "$n" images --format '{{.Repository}}:{{.Tag}}' | sort)
-  [[ -z $(comm -23 <(echo "$want") <(echo "$have")) ]] && return 0
-  log "copying ${#imgs[@]} images onto swarm$n"
-  DOCKER_HOST=$from "$BIN/docker" save "${imgs[@]}" | dk "$n" load -q >/dev/null
+  for n in "${NODES[@]}"; do
+    [[ -z $(comm -23 <(echo "$want") <(dk "$n" images --format '{{.Repository}}:{{.Tag}}' | sort)) ]] || lacking+=("$n")
+  done
+  ((${#lacking[@]})) || return 0
+  tar=$(run_dir 1)/images.tar
+  log "copying ${#imgs[@]} images onto node(s) ${lacking[*]}"
+  DOCKER_HOST=$from "$BIN/docker" save -o "$tar" "${imgs[@]}"
+  for n in "${lacking[@]}"; do dk "$n" load -q -i "$tar" >/dev/null & pids+=($!); done
+  local rc=0 p
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  rm -f "$tar"
+  ((rc == 0)) || die "loading the images failed"
 }
 
 node_arg() { [[ ${1:-} =~ ^[123]$ ]] || die "node must be 1, 2 or 3: ${1:-}"; echo "$1"; }
@@ -184,7 +192,7 @@ case ${1:-up} in
     for n in "${NODES[@]}"; do start_node "$n"; done
     check_isolated
     form_swarm
-    for n in "${NODES[@]}"; do copy_images "$n"; done
+    copy_images
     log "swarm ready: $(dk 1 node ls --format '{{.Hostname}}/{{.ManagerStatus}}/{{.Status}}' | tr '\n' ' ')"
     ;;
   env) print_env ;;

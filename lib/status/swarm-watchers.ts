@@ -24,8 +24,15 @@ export class SwarmWatchers {
     }
     for (const [name, stack] of wanted) {
       if (this.open.has(name)) continue;
+      let last = '';
       const w = watchSwarm(stack, {
-        onSnapshot: (snap) => this.emit(name, { type: 'status', status: swarmStatusOf(stack, snap) }),
+        // Read every second; pushed to the page only when something changed.
+        onSnapshot: (snap) => {
+          const json = JSON.stringify(snap);
+          if (json === last) return;
+          last = json;
+          this.emit(name, { type: 'status', status: swarmStatusOf(stack, snap) });
+        },
         onChange: (change) => {
           try {
             const event = recordSwarmChange(stack, change);
