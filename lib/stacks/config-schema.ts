@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keyPath, type ConfigProblem } from './config-error';
+import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -71,6 +72,8 @@ export const stackSchema = z.strictObject({
   app: appSchema.optional(),
   ai: aiSchema.optional(),
   deploy: deploySchema.optional(),
+  runtime: runtimeSchema.optional(),
+  swarm: swarmSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -88,6 +91,7 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
   ['backups', ['dir', 'download']],
+  ['swarm', SWARM_KEYS],
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

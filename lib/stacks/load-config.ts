@@ -108,6 +108,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     add('envFile', 'is required for the memos preset (the file passed to compose as --env-file)');
   }
 
+  if (raw.runtime === 'swarm' && !raw.swarm) add('swarm', 'is required with runtime swarm: the manager\'s engine address (swarm: { manager: tcp://… })');
+  if (raw.swarm && raw.runtime !== 'swarm') add('runtime', 'must be "swarm" when a swarm: section is given');
   const roles = applyPreset(preset, raw, env, envFile);
   for (const p of roles.problems) add(p.key, p.message);
   if (problems.length > before) return null;
@@ -116,7 +118,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     name: raw.name,
     title: raw.title ?? raw.name,
     preset,
-    runtime: 'compose',
+    runtime: raw.runtime ?? 'compose',
+    ...(raw.swarm ? { swarm: raw.swarm } : {}),
     projectName: raw.project ?? raw.name,
     composeFiles,
     ...(envFile ? { envFile } : {}),

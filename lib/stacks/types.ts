@@ -4,7 +4,9 @@
  * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
  * every consumer.
  */
-export type StackRuntime = 'compose';
+import type { StackRuntime, SwarmSettings } from './swarm-schema';
+
+export type { StackRuntime, SwarmSettings };
 export type PresetName = 'memos' | 'generic';
 
 export interface DatabaseRole {
@@ -68,6 +70,8 @@ export interface Stack {
   ai: AiSettings;
   /** Absent on stacks built in code (tests): deploySettingsOf() gives the defaults. */
   deploy?: DeploySettings;
+  /** With runtime swarm: the manager's (and nodes') engine addresses. */
+  swarm?: SwarmSettings;
   /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
   source: string;
 }
