@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
 
 /**
@@ -65,6 +66,7 @@ export const stackSchema = z.strictObject({
       dir: nonEmpty.optional(),
       // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
       download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
+      ...backupSetShape,
     })
     .optional(),
   database: databaseSchema.optional(),
@@ -87,7 +89,7 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir', 'download']],
+  ['backups', ['dir', 'download', ...BACKUP_SET_KEYS]],
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
