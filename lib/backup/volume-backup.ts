@@ -1,15 +1,17 @@
 /**
  * The volume half of a backup set: each volume the stack declares (`backups.volumes`) streamed from
  * the engine as tar (lib/docker/volume-archive.ts), fingerprinted on the way, gzipped and hashed into
- * a temp file that is fsynced and renamed. Nothing is held in memory but the stream's buffers.
+ * a temp file that is fsynced, read back (its fingerprint must match) and renamed. Nothing is held
+ * in memory but the streams' buffers.
  * With `consistency: pause` the app service is paused for the copy and the time is recorded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import { helperImage, pauseService, readVolumeArchive, stackVolumeName } from '@/lib/docker';
+import { OpsdeckError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { formatBytes } from './failure';
@@ -46,6 +48,12 @@ async function archiveOne(stack: Stack, volume: string, image: string, dir: stri
     await readVolumeArchive(stack, real, image, (tar) => pipeline(tar, tap(fp), createGzip({ level: VOLUME_GZIP_LEVEL }), sink, { signal: ctx.signal }));
     const { files, bytes, fingerprint } = fp.summary();
     const archive: VolumeArchive = { volume, file, compression: 'gzip', sha256: sink.digest(), size: sink.bytes, files, bytes, fingerprint };
+    // Verified like a dump: the file on disk is read back, unpacked, and must give the same fingerprint.
+    const check = new TarFingerprint('volume/');
+    await pipeline(fs.createReadStream(tmp), createGunzip(), check, { signal: ctx.signal });
+    if (check.summary().fingerprint !== fingerprint) {
+      throw new OpsdeckError('internal', `The archive of volume ${volume} that was just written does not read back the same, so it was not kept.`);
+    }
     fs.renameSync(tmp, path.join(dir, file));
     ctx.emit({ type: 'log', text: `Volume ${volume} (${real}): ${files} files, ${formatBytes(bytes)} → ${file} ${formatBytes(archive.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s, sha256 ${archive.sha256.slice(0, 16)}…` });
     return archive;
