@@ -61,7 +61,8 @@ export function startRestoreJob(stack: Stack, backupId: string, by: string, opts
     const title = `Restore of ${backupId} on ${stack.name}`;
     try {
       const r = await restoreDatabase(stack, backupId, ctx, opts);
-      const summary = `Restored ${r.backup.id}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      const kept = [r.keptAs ? `The previous database is kept as ${r.keptAs} (Undo restore puts it back).` : '', r.keptVolumes.length ? `The previous volume data is kept in ${r.keptVolumes.join(', ')}.` : ''].filter(Boolean).join(' ');
+      const summary = `Restored ${r.backup.id}${opts.parts && opts.parts !== 'database' ? ` (${opts.parts === 'both' ? 'database and volumes' : 'volumes'})` : ''}; the app is healthy. ${kept}`;
       notify(stack.name, 'restore.finished', { title: `${title} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
       return summary;
     } catch (e) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
 import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
 
@@ -66,6 +67,7 @@ export const stackSchema = z.strictObject({
       dir: nonEmpty.optional(),
       // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
       download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
+      ...backupSetShape,
     })
     .optional(),
   database: databaseSchema.optional(),
@@ -90,7 +92,7 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir', 'download']],
+  ['backups', ['dir', 'download', ...BACKUP_SET_KEYS]],
   ['swarm', SWARM_KEYS],
 ];
 

@@ -1,3 +1,4 @@
+import { backupSetOf } from './backup-set-schema';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -127,6 +128,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     workingDir: path.dirname(composeFiles[0]),
     backupDir: raw.backups?.dir ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
     ...(raw.backups?.download ? { backupDownload: raw.backups.download } : {}),
+    backupSet: backupSetOf(raw.backups, preset),
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,

@@ -4,6 +4,7 @@
  * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
  * every consumer.
  */
+import type { BackupSetSettings } from './backup-set-schema';
 import type { StackRuntime, SwarmSettings } from './swarm-schema';
 
 export type { StackRuntime, SwarmSettings };
@@ -65,6 +66,8 @@ export interface Stack {
   backupDir: string;
   /** Least role that may download a backup file (opsdeck.yaml `backups.download`); absent: admin. */
   backupDownload?: 'admin' | 'operator' | 'viewer';
+  /** Volumes archived with the dump, and how (`backups.volumes` / `consistency`); absent: none. */
+  backupSet?: BackupSetSettings;
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;

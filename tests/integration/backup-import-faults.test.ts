@@ -85,7 +85,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     expect(job.summary).toMatch(/^Opsdeck refuses to load this SQL file: it contains the psql command \\!, which pg_dump never writes .*\(line \d+\)\. Only a pg_dump of one database \(without --create\) can be restored\.$/);
     expect(log).not.toContain('Swapping databases');
     expect(await pwned()).toBe(false);
-    // The scratch database is gone again; the safety backup taken before the load is the only addition.
+    // The scratch database is gone again; nothing was added.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
     expect((await env.demo.http('/healthz')).status).toBe(200);
@@ -126,7 +126,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
       expect(log).toContain('Checking memos__restore_');
       expect(log).not.toContain('Swapping databases');
     }
-    // Only safety backups were added; no scratch database is left, the live data serves.
+    // No scratch database is left, the live data serves.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
     expect((await env.demo.http('/healthz')).status).toBe(200);
