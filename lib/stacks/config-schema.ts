@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keyPath, type ConfigProblem } from './config-error';
+import { OFFSITE_KNOWN_KEYS, offsiteSchema } from './offsite-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -71,6 +72,7 @@ export const stackSchema = z.strictObject({
   app: appSchema.optional(),
   ai: aiSchema.optional(),
   deploy: deploySchema.optional(),
+  offsite: offsiteSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -88,12 +90,14 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
   ['backups', ['dir', 'download']],
+  ...OFFSITE_KNOWN_KEYS,
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const last = path[path.length - 1];
   if (path.length === 0) return KNOWN_KEYS[0][1];
-  if (typeof last === 'number') return KNOWN_KEYS[1][1];
+  // A list item: its list's keys (an offsite target), else a stack's.
+  if (typeof last === 'number') return KNOWN_KEYS.find(([k]) => k === path[path.length - 2])?.[1] ?? KNOWN_KEYS[1][1];
   return KNOWN_KEYS.find(([k]) => k === last)?.[1] ?? [];
 }
 

@@ -4,6 +4,8 @@
  * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
  * every consumer.
  */
+import type { OffsiteTarget } from './offsite-schema';
+
 export type StackRuntime = 'compose';
 export type PresetName = 'memos' | 'generic';
 
@@ -68,6 +70,8 @@ export interface Stack {
   ai: AiSettings;
   /** Absent on stacks built in code (tests): deploySettingsOf() gives the defaults. */
   deploy?: DeploySettings;
+  /** opsdeck.yaml `offsite:`: where encrypted copies of the backups go (absent: none). */
+  offsite?: OffsiteTarget[];
   /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
   source: string;
 }

@@ -6,6 +6,8 @@
  * SQL. Each migration runs in its own transaction (migrate.ts), so a failing one leaves the previous
  * version intact.
  */
+import { migrationOffsite } from './migration-offsite';
+
 export interface Migration {
   version: number;
   name: string;
@@ -341,4 +343,5 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE upgrades ADD COLUMN to_digest TEXT;
     `,
   },
+  migrationOffsite,
 ];
