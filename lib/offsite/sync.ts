@@ -31,7 +31,8 @@ async function syncTarget(stack: Stack, target: OffsiteTarget, ctx: Ctx, opts: U
     const local = listBackups(stack).filter((e) => !e.problem);
     // Only what the target's rules would keep: an old set copied now would be deleted at once.
     const dropped = new Set(planRemoteRetention(local.map((e) => ({ id: e.id, finishedAt: e.manifest.finishedAt })), target.keep).map((s) => s.id));
-    const missing = local.filter((e) => !have.has(e.id) && !dropped.has(e.id)).reverse();
+    // Newest first: when the bucket fails part-way, the most recent state is the one already copied.
+    const missing = local.filter((e) => !have.has(e.id) && !dropped.has(e.id));
     if (missing.length > 1) ctx.emit({ type: 'log', text: `Offsite ${target.name}: ${missing.length} backup(s) to copy, including ones missed earlier.` });
     for (const entry of missing) {
       try {

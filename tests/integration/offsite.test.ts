@@ -27,7 +27,7 @@ let recipient = '';
 const logOf = (jobId: string) => eventsAfter(jobId, 0, 10_000).map((e) => e.text).join('\n');
 const withTarget = (endpoint: string, keepLast = 2, name = 'local'): Stack => ({
   ...env.stack,
-  offsite: offsiteTargets([{ name, endpoint, bucket: s3.bucket, prefix: 'opsdeck', recipients: [recipient], keep: { last: keepLast } }]),
+  offsite: offsiteTargets([{ name, endpoint, bucket: s3.bucket, prefix: `opsdeck/${name}`, recipients: [recipient], keep: { last: keepLast } }]),
 });
 const noop = { emit: () => {}, signal: new AbortController().signal, id: 'test', user: 'test', remember: () => {}, forget: () => {} };
 
@@ -80,7 +80,7 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', () => {
     expect(remote.map((s) => s.id)).toEqual(ids.slice(0, 2));
     expect(logOf(third.id)).toMatch(new RegExp(`retention deleted ${ids[2]}`));
     // Every object of the deleted set is gone, not only its index.
-    const left = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `opsdeck/demo/${ids[2]}/` }));
+    const left = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `opsdeck/local/demo/${ids[2]}/` }));
     expect(left.Contents ?? []).toEqual([]);
     expect(copiesOf('demo', 'local').find((c) => c.backupId === ids[2])?.status).toBe('deleted');
     client.destroy();
@@ -121,13 +121,13 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', () => {
   });
 
   it('refuses a wrong key and a damaged remote object before anything changes', async () => {
-    const stack = withTarget(s3.endpoint, 1);
+    const stack = withTarget(s3.endpoint, 5, 'later');
     const id = listBackups(stack)[0].id;
     const target = stack.offsite![0];
     const other = await generateIdentity();
     const fresh = { ...stack, backupDir: fs.mkdtempSync(path.join(env.dataDir, 'empty-')) };
-    await expect(fetchRemoteSet(fresh, 'local', id, other, noop)).rejects.toThrow(/does not open this backup/);
-    await expect(fetchRemoteSet(fresh, 'local', id, 'not a key', noop)).rejects.toThrow(/not an age secret key/);
+    await expect(fetchRemoteSet(fresh, 'later', id, other, noop)).rejects.toThrow(/does not open this backup/);
+    await expect(fetchRemoteSet(fresh, 'later', id, 'not a key', noop)).rejects.toThrow(/not an age secret key/);
     expect(fs.readdirSync(fresh.backupDir)).toEqual([]);
 
     // Flip one byte of the encrypted dump on the server (same size).
@@ -137,14 +137,14 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', () => {
     const damaged = Buffer.from(body);
     damaged[damaged.length - 10] ^= 0xff;
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: damaged }));
-    await expect(fetchRemoteSet(fresh, 'local', id, identity, noop)).rejects.toThrow(/damaged .*refuses to restore it. Nothing was changed/);
+    await expect(fetchRemoteSet(fresh, 'later', id, identity, noop)).rejects.toThrow(/damaged .*refuses to restore it. Nothing was changed/);
     expect(fs.readdirSync(fresh.backupDir)).toEqual([]);
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
     client.destroy();
   });
 
   it('restores onto a fresh data directory from the target and the key alone', async () => {
-    const stack = withTarget(s3.endpoint, 1);
+    const stack = withTarget(s3.endpoint, 5, 'later');
     const id = listBackups(stack)[0].id;
     const before = await env.memos();
     await env.addMemo('written after the last backup');
@@ -154,12 +154,12 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', () => {
     closeDb();
     openDb(path.join(freshDir, 'opsdeck.db'));
     const fresh: Stack = { ...stack, backupDir: path.join(freshDir, 'backups', 'demo') };
-    const job = await startOffsiteRestoreJob(fresh, { target: 'local', backupId: id, identity }, 'admin').done;
+    const job = await startOffsiteRestoreJob(fresh, { target: 'later', backupId: id, identity }, 'admin').done;
     expect(job.status, `${job.summary}\n${job.errorDetail}\n${logOf(job.id)}`).toBe('succeeded');
     expect(await env.memos()).toEqual(before);
     expect(listBackups(fresh).map((e) => e.id)).toContain(id);
     expect(logOf(job.id)).toMatch(/match their checksums/);
     expect(logOf(job.id)).not.toContain(identity);
-    expect(copiesOf('demo', 'local').find((c) => c.backupId === id)?.status).toBe('verified');
+    expect(copiesOf('demo', 'later').find((c) => c.backupId === id)?.status).toBe('verified');
   });
 });
