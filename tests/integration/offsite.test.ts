@@ -37,7 +37,8 @@ async function backup(stack: Stack) {
   return job;
 }
 
-describe('offsite copies (local S3 server, real Docker + PostgreSQL)', () => {
+// Each test takes several backups and a restore: generous limits, this machine's load varies a lot.
+describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     env = await startBackupEnv();
     s3 = await startLocalS3();
