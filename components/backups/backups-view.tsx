@@ -4,6 +4,8 @@ import { createBackup } from '@/server-actions/create-backup';
 import { BackupTable } from './backup-table';
 import { ImportPanel } from './import-panel';
 import { KeptDatabases } from './kept-databases';
+import type { OffsiteTargetView } from './offsite-load';
+import { OffsiteSection } from './offsite-section';
 import type { BackupsData } from './load-backups';
 import { RecentJobs } from './recent-jobs';
 import { ScheduleForm } from './schedule-form';
@@ -17,7 +19,7 @@ export interface BackupsPermissions {
   admin: boolean;
 }
 
-export function BackupsView({ stack, backupDir, data, can }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions }) {
+export function BackupsView({ stack, backupDir, data, can, offsite = [] }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions; offsite?: OffsiteTargetView[] }) {
   const running = data.current?.status === 'running';
   return (
     <div className="space-y-5">
@@ -41,6 +43,7 @@ export function BackupsView({ stack, backupDir, data, can }: { stack: string; ba
       {data.current && <JobLog key={`${data.current.id}-${running}`} jobId={data.current.id} initial={data.current} refreshOnEnd />}
       <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
       <BackupTable stack={stack} entries={data.entries} canDownload={can.download} canAdmin={can.admin} />
+      <OffsiteSection stack={stack} targets={offsite} canAdmin={can.admin} />
       <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />
       {can.admin && <ImportPanel stack={stack} loose={data.loose} />}
       <RecentJobs stack={stack} jobs={data.jobs} shown={data.current?.id ?? null} />

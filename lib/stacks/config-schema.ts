@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
 import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
+import { OFFSITE_KNOWN_KEYS, offsiteSchema } from './offsite-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -76,6 +77,7 @@ export const stackSchema = z.strictObject({
   deploy: deploySchema.optional(),
   runtime: runtimeSchema.optional(),
   swarm: swarmSchema.optional(),
+  offsite: offsiteSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -94,12 +96,14 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['deploy', Object.keys(deploySchema.shape)],
   ['backups', ['dir', 'download', ...BACKUP_SET_KEYS]],
   ['swarm', SWARM_KEYS],
+  ...OFFSITE_KNOWN_KEYS,
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const last = path[path.length - 1];
   if (path.length === 0) return KNOWN_KEYS[0][1];
-  if (typeof last === 'number') return KNOWN_KEYS[1][1];
+  // A list item: its list's keys (an offsite target), else a stack's.
+  if (typeof last === 'number') return KNOWN_KEYS.find(([k]) => k === path[path.length - 2])?.[1] ?? KNOWN_KEYS[1][1];
   return KNOWN_KEYS.find(([k]) => k === last)?.[1] ?? [];
 }
 

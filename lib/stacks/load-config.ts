@@ -7,6 +7,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { configSchema, issuesToProblems, stackSchema, type RawStack } from './config-schema';
 import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset, deploySettings } from './presets';
+import { offsiteTargets } from './offsite-schema';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -133,6 +134,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,
     ...(raw.deploy ? { deploy: deploySettings(raw.deploy) } : {}),
+    ...(raw.offsite?.length ? { offsite: offsiteTargets(raw.offsite) } : {}),
     source: `${displayPath(ctx.file, ctx.cwd)}: ${base}`,
   };
 }

@@ -8,6 +8,8 @@ import type { BackupSetSettings } from './backup-set-schema';
 import type { StackRuntime, SwarmSettings } from './swarm-schema';
 
 export type { StackRuntime, SwarmSettings };
+import type { OffsiteTarget } from './offsite-schema';
+
 export type PresetName = 'memos' | 'generic';
 
 export interface DatabaseRole {
@@ -75,6 +77,8 @@ export interface Stack {
   deploy?: DeploySettings;
   /** With runtime swarm: the manager's (and nodes') engine addresses. */
   swarm?: SwarmSettings;
+  /** opsdeck.yaml `offsite:`: where encrypted copies of the backups go (absent: none). */
+  offsite?: OffsiteTarget[];
   /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
   source: string;
 }

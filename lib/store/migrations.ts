@@ -7,6 +7,7 @@
  * version intact.
  */
 import { MIGRATION_NOTIFY } from './migration-notify';
+import { migrationOffsite } from './migration-offsite';
 
 export interface Migration {
   version: number;
@@ -344,4 +345,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   MIGRATION_NOTIFY,
+  migrationOffsite,
 ];
