@@ -8,9 +8,10 @@ import { BACKUP_RECOVERY, cleanBackupTempFiles, startBackupScheduler } from '@/l
 import { startAiScheduler } from '@/lib/ai-health/scheduler';
 import { DEPLOY_RECOVERY } from '@/lib/deploy/recovery';
 import { CONFIG_RECOVERY } from '@/lib/config-edit/recovery';
+import { PITR_RECOVERY, startPitrScheduler } from '@/lib/pitr';
 
 /** Cleanup handlers for jobs interrupted by a restart, by recovery-note key; features add theirs. */
-const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY };
+const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY, ...PITR_RECOVERY };
 
 /**
  * Jobs left running by a previous process are interrupted and cleaned up (temp files, half-made
@@ -27,6 +28,7 @@ async function recoverThenSchedule(): Promise<void> {
   }
   startRecoverySweep(RECOVERY_HANDLERS);
   startBackupScheduler();
+  startPitrScheduler();
 }
 
 export async function startup(): Promise<void> {

@@ -13,3 +13,6 @@ export { sampleStackUsage, type UsageSample } from './stats';
 export { watchStackEvents, WATCHED_ACTIONS, type ContainerAction, type ContainerEvent, type WatchStatus } from './events';
 export { runLifecycle, dependencyOrder, type LifecycleAction, type LifecycleResult } from './lifecycle';
 export { runningConfigHashes, CONFIG_HASH_LABEL } from './config-hash';
+export {
+  execInHelper, helperExit, helperLogs, killHelper, listHelpers, removeHelper, runHelperToEnd, startHelperBeside, startIsolatedHelper, HELPER_ROLE_LABEL, type HelperInfo, type HelperSpec,
+} from './helper-containers';

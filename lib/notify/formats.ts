@@ -2,7 +2,7 @@
  * One notification, shaped for each receiver. Chat webhooks (DingTalk, Feishu/Lark, WeCom, Slack)
  * each expect their own JSON body; "generic" is ours, for scripts and other tools.
  */
-export const NOTIFY_EVENTS = ['backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished', 'test'] as const;
+export const NOTIFY_EVENTS = ['backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished', 'pitr.lag', 'pitr.slot-dropped', 'test'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export const NOTIFY_FORMATS = ['generic', 'slack', 'dingtalk', 'feishu', 'wecom'] as const;
 export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
@@ -15,6 +15,8 @@ export const EVENT_LABELS: Record<NotifyEvent, string> = {
   'ai.down': 'AI provider down',
   'upgrade.rolled-back': 'Upgrade rolled back',
   'restore.finished': 'Restore finished',
+  'pitr.lag': 'Point-in-time archive behind',
+  'pitr.slot-dropped': 'Point-in-time archive slot dropped',
   test: 'Test message',
 };
 

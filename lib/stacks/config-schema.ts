@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keyPath, type ConfigProblem } from './config-error';
+import { PITR_KEYS, pitrSchema } from './pitr-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -65,6 +66,7 @@ export const stackSchema = z.strictObject({
       dir: nonEmpty.optional(),
       // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
       download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
+      pitr: pitrSchema.optional(),
     })
     .optional(),
   database: databaseSchema.optional(),
@@ -87,7 +89,8 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir', 'download']],
+  ['backups', ['dir', 'download', 'pitr']],
+  ['pitr', PITR_KEYS],
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { configSchema, issuesToProblems, stackSchema, type RawStack } from './config-schema';
 import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset, deploySettings } from './presets';
+import { pitrSettings } from './pitr-schema';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -124,6 +125,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     workingDir: path.dirname(composeFiles[0]),
     backupDir: raw.backups?.dir ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
     ...(raw.backups?.download ? { backupDownload: raw.backups.download } : {}),
+    ...(raw.backups?.pitr ? { pitr: pitrSettings(raw.backups.pitr) } : {}),
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,

@@ -4,6 +4,7 @@
  * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
  * every consumer.
  */
+import type { PitrSettings } from './pitr-schema';
 export type StackRuntime = 'compose';
 export type PresetName = 'memos' | 'generic';
 
@@ -63,6 +64,8 @@ export interface Stack {
   backupDir: string;
   /** Least role that may download a backup file (opsdeck.yaml `backups.download`); absent: admin. */
   backupDownload?: 'admin' | 'operator' | 'viewer';
+  /** Continuous WAL archiving (opsdeck.yaml `backups.pitr`); absent: off. */
+  pitr?: PitrSettings;
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;
