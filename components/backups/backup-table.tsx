@@ -5,7 +5,7 @@ import { deleteBackup } from '@/server-actions/delete-backup';
 import { RestoreDialog } from './restore-dialog';
 
 const REASON: Record<string, string> = {
-  manual: 'on demand', scheduled: 'scheduled', 'pre-restore': 'safety (before a restore)', 'pre-upgrade': 'safety (before an upgrade)', imported: 'imported',
+  manual: 'on demand', scheduled: 'scheduled', 'pre-restore': 'safety (before a restore)', 'pre-upgrade': 'safety (before an upgrade)', imported: 'imported', 'point-in-time': 'point in time (rebuilt from WAL)',
 };
 
 function Badge({ entry }: { entry: BackupEntry }) {
