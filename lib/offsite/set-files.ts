@@ -1,11 +1,9 @@
 /**
- * The files that make one backup set, as the catalogue knows them: the dump and its manifest
- * today. Volume archives (listed by the set's manifest) are added here, and nowhere else, when
- * the catalogue lists them: upload, verification and restore all go through this list.
+ * The files that make one backup set, as the catalogue lists them (lib/backup backupFiles): the
+ * dump, each volume archive and the manifest. Upload, verification and restore all go through
+ * this list, so a set with volumes travels whole.
  */
-import path from 'node:path';
-import type { BackupEntry } from '@/lib/backup/catalogue';
-import { MANIFEST_SUFFIX } from '@/lib/backup/manifest';
+import { backupFiles, type BackupEntry } from '@/lib/backup/catalogue';
 
 export interface SetFile {
   name: string;
@@ -13,10 +11,8 @@ export interface SetFile {
 }
 
 export function setFiles(entry: BackupEntry): { files: SetFile[]; manifest: SetFile } {
-  const dir = path.dirname(entry.dumpPath);
-  const manifestName = `${entry.id}${MANIFEST_SUFFIX}`;
-  const manifest = { name: manifestName, path: path.join(dir, manifestName) };
-  const extra = (entry as BackupEntry & { files?: readonly { path: string }[] }).files ?? [];
-  const data = [{ name: entry.fileName, path: entry.dumpPath }, ...extra.filter((f) => f.path !== entry.dumpPath).map((f) => ({ name: path.basename(f.path), path: f.path }))];
-  return { files: [...data, manifest], manifest };
+  const all = backupFiles(entry).map((f) => ({ kind: f.kind, name: f.name, path: f.path }));
+  const m = all.find((f) => f.kind === 'manifest')!;
+  const manifest = { name: m.name, path: m.path };
+  return { files: [...all.filter((f) => f.kind !== 'manifest').map(({ name, path }) => ({ name, path })), manifest], manifest };
 }
