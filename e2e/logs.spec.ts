@@ -64,10 +64,10 @@ test('all services merged, each coloured, stderr marked', async ({ page }) => {
   expect(colors).toBe(2);
   await page.screenshot({ path: 'test-results/screenshots/logs-merged.png' });
   // The level filter keeps lines at or above the level: the app's JSON and PostgreSQL's plain-text
-  // "LOG:" lines, which carry a level of their own now.
+  // lines, which carry a level of their own now (the marker above is a WARNING).
   await page.getByLabel('Minimum level').selectOption({ label: 'INFO and above' });
   await expect(lines.first()).toBeVisible();
-  await expect(lines.filter({ hasText: 'LOG:' }).first()).toBeVisible();
+  await expect(lines.filter({ hasText: 'e2e merged-logs marker' }).first()).toBeVisible();
   const services = await lines.evaluateAll((els) => [...new Set(els.map((e) => e.children[1].textContent))].sort());
   expect(services).toEqual(['memos', 'postgres']);
 });

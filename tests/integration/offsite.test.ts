@@ -9,7 +9,7 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listBackups, startBackupJob } from '../../lib/backup';
+import { backupFiles, listBackups, startBackupJob } from '../../lib/backup';
 import { eventsAfter } from '../../lib/jobs';
 import { copiesOf, fetchRemoteSet, listRemoteSets, s3For, startOffsiteRestoreJob } from '../../lib/offsite';
 import { objectKey } from '../../lib/offsite/layout';
@@ -65,14 +65,16 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout
     const [set] = await listRemoteSets(client, stack.offsite![0], 'demo');
     const local = listBackups(stack)[0];
     expect(set.id).toBe(local.id);
-    expect(set.files.map((f) => f.name).sort()).toEqual([local.fileName, `${local.id}.manifest.json`].sort());
+    // The whole set travels: the dump, each volume archive (the demo stack archives memos_data) and the manifest.
+    expect(set.files.map((f) => f.name).sort()).toEqual(backupFiles(local).map((f) => f.name).sort());
+    expect(set.files.some((f) => f.name.endsWith('.memos_data.tar.gz'))).toBe(true);
     expect(set.files.find((f) => f.name === local.fileName)?.sha256).toBe(local.manifest.sha256);
     // What left the host is age ciphertext, not the dump.
     const obj = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: objectKey(stack.offsite![0], 'demo', local.id, local.fileName) }));
     const bytes = Buffer.from(await obj.Body!.transformToByteArray());
     expect(bytes.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     expect(bytes.includes(Buffer.from('PGDMP'))).toBe(false);
-    expect(copiesOf('demo', 'local').find((c) => c.backupId === local.id)).toMatchObject({ status: 'verified', objects: 3 });
+    expect(copiesOf('demo', 'local').find((c) => c.backupId === local.id)).toMatchObject({ status: 'verified', objects: backupFiles(local).length + 1 }); // every file of the set and its index
 
     await backup(stack);
     const third = await backup(stack);
