@@ -1,5 +1,9 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { cookies } from 'next/headers';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale } from 'next-intl/server';
+import { THEME_COOKIE, isTheme } from '@/lib/i18n/locales';
 import './globals.css';
 
 // Every page is rendered per request: the CSP nonce (proxy.ts) differs each time, and a page
@@ -8,10 +12,15 @@ export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Opsdeck', description: 'Operations console for self-hosted Docker stacks' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
+  // The theme cookie becomes an attribute the CSS reads; without it the system setting applies.
+  const theme = (await cookies()).get(THEME_COOKIE)?.value;
   return (
-    <html lang="en">
-      <body className="min-h-screen">{children}</body>
+    <html lang={locale} data-theme={isTheme(theme) ? theme : undefined}>
+      <body className="min-h-screen">
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </body>
     </html>
   );
 }

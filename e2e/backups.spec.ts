@@ -73,7 +73,11 @@ test('restore by clicking through the dialog: the row added since is gone, the a
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('preview-schema')).toContainText('0.1.0');
   await expect(dialog).toContainText('checksum matches');
-  await expect(dialog).toContainText('It saves a safety backup');
+  // No safety dump any more: the current database (and volume data) is kept for undo.
+  await expect(dialog).not.toContainText('safety backup');
+  // The demo's backups are sets: the database and the memos_data volume, both restored by default.
+  await expect(dialog.getByTestId('restore-parts')).toContainText('The database and the volumes (memos_data');
+  await expect(dialog.getByRole('radio', { name: /The database and the volumes/ })).toBeChecked();
 
   const form = dialog.getByTestId('restore-form');
   // A wrong confirmation is refused before anything happens.
@@ -95,7 +99,7 @@ test('restore by clicking through the dialog: the row added since is gone, the a
 
   const log = await expectJobFinished(page);
   await expect(log.getByTestId('job-outcome')).toContainText('the app is healthy');
-  for (const step of ['Taking a safety backup', 'Restoring into a new database', 'Stopping the app', 'Swapping databases', 'Waiting up to']) {
+  for (const step of ['Restoring into a new database', 'Restoring volume memos_data into a new volume', 'Stopping the app', 'Swapping databases', 'Swapping volume memos_data', 'Waiting up to']) {
     await expect(log).toContainText(step);
   }
   expect(await memos()).not.toContain('row added after the backup');

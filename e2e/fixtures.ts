@@ -25,3 +25,8 @@ export async function signInOk(page: Page, username: string, password: string) {
   await signIn(page, username, password);
   await expect(page.getByTestId('whoami')).toContainText(username);
 }
+
+/** The header's menu (account links, theme, language, Sign out) is closed until opened. */
+export async function openMenu(page: Page) {
+  await page.getByTestId('nav-menu').click();
+}

@@ -63,11 +63,13 @@ test('all services merged, each coloured, stderr marked', async ({ page }) => {
   const colors = await lines.evaluateAll((els) => new Set(els.map((e) => (e.children[1] as HTMLElement).style.color)).size);
   expect(colors).toBe(2);
   await page.screenshot({ path: 'test-results/screenshots/logs-merged.png' });
-  // The level filter keeps JSON lines at or above the level: the app's, not PostgreSQL's plain text.
+  // The level filter keeps lines at or above the level: the app's JSON and PostgreSQL's plain-text
+  // lines, which carry a level of their own now (the marker above is a WARNING).
   await page.getByLabel('Minimum level').selectOption({ label: 'INFO and above' });
   await expect(lines.first()).toBeVisible();
-  const services = await lines.evaluateAll((els) => [...new Set(els.map((e) => e.children[1].textContent))]);
-  expect(services).toEqual(['memos']);
+  await expect(lines.filter({ hasText: 'e2e merged-logs marker' }).first()).toBeVisible();
+  const services = await lines.evaluateAll((els) => [...new Set(els.map((e) => e.children[1].textContent))].sort());
+  expect(services).toEqual(['memos', 'postgres']);
 });
 
 test('search highlights matches with a count; only matching lines; an invalid regex is reported in the box', async ({ page }) => {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { E2E_ADMIN, signIn, signInOk } from './fixtures';
+import { E2E_ADMIN, openMenu, signIn, signInOk } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -99,6 +99,7 @@ test('every page carries the security headers and renders without a CSP violatio
   }
   // A client-side navigation (React running) and the live status stream (EventSource, connect-src).
   await page.goto('/');
+  await openMenu(page);
   await page.getByRole('link', { name: 'Password & sessions' }).click();
   await expect(page.getByRole('heading', { name: 'Change your password' })).toBeVisible();
   expect(nonces.size).toBe(11); // a fresh nonce per response
@@ -184,6 +185,7 @@ test('a server action replayed from another origin is refused by Next; from this
 test('signing out ends the session on the server: a copy of its cookie no longer works', async ({ browser }) => {
   const page = await signedIn(browser, SAM);
   const copied = await page.context().storageState();
+  await openMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
   const thief = await (await browser.newContext({ storageState: copied })).newPage();
@@ -240,6 +242,7 @@ test('guessing at an account cannot lock its owner out of a browser that signed 
   const owner = await signedIn(browser, { username: CARA.username, password: 'cara-password-0002' });
   const device = (await owner.context().cookies()).find((c) => c.name === 'opsdeck-device');
   expect(device?.httpOnly).toBe(true);
+  await openMenu(owner);
   await owner.getByRole('button', { name: 'Sign out' }).click();
   await expect(owner).toHaveURL(/\/signin/);
   // Someone else guesses from fresh browsers until the account's counters refuse even the right password there.

@@ -8,6 +8,7 @@ import { BACKUP_RECOVERY, cleanBackupTempFiles, startBackupScheduler } from '@/l
 import { startAiScheduler } from '@/lib/ai-health/scheduler';
 import { DEPLOY_RECOVERY } from '@/lib/deploy/recovery';
 import { CONFIG_RECOVERY } from '@/lib/config-edit/recovery';
+import { startNotifyTicker } from '@/lib/notify';
 
 /** Cleanup handlers for jobs interrupted by a restart, by recovery-note key; features add theirs. */
 const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY };
@@ -27,6 +28,8 @@ async function recoverThenSchedule(): Promise<void> {
   }
   startRecoverySweep(RECOVERY_HANDLERS);
   startBackupScheduler();
+  // Held quiet-hour notices and reminders for things still down.
+  startNotifyTicker();
 }
 
 export async function startup(): Promise<void> {

@@ -14,7 +14,13 @@ export const addNotifyTarget = defineAction({
   describe: (i) => ({ stack: i.stack, target: `${i.name} (${i.format})` }),
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
-    const parsed = targetInputSchema.safeParse(i);
+    const options = {
+      secret: i.secret,
+      chatId: i.chatId,
+      from: i.emailFrom,
+      to: i.emailTo ? i.emailTo.split(/[,;\s]+/).filter(Boolean) : undefined,
+    };
+    const parsed = targetInputSchema.safeParse({ ...i, options });
     if (!parsed.success) throw new OpsdeckError('invalid_input', parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
     addTarget(stack.name, parsed.data, user.username);
     revalidatePath(`/stacks/${stack.name}/notifications`);

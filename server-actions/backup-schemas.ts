@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backupIdSchema, settingsInputSchema } from '@/lib/backup';
+import { RESTORE_PARTS, backupIdSchema, settingsInputSchema } from '@/lib/backup';
 import { stackNameSchema } from './input-schemas';
 
 // The backup forms' inputs. Backup ids and database names are checked for shape here and against
@@ -15,6 +15,8 @@ export const restoreBackupInput = z.object({
   backupId: backupIdSchema,
   confirmName: z.string().trim().max(60),
   password: z.string().min(1, 'Re-enter your password.').max(1024),
+  // A backup set: its database, its volumes or both; absent: the database (as for a dump-only backup).
+  parts: z.enum(RESTORE_PARTS).optional(),
 }).refine((i) => i.confirmName === i.stack, { path: ['confirmName'], message: 'Type the stack name exactly to confirm.' });
 export const keptDatabaseInput = z.object({ stack: stackField, database: dbName });
 export const scheduleInput = settingsInputSchema.extend({ stack: stackField });

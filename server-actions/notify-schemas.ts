@@ -6,5 +6,10 @@ import { stackNameSchema as stack } from './input-schemas';
 const events = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }));
 // An unticked checkbox sends nothing; a ticked one sends "on".
 const ticked = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
-export const addTargetInput = z.object({ stack, name: z.string(), format: z.string(), url: z.string(), events, allowPrivate: ticked });
+// Channel settings from optional form fields; an empty field is "not given".
+const optional = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().max(2000).optional());
+export const addTargetInput = z.object({
+  stack, name: z.string(), format: z.string(), url: z.string(), events, allowPrivate: ticked,
+  secret: optional, chatId: optional, emailFrom: optional, emailTo: optional,
+});
 export const targetRefInput = z.object({ stack, id: z.coerce.number().int().positive() });

@@ -26,7 +26,7 @@ export const restoreBackup = defineAction({
       if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
       throw e;
     }
-    const { job } = startRestoreJob(getStack(i.stack), i.backupId, ctx.user.username);
+    const { job } = startRestoreJob(getStack(i.stack), i.backupId, ctx.user.username, { parts: i.parts });
     revalidatePath(`/stacks/${i.stack}/backups`);
     return { data: { jobId: job.id }, message: `Restore #${job.id} started. Follow it in the job log below.` };
   },

@@ -14,7 +14,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <>
       <ConsoleNav user={user} />
-      <main className="mx-auto max-w-6xl space-y-6 px-6 py-8">
+      <main className="mx-auto max-w-6xl space-y-6 px-3 py-4 sm:px-6 sm:py-8">
         {/* OPSDECK_REQUIRE_2FA: an admin without 2FA gets the enrolment instead of any page. */}
         {mustEnrolTwoFactor(user) ? (
           <>

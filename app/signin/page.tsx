@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { oidcConfig } from '@/lib/auth/oidc';
@@ -7,14 +8,7 @@ import { currentUser } from '@/server-actions/session';
 export const dynamic = 'force-dynamic';
 
 // next-auth's error codes (and ours from the OIDC sign-in callback) as sentences; others are generic.
-const ERRORS: Record<string, string> = {
-  OidcNoRole: 'Your account is in no group that Opsdeck maps to a role. Ask an admin to add you to one.',
-  OidcDisabled: 'This account is disabled in Opsdeck.',
-  OidcFailed: 'Signing in with single sign-on failed; the details are in the Opsdeck log.',
-  AccessDenied: 'Signing in was refused.',
-  OAuthSignin: 'The identity provider could not be reached.',
-  OAuthCallback: 'The identity provider’s answer could not be checked.',
-};
+const ERRORS = ['OidcNoRole', 'OidcDisabled', 'OidcFailed', 'AccessDenied', 'OAuthSignin', 'OAuthCallback'] as const;
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   if (await currentUser()) redirect('/');
@@ -22,9 +16,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   // Only same-site paths: anything else would make the sign-in page an open redirect.
   const target = safeCallbackPath(callbackUrl);
   const oidc = oidcConfig();
-  const message = error ? (ERRORS[error] ?? 'Signing in failed. Try again.') : null;
+  const t = await getTranslations('signin.errors');
+  const known = ERRORS.find((e) => e === error);
+  const message = error ? (known ? t(known) : t('generic')) : null;
   return (
-    <main className="flex min-h-screen items-center justify-center p-6">
+    <main className="flex min-h-screen items-center justify-center p-4 sm:p-6">
       <SignInForm callbackUrl={target} oidcLabel={oidc?.label ?? null} initialError={message} />
     </main>
   );

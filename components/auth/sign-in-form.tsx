@@ -2,11 +2,13 @@
 
 import { useState, type FormEvent } from 'react';
 import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
 
 // Must match SECOND_FACTOR_NEEDED in lib/auth/second-factor.ts (a client file cannot import it).
 const SECOND_FACTOR_NEEDED = 'SECOND_FACTOR_NEEDED';
 
 export function SignInForm({ callbackUrl, oidcLabel, initialError }: { callbackUrl: string; oidcLabel: string | null; initialError: string | null }) {
+  const t = useTranslations('signin');
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
   // After a right password for a user with two-factor on: ask for the code, keep what was typed.
@@ -29,7 +31,7 @@ export function SignInForm({ callbackUrl, oidcLabel, initialError }: { callbackU
       return;
     }
     if (!res || res.error) {
-      setError(res?.error && res.error !== 'CredentialsSignin' ? res.error : 'Wrong username or password.');
+      setError(res?.error && res.error !== 'CredentialsSignin' ? res.error : t('wrong'));
       return;
     }
     window.location.assign(callbackUrl);
@@ -41,36 +43,36 @@ export function SignInForm({ callbackUrl, oidcLabel, initialError }: { callbackU
       <form onSubmit={onSubmit} className="space-y-4">
         <div>
           <h1 className="text-2xl font-semibold">Opsdeck</h1>
-          <p className="text-sm text-slate-400">Sign in to operate your stacks.</p>
+          <p className="text-sm text-slate-400">{t('intro')}</p>
         </div>
         <label className={`block text-sm ${needCode ? 'hidden' : ''}`}>
-          Username
+          {t('username')}
           <input name="username" autoComplete="username" required className={field} />
         </label>
         <label className={`block text-sm ${needCode ? 'hidden' : ''}`}>
-          Password
+          {t('password')}
           <input name="password" type="password" autoComplete="current-password" required className={field} />
         </label>
         {needCode && (
           <label className="block text-sm">
-            Two-factor code
-            <input name="code" autoComplete="one-time-code" autoFocus required placeholder="6-digit code or a recovery code" className={field} />
+            {t('code')}
+            <input name="code" autoComplete="one-time-code" autoFocus required placeholder={t('codeHint')} className={field} />
           </label>
         )}
         <p role="alert" aria-live="polite" className="min-h-5 text-sm text-rose-400">
           {error}
         </p>
-        <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-50">
-          {pending ? 'Signing in…' : needCode ? 'Verify' : 'Sign in'}
+        <button type="submit" disabled={pending} className="min-h-11 w-full rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-50">
+          {pending ? t('pending') : needCode ? t('verify') : t('submit')}
         </button>
       </form>
       {oidcLabel && !needCode && (
         <button
           type="button"
           onClick={() => void signIn('oidc', { callbackUrl })}
-          className="w-full rounded-md border border-slate-600 px-4 py-2 font-medium hover:bg-slate-800"
+          className="min-h-11 w-full rounded-md border border-slate-600 px-4 py-2 font-medium hover:bg-slate-800"
         >
-          Sign in with {oidcLabel}
+          {t('withProvider', { provider: oidcLabel })}
         </button>
       )}
     </div>

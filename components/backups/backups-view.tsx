@@ -1,9 +1,12 @@
+import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
 import { JobLog } from '@/components/jobs/job-log';
 import { createBackup } from '@/server-actions/create-backup';
 import { BackupTable } from './backup-table';
 import { ImportPanel } from './import-panel';
 import { KeptDatabases } from './kept-databases';
+import type { OffsiteTargetView } from './offsite-load';
+import { OffsiteSection } from './offsite-section';
 import type { BackupsData } from './load-backups';
 import { RecentJobs } from './recent-jobs';
 import { ScheduleForm } from './schedule-form';
@@ -17,22 +20,23 @@ export interface BackupsPermissions {
   admin: boolean;
 }
 
-export function BackupsView({ stack, backupDir, data, can }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions }) {
+export function BackupsView({ stack, backupDir, data, can, offsite = [] }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions; offsite?: OffsiteTargetView[] }) {
   const running = data.current?.status === 'running';
+  const t = useTranslations('backups');
   return (
     <div className="space-y-5">
-      <section className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+      <section className="flex flex-wrap items-center gap-4 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
         <div className="mr-auto">
-          <h2 className="font-semibold">Backups</h2>
+          <h2 className="font-semibold">{t('title')}</h2>
           <p className="text-sm text-slate-400">
-            Stored in <code>{backupDir}</code>. Each backup is a PostgreSQL dump plus a manifest, checked after it is written.
+            {t.rich('storedIn', { dir: backupDir, code: (chunks) => <code className="break-all">{chunks}</code> })}
           </p>
         </div>
         {can.operate && (
-          <ActionForm action={createBackup} submitLabel="Back up now" testId="create-backup">
+          <ActionForm action={createBackup} submitLabel={t('backUpNow')} testId="create-backup">
             <input type="hidden" name="stack" value={stack} />
             <label className="flex items-center gap-1 text-xs text-slate-400">
-              <input type="checkbox" name="testRestore" /> also test-restore it
+              <input type="checkbox" name="testRestore" /> {t('alsoTestRestore')}
             </label>
           </ActionForm>
         )}
@@ -41,6 +45,7 @@ export function BackupsView({ stack, backupDir, data, can }: { stack: string; ba
       {data.current && <JobLog key={`${data.current.id}-${running}`} jobId={data.current.id} initial={data.current} refreshOnEnd />}
       <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
       <BackupTable stack={stack} entries={data.entries} canDownload={can.download} canAdmin={can.admin} />
+      <OffsiteSection stack={stack} targets={offsite} canAdmin={can.admin} />
       <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />
       {can.admin && <ImportPanel stack={stack} loose={data.loose} />}
       <RecentJobs stack={stack} jobs={data.jobs} shown={data.current?.id ?? null} />

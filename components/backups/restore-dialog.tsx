@@ -18,6 +18,8 @@ interface Preview {
   verified: boolean;
   checksumOk: boolean | null;
   warnings: string[];
+  volumes: { volume: string; size: number; files: number }[];
+  consistency: string | null;
 }
 
 const input = 'w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
@@ -78,16 +80,26 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
                 <p className="font-medium">What happens when you confirm:</p>
                 <ol className="ml-5 list-decimal space-y-0.5 text-slate-400">
                   <li>Opsdeck checks the backup file has not changed since it was written.</li>
-                  <li>It saves a safety backup of the database as it is right now.</li>
-                  <li>It loads the backup into a new, separate database and checks it. Your app keeps running meanwhile.</li>
+                  <li>It loads the backup into a new, separate database{preview.volumes.length > 0 ? ' and new volumes' : ''} and checks {preview.volumes.length > 0 ? 'them' : 'it'}. Your app keeps running meanwhile.</li>
                   <li>It stops the app for a moment, swaps the databases, and starts the app again.</li>
                   <li>If the app does not come back healthy, it swaps back automatically.</li>
                 </ol>
-                <p className="mt-1 text-slate-400">The current database is kept, so <strong>Undo restore</strong> can put it back afterwards. Changes made since the backup will no longer be visible.</p>
+                <p className="mt-1 text-slate-400">The current database is kept, so <strong>Undo restore</strong> can put it back afterwards{preview.volumes.length > 0 ? '; the current volume data is kept in a volume named …__kept_…' : ''}. Changes made since the backup will no longer be visible.</p>
               </div>
               <ActionForm action={restoreBackup} submitLabel="Restore now" testId="restore-form" className="items-end">
                 <input type="hidden" name="stack" value={stack} />
                 <input type="hidden" name="backupId" value={backupId} />
+                {preview.volumes.length > 0 && (
+                  <fieldset className="w-full space-y-1 text-sm" data-testid="restore-parts">
+                    <legend className="font-medium">What to restore</legend>
+                    <label className="flex items-center gap-2">
+                      <input type="radio" name="parts" value="both" defaultChecked /> The database and the volumes ({preview.volumes.map((v) => `${v.volume}: ${v.files} files, ${formatBytes(v.size)}`).join('; ')})
+                    </label>
+                    <label className="flex items-center gap-2"><input type="radio" name="parts" value="database" /> The database only</label>
+                    <label className="flex items-center gap-2"><input type="radio" name="parts" value="volumes" /> The volumes only</label>
+                    {preview.consistency === 'live' && <p className="text-slate-400">The volumes were read while the app ran.</p>}
+                  </fieldset>
+                )}
                 <label className="block w-full text-sm">
                   Type the stack name <code className="rounded bg-slate-800 px-1">{stack}</code> to confirm
                   <input name="confirmName" autoComplete="off" className={input} aria-label="Stack name to confirm" required />

@@ -7,7 +7,7 @@ export interface Review {
   summary: string;
 }
 
-const OP_STYLE = { '+': 'bg-emerald-950 text-emerald-200', '-': 'bg-rose-950 text-rose-200', ' ': 'text-slate-300', '…': 'text-slate-600' } as const;
+const OP_STYLE = { '+': 'bg-emerald-950 text-emerald-200', '-': 'bg-rose-950 text-rose-200', ' ': 'text-slate-300', '…': 'text-slate-500' } as const;
 
 /** The checks of an edit and what it changes: secrets appear only as "changed". */
 export function EditReview({ review }: { review: Review }) {

@@ -49,7 +49,7 @@ export function YamlView({ text, testId }: { text: string; testId?: string }) {
     <pre data-testid={testId} className="max-h-[32rem] overflow-auto rounded-md border border-slate-800 bg-slate-950 p-3 font-mono text-xs leading-5">
       {lines.map((l, i) => (
         <div key={i} className="flex">
-          <span className="w-10 shrink-0 select-none pr-3 text-right text-slate-600">{i + 1}</span>
+          <span className="w-10 shrink-0 select-none pr-3 text-right text-slate-500">{i + 1}</span>
           <span className="whitespace-pre">
             <Line line={l} />
           </span>

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { formatBytes, formatElapsed, formatWhen } from './format';
 
 export interface JobView {
@@ -39,6 +40,7 @@ const STATUS_STYLE: Record<JobView['status'], string> = {
  */
 export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string; initial?: JobView; onEnd?: (status: JobView['status']) => void; refreshOnEnd?: boolean }) {
   const router = useRouter();
+  const t = useTranslations('jobs');
   const [meta, setMeta] = useState<JobView | null>(initial ?? null);
   const [lines, setLines] = useState<Line[]>([]);
   const [progress, setProgress] = useState(initial?.progress ?? null);
@@ -94,7 +96,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
     box.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
   }, [lines.length]);
 
-  if (!meta) return <section data-testid="job-log" data-job={jobId} className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-3 text-sm text-slate-400">Loading job #{jobId}…</section>;
+  if (!meta) return <section data-testid="job-log" data-job={jobId} className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-3 text-sm text-slate-400">{t('loading', { id: jobId })}</section>;
   const job = meta;
   const status = end?.status ?? 'running';
   const finished = end?.finishedAt ?? job.finishedAt;
@@ -102,46 +104,46 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
   const pct = progress?.totalBytes && progress.bytes !== undefined ? Math.min(100, Math.round((progress.bytes / progress.totalBytes) * 100)) : null;
   return (
     <section data-testid="job-log" data-job={job.id} data-status={status} className="rounded-xl border border-slate-800 bg-slate-900">
-      <header className="flex flex-wrap items-baseline gap-3 border-b border-slate-800 px-5 py-3">
+      <header className="flex flex-wrap items-baseline gap-x-3 gap-y-1 border-b border-slate-800 px-3 py-3 sm:px-5">
         <h2 className="font-semibold">
           {job.title} <span className="text-slate-500">#{job.id}</span>
         </h2>
-        <span data-testid="job-status" className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status]}`}>{status}</span>
+        <span data-testid="job-status" data-status={status} className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status]}`}>{t(`status.${status}`)}</span>
         <span className="text-xs text-slate-400">
-          started by {job.startedBy ?? 'the scheduler'} at {formatWhen(job.startedAt)}
+          {job.startedBy ? t('startedBy', { user: job.startedBy, when: formatWhen(job.startedAt) }) : t('startedByScheduler', { when: formatWhen(job.startedAt) })}
         </span>
       </header>
       {status === 'running' && (
-        <div data-testid="job-progress" className="space-y-1 px-5 py-3 text-sm" aria-live="polite">
+        <div data-testid="job-progress" className="space-y-1 px-3 py-3 text-sm sm:px-5" aria-live="polite">
           <div className="flex flex-wrap gap-x-4">
-            <span className="font-medium">{progress?.phase ?? 'Starting…'}</span>
-            {progress?.bytes !== undefined && <span>{formatBytes(progress.bytes)}{progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}</span>}
+            <span className="font-medium">{progress?.phase ?? t('starting')}</span>
+            {progress?.bytes !== undefined && <span>{formatBytes(progress.bytes)}{progress.totalBytes ? ` ${t('of', { total: formatBytes(progress.totalBytes) })}` : ''}</span>}
             {progress?.rate ? <span>{formatBytes(progress.rate)}/s</span> : null}
-            <span className="text-slate-400">{formatElapsed(elapsed)} elapsed</span>
+            <span className="text-slate-400">{t('elapsed', { time: formatElapsed(elapsed) })}</span>
           </div>
           {pct !== null && (
-            <div className="h-2 overflow-hidden rounded bg-slate-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+            <div className="h-2 overflow-hidden rounded bg-slate-800" role="progressbar" aria-label={t('progress')} aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
               <div className="h-2 bg-sky-500" style={{ width: `${pct}%` }} />
             </div>
           )}
         </div>
       )}
       {end && end.status !== 'running' && (
-        <div data-testid="job-outcome" role={end.status === 'succeeded' ? 'status' : 'alert'} className={`px-5 py-3 text-sm ${end.status === 'succeeded' ? 'text-emerald-300' : 'text-rose-300'}`}>
+        <div data-testid="job-outcome" role={end.status === 'succeeded' ? 'status' : 'alert'} className={`px-3 py-3 text-sm sm:px-5 ${end.status === 'succeeded' ? 'text-emerald-300' : 'text-rose-300'}`}>
           <p>{end.summary}</p>
-          <p className="text-xs text-slate-500">took {formatElapsed(elapsed)}</p>
+          <p className="text-xs text-slate-500">{t('took', { time: formatElapsed(elapsed) })}</p>
           {end.errorDetail && (
             <details className="mt-2 text-slate-300">
-              <summary className="cursor-pointer text-xs text-slate-400">Technical detail</summary>
-              <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-950 p-2 text-xs">{end.errorDetail}</pre>
+              <summary className="flex min-h-11 cursor-pointer items-center text-xs text-slate-400">{t('detail')}</summary>
+              <pre tabIndex={0} aria-label={t('detail')} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-2 text-xs">{end.errorDetail}</pre>
             </details>
           )}
         </div>
       )}
-      <ol ref={box} className="max-h-80 overflow-auto border-t border-slate-800 px-5 py-2 font-mono text-xs leading-relaxed">
+      <ol ref={box} tabIndex={0} aria-label={t('lines')} className="max-h-80 overflow-auto whitespace-pre-wrap break-words border-t border-slate-800 px-3 py-2 font-mono text-xs leading-relaxed sm:px-5">
         {lines.map((l) => (
           <li key={l.seq} className={l.type === 'step' ? 'mt-1 font-semibold text-sky-300' : l.level === 'error' ? 'text-rose-300' : l.level === 'warn' ? 'text-amber-300' : 'text-slate-300'}>
-            <span className="mr-2 text-slate-600">{l.at.slice(11, 19)}</span>
+            <span className="mr-2 text-slate-500">{l.at.slice(11, 19)}</span>
             {l.type === 'step' ? '▸ ' : ''}
             {l.text}
           </li>

@@ -46,7 +46,7 @@ export const LogRow = memo(function LogRow({ line, top, service, color, matcher,
       <span className="w-20 shrink-0 truncate" style={{ color }} title={service}>
         {service}
       </span>
-      <span className={`w-8 shrink-0 ${line.stderr ? 'text-rose-400' : 'text-slate-600'}`} title={line.stderr ? 'standard error' : 'standard output'}>
+      <span className={`w-8 shrink-0 ${line.stderr ? 'text-rose-400' : 'text-slate-500'}`} title={line.stderr ? 'standard error' : 'standard output'}>
         {line.stderr ? 'err' : 'out'}
       </span>
       {line.level && <span className={`w-12 shrink-0 ${LEVEL_CLASS[line.level]}`}>{LEVEL_NAME[line.level]}</span>}

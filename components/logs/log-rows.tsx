@@ -96,7 +96,7 @@ export function LogRows({ store, version, matcher, sourceName, sourceColor, foll
       aria-live="off"
       aria-label="Log lines"
       data-testid="log-scroll"
-      className="h-[60vh] min-h-64 overflow-auto rounded-b-lg border border-slate-800 bg-slate-950 font-mono text-xs text-slate-200 focus:outline-none"
+      className="h-[60vh] min-h-64 overflow-auto rounded-b-lg border border-slate-800 bg-slate-950 font-mono text-xs text-slate-200 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       <div className="relative min-w-full" style={{ height: count * ROW_HEIGHT }}>
         {rows}

@@ -38,7 +38,7 @@ export function LogText({ text, ansi, matcher }: { text: string; ansi: boolean; 
       if (r && r[0] <= cur) {
         const stop = Math.min(r[1], end);
         out.push(
-          <mark key={out.length} className="rounded-sm bg-yellow-300 text-slate-950" style={style && { fontWeight: style.fontWeight }}>
+          <mark key={out.length} className="rounded-sm bg-yellow-300 text-black" style={style && { fontWeight: style.fontWeight }}>
             {plain.slice(cur, stop)}
           </mark>,
         );

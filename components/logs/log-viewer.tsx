@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useLocale, useTranslations } from 'next-intl';
 import { LogConnection, type ConnectionStatus } from './connection';
 import { LogDetails } from './log-details';
 import { LogRows } from './log-rows';
@@ -10,7 +11,17 @@ import type { LogSelection } from './selection';
 import { LogStore, MAX_LINES } from './log-store';
 import { compileSearch, type SearchOptions } from './search';
 
-const PALETTE = ['#38bdf8', '#a78bfa', '#34d399', '#fbbf24', '#f472b6', '#fb923c', '#2dd4bf', '#c084fc'];
+// Service colours as light-dark() pairs: dark text shades on the light theme, light ones on the dark.
+const PALETTE = [
+  ['#0369a1', '#38bdf8'],
+  ['#6d28d9', '#a78bfa'],
+  ['#047857', '#34d399'],
+  ['#b45309', '#fbbf24'],
+  ['#be185d', '#f472b6'],
+  ['#c2410c', '#fb923c'],
+  ['#0f766e', '#2dd4bf'],
+  ['#7e22ce', '#c084fc'],
+].map(([light, dark]) => `light-dark(${light}, ${dark})`);
 
 function selectionQuery(s: LogSelection, download: boolean): string {
   const p = new URLSearchParams();
@@ -22,13 +33,6 @@ function selectionQuery(s: LogSelection, download: boolean): string {
   return p.toString();
 }
 
-const STATUS_TEXT: Record<ConnectionStatus['state'], string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  complete: 'Complete',
-  failed: 'Failed',
-};
 
 export function LogViewer({ stack, services, initial }: { stack: string; services: string[]; initial: LogSelection }) {
   const [store] = useState(() => new LogStore());
@@ -41,6 +45,11 @@ export function LogViewer({ stack, services, initial }: { stack: string; service
   const [minLevel, setMinLevel] = useState<number | null>(null);
   const [pausedBy, setPausedBy] = useState<'user' | 'scroll' | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
+  // On a phone the source and search controls live in a drawer, closed by default; wider screens always show them.
+  const [drawer, setDrawer] = useState(false);
+  const t = useTranslations('logs');
+  const locale = useLocale();
+  const n = (v: number) => v.toLocaleString(locale);
 
   const compiled = useMemo(() => compileSearch(search), [search]);
   const matcher = compiled.ok ? compiled.matcher : null;
@@ -85,6 +94,10 @@ export function LogViewer({ stack, services, initial }: { stack: string; service
       data-pending={store.pending.length}
       data-skipped={store.skipped}
     >
+      <button type="button" aria-expanded={drawer} aria-controls="log-controls" onClick={() => setDrawer(!drawer)} className="min-h-11 w-full rounded-md border border-slate-700 px-3 text-sm hover:bg-slate-800 sm:hidden">
+        {drawer ? t('hideControls') : t('showControls')}
+      </button>
+      <div id="log-controls" className={`${drawer ? 'block' : 'hidden'} space-y-3 sm:block`}>
       <LogSourceBar services={services} colorOf={colorOf} selection={selection} onChange={setSelection} downloadHref={`${base}/download?${selectionQuery(selection, true)}`} />
       <LogSearch
         search={search}
@@ -96,25 +109,26 @@ export function LogViewer({ stack, services, initial }: { stack: string; service
         onMinLevel={setMinLevel}
         matchCount={matcher || minLevel !== null ? store.matchCount : null}
       />
+      </div>
       <div>
         <div className="flex flex-wrap items-center gap-3 rounded-t-lg border border-b-0 border-slate-800 bg-slate-900 px-3 py-1.5 text-xs">
           <span data-testid="log-status" data-state={status.state} className={status.state === 'live' ? 'text-emerald-300' : status.state === 'failed' ? 'text-rose-300' : 'text-slate-300'}>
-            ● {STATUS_TEXT[status.state]}
+            <span aria-hidden>●</span> {t(`state.${status.state}`)}
           </span>
           {status.state === 'failed' && <span role="alert" className="text-rose-300">{status.message}</span>}
-          {status.state === 'reconnecting' && <span className="text-slate-400">({status.reason}; resuming after the last line received)</span>}
-          <button type="button" onClick={() => setPausedBy(paused ? null : 'user')} className="rounded-md border border-slate-600 px-2 py-0.5 hover:bg-slate-800">
-            {paused ? 'Resume' : 'Pause'}
+          {status.state === 'reconnecting' && <span className="text-slate-400">{t('resuming', { reason: status.reason })}</span>}
+          <button type="button" onClick={() => setPausedBy(paused ? null : 'user')} className="min-h-11 rounded-md border border-slate-600 px-3 hover:bg-slate-800 sm:min-h-0 sm:py-0.5">
+            {paused ? t('resume') : t('pause')}
           </button>
           {paused && (
             <span data-testid="paused-count" className="text-amber-200">
-              Paused{pausedBy === 'scroll' ? ' (scrolled up; scroll to the bottom to resume)' : ''} · {store.arrivedWhilePaused.toLocaleString('en')} new lines
-              {store.skipped > 0 && ` (${store.skipped.toLocaleString('en')} beyond the ${MAX_LINES.toLocaleString('en')}-line buffer are counted, not kept)`}
+              {pausedBy === 'scroll' ? t('pausedScroll') : t('paused')} · {t('newLines', { count: n(store.arrivedWhilePaused) })}
+              {store.skipped > 0 && ` ${t('skipped', { count: n(store.skipped), max: n(MAX_LINES) })}`}
             </span>
           )}
           <span className="ml-auto text-slate-500">
-            {store.received.toLocaleString('en')} received · {store.size.toLocaleString('en')} in view buffer
-            {store.evicted > 0 && ` · ${store.evicted.toLocaleString('en')} older dropped`}
+            {t('received', { received: n(store.received), kept: n(store.size) })}
+            {store.evicted > 0 && ` · ${t('dropped', { count: n(store.evicted) })}`}
           </span>
         </div>
         <LogRows

@@ -5,7 +5,7 @@ import { deleteNotifyTarget } from '@/server-actions/delete-notify-target';
 import { testNotifyTarget } from '@/server-actions/test-notify-target';
 
 const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
-const FORMAT_LABELS: Record<string, string> = { generic: 'Generic JSON', slack: 'Slack', dingtalk: 'DingTalk', feishu: 'Feishu / Lark', wecom: 'WeCom' };
+const FORMAT_LABELS: Record<string, string> = { generic: 'Generic JSON', slack: 'Slack', dingtalk: 'DingTalk', feishu: 'Feishu / Lark', wecom: 'WeCom', telegram: 'Telegram', email: 'Email (SMTP)' };
 const STATUS: Record<string, string> = { sent: 'text-emerald-400', pending: 'text-sky-400', failed: 'text-rose-400' };
 
 export function NotifyPanel({ stack, targets }: { stack: string; targets: NotifyTargetView[] }) {

@@ -1,14 +1,16 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
 import { restartService } from '@/server-actions/restart-service';
 import { startService } from '@/server-actions/start-service';
 import { stopService } from '@/server-actions/stop-service';
 
+// The verb keys stay English in test ids; the words come from status.lifecycle.*.
 const ACTIONS = [
-  { verb: 'Start', action: startService, consequence: 'Its containers start (no image is pulled or rebuilt).' },
-  { verb: 'Stop', action: stopService, consequence: 'It stays down until someone starts it again; users get errors meanwhile.' },
-  { verb: 'Restart', action: restartService, consequence: 'It is stopped and started again; users get errors for a moment.' },
+  { verb: 'start', action: startService },
+  { verb: 'stop', action: stopService },
+  { verb: 'restart', action: restartService },
 ] as const;
 
 /**
@@ -17,12 +19,13 @@ const ACTIONS = [
  * the page shows.
  */
 export function LifecycleControls({ stack, service }: { stack: string; service?: string }) {
-  const what = service ? `service "${service}" of stack "${stack}"` : `the whole stack "${stack}" (every service)`;
+  const t = useTranslations('status.lifecycle');
+  const what = service ? t('whatService', { service, stack }) : t('whatStack', { stack });
   const id = service ?? 'stack';
   return (
     <div className="flex flex-wrap gap-x-3 gap-y-1" data-testid={`controls-${id}`}>
-      {ACTIONS.map(({ verb, action, consequence }) => (
-        <ActionForm key={verb} action={action} submitLabel={verb} confirm={`${verb} ${what}?\n\n${consequence}`} testId={`${verb.toLowerCase()}-${id}`}>
+      {ACTIONS.map(({ verb, action }) => (
+        <ActionForm key={verb} action={action} submitLabel={t(verb)} confirm={t('confirm', { verb: t(verb), what, consequence: t(`${verb}Consequence`) })} testId={`${verb}-${id}`}>
           <input type="hidden" name="stack" value={stack} />
           {service && <input type="hidden" name="service" value={service} />}
         </ActionForm>

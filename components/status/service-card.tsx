@@ -1,5 +1,6 @@
 'use client';
 
+import { useLocale, useTranslations } from 'next-intl';
 import { StateBadge } from '@/components/stacks/state-badge';
 import type { AppProbe, InstanceStatus, ServiceStatus, UsagePoint } from '@/lib/status/types';
 import { formatDuration, shortId, timeAgo } from './format';
@@ -24,49 +25,56 @@ function Row({ label, children, testId }: { label: string; children: React.React
 
 function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoint: string | null }) {
   const running = i.state === 'running' || i.state === 'restarting';
+  const t = useTranslations('status.card');
+  const locale = useLocale();
+  const ago = (iso: string | null) => timeAgo(iso, now, locale);
   const failing = i.failingStreak > 0 ? i.healthLog.filter((l) => l.exitCode !== 0).at(-1) : undefined;
   return (
     <dl className="space-y-1 text-sm" data-testid={`instance-${i.name}`}>
-      <Row label="Container">
+      <Row label={t('container')}>
         <code className="text-xs">{i.name}</code> <span className="text-slate-500">({i.state})</span>
       </Row>
-      <Row label={running ? 'Uptime' : 'Stopped'} testId="uptime">
-        {running ? (i.startedAt ? formatDuration(now - Date.parse(i.startedAt)) : '—') : timeAgo(i.finishedAt, now)}
+      <Row label={running ? t('uptime') : t('stopped')} testId="uptime">
+        {running ? (i.startedAt ? formatDuration(now - Date.parse(i.startedAt), locale) : '—') : ago(i.finishedAt)}
       </Row>
-      <Row label="Restarts">{i.restartCount}</Row>
-      <Row label="Last exit" testId="last-exit">
-        {i.exitCode === null ? 'never exited' : `code ${i.exitCode}${i.finishedAt ? `, ${timeAgo(i.finishedAt, now)}` : ''}`}
-        {i.oomKilled && <span className="ml-2 rounded bg-rose-900 px-1 text-xs text-rose-200">OOM-killed</span>}
+      <Row label={t('restarts')}>{i.restartCount}</Row>
+      <Row label={t('lastExit')} testId="last-exit">
+        {i.exitCode === null ? t('neverExited') : t('exitCode', { code: i.exitCode }) + (i.finishedAt ? `, ${ago(i.finishedAt)}` : '')}
+        {i.oomKilled && <span className="ml-2 rounded bg-rose-900 px-1 text-xs text-rose-200">{t('oomKilled')}</span>}
       </Row>
-      <Row label="Image">
+      <Row label={t('image')}>
         <code className="text-xs">{i.image.ref}</code>
         <span className="block text-xs text-slate-500" title={i.image.digest ?? i.image.id}>
-          {i.image.digest ? `digest ${i.image.digest.split('@').pop()?.slice(0, 19)}…` : `ID ${shortId(i.image.id)} (local image, no registry digest)`}
+          {i.image.digest ? t('digest', { digest: `${i.image.digest.split('@').pop()?.slice(0, 19)}…` }) : t('localImage', { id: shortId(i.image.id) })}
         </span>
       </Row>
-      <Row label="Network">
+      <Row label={t('network')}>
         {i.networkMode === 'host'
-          ? `host networking, no port mapping${endpoint ? `: listens on ${endpoint.replace(/ \(host network.*\)$/, '')}` : ''}`
+          ? endpoint
+            ? t('hostNetworkOn', { endpoint: endpoint.replace(/ \(host network.*\)$/, '') })
+            : t('hostNetwork')
           : i.ports.length
             ? i.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.containerPort}`).join(', ')
-            : `${i.networkMode}, no published ports`}
+            : t('noPorts', { mode: i.networkMode })}
       </Row>
       {failing && (
-        <Row label="Health check">
+        <Row label={t('healthCheck')}>
           <span className="text-rose-300">
-            failed {i.failingStreak}× (exit {failing.exitCode}){failing.output ? `: ${failing.output.slice(0, 200)}` : ''}
+            {t('healthFailed', { count: i.failingStreak, code: failing.exitCode })}
+            {failing.output ? `: ${failing.output.slice(0, 200)}` : ''}
           </span>
         </Row>
       )}
-      {i.error && <Row label="Docker error"><span className="text-rose-300">{i.error}</span></Row>}
+      {i.error && <Row label={t('dockerError')}><span className="text-rose-300">{i.error}</span></Row>}
     </dl>
   );
 }
 
 function Probe({ probe }: { probe: AppProbe }) {
+  const t = useTranslations('status.card');
   return (
     <p className={`text-sm ${probe.ok ? 'text-emerald-300' : 'text-rose-300'}`} data-testid="probe" data-ok={probe.ok}>
-      HTTP probe {probe.ok ? 'answers' : 'fails'}: {probe.message} <span className="text-xs text-slate-500">({probe.url})</span>
+      {probe.ok ? t('probeOk') : t('probeFails')}: {probe.message} <span className="text-xs text-slate-500">({probe.url})</span>
     </p>
   );
 }
@@ -81,6 +89,7 @@ export function ServiceCard(props: {
 }) {
   const { service: s, now } = props;
   const health = s.instances[0]?.health ?? 'none';
+  const t = useTranslations('status.card');
   return (
     <section data-testid={`service-${s.name}`} data-state={s.state} data-health={health} className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-4">
       <header className="flex flex-wrap items-center gap-2">
@@ -88,17 +97,17 @@ export function ServiceCard(props: {
         {s.role && <span className="text-xs uppercase text-slate-500">{s.role}</span>}
         <StateBadge state={s.state} />
         <span className={`rounded-full border px-2 py-0.5 text-xs ${HEALTH[health]}`} data-testid="health">
-          {health === 'none' ? 'no healthcheck' : health}
+          {t(`health.${health}`)}
         </span>
         {s.version && (s.version.label || s.version.reported) && (
           <span className="ml-auto text-xs text-slate-400" data-testid="version">
-            version {s.version.reported ?? s.version.label}
-            {s.version.label && s.version.reported && s.version.label !== s.version.reported ? ` (image label ${s.version.label})` : ''}
+            {t('version', { version: s.version.reported ?? s.version.label ?? '' })}
+            {s.version.label && s.version.reported && s.version.label !== s.version.reported ? ` ${t('imageLabel', { label: s.version.label })}` : ''}
           </span>
         )}
       </header>
       {props.probe && <Probe probe={props.probe} />}
-      {s.instances.length === 0 && <p className="text-sm text-slate-400">No container: the service is declared but was never created (deploy the stack).</p>}
+      {s.instances.length === 0 && <p className="text-sm text-slate-400">{t('noContainer')}</p>}
       {s.instances.map((i) => (
         <div key={i.id} className="space-y-3">
           <Instance i={i} now={now} endpoint={s.endpoint} />

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { useLocale, useTranslations } from 'next-intl';
 import type { DatabaseStatus } from '@/lib/postgres/check';
 import type { LiveMessage } from '@/lib/status/live-stream';
 import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from '@/lib/status/types';
@@ -20,12 +21,6 @@ export interface StatusInitial {
 
 type Link = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
-const LINK_TEXT: Record<Link, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Connection lost, reconnecting…',
-  closed: 'Live updates stopped: reload the page (you may need to sign in again).',
-};
 
 /**
  * The live status page body. The server renders the first state; this keeps it current from the
@@ -41,6 +36,8 @@ export function StatusView({ stack, initial, canOperate }: { stack: string; init
   const [engine, setEngine] = useState<{ connected: boolean; message?: string }>({ connected: true });
   const [link, setLink] = useState<Link>('connecting');
   const now = useNow(5000);
+  const t = useTranslations('status');
+  const locale = useLocale();
 
   useEffect(() => {
     const source = new EventSource(`/api/stacks/${encodeURIComponent(stack)}/status`);
@@ -88,22 +85,22 @@ export function StatusView({ stack, initial, canOperate }: { stack: string; init
     <div className="space-y-4" data-testid="status-view" data-link={link}>
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span className={`inline-flex items-center gap-1 ${link === 'live' ? 'text-emerald-300' : 'text-amber-300'}`} role="status" data-testid="live">
-          <span className={`inline-block h-2 w-2 rounded-full ${link === 'live' ? 'bg-emerald-400' : 'bg-amber-400'}`} />
-          {LINK_TEXT[link]}
+          <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${link === 'live' ? 'bg-emerald-400' : 'bg-amber-400'}`} />
+          {t(`link.${link}`)}
         </span>
-        <span className="text-xs text-slate-500">as of {new Date(status.at).toLocaleTimeString()}</span>
+        <span className="text-xs text-slate-500">{t('asOf', { time: new Date(status.at).toLocaleTimeString(locale) })}</span>
         {canOperate ? (
-          <div className="ml-auto flex items-center gap-2">
-            <span className="text-xs text-slate-400">Whole stack:</span>
+          <div className="flex flex-wrap items-center gap-2 sm:ml-auto">
+            <span className="text-xs text-slate-400">{t('wholeStack')}</span>
             <LifecycleControls stack={stack} />
           </div>
         ) : (
-          <span className="ml-auto text-xs text-slate-500">Start, stop and restart need the operator role.</span>
+          <span className="text-xs text-slate-500 sm:ml-auto">{t('needOperator')}</span>
         )}
       </div>
       {!engine.connected && engine.message && (
         <p role="alert" className="rounded-md border border-amber-700 bg-amber-950/40 p-3 text-sm text-amber-100">
-          Not receiving Docker events ({engine.message}); the state below may be stale.
+          {t('noEvents', { message: engine.message })}
         </p>
       )}
       {status.error && (

@@ -1,6 +1,7 @@
 'use client';
 
 import { startTransition, useActionState, useEffect, useRef, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/server-actions/define-action';
 
 
@@ -25,6 +26,7 @@ export function ActionForm<T>({
 }) {
   const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
   const formRef = useRef<HTMLFormElement>(null);
+  const t = useTranslations('common');
   // Clear the fields only after a success; on an error the user corrects what they typed.
   useEffect(() => {
     if (state?.ok) formRef.current?.reset();
@@ -43,11 +45,11 @@ export function ActionForm<T>({
       }}
     >
       {children}
-      <button type="submit" disabled={pending} className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50">
+      <button type="submit" disabled={pending} className="min-h-11 rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50 sm:min-h-0">
         {pending ? '…' : submitLabel}
       </button>
       <span aria-live="polite" role="status" className="text-sm">
-        {state?.ok === true && <span className="text-emerald-400">{state.message ?? 'Done.'}</span>}
+        {state?.ok === true && <span className="text-emerald-400">{state.message ?? t('done')}</span>}
         {state?.ok === false && (
           <span className="text-rose-400">
             {state.error}

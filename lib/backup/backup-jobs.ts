@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '@/lib/audit';
 import { userMessageOf } from '@/lib/errors';
-import { notify } from '@/lib/notify';
+import { notify, openProblem, resolveProblem } from '@/lib/notify';
 import { startJob, type Job, type JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { deleteBackupFiles, listBackups } from './catalogue';
@@ -16,6 +16,7 @@ import { getBackupSettings } from './settings';
 import { takeBackup } from './take-backup';
 import { adoptDumpFile, importDirectory } from './import';
 import fs from 'node:fs';
+import { copyOffsite } from '@/lib/offsite/sync';
 
 /** Applies the stack's retention policy; every deletion is audited. Returns the ids deleted. */
 export function applyRetention(stack: Stack, ctx: Pick<JobContext, 'emit' | 'user' | 'id'>, now: Date = new Date()): string[] {
@@ -44,11 +45,18 @@ export function startBackupJob(stack: Stack, opts: { by: string | null; reason?:
     try {
       entry = await takeBackup(stack, { reason, testRestore: opts.testRestore }, ctx);
     } catch (e) {
-      notify(stack.name, 'backup.failed', { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' });
+      const failed = { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' as const };
+      notify(stack.name, 'backup.failed', failed);
+      // Remembered so the next good backup can say "backups work again" with how long they did not.
+      openProblem(stack.name, 'backup', 'backup.failed', failed, { alreadySent: true });
       throw e;
     }
+    resolveProblem(stack.name, 'backup', 'backup.recovered', (downFor) => `Backups of ${stack.name} succeed again (failing for ${downFor})`);
     const deleted = applyRetention(stack, ctx);
-    return `Backup ${entry.id} written and verified (${formatBytes(entry.manifest.size)})${deleted.length ? `; retention deleted ${deleted.length} old backup(s)` : ''}.`;
+    // Never fails the backup: a target that is down is logged, recorded and notified.
+    const offsite = stack.offsite?.length ? await copyOffsite(stack, ctx) : null;
+    const remote = offsite ? `; offsite: ${offsite.copied.length} copied${offsite.failed.length ? `, ${offsite.failed.length} FAILED (see the log)` : ''}` : '';
+    return `Backup ${entry.id} written and verified (${formatBytes(entry.manifest.size)})${deleted.length ? `; retention deleted ${deleted.length} old backup(s)` : ''}${remote}.`;
   });
 }
 
@@ -57,7 +65,8 @@ export function startRestoreJob(stack: Stack, backupId: string, by: string, opts
     const title = `Restore of ${backupId} on ${stack.name}`;
     try {
       const r = await restoreDatabase(stack, backupId, ctx, opts);
-      const summary = `Restored ${r.backup.id}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      const kept = [r.keptAs ? `The previous database is kept as ${r.keptAs} (Undo restore puts it back).` : '', r.keptVolumes.length ? `The previous volume data is kept in ${r.keptVolumes.join(', ')}.` : ''].filter(Boolean).join(' ');
+      const summary = `Restored ${r.backup.id}${opts.parts && opts.parts !== 'database' ? ` (${opts.parts === 'both' ? 'database and volumes' : 'volumes'})` : ''}; the app is healthy. ${kept}`;
       notify(stack.name, 'restore.finished', { title: `${title} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
       return summary;
     } catch (e) {

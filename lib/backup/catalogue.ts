@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
-import { BACKUP_ID, EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, backupIdSchema, manifestPath, readManifest, type BackupManifest } from './manifest';
+import {
+  BACKUP_ID, EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, VOLUME_NAME, backupIdSchema, manifestPath, readManifest, volumeArchiveFile, type BackupManifest,
+} from './manifest';
 
 export interface BackupEntry {
   id: string;
@@ -36,6 +38,25 @@ export function backupDir(stack: Stack): string {
   return stack.backupDir;
 }
 
+/** Path of a set's volume archive, from the id and the (validated) volume name, never the manifest's text. */
+export function volumePath(dir: string, id: string, volume: string): string {
+  if (!VOLUME_NAME.test(volume)) throw new OpsdeckError('invalid_input', `Not a volume name: ${volume}`);
+  return path.join(dir, volumeArchiveFile(id, volume));
+}
+
+/**
+ * Every file of a backup, for copying it elsewhere (offsite) or deleting it: the dump, each volume
+ * archive of a set, and the manifest last (it is what makes the others a backup).
+ */
+export function backupFiles(entry: BackupEntry): { kind: 'dump' | 'volume' | 'manifest'; path: string; name: string; size: number | null; sha256: string | null }[] {
+  const dir = path.dirname(entry.dumpPath);
+  return [
+    { kind: 'dump' as const, path: entry.dumpPath, name: entry.fileName, size: entry.manifest.size, sha256: entry.manifest.sha256 },
+    ...(entry.manifest.volumes ?? []).map((v) => ({ kind: 'volume' as const, path: volumePath(dir, entry.id, v.volume), name: volumeArchiveFile(entry.id, v.volume), size: v.size, sha256: v.sha256 })),
+    { kind: 'manifest' as const, path: manifestPath(dir, entry.id), name: `${entry.id}${MANIFEST_SUFFIX}`, size: null, sha256: null },
+  ];
+}
+
 function entryFor(dir: string, manifest: BackupManifest): BackupEntry {
   const fileName = `${manifest.id}${EXTENSION[manifest.dumpFormat]}`;
   const dumpPath = path.join(dir, fileName);
@@ -45,6 +66,13 @@ function entryFor(dir: string, manifest: BackupManifest): BackupEntry {
     if (st.size !== manifest.size) problem = `The file is ${st.size} bytes but was ${manifest.size} bytes when written: it has been changed or cut short.`;
   } catch {
     problem = 'The dump file is missing from the backup folder.';
+  }
+  for (const v of manifest.volumes ?? []) {
+    if (problem) break;
+    const file = volumePath(dir, manifest.id, v.volume);
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) problem = `The archive of volume ${v.volume} is missing from the backup folder.`;
+    else if (size !== v.size) problem = `The archive of volume ${v.volume} is ${size} bytes but was ${v.size} bytes when written: it has been changed or cut short.`;
   }
   return { id: manifest.id, manifest, dumpPath, fileName, problem };
 }
@@ -93,11 +121,12 @@ export function looseFiles(stack: Stack): LooseFile[] {
   return out.sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
 }
 
-/** Removes the dump and its manifest (manifest first: a half-deleted backup is then simply not listed). */
+/** Removes the dump, its volume archives and its manifest (manifest first: a half-deleted backup is then simply not listed). */
 export function deleteBackupFiles(stack: Stack, id: string): BackupEntry {
   const entry = getBackup(stack, id);
+  const files = backupFiles(entry);
   fs.rmSync(manifestPath(path.dirname(entry.dumpPath), entry.id), { force: true });
-  fs.rmSync(entry.dumpPath, { force: true });
+  for (const f of files) fs.rmSync(f.path, { force: true });
   return entry;
 }
 

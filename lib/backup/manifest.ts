@@ -22,6 +22,24 @@ export type BackupReason = (typeof BACKUP_REASONS)[number];
 export const BACKUP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/;
 export const backupIdSchema = z.string().regex(BACKUP_ID, { error: 'Not a backup id.' }).refine((s) => !s.includes('..'), { error: 'Not a backup id.' });
 
+/** A volume name as compose writes it; also safe inside a file name. */
+export const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** One volume of a backup set: `<id>.<volume>.tar.gz` beside the dump. */
+export const volumeArchiveSchema = z.object({
+  volume: z.string().regex(VOLUME_NAME),
+  file: z.string(),
+  compression: z.literal('gzip'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  /** Regular files in the volume, their bytes, and the fingerprint of its contents (tar-fingerprint.ts). */
+  files: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type VolumeArchive = z.infer<typeof volumeArchiveSchema>;
+export const volumeArchiveFile = (id: string, volume: string) => `${id}.${volume}.tar.gz`;
+
 const checkSchema = z.object({ ok: z.boolean(), at: z.string(), method: z.string(), detail: z.string().nullable().optional() });
 
 export const manifestSchema = z.object({
@@ -45,6 +63,9 @@ export const manifestSchema = z.object({
   verified: checkSchema.extend({ entries: z.number().int().nullable().optional() }),
   testRestore: checkSchema.extend({ tables: z.record(z.string(), z.number()).optional() }).nullable(),
   importedFrom: z.string().nullable(),
+  // Backup sets (absent on dump-only backups, which stay valid as they are).
+  volumes: z.array(volumeArchiveSchema).optional(),
+  consistency: z.object({ mode: z.enum(['live', 'pause']), pausedAt: z.string().nullable(), pausedMs: z.number().nullable() }).optional(),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 

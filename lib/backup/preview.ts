@@ -26,6 +26,10 @@ export interface RestorePreview {
   /** true/false when checked now, null when the file is too big to check here (the job checks it first). */
   checksumOk: boolean | null;
   warnings: string[];
+  /** The volumes of a backup set (empty for a dump-only backup), for the "what to restore" choice. */
+  volumes: { volume: string; size: number; files: number }[];
+  /** How the volumes were read: "live" or "pause". */
+  consistency: string | null;
 }
 
 /** -1, 0, 1 comparing dotted versions numerically ("0.10" > "0.9"); null when either is not numeric. */
@@ -77,5 +81,6 @@ export async function restorePreview(stack: Stack, id: string): Promise<RestoreP
   return {
     id: entry.id, finishedAt: m.finishedAt, size: m.size, reason: m.reason, createdBy: m.createdBy,
     backupSchema: m.schemaVersion, backupApp: m.appVersion, liveSchema, liveApp, verified: m.verified.ok, checksumOk, warnings,
+    volumes: (m.volumes ?? []).map((v) => ({ volume: v.volume, size: v.size, files: v.files })), consistency: m.consistency?.mode ?? null,
   };
 }

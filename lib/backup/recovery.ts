@@ -17,6 +17,7 @@ import type { RestoreNote } from './restore';
 import { dropRestoreRole } from './restore-role';
 import type { RestoreRoleNote } from './sandbox-load';
 import type { SwapNote } from './swap';
+import { removeRestoreVolumes } from './volume-restore';
 
 const dropScratch: RecoveryHandler = async ({ value, log }) => {
   const note = value as { stack: string; database?: string; scratch?: string };
@@ -65,6 +66,7 @@ export const BACKUP_RECOVERY: Record<string, RecoveryHandler> = {
   'drop-database': dropScratch,
   'restore-role': dropRole,
   swap: restartApp,
+  'restore-volumes': async ({ value, log }) => removeRestoreVolumes(value as { volumes?: string[] }, (t) => log(t)),
   'move-back': async ({ value, log }) => {
     const { from, to } = value as { from: string; to: string };
     if (fs.existsSync(from) && !fs.existsSync(to)) {

@@ -23,12 +23,18 @@ export interface SwapNote {
   appService: string | null;
 }
 
+/** More to swap while the app is stopped (a set's volumes): in after the rename, back before it is reversed. */
+export interface AlsoSwap {
+  swapIn(): Promise<void>;
+  swapBack(): Promise<void>;
+}
+
 export async function swapInDatabase(
   stack: Stack,
   tools: PgTools,
   source: string,
   ctx: JobContext,
-  opts: { healthTimeoutMs?: number; what: string },
+  opts: { healthTimeoutMs?: number; what: string; also?: AlsoSwap },
 ): Promise<{ keptAs: string }> {
   const emit = ctx.emit;
   const db = tools.conn.database;
@@ -38,6 +44,7 @@ export async function swapInDatabase(
   const note: SwapNote = { stack: stack.name, database: db, source, keptAs, appService: app };
   ctx.remember('swap', note);
   let swapped = false;
+  let alsoStarted = false;
   try {
     if (app) {
       emit({ type: 'step', name: 'swap.stop-app', text: `Stopping the app (${app}) so nothing writes during the swap` });
@@ -48,6 +55,10 @@ export async function swapInDatabase(
     await during('rename', renameDatabases(tools, [[db, keptAs], [source, db]]));
     swapped = true;
     emit({ type: 'log', text: `${opts.what} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
+    if (opts.also) {
+      alsoStarted = true;
+      await opts.also.swapIn();
+    }
     if (app) {
       emit({ type: 'step', name: 'swap.start-app', text: `Starting the app (${app})` });
       await startService(stack, app);
@@ -65,18 +76,19 @@ export async function swapInDatabase(
     ctx.forget('swap');
     return { keptAs };
   } catch (e) {
-    await putBack(stack, tools, note, swapped, ctx);
+    await putBack(stack, tools, note, swapped, ctx, alsoStarted ? opts.also : undefined);
     throw e;
   }
 }
 
 /** Undoes a swap that did not finish well, and makes sure the app runs. Never throws. */
-async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: boolean, ctx: JobContext): Promise<void> {
+async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: boolean, ctx: JobContext, also?: AlsoSwap): Promise<void> {
   const emit = ctx.emit;
   try {
     if (swapped) {
       emit({ type: 'step', name: 'swap.back', text: `Swapping back: ${note.keptAs} → ${note.database}` });
       if (note.appService) await stopService(stack, note.appService);
+      await also?.swapBack().catch((e) => emit({ type: 'log', level: 'error', text: `Putting the volumes back failed: ${(e as Error).message}. Their previous data is in the volumes named …__kept_….` }));
       await renameDatabases(tools, [[note.database, note.source], [note.keptAs, note.database]]);
       emit({ type: 'log', text: `The previous database is live again as ${note.database}.` });
     }

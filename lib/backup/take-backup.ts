@@ -1,6 +1,7 @@
 /**
  * Taking a backup: `pg_dump -Fc` streamed to a temp file (hashed and counted on the way), fsynced,
- * checked with `pg_restore --list`, then the manifest and the rename that make it a backup. Any
+ * checked with `pg_restore --list`, then the stack's data volumes (a backup set: volume-backup.ts),
+ * then the manifest and the rename that make it a backup. Any
  * failure removes the temp file: nothing partial is ever listed.
  */
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { explainFailure, formatBytes, freeSpace } from './failure';
 import { HashingFileSink } from './file-sink';
 import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupManifest, type BackupReason } from './manifest';
 import { PgCommandError, during, pgTools, type PgTools } from './pg-tools';
+import { archiveVolumes } from './volume-backup';
 import { OpsdeckError } from '@/lib/errors';
 
 export interface BackupOptions {
@@ -105,13 +107,16 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     if (!check.ok) throw new OpsdeckError('internal', 'The dump that was just written does not read back as a valid backup, so it was not kept.', { detail: check.detail ?? undefined });
     emit({ type: 'log', text: `pg_restore --list read ${check.entries} entries.` });
 
+    // The volumes after the dump: the dump is the part that must be verified first.
+    const set = await archiveVolumes(stack, dir, id, ctx);
+
     const finishedAt = new Date();
     const manifest: BackupManifest = {
       format: 'opsdeck-backup/1', id, file: fileName, dumpFormat: 'custom', sha256, size: written, stack: stack.name, database: db,
       postgresVersion: version, schemaVersion, appVersion: app, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(), createdBy: ctx.user, reason: opts.reason, jobId: ctx.id,
       verified: { ok: true, at: finishedAt.toISOString(), method: check.method, entries: check.entries, detail: null },
-      testRestore: null, importedFrom: null,
+      testRestore: null, importedFrom: null, ...set,
     };
     // Manifest first, dump second: until the dump's rename, the manifest lists nothing.
     writeManifest(dir, manifest);

@@ -1,10 +1,9 @@
 import { listStackServices, type StackService } from '@/lib/docker';
-import { runCompose } from '@/lib/docker/compose-cli';
 import { OpsdeckError } from '@/lib/errors';
+import { crashFailure, lastLogLines, watchForCrashes } from '@/lib/health/crash-watch';
 import { stackFetch } from '@/lib/reach/http';
 import type { Emit } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
-import { composeProjectOf } from './compose-project';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 
@@ -29,11 +28,6 @@ async function probeApp(stack: Stack, url: string): Promise<string | null> {
   }
 }
 
-async function lastLogLines(stack: Stack, service: string): Promise<string> {
-  const r = await runCompose(composeProjectOf(stack), ['logs', '--no-color', '--tail=15', service]);
-  return (r.stdout + r.stderr).trim().split('\n').slice(-15).join('\n');
-}
-
 /**
  * Waits until every service is healthy and the app's own HTTP probe answers. On timeout it fails
  * loudly: which service, in what state, and its last log lines, so nobody has to go digging.
@@ -41,17 +35,23 @@ async function lastLogLines(stack: Stack, service: string): Promise<string> {
 export async function waitForHealthy(stack: Stack, emit: Emit, opts: HealthGateOptions = {}): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
   const pollMs = opts.pollMs ?? 2000;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const crashes = watchForCrashes(stack, started);
   emit({ type: 'step', name: 'health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for every service to be healthy` });
   let lastReport = '';
   for (;;) {
     if (opts.signal?.aborted) throw new OpsdeckError('conflict', 'The health wait was cancelled.');
-    const bad = unhealthyServices(await listStackServices(stack));
+    const services = await listStackServices(stack);
+    const bad = unhealthyServices(services);
     const appProblem = bad.length === 0 && stack.app?.healthUrl ? await probeApp(stack, stack.app.healthUrl) : null;
     if (bad.length === 0 && !appProblem) {
       emit({ type: 'log', text: 'All services are healthy.' });
       return;
     }
+    // Between two restarts a crash-looping container is listed as running: ask the engine each time.
+    const crash = await crashes.check(services.filter((s) => s.declared).map((s) => s.name));
+    if (crash) throw await crashFailure(stack, crash, started);
     const report = bad.length ? bad.map((s) => `${s.name}: ${s.state}`).join(', ') : `app health URL ${stack.app!.healthUrl} ${appProblem}`;
     if (report !== lastReport) emit({ type: 'log', text: `Waiting: ${report}` });
     lastReport = report;

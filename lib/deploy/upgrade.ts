@@ -169,7 +169,7 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
   if (plan.migrated.length > 0 || schemaNow !== plan.schemaBefore) {
     const what = plan.migrated.length ? `migration(s) ${plan.migrated.join(', ')} committed` : 'the schema changed';
     ctx.emit({ type: 'log', text: `${what[0].toUpperCase()}${what.slice(1)} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}.` });
-    await restoreDatabase(stack, plan.backupId, ctx, { safetyBackup: false, healthTimeoutMs: plan.healthTimeoutMs });
+    await restoreDatabase(stack, plan.backupId, ctx, { healthTimeoutMs: plan.healthTimeoutMs });
   } else {
     await waitForHealthy(stack, ctx.emit, { timeoutMs: plan.healthTimeoutMs, signal: ctx.signal });
   }
@@ -178,8 +178,8 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
 
 /**
  * "Roll back" after a successful upgrade: the previous image again and, when the schema moved, the
- * pre-upgrade backup through the safe restore path (which first takes a safety backup, so what was
- * written since the upgrade is kept in a backup rather than lost).
+ * pre-upgrade backup through the safe restore path (the database it replaces is kept whole as
+ * `<db>__kept_…`, so what was written since the upgrade is kept rather than lost).
  */
 export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
   const app = appOf(stack);

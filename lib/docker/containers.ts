@@ -52,6 +52,9 @@ export function labelsFor(stack: Stack): { project: string; service: string } {
   switch (stack.runtime) {
     case 'compose':
       return { project: COMPOSE_PROJECT_LABEL, service: COMPOSE_SERVICE_LABEL };
+    // A task's container: the service label holds the full name (`<stack>_<service>`).
+    case 'swarm':
+      return { project: 'com.docker.stack.namespace', service: 'com.docker.swarm.service.name' };
   }
 }
 

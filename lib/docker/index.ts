@@ -13,3 +13,6 @@ export { sampleStackUsage, type UsageSample } from './stats';
 export { watchStackEvents, WATCHED_ACTIONS, type ContainerAction, type ContainerEvent, type WatchStatus } from './events';
 export { runLifecycle, dependencyOrder, type LifecycleAction, type LifecycleResult } from './lifecycle';
 export { runningConfigHashes, CONFIG_HASH_LABEL } from './config-hash';
+export {
+  stackVolumeName, helperImage, readVolumeArchive, writeVolumeArchive, createVolume, removeVolume, listHelperVolumes, runWithVolumes, pauseService, VOLUME_MOUNT,
+} from './volume-archive';

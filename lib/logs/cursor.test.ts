@@ -76,12 +76,13 @@ describe('timestamps', () => {
 });
 
 describe('detectLevel', () => {
-  it('reads common JSON level fields and pino numbers; plain text has none', () => {
+  it('reads common JSON level fields and pino numbers; plain text by its own conventions (text-level.test.ts)', () => {
     expect(detectLevel('{"time":"x","level":"INFO","msg":"hi"}')).toBe('info');
     expect(detectLevel('{"lvl":"warning"}')).toBe('warn');
     expect(detectLevel('{"severity":"CRITICAL"}')).toBe('fatal');
     expect(detectLevel('{"level":50,"msg":"x"}')).toBe('error');
-    expect(detectLevel('2024 ERROR something')).toBeNull();
+    expect(detectLevel('2024 ERROR something')).toBe('error');
+    expect(detectLevel('2024 all went well')).toBeNull();
     expect(detectLevel('{"msg":"no level"}')).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { detectTextLevel } from './text-level';
 import type { LogLevel } from './types';
 
 /**
@@ -37,8 +38,8 @@ function fromNumber(n: number): LogLevel {
 }
 
 export function detectLevel(text: string): LogLevel | null {
-  // Cheap shape test first: an object on one line (trailing spaces allowed).
-  if (text.charCodeAt(0) !== 123 /* { */) return null;
+  // Cheap shape test first: an object on one line (trailing spaces allowed); other lines by their text.
+  if (text.charCodeAt(0) !== 123 /* { */) return detectTextLevel(text);
   const m = LEVEL_RE.exec(text);
   if (!m) return null;
   if (m[2] !== undefined) return fromNumber(Number(m[2]));

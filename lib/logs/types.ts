@@ -2,7 +2,7 @@ import type { LogStreamName } from '@/lib/docker/logs';
 
 export type { LogStreamName };
 
-/** Normalised level of a JSON log line; plain-text lines have none. */
+/** Normalised level of a line: JSON by its field, plain text by its conventions (text-level.ts); null when none. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogLine {

@@ -1,10 +1,14 @@
 /**
  * One notification, shaped for each receiver. Chat webhooks (DingTalk, Feishu/Lark, WeCom, Slack)
- * each expect their own JSON body; "generic" is ours, for scripts and other tools.
+ * each expect their own JSON body; "generic" is ours, for scripts and other tools; Telegram's Bot
+ * API takes a chat and a text; email is sent over SMTP (channels.ts).
  */
-export const NOTIFY_EVENTS = ['backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished', 'test'] as const;
+export const NOTIFY_EVENTS = [
+  'backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished',
+  'service.recovered', 'ai.recovered', 'backup.recovered', 'test',
+] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-export const NOTIFY_FORMATS = ['generic', 'slack', 'dingtalk', 'feishu', 'wecom'] as const;
+export const NOTIFY_FORMATS = ['generic', 'slack', 'dingtalk', 'feishu', 'wecom', 'telegram', 'email'] as const;
 export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
 
 export const EVENT_LABELS: Record<NotifyEvent, string> = {
@@ -15,6 +19,9 @@ export const EVENT_LABELS: Record<NotifyEvent, string> = {
   'ai.down': 'AI provider down',
   'upgrade.rolled-back': 'Upgrade rolled back',
   'restore.finished': 'Restore finished',
+  'service.recovered': 'Service up again',
+  'ai.recovered': 'AI provider back',
+  'backup.recovered': 'Backups succeed again',
   test: 'Test message',
 };
 
@@ -25,9 +32,11 @@ export interface Notification {
   title: string;
   text: string;
   at: string;
+  /** A recovered notice: how long the outage lasted. */
+  downForMs?: number;
 }
 
-export function payloadFor(format: NotifyFormat, n: Notification): unknown {
+export function payloadFor(format: NotifyFormat, n: Notification, opts: { chatId?: string } = {}): unknown {
   const line = `[${n.severity.toUpperCase()}] ${n.title} (stack ${n.stack})`;
   switch (format) {
     case 'generic':
@@ -40,6 +49,11 @@ export function payloadFor(format: NotifyFormat, n: Notification): unknown {
       return { msg_type: 'text', content: { text: `${line}\n${n.text}` } };
     case 'wecom':
       return { msgtype: 'markdown', markdown: { content: `**${line}**\n${n.text}` } };
+    case 'telegram':
+      // Plain text: no parse_mode, so a log line with * or _ cannot break the message.
+      return { chat_id: opts.chatId, text: `${line}\n${n.text}`, disable_web_page_preview: true };
+    case 'email':
+      return { subject: line, text: n.text };
   }
 }
 
@@ -48,9 +62,10 @@ export function payloadFor(format: NotifyFormat, n: Notification): unknown {
  * body (`errcode` / `code` not 0). Returns the receiver's complaint, or null when it accepted.
  */
 export function rejectionIn(format: NotifyFormat, body: string): string | null {
-  if (format === 'generic' || format === 'slack') return null;
+  if (format === 'generic' || format === 'slack' || format === 'email') return null;
   try {
-    const j = JSON.parse(body) as { errcode?: number; errmsg?: string; code?: number; msg?: string; StatusCode?: number };
+    const j = JSON.parse(body) as { errcode?: number; errmsg?: string; code?: number; msg?: string; StatusCode?: number; ok?: boolean; description?: string; error_code?: number };
+    if (format === 'telegram') return j.ok === false ? `${j.description ?? 'rejected'} (code ${j.error_code ?? 'unknown'})` : null;
     const code = j.errcode ?? j.code ?? j.StatusCode ?? 0;
     return code === 0 ? null : `${j.errmsg ?? j.msg ?? 'rejected'} (code ${code})`;
   } catch {

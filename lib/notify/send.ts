@@ -1,11 +1,13 @@
 import { getDb } from '@/lib/store';
-import { payloadFor, rejectionIn, type Notification, type NotifyEvent } from './formats';
+import { sendOnce, SEND_TIMEOUT_MS } from './channels';
+import type { Notification, NotifyEvent } from './formats';
 import { maskUrl, targetsFor, type NotifyTarget } from './targets';
-import { safePost, WebhookRefused } from './safe-post';
+import { getPolicy, inQuietHours } from './policy';
+import { WebhookRefused } from './safe-post';
 
 /** Delays before each retry: a receiver that is briefly down still gets the message. */
 export const RETRY_DELAYS_MS = [1000, 5000, 25_000];
-const TIMEOUT_MS = 5000;
+const TIMEOUT_MS = SEND_TIMEOUT_MS;
 
 function record(targetId: number, n: Notification): number {
   const now = new Date().toISOString();
@@ -20,11 +22,11 @@ function update(id: number, status: 'pending' | 'sent' | 'failed', attempts: num
 
 async function attempt(target: NotifyTarget, n: Notification): Promise<string | null> {
   try {
-    const res = await safePost(target.url, JSON.stringify(payloadFor(target.format, n)), { allowPrivate: target.allowPrivate, timeoutMs: TIMEOUT_MS });
-    if (res.status < 200 || res.status >= 300) return `HTTP ${res.status}`;
-    return rejectionIn(target.format, res.body);
+    return await sendOnce(target, n);
   } catch (e) {
     if (e instanceof WebhookRefused) return `refused: ${e.message}`;
+    // nodemailer's errors name the SMTP reply, never the URL's password.
+    if (target.format === 'email') return `could not send the email: ${(e as Error).message.replace(/\S+:\/\/\S+/g, maskUrl(target.url))}`;
     // A network error's text can contain the URL, whose path is the token: never store it.
     return (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not reach ${maskUrl(target.url)}`;
   }
@@ -50,14 +52,34 @@ export async function deliver(target: NotifyTarget, n: Notification, delays: rea
  * Fire and forget: a job or probe that notifies never waits for (or fails because of) a webhook.
  * Failures are retried, then shown on the notifications page.
  */
-export function notify(stack: string, event: NotifyEvent, msg: { title: string; text: string; severity?: Notification['severity'] }): void {
+export function notify(
+  stack: string,
+  event: NotifyEvent,
+  msg: { title: string; text: string; severity?: Notification['severity']; downForMs?: number; ignoreQuietHours?: boolean; now?: Date },
+): void {
+  const now = msg.now ?? new Date();
+  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: now.toISOString() };
+  if (msg.downForMs !== undefined) n.downForMs = msg.downForMs;
+  try {
+    // Quiet hours hold back what is not critical; held notices are sent when they end (incidents.ts).
+    if (!msg.ignoreQuietHours && n.severity !== 'critical' && event !== 'test' && inQuietHours(getPolicy(stack), now)) {
+      getDb().prepare('INSERT INTO notify_held (stack, notification, held_at) VALUES (?, ?, ?)').run(stack, JSON.stringify(n), n.at);
+      return;
+    }
+  } catch (e) {
+    console.error('[opsdeck] notifications: could not read the quiet hours:', (e as Error).message);
+  }
+  sendNow(n);
+}
+
+/** Delivers to every subscribed target now, without waiting. */
+export function sendNow(n: Notification): void {
   let targets: NotifyTarget[];
   try {
-    targets = targetsFor(stack, event);
+    targets = targetsFor(n.stack, n.event);
   } catch (e) {
     console.error('[opsdeck] notifications: could not read webhooks:', (e as Error).message);
     return;
   }
-  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: new Date().toISOString() };
   for (const t of targets) void deliver(t, n).catch((e) => console.error('[opsdeck] notification delivery crashed:', (e as Error).message));
 }

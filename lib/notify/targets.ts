@@ -14,10 +14,24 @@ export interface NotifyTarget {
   enabled: boolean;
   /** An admin allowed private, loopback and link-local addresses for this one (lib/notify/safe-post.ts). */
   allowPrivate: boolean;
+  options: TargetOptions;
 }
 
+/**
+ * What a channel needs beyond its URL: the robot's signing secret (DingTalk, Feishu), the bot token
+ * and chat (Telegram, whose URL is the Bot API base), the sender and recipients (email, whose URL is
+ * smtp:// or smtps://). Secrets never reach the browser.
+ */
+export const targetOptionsSchema = z.object({
+  secret: z.string().trim().min(1).max(300).optional(),
+  chatId: z.string().trim().regex(/^(-?\d{1,20}|@\w{4,64})$/, { error: 'a chat id (digits) or @channelname' }).optional(),
+  from: z.email().optional(),
+  to: z.array(z.email()).min(1).max(20).optional(),
+});
+export type TargetOptions = z.infer<typeof targetOptionsSchema>;
+
 /** What the browser may see: the URL reduced to its origin plus the token's last 4 characters. */
-export interface NotifyTargetView extends Omit<NotifyTarget, 'url'> {
+export interface NotifyTargetView extends Omit<NotifyTarget, 'url' | 'options'> {
   urlMasked: string;
   lastDelivery: { status: string; attempts: number; error: string | null; at: string; title: string } | null;
 }
@@ -25,20 +39,28 @@ export interface NotifyTargetView extends Omit<NotifyTarget, 'url'> {
 export const targetInputSchema = z.object({
   name: z.string().trim().min(1, { error: 'give it a name' }).max(60),
   format: z.enum(NOTIFY_FORMATS),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  url: z.url({ protocol: /^(https?|smtps?)$/, error: 'must be an http(s):// URL (smtp:// or smtps:// for email)' }),
   events: z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }),
   allowPrivate: z.boolean().default(false),
+  options: targetOptionsSchema.default({}),
+}).superRefine((t, ctx) => {
+  const smtp = /^smtps?:/.test(t.url);
+  if ((t.format === 'email') !== smtp) ctx.addIssue({ code: 'custom', path: ['url'], message: t.format === 'email' ? 'email needs an smtp:// or smtps:// URL' : 'must be an http:// or https:// URL' });
+  if (t.format === 'email' && (!t.options.from || !t.options.to)) ctx.addIssue({ code: 'custom', path: ['options'], message: 'email needs a sender and at least one recipient' });
+  if (t.format === 'telegram' && (!t.options.secret || !t.options.chatId)) ctx.addIssue({ code: 'custom', path: ['options'], message: 'Telegram needs the bot token and the chat id' });
 });
 
 interface Row {
-  id: number; stack: string; name: string; format: NotifyFormat; url: string; events: string; enabled: number; allow_private: number;
+  id: number; stack: string; name: string; format: NotifyFormat; url: string; events: string; enabled: number; allow_private: number; options: string | null;
 }
 
-const toTarget = (r: Row): NotifyTarget => ({ id: r.id, stack: r.stack, name: r.name, format: r.format, url: r.url, events: JSON.parse(r.events) as NotifyEvent[], enabled: r.enabled === 1, allowPrivate: r.allow_private === 1 });
+const toTarget = (r: Row): NotifyTarget => ({ id: r.id, stack: r.stack, name: r.name, format: r.format, url: r.url, events: JSON.parse(r.events) as NotifyEvent[], enabled: r.enabled === 1, allowPrivate: r.allow_private === 1, options: r.options ? (JSON.parse(r.options) as TargetOptions) : {} });
 
 export function maskUrl(url: string): string {
   try {
     const u = new URL(url);
+    // An SMTP URL's secret is its user:password; the host and port say enough.
+    if (u.protocol === 'smtp:' || u.protocol === 'smtps:') return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
     const rest = `${u.pathname}${u.search}`;
     return `${u.origin}/${maskSecret(rest.replace(/^\//, ''))}`;
   } catch {
@@ -48,8 +70,8 @@ export function maskUrl(url: string): string {
 
 export function addTarget(stack: string, input: z.input<typeof targetInputSchema>, by: string | null): number {
   const r = getDb()
-    .prepare('INSERT INTO notify_targets (stack, name, format, url, events, allow_private, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(stack, input.name, input.format, input.url, JSON.stringify(input.events), input.allowPrivate ? 1 : 0, by, new Date().toISOString());
+    .prepare('INSERT INTO notify_targets (stack, name, format, url, events, allow_private, options, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(stack, input.name, input.format, input.url, JSON.stringify(input.events), input.allowPrivate ? 1 : 0, JSON.stringify(input.options ?? {}), by, new Date().toISOString());
   return Number(r.lastInsertRowid);
 }
 
@@ -73,7 +95,8 @@ export function targetsFor(stack: string, event: NotifyEvent): NotifyTarget[] {
 export function listTargets(stack: string): NotifyTargetView[] {
   const last = getDb().prepare('SELECT status, attempts, last_error, updated_at, title FROM notify_deliveries WHERE target_id = ? ORDER BY id DESC LIMIT 1');
   return (getDb().prepare('SELECT * FROM notify_targets WHERE stack = ? ORDER BY id').all(stack) as Row[]).map((r) => {
-    const { url, ...t } = toTarget(r);
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the options hold secrets: never shown
+    const { url, options, ...t } = toTarget(r);
     const d = last.get(r.id) as { status: string; attempts: number; last_error: string | null; updated_at: string; title: string } | undefined;
     return { ...t, urlMasked: maskUrl(url), lastDelivery: d ? { status: d.status, attempts: d.attempts, error: d.last_error, at: d.updated_at, title: d.title } : null };
   });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
+import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
+import { OFFSITE_KNOWN_KEYS, offsiteSchema } from './offsite-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -65,12 +68,16 @@ export const stackSchema = z.strictObject({
       dir: nonEmpty.optional(),
       // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
       download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
+      ...backupSetShape,
     })
     .optional(),
   database: databaseSchema.optional(),
   app: appSchema.optional(),
   ai: aiSchema.optional(),
   deploy: deploySchema.optional(),
+  runtime: runtimeSchema.optional(),
+  swarm: swarmSchema.optional(),
+  offsite: offsiteSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -87,13 +94,16 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir', 'download']],
+  ['backups', ['dir', 'download', ...BACKUP_SET_KEYS]],
+  ['swarm', SWARM_KEYS],
+  ...OFFSITE_KNOWN_KEYS,
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const last = path[path.length - 1];
   if (path.length === 0) return KNOWN_KEYS[0][1];
-  if (typeof last === 'number') return KNOWN_KEYS[1][1];
+  // A list item: its list's keys (an offsite target), else a stack's.
+  if (typeof last === 'number') return KNOWN_KEYS.find(([k]) => k === path[path.length - 2])?.[1] ?? KNOWN_KEYS[1][1];
   return KNOWN_KEYS.find(([k]) => k === last)?.[1] ?? [];
 }
 

@@ -1,3 +1,4 @@
+import { backupSetOf } from './backup-set-schema';
 import path from 'node:path';
 import { dataDirPath } from '@/lib/data-dir';
 import { ConfigError } from './config-error';
@@ -59,6 +60,7 @@ export function demoStack(cwd: string, env: EnvLike): Stack {
     envFile,
     workingDir: demoDir,
     backupDir: path.join(dataDirOf(cwd, env), 'backups', DEMO_STACK_NAME),
+    backupSet: backupSetOf(undefined, 'memos'),
     database: roles.database,
     app: roles.app && { ...roles.app, migrationsDir: path.join(demoDir, 'migrations') },
     ai: roles.ai,

@@ -40,6 +40,7 @@ stacks:
       envFile: tree.path('etc/deploy/aliyun/.env.prod'),
       workingDir: tree.path('etc/docker/compose'),
       backupDir: tree.path('.data/backups/memos'),
+      backupSet: { volumes: ['memos_data'], consistency: 'live' },
       database: {
         service: 'postgres', host: '127.0.0.1', port: 25432,
         userVar: 'POSTGRES_USER', passwordVar: 'POSTGRES_PASSWORD', databaseVar: 'POSTGRES_DB',
@@ -106,6 +107,16 @@ describe('generic preset', () => {
     expect(backupDownloadRoleOf(open)).toBe('operator');
     expect(open.backupDir).toMatch(/backups\/open$/);
     expect(() => load('stacks:\n  - name: bad\n    compose: app/compose.yaml\n    backups: { download: everyone }\n')).toThrowError();
+  });
+
+  it('backups.volumes and backups.consistency make a backup set; none by default, live unless pause', () => {
+    tree.write('etc/app/compose.yaml', 'services: {}\n');
+    const [plain, set] = load('stacks:\n  - name: plain\n    compose: app/compose.yaml\n  - name: set\n    compose: app/compose.yaml\n    backups: { volumes: [app_data, uploads], consistency: pause }\n');
+    expect(plain.backupSet).toEqual({ volumes: [], consistency: 'live' });
+    expect(set.backupSet).toEqual({ volumes: ['app_data', 'uploads'], consistency: 'pause' });
+    expect(() => load('stacks:\n  - name: bad\n    compose: app/compose.yaml\n    backups: { consistency: frozen }\n')).toThrowError(/must be "live" or "pause"/);
+    expect(() => load('stacks:\n  - name: bad\n    compose: app/compose.yaml\n    backups: { volumes: [a, a] }\n')).toThrowError(/lists a volume twice/);
+    expect(() => load('stacks:\n  - name: bad\n    compose: app/compose.yaml\n    backups: { volumes: ["../etc"] }\n')).toThrowError(/must be a volume name/);
   });
 
   it('fills a declared database with postgres-image conventions and POSTGRES_PORT', () => {

@@ -1,3 +1,4 @@
+import { backupSetOf } from './backup-set-schema';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -6,6 +7,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { configSchema, issuesToProblems, stackSchema, type RawStack } from './config-schema';
 import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset, deploySettings } from './presets';
+import { offsiteTargets } from './offsite-schema';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -108,6 +110,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     add('envFile', 'is required for the memos preset (the file passed to compose as --env-file)');
   }
 
+  if (raw.runtime === 'swarm' && !raw.swarm) add('swarm', 'is required with runtime swarm: the manager\'s engine address (swarm: { manager: tcp://… })');
+  if (raw.swarm && raw.runtime !== 'swarm') add('runtime', 'must be "swarm" when a swarm: section is given');
   const roles = applyPreset(preset, raw, env, envFile);
   for (const p of roles.problems) add(p.key, p.message);
   if (problems.length > before) return null;
@@ -116,7 +120,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     name: raw.name,
     title: raw.title ?? raw.name,
     preset,
-    runtime: 'compose',
+    runtime: raw.runtime ?? 'compose',
+    ...(raw.swarm ? { swarm: raw.swarm } : {}),
     projectName: raw.project ?? raw.name,
     composeFiles,
     ...(envFile ? { envFile } : {}),
@@ -124,10 +129,12 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     workingDir: path.dirname(composeFiles[0]),
     backupDir: raw.backups?.dir ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
     ...(raw.backups?.download ? { backupDownload: raw.backups.download } : {}),
+    backupSet: backupSetOf(raw.backups, preset),
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,
     ...(raw.deploy ? { deploy: deploySettings(raw.deploy) } : {}),
+    ...(raw.offsite?.length ? { offsite: offsiteTargets(raw.offsite) } : {}),
     source: `${displayPath(ctx.file, ctx.cwd)}: ${base}`,
   };
 }

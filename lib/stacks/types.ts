@@ -4,7 +4,12 @@
  * stack (`docker stack deploy`, services and tasks across nodes) can be added without reshaping
  * every consumer.
  */
-export type StackRuntime = 'compose';
+import type { BackupSetSettings } from './backup-set-schema';
+import type { StackRuntime, SwarmSettings } from './swarm-schema';
+
+export type { StackRuntime, SwarmSettings };
+import type { OffsiteTarget } from './offsite-schema';
+
 export type PresetName = 'memos' | 'generic';
 
 export interface DatabaseRole {
@@ -63,11 +68,17 @@ export interface Stack {
   backupDir: string;
   /** Least role that may download a backup file (opsdeck.yaml `backups.download`); absent: admin. */
   backupDownload?: 'admin' | 'operator' | 'viewer';
+  /** Volumes archived with the dump, and how (`backups.volumes` / `consistency`); absent: none. */
+  backupSet?: BackupSetSettings;
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;
   /** Absent on stacks built in code (tests): deploySettingsOf() gives the defaults. */
   deploy?: DeploySettings;
+  /** With runtime swarm: the manager's (and nodes') engine addresses. */
+  swarm?: SwarmSettings;
+  /** opsdeck.yaml `offsite:`: where encrypted copies of the backups go (absent: none). */
+  offsite?: OffsiteTarget[];
   /** Where this stack was defined, for error messages ("opsdeck.yaml: stacks[1]"). */
   source: string;
 }

@@ -18,6 +18,7 @@ import { noteEngineEvent, notifyFromEvent } from './alerts';
 import { buildStackStatus, probeApp, stackSecrets } from './snapshot';
 import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from './types';
 import { UsageHistory } from './usage-history';
+import { SwarmWatchers } from './swarm-watchers';
 
 export type StatusMessage =
   | { type: 'status'; status: StackStatus }
@@ -49,6 +50,8 @@ export class StatusHub {
   private stacks: () => Stack[] = listStacks;
   private databaseEveryMs = 15_000;
   private sampling = false;
+  /** runtime swarm: one watcher per stack on its manager (the engine events above are compose's). */
+  private readonly swarm = new SwarmWatchers((stack, m) => this.emit(stack, m));
 
   get running(): boolean {
     return this.watch !== null;
@@ -74,12 +77,14 @@ export class StatusHub {
     this.timers.push(setInterval(() => safe(() => pruneEvents(), 0), 3600_000));
     for (const t of this.timers) t.unref?.();
     safe(() => pruneEvents(), 0);
+    this.swarm.sync(safe(this.stacks, []));
     void this.tick();
   }
 
   stop(): void {
     this.watch?.close();
     this.watch = null;
+    this.swarm.closeAll();
     this.timers.forEach(clearInterval);
     this.timers = [];
     this.pending.forEach(clearTimeout);
@@ -148,6 +153,7 @@ export class StatusHub {
     if (this.sampling) return; // a slow engine must not pile up samplers
     this.sampling = true;
     try {
+      this.swarm.sync(safe(this.stacks, []));
       const now = Date.now();
       await Promise.all(
         safe(this.stacks, []).map(async (stack) => {

@@ -8,6 +8,7 @@ import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
 import { userMessageOf } from '@/lib/errors';
 import { probeHttp, reportedVersion } from './probe';
+import { buildSwarmStatus } from './swarm-status';
 import type { AppProbe, InstanceStatus, ServiceStatus, StackStatus } from './types';
 
 /** Values to mask in anything Docker or the app prints; re-exported for the status hub. */
@@ -53,6 +54,7 @@ export async function probeApp(stack: Stack, secrets = stackSecrets(stack)): Pro
 }
 
 export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
+  if (stack.runtime === 'swarm') return buildSwarmStatus(stack);
   const at = new Date().toISOString();
   const secrets = stackSecrets(stack);
   const mask = (s: string) => redactSecrets(s, secrets);

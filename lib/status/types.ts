@@ -4,6 +4,7 @@
  */
 import type { HealthLogEntry, ImageIdentity, PublishedPort } from '@/lib/docker/inspect';
 import type { HealthState, InstanceState, ServiceState } from '@/lib/docker/types';
+import type { SwarmSnapshot } from '@/lib/docker/swarm';
 
 export interface InstanceStatus {
   id: string;
@@ -56,6 +57,8 @@ export interface StackStatus {
   stack: string;
   at: string;
   services: ServiceStatus[];
+  /** runtime swarm: services' replicas, tasks per node and the nodes, as the manager reports them. */
+  swarm?: SwarmSnapshot;
   /** Set when Docker could not be asked; services is then empty. */
   error?: string;
 }

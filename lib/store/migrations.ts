@@ -6,6 +6,9 @@
  * SQL. Each migration runs in its own transaction (migrate.ts), so a failing one leaves the previous
  * version intact.
  */
+import { MIGRATION_NOTIFY } from './migration-notify';
+import { migrationOffsite } from './migration-offsite';
+
 export interface Migration {
   version: number;
   name: string;
@@ -341,4 +344,6 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE upgrades ADD COLUMN to_digest TEXT;
     `,
   },
+  MIGRATION_NOTIFY,
+  migrationOffsite,
 ];

@@ -85,7 +85,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     expect(job.summary).toMatch(/^Opsdeck refuses to load this SQL file: it contains the psql command \\!, which pg_dump never writes .*\(line \d+\)\. Only a pg_dump of one database \(without --create\) can be restored\.$/);
     expect(log).not.toContain('Swapping databases');
     expect(await pwned()).toBe(false);
-    // The scratch database is gone again; the safety backup taken before the load is the only addition.
+    // The scratch database is gone again; nothing was added.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
     expect((await env.demo.http('/healthz')).status).toBe(200);
@@ -103,7 +103,11 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
     expect(job.summary, log).toBe(`Imported 0 backup(s) from ${dir}; 1 file(s) could not be imported (see the log).`);
     expect(log).toMatch(/half\.dump is not a usable backup \(its table of contents reads, but its data does not read to the end \(cut short or damaged\): pg_restore: error: could not read from input file: end of file\), so it was not imported\./);
     expect(listBackups(env.stack).filter((e) => e.manifest.reason === 'imported').map((e) => e.id)).toEqual(['demo-20240301-020000-imported']);
-  }, 120_000);
+    // Known problem, not yet fixed: verifying this 1 MB cut-short archive through the engine's exec
+    // takes 3 to 90 s here (the same two pg_restore runs by `docker exec -i` take under a second),
+    // so the feed of stdin into an exec whose process stops reading early stalls somewhere. The
+    // limit leaves room for that; the outcome asserted above is what matters.
+  }, 300_000);
   it("loads that are not this app's database (no tables; tables but no schema version) are checked out before the swap", async () => {
     const markers = (body: string) => `--\n-- PostgreSQL database dump\n--\n${body}--\n-- PostgreSQL database dump complete\n--\n`;
     const dir = path.join(env.dataDir, 'not-memos');
@@ -126,7 +130,7 @@ describe('untrusted dump files (real Docker + PostgreSQL)', () => {
       expect(log).toContain('Checking memos__restore_');
       expect(log).not.toContain('Swapping databases');
     }
-    // Only safety backups were added; no scratch database is left, the live data serves.
+    // No scratch database is left, the live data serves.
     expect(await databases()).toEqual(before);
     expect(await env.memos()).toEqual(['live memo']);
     expect((await env.demo.http('/healthz')).status).toBe(200);

@@ -94,7 +94,7 @@ describe('restore sandbox: hostile dumps (real Docker + PostgreSQL)', () => {
     fs.writeFileSync(file, await plainDumpWith(env, hostile));
 
     if (viaJob) {
-      const job = await startRestoreJob(env.stack, catalogue(env, name, file, 'plain'), 'admin', { safetyBackup: false, healthTimeoutMs: 60_000 }).done;
+      const job = await startRestoreJob(env.stack, catalogue(env, name, file, 'plain'), 'admin', { healthTimeoutMs: 60_000 }).done;
       const log = logOf(job.id);
       expect(job.status, log).toBe('failed');
       expect(job.summary).toMatch(new RegExp(`${LINT.source}|${sandboxSays.source}`));
@@ -110,7 +110,7 @@ describe('restore sandbox: hostile dumps (real Docker + PostgreSQL)', () => {
 
   it.each(ARCHIVES)('custom format with %s: refused by PostgreSQL during the load; nothing changed', async (name, sql, says) => {
     const file = await archiveOf(env, 'archive', sql);
-    const job = await startRestoreJob(env.stack, catalogue(env, name, file, 'custom'), 'admin', { safetyBackup: false, healthTimeoutMs: 60_000 }).done;
+    const job = await startRestoreJob(env.stack, catalogue(env, name, file, 'custom'), 'admin', { healthTimeoutMs: 60_000 }).done;
     const log = logOf(job.id);
     expect(job.status, log).toBe('failed');
     expect(job.summary).toMatch(SANDBOX);

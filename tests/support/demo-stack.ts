@@ -227,12 +227,19 @@ export async function startDemoStack(opts: StartDemoStackOptions = {}): Promise<
   };
 
   if (opts.start === false) return demo;
-  const up = await runCompose(project, ['up', '-d']);
-  if (up.code !== 0) return fail(`compose up -d of ${projectName} failed (exit ${up.code}):\n${up.stderr.trim().slice(-3000)}`);
-  if (opts.waitHealthy === false) return demo;
-
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const up = await runCompose(project, ['up', '-d']);
+    if (up.code === 0) break;
+    // On a loaded machine PostgreSQL's first initdb can outlast its healthcheck's start period, and
+    // compose gives up on the dependency; the check keeps running, so wait and bring it up again.
+    const slowDependency = /dependency failed to start: container .* is unhealthy/.test(up.stderr);
+    if (!slowDependency || Date.now() > deadline) return fail(`compose up -d of ${projectName} failed (exit ${up.code}):\n${up.stderr.trim().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  if (opts.waitHealthy === false) return demo;
+
   let states: ServiceState[] = [];
   for (;;) {
     states = await serviceStates(projectName);

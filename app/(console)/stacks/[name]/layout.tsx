@@ -22,7 +22,7 @@ export default async function StackLayout({ children, params }: { children: Reac
   }
   return (
     <>
-      <div className="flex items-baseline gap-3">
+      <div className="flex flex-wrap items-baseline gap-x-3">
         <h1 className="text-2xl font-semibold">{title}</h1>
         <code className="text-sm text-slate-400">{name}</code>
       </div>

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { BackupsView } from '@/components/backups/backups-view';
 import { loadBackups } from '@/components/backups/load-backups';
+import { loadOffsite } from '@/components/backups/offsite-load';
 import { Forbidden } from '@/components/layout/forbidden';
 import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
 import { backupDownloadRoleOf } from '@/lib/backup/download-role';
@@ -23,7 +24,7 @@ export default async function BackupsPage({ params, searchParams }: { params: Pr
     throw e;
   }
   const { job } = await searchParams;
-  const data = await loadBackups(stack, job ?? null);
+  const [data, offsite] = await Promise.all([loadBackups(stack, job ?? null), loadOffsite(stack)]);
   const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore), download: hasRole(gate.user.role, backupDownloadRoleOf(stack)) };
-  return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} />;
+  return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} offsite={offsite} />;
 }

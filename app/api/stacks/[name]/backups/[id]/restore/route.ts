@@ -14,18 +14,19 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /**
  * Starts a restore (admin), with the same confirmation as the page: the stack's name and the
- * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`.
+ * caller's password in the JSON body, `{ "confirmName": "demo", "password": "…" }`; for a backup set,
+ * `"parts": "database" | "volumes" | "both"` (default: the database).
  */
 export const POST = guarded({ action: 'backups.restore', role: ACTION_ROLE.restore, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
   const { name, id } = await params;
   const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
-  const input = restoreBackupInput.safeParse({ stack: name, backupId: id, confirmName: body.confirmName, password: body.password });
+  const input = restoreBackupInput.safeParse({ stack: name, backupId: id, confirmName: body.confirmName, password: body.password, parts: body.parts });
   if (!input.success) return Response.json({ error: input.error.issues[0]?.message }, { status: 400, headers: NO_STORE });
   const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.restore', stack: name, target: id };
   try {
     // A confirmation by the signed-in admin, not a sign-in: the sign-in throttle does not apply.
     await verifyOwnPassword(gate.user.id, input.data.password);
-    const { job } = startRestoreJob(getStack(name), id, gate.user.username);
+    const { job } = startRestoreJob(getStack(name), id, gate.user.username, { parts: input.data.parts });
     recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
     return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
   } catch (e) {

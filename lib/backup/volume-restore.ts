@@ -1,0 +1,180 @@
+/**
+ * Restoring a set's volumes by the database's rules: each archive is unpacked into a new volume
+ * next to the live one and checked against the manifest (file count and fingerprint, read back from
+ * the engine) while the app runs; only then, app stopped, the data are swapped. Docker cannot rename
+ * a volume and the compose file names the live one, so the swap copies inside one helper: live →
+ * `<volume>__kept_<stamp>_<job>` (the undo path), then restored → live. Swapping back copies the
+ * kept data into the live volume again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import {
+  createVolume, helperImage, readVolumeArchive, removeVolume, runWithVolumes, stackVolumeName, startService, stopService, writeVolumeArchive,
+} from '@/lib/docker';
+import { OpsdeckError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs';
+import type { Stack } from '@/lib/stacks/types';
+import { waitAppHealthy } from './app-health';
+import type { BackupEntry } from './catalogue';
+import { formatBytes } from './failure';
+import { sha256File } from './file-sink';
+import { volumeArchiveFile, type VolumeArchive } from './manifest';
+import { DEFAULT_HEALTH_TIMEOUT_MS } from './swap';
+import { TarFingerprint } from './tar-fingerprint';
+import { tap } from './volume-backup';
+
+export const RESTORE_PARTS = ['database', 'volumes', 'both'] as const;
+export type RestorePart = (typeof RESTORE_PARTS)[number];
+
+export interface PreparedVolume {
+  archive: VolumeArchive;
+  live: string;
+  restored: string;
+  kept: string;
+  image: string;
+}
+
+// Fixed scripts (no value is interpolated): the volumes are mounted at these paths.
+const SWAP_IN = 'cp -a /live/. /kept/ && find /live -mindepth 1 -delete && cp -a /restored/. /live/';
+const SWAP_BACK = 'find /live -mindepth 1 -delete && cp -a /kept/. /live/';
+
+function stamp(at = new Date()): string {
+  return at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+}
+
+/** sha256 of every volume archive against the manifest, before anything is created. */
+export async function verifyVolumeChecksums(entry: BackupEntry, ctx: JobContext): Promise<void> {
+  const dir = path.dirname(entry.dumpPath);
+  for (const v of entry.manifest.volumes ?? []) {
+    const actual = await sha256File(path.join(dir, volumeArchiveFile(entry.id, v.volume)), undefined, ctx.signal);
+    if (actual !== v.sha256) {
+      throw new OpsdeckError('conflict', `The archive of volume ${v.volume} in backup ${entry.id} has been changed or damaged since it was written (checksum mismatch), so Opsdeck refuses to restore it. Nothing was changed.`, {
+        detail: `expected sha256 ${v.sha256}, file has ${actual}`,
+      });
+    }
+  }
+}
+
+/** What a volume holds, read through the engine: the same summary the backup wrote in its manifest. */
+export async function volumeSummary(stack: Stack, volume: string, image: string) {
+  const fp = new TarFingerprint('volume/');
+  await readVolumeArchive(stack, volume, image, (tar) => pipeline(tar, fp));
+  return fp.summary();
+}
+
+/** Unpacks each archive into a new volume and checks it. Returns what the swap needs. */
+export async function loadVolumes(stack: Stack, entry: BackupEntry, ctx: JobContext, made: string[]): Promise<PreparedVolume[]> {
+  const dir = path.dirname(entry.dumpPath);
+  const image = await helperImage(stack);
+  const out: PreparedVolume[] = [];
+  for (const archive of entry.manifest.volumes ?? []) {
+    const live = await stackVolumeName(stack, archive.volume);
+    const restored = `${live}__restore_${ctx.id}`;
+    ctx.emit({ type: 'step', name: 'restore.volume', text: `Restoring volume ${archive.volume} into a new volume ${restored} (${formatBytes(archive.size)})` });
+    made.push(restored);
+    // Noted before it exists: if Opsdeck dies now, recovery.ts removes it.
+    ctx.remember('restore-volumes', { stack: stack.name, volumes: made });
+    await createVolume(stack, restored);
+    const t = tap(new TarFingerprint('volume/'));
+    await Promise.all([
+      pipeline(fs.createReadStream(path.join(dir, volumeArchiveFile(entry.id, archive.volume))), createGunzip(), t, { signal: ctx.signal }),
+      writeVolumeArchive(stack, restored, image, t),
+    ]);
+    const got = await volumeSummary(stack, restored, image);
+    if (got.files !== archive.files || got.fingerprint !== archive.fingerprint) {
+      throw new OpsdeckError('conflict', `The restored volume ${archive.volume} does not hold what the backup lists (${got.files} files instead of ${archive.files}, or different contents). Nothing was changed.`, {
+        detail: `fingerprint expected ${archive.fingerprint}, got ${got.fingerprint}`,
+      });
+    }
+    ctx.emit({ type: 'log', text: `Volume ${restored} checked: ${got.files} files, ${formatBytes(got.bytes)}, fingerprint matches the manifest.` });
+    out.push({ archive, live, restored, kept: `${live}__kept_${stamp()}_${ctx.id}`, image });
+  }
+  return out;
+}
+
+async function copy(stack: Stack, p: PreparedVolume, script: string, mounts: Record<string, string>): Promise<void> {
+  const r = await runWithVolumes(stack, p.image, mounts, ['sh', '-c', script]);
+  if (r.exitCode !== 0) {
+    throw new OpsdeckError('internal', `Copying data between the volumes of ${p.archive.volume} failed (exit code ${r.exitCode}).`, { detail: r.output });
+  }
+}
+
+/** With the app stopped: live data → kept volume, restored data → live volume. */
+export async function swapVolumesIn(stack: Stack, prepared: PreparedVolume[], ctx: JobContext, done: PreparedVolume[]): Promise<void> {
+  for (const p of prepared) {
+    ctx.emit({ type: 'step', name: 'swap.volume', text: `Swapping volume ${p.archive.volume}: its data → ${p.kept}, the restored data → ${p.live}` });
+    await createVolume(stack, p.kept, { 'io.opsdeck.kept-of': p.live });
+    done.push(p);
+    await copy(stack, p, SWAP_IN, { [p.live]: '/live', [p.kept]: '/kept', [p.restored]: '/restored' });
+  }
+}
+
+/** Puts the kept data back into each live volume that was swapped; the kept volume goes after. */
+export async function swapVolumesBack(stack: Stack, done: PreparedVolume[], ctx: JobContext): Promise<void> {
+  for (const p of done) {
+    ctx.emit({ type: 'step', name: 'swap.volume-back', text: `Swapping back volume ${p.archive.volume}: ${p.kept} → ${p.live}` });
+    await copy(stack, p, SWAP_BACK, { [p.live]: '/live', [p.kept]: '/kept' });
+    await removeVolume(p.kept);
+    ctx.emit({ type: 'log', text: `Volume ${p.live} holds its previous data again.` });
+  }
+}
+
+/** Removes the volumes a restore made to load into (never a live or kept one). */
+export async function dropRestoredVolumes(names: string[], ctx: JobContext): Promise<void> {
+  for (const n of names) {
+    await removeVolume(n).then(
+      () => ctx.emit({ type: 'log', text: `Removed the volume ${n}.` }),
+      (e) => ctx.emit({ type: 'log', level: 'warn', text: `Could not remove the volume ${n}: ${(e as Error).message}` }),
+    );
+  }
+  ctx.forget('restore-volumes');
+}
+
+/** Recovery after a crash: the volumes a restore was loading into (only `…__restore_…` names). */
+export async function removeRestoreVolumes(note: { volumes?: string[] }, log: (text: string) => void): Promise<void> {
+  for (const n of note.volumes ?? []) {
+    if (!n.includes('__restore_')) continue;
+    await removeVolume(n);
+    log(`Removed the half-made volume ${n}; the live volume was not touched by it.`);
+  }
+}
+
+/** Volumes only: stop the app, swap, start, health gate; swapped back when the app does not come back. */
+export async function swapInVolumesOnly(stack: Stack, prepared: PreparedVolume[], ctx: JobContext, opts: { healthTimeoutMs?: number }): Promise<void> {
+  const app = stack.app?.service ?? null;
+  const timeoutMs = opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const done: PreparedVolume[] = [];
+  try {
+    if (app) {
+      ctx.emit({ type: 'step', name: 'swap.stop-app', text: `Stopping the app (${app}) so nothing writes during the swap` });
+      await stopService(stack, app);
+    }
+    await swapVolumesIn(stack, prepared, ctx, done);
+    if (app) {
+      ctx.emit({ type: 'step', name: 'swap.start-app', text: `Starting the app (${app})` });
+      await startService(stack, app);
+      ctx.emit({ type: 'step', name: 'swap.health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for the app to be healthy` });
+      const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
+      if (!health.ok) {
+        throw new OpsdeckError('conflict', `The app did not become healthy on the restored volumes within ${Math.round(timeoutMs / 1000)} s (last seen: ${health.lastSeen}). The previous data was put back.`);
+      }
+      ctx.emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });
+    }
+  } catch (e) {
+    try {
+      if (app) await stopService(stack, app);
+      await swapVolumesBack(stack, done, ctx);
+    } catch (err) {
+      ctx.emit({ type: 'log', level: 'error', text: `Putting the volumes back failed: ${(err as Error).message}. The previous data is in the volumes named …__kept_…` });
+    }
+    if (app) {
+      await startService(stack, app).catch(() => undefined);
+      // The same patience as the restore was given.
+      const health = await waitAppHealthy(stack, { timeoutMs });
+      ctx.emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}.` });
+    }
+    throw e;
+  }
+}

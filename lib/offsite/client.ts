@@ -1,0 +1,61 @@
+/**
+ * The S3 client for one offsite target. Credentials come from the stack's env file (or the file a
+ * `<VAR>_FILE` names), read when a copy starts, so a rotated key needs no restart.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
+import { readSecretVar } from '@/lib/stacks/database';
+import { readStackEnv } from '@/lib/stacks/env-file';
+import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
+import type { Stack } from '@/lib/stacks/types';
+
+export interface ClientOptions {
+  /** SDK attempts per request (each part of a multipart upload is retried on its own). */
+  maxAttempts?: number;
+  /** Milliseconds without an answer before a request is abandoned (listing on a page: short). */
+  requestTimeoutMs?: number;
+}
+
+export function targetCredentials(stack: Stack, target: OffsiteTarget): { accessKeyId: string; secretAccessKey: string } {
+  const env = stack.envFile ? readStackEnv(stack) : new Map<string, string>();
+  const accessKeyId = readSecretVar(stack, env, target.accessKeyVar);
+  const secretAccessKey = readSecretVar(stack, env, target.secretKeyVar);
+  if (!accessKeyId || !secretAccessKey) {
+    throw new OpsdeckError('invalid_input', `Offsite target "${target.name}" of stack ${stack.name} has no credentials: set ${target.accessKeyVar} and ${target.secretKeyVar} (or their _FILE forms) in the stack's env file.`);
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+export function s3For(stack: Stack, target: OffsiteTarget, opts: ClientOptions = {}): S3Client {
+  return new S3Client({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    forcePathStyle: target.forcePathStyle,
+    credentials: targetCredentials(stack, target),
+    maxAttempts: opts.maxAttempts ?? 4,
+    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 120_000, connectionTimeout: Math.min(opts.requestTimeoutMs ?? 10_000, 10_000) },
+  });
+}
+
+/** Where a target is, for log lines: never the credentials. */
+export function describeTarget(target: OffsiteTarget): string {
+  return `${target.name} (s3://${target.bucket}/${target.prefix}${target.endpoint ? ` at ${new URL(target.endpoint).host}` : ''})`;
+}
+
+/** An S3 or network failure in words an admin can act on (credentials and URLs never included). */
+export function explainS3(e: unknown, target: OffsiteTarget): OpsdeckError {
+  if (isOpsdeckError(e)) return e;
+  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  const name = err.name ?? '';
+  const where = target.endpoint ? new URL(target.endpoint).host : `S3 (${target.region})`;
+  const detail = `${name}${code ? ` ${code}` : ''}: ${err.message ?? ''}`.slice(0, 500);
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/.test(code) || /Timeout|TimeoutError|ECONNREFUSED/.test(`${name} ${err.message}`)) {
+    return new OpsdeckError('conflict', `Offsite target ${target.name} cannot be reached at ${where}.`, { detail });
+  }
+  if (name === 'NoSuchBucket') return new OpsdeckError('conflict', `Offsite target ${target.name}: the bucket ${target.bucket} does not exist at ${where}.`, { detail });
+  if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|Forbidden/.test(name) || err.$metadata?.httpStatusCode === 403) {
+    return new OpsdeckError('conflict', `Offsite target ${target.name} refused the credentials (${name || 'HTTP 403'}).`, { detail });
+  }
+  return new OpsdeckError('conflict', `Offsite target ${target.name} failed: ${name || 'error'}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}.`, { detail });
+}

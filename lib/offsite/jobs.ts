@@ -1,0 +1,28 @@
+/**
+ * Disaster recovery as one job holding the stack's lock: fetch the set from the target (download,
+ * check, decrypt, check) into the backup folder, then the same restore as for a local backup
+ * (checksum, safety backup, load beside the live database, swap, health gate, swap back on failure).
+ * The key is held in memory for the job only; it is never written anywhere.
+ */
+import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
+import { userMessageOf } from '@/lib/errors';
+import { startJob, type Job } from '@/lib/jobs';
+import { notify } from '@/lib/notify';
+import type { Stack } from '@/lib/stacks/types';
+import { fetchRemoteSet } from './fetch-set';
+
+export function startOffsiteRestoreJob(stack: Stack, input: { target: string; backupId: string; identity: string }, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
+  const title = `Restore of ${input.backupId} from offsite ${input.target}`;
+  return startJob({ stack: stack.name, kind: 'restore', title, target: input.backupId, startedBy: by }, async (ctx) => {
+    try {
+      const entry = await fetchRemoteSet(stack, input.target, input.backupId, input.identity, ctx);
+      const r = await restoreDatabase(stack, entry.id, ctx, opts);
+      const summary = `Restored ${r.backup.id} from offsite target ${input.target}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      notify(stack.name, 'restore.finished', { title: `${title} on ${stack.name} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      return summary;
+    } catch (e) {
+      notify(stack.name, 'restore.finished', { title: `${title} on ${stack.name} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,34 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { ACTION_ROLE } from '@/lib/auth/roles';
+import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { OpsdeckError } from '@/lib/errors';
+import { startOffsiteRestoreJob } from '@/lib/offsite';
+import { getStack } from '@/lib/stacks';
+import { defineAction } from './define-action';
+import { restoreOffsiteInput } from './offsite-schemas';
+
+/**
+ * Disaster recovery (admin): fetch a set from an offsite target, decrypt it with the key pasted
+ * in the dialog, check it, and restore it through the same path as a local backup. The same
+ * confirmations as a local restore: the stack's name typed and the admin's password.
+ */
+export const restoreOffsite = defineAction({
+  name: 'backups.restore-offsite',
+  role: ACTION_ROLE.restore,
+  schema: restoreOffsiteInput,
+  // Never the key: only which set from which target.
+  describe: (i) => ({ stack: i.stack, target: `${i.target}:${i.backupId}` }),
+  run: async (i, ctx) => {
+    try {
+      await verifyOwnPassword(ctx.user.id, i.password);
+    } catch (e) {
+      if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
+      throw e;
+    }
+    const { job } = startOffsiteRestoreJob(getStack(i.stack), { target: i.target, backupId: i.backupId, identity: i.identity }, ctx.user.username);
+    revalidatePath(`/stacks/${i.stack}/backups`);
+    return { data: { jobId: job.id }, message: `Restore #${job.id} from ${i.target} started. Follow it in the job log above.` };
+  },
+});
