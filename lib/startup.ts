@@ -9,9 +9,10 @@ import { startAiScheduler } from '@/lib/ai-health/scheduler';
 import { DEPLOY_RECOVERY } from '@/lib/deploy/recovery';
 import { CONFIG_RECOVERY } from '@/lib/config-edit/recovery';
 import { startNotifyTicker } from '@/lib/notify';
+import { PITR_RECOVERY, startPitrScheduler } from '@/lib/pitr';
 
 /** Cleanup handlers for jobs interrupted by a restart, by recovery-note key; features add theirs. */
-const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY };
+const RECOVERY_HANDLERS: Record<string, RecoveryHandler> = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY, ...CONFIG_RECOVERY, ...PITR_RECOVERY };
 
 /**
  * Jobs left running by a previous process are interrupted and cleaned up (temp files, half-made
@@ -30,6 +31,7 @@ async function recoverThenSchedule(): Promise<void> {
   startBackupScheduler();
   // Held quiet-hour notices and reminders for things still down.
   startNotifyTicker();
+  startPitrScheduler();
 }
 
 export async function startup(): Promise<void> {

@@ -15,7 +15,7 @@ export const DUMP_FORMATS = ['custom', 'plain', 'plain-gzip'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
 export const EXTENSION: Record<DumpFormat, string> = { custom: '.dump', plain: '.sql', 'plain-gzip': '.sql.gz' };
 
-export const BACKUP_REASONS = ['manual', 'scheduled', 'pre-restore', 'pre-upgrade', 'imported'] as const;
+export const BACKUP_REASONS = ['manual', 'scheduled', 'pre-restore', 'pre-upgrade', 'imported', 'point-in-time'] as const;
 export type BackupReason = (typeof BACKUP_REASONS)[number];
 
 /** Ids are file-name stems Opsdeck generated; anything else from a browser is rejected before any path is built. */

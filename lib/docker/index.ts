@@ -16,3 +16,6 @@ export { runningConfigHashes, CONFIG_HASH_LABEL } from './config-hash';
 export {
   stackVolumeName, helperImage, readVolumeArchive, writeVolumeArchive, createVolume, removeVolume, listHelperVolumes, runWithVolumes, pauseService, VOLUME_MOUNT,
 } from './volume-archive';
+export {
+  execInHelper, helperExit, helperLogs, killHelper, listHelpers, removeHelper, runHelperToEnd, startHelperBeside, startIsolatedHelper, HELPER_ROLE_LABEL, type HelperInfo, type HelperSpec,
+} from './helper-containers';

@@ -8,6 +8,7 @@ import { declaredServices } from '@/lib/docker/compose-file';
 import { inspectStackContainers } from '@/lib/docker/inspect';
 import { dockerReachable, within } from '@/lib/health/readiness';
 import { sampleStackUsage } from '@/lib/docker/stats';
+import { pitrSummary } from '@/lib/pitr/summary';
 import { listStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 
@@ -192,6 +193,17 @@ function build(): Metrics {
   bk('verified', 'opsdeck_backup_last_verified_timestamp_seconds', 'When the newest verified backup finished; 0 when none was verified');
   bk('size', 'opsdeck_backup_last_size_bytes', 'Size of the newest backup');
   bk('duration', 'opsdeck_backup_last_duration_seconds', 'Duration of the newest backup');
+
+  const pitr = perScrape(async () => Promise.all(stacksOrNone().filter((s) => s.pitr?.enabled).map((s) => pitrSummary(s).catch(() => null))).then((l) => l.filter((x) => x !== null)));
+  const pt = (name: string, help: string, pick: (r: Awaited<ReturnType<typeof pitrSummary>>) => number | null) =>
+    gauge(name, help, ['stack'], pitr, (g, r: Awaited<ReturnType<typeof pitrSummary>>) => {
+      const v = pick(r);
+      if (v !== null) g.set({ stack: r.stack }, v);
+    });
+  pt('opsdeck_pitr_window_start_timestamp_seconds', 'Earliest point a point-in-time restore can reach; 0 when there is none', (r) => (r.earliest ? Date.parse(r.earliest) / 1000 : 0));
+  pt('opsdeck_pitr_window_end_timestamp_seconds', 'Latest archived point; 0 when there is none', (r) => (r.latest ? Date.parse(r.latest) / 1000 : 0));
+  pt('opsdeck_pitr_lag_seconds', 'Seconds of committed work not yet archived (the RPO right now); absent when archiving is not running', (r) => r.lagSeconds);
+  pt('opsdeck_pitr_gaps', 'Gaps in the recoverable window', (r) => r.gaps.length);
 
   const disks = perScrape(diskRows);
   gauge('opsdeck_disk_free_bytes', 'Free bytes for the data and backup directories', ['path'], disks, (g, r: ReturnType<typeof diskRows>[number]) => g.set({ path: r.path }, r.free));

@@ -5,7 +5,7 @@
  */
 export const NOTIFY_EVENTS = [
   'backup.failed', 'backup.missed', 'service.down', 'service.restart-loop', 'ai.down', 'upgrade.rolled-back', 'restore.finished',
-  'service.recovered', 'ai.recovered', 'backup.recovered', 'test',
+  'service.recovered', 'ai.recovered', 'backup.recovered', 'pitr.lag', 'pitr.slot-dropped', 'test',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export const NOTIFY_FORMATS = ['generic', 'slack', 'dingtalk', 'feishu', 'wecom', 'telegram', 'email'] as const;
@@ -22,6 +22,8 @@ export const EVENT_LABELS: Record<NotifyEvent, string> = {
   'service.recovered': 'Service up again',
   'ai.recovered': 'AI provider back',
   'backup.recovered': 'Backups succeed again',
+  'pitr.lag': 'Point-in-time archive behind',
+  'pitr.slot-dropped': 'Point-in-time archive slot dropped',
   test: 'Test message',
 };
 

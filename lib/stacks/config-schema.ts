@@ -3,6 +3,7 @@ import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
 import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
 import { OFFSITE_KNOWN_KEYS, offsiteSchema } from './offsite-schema';
+import { PITR_KEYS, pitrSchema } from './pitr-schema';
 
 /**
  * Shape of `opsdeck.yaml`. Objects are strict so a typo (`composeFile`, `env_file`) is reported
@@ -69,6 +70,7 @@ export const stackSchema = z.strictObject({
       // Who may pull a full database dump off the host: admins unless the stack's owner says otherwise.
       download: z.enum(['admin', 'operator', 'viewer'], { error: 'must be "admin", "operator" or "viewer"' }).optional(),
       ...backupSetShape,
+      pitr: pitrSchema.optional(),
     })
     .optional(),
   database: databaseSchema.optional(),
@@ -94,9 +96,10 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['app', Object.keys(appSchema.shape)],
   ['ai', Object.keys(aiSchema.shape)],
   ['deploy', Object.keys(deploySchema.shape)],
-  ['backups', ['dir', 'download', ...BACKUP_SET_KEYS]],
+  ['backups', ['dir', 'download', ...BACKUP_SET_KEYS, 'pitr']],
   ['swarm', SWARM_KEYS],
   ...OFFSITE_KNOWN_KEYS,
+  ['pitr', PITR_KEYS],
 ];
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

@@ -8,6 +8,7 @@ import { configSchema, issuesToProblems, stackSchema, type RawStack } from './co
 import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset, deploySettings } from './presets';
 import { offsiteTargets } from './offsite-schema';
+import { pitrSettings } from './pitr-schema';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -130,6 +131,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     backupDir: raw.backups?.dir ? path.resolve(ctx.dir, raw.backups.dir) : path.join(ctx.dataDir, 'backups', raw.name),
     ...(raw.backups?.download ? { backupDownload: raw.backups.download } : {}),
     backupSet: backupSetOf(raw.backups, preset),
+    ...(raw.backups?.pitr ? { pitr: pitrSettings(raw.backups.pitr) } : {}),
     ...(roles.database ? { database: roles.database } : {}),
     ...(roles.app ? { app: withMigrationsDir(roles.app, raw.app?.migrationsDir, ctx.dir) } : {}),
     ai: roles.ai,

@@ -10,6 +10,7 @@ import type { StackRuntime, SwarmSettings } from './swarm-schema';
 export type { StackRuntime, SwarmSettings };
 import type { OffsiteTarget } from './offsite-schema';
 
+import type { PitrSettings } from './pitr-schema';
 export type PresetName = 'memos' | 'generic';
 
 export interface DatabaseRole {
@@ -70,6 +71,8 @@ export interface Stack {
   backupDownload?: 'admin' | 'operator' | 'viewer';
   /** Volumes archived with the dump, and how (`backups.volumes` / `consistency`); absent: none. */
   backupSet?: BackupSetSettings;
+  /** Continuous WAL archiving (opsdeck.yaml `backups.pitr`); absent: off. */
+  pitr?: PitrSettings;
   database?: DatabaseRole;
   app?: AppRole;
   ai: AiSettings;

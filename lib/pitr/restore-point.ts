@@ -1,0 +1,82 @@
+/**
+ * Restore to a point in time: refuse what cannot work (future, outside the window, in a gap, older
+ * than the schema the running app needs), rebuild the moment in a throwaway container (rebuild.ts),
+ * then hand its dump to the restore every backup uses: safety backup, scratch database, check,
+ * swap with the app stopped, health gate, swap back on failure, previous database kept for undo.
+ */
+import { recordAudit } from '@/lib/audit';
+import { deleteBackupFiles } from '@/lib/backup/catalogue';
+import { pgTools } from '@/lib/backup/pg-tools';
+import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
+import { compareVersions, readSchemaVersion } from '@/lib/deploy/migrations';
+import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { startJob, type Job, type JobContext } from '@/lib/jobs';
+import { notify } from '@/lib/notify';
+import type { Stack } from '@/lib/stacks/types';
+import { slotInfo } from './archiver';
+import { slotName } from './layout';
+import { rebuildPoint, type PointPreview } from './rebuild';
+import { markArchived } from './watch';
+import { planTarget, recoveryWindow } from './window';
+
+export interface PointResult {
+  preview: PointPreview;
+  backupId: string;
+  keptAs: string | null;
+}
+
+/** Rebuilds `target` and dumps it (nothing live changes). Refuses a schema older than the app's. */
+export async function previewPoint(stack: Stack, target: Date, ctx: JobContext, opts: { timeoutMs?: number } = {}): Promise<{ preview: PointPreview; backupId: string }> {
+  const now = new Date();
+  if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', 'That is not a time.');
+  if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', `${target.toISOString()} is in the future: a database can only be put back to a moment that has passed.`);
+  const tools = pgTools(stack);
+  ctx.emit({ type: 'step', name: 'pitr.window', text: 'Checking the recoverable window' });
+  if ((await slotInfo(tools, slotName(stack))).active) {
+    // A commit after the target, archived: recovery can stop exactly at the target.
+    const lsn = await markArchived(stack, tools);
+    ctx.emit({ type: 'log', text: `The archive holds the server's WAL up to ${lsn}.` });
+  }
+  const w = await recoveryWindow(stack);
+  const piece = planTarget(w, target, now);
+  ctx.emit({ type: 'log', text: `Recoverable window ${w.earliest} to ${w.latest}; rebuilding from base backup ${piece.base.id} (${piece.base.finishedAt}).` });
+  const r = await rebuildPoint(stack, tools, piece, w.wal[piece.epoch], target, ctx, opts);
+  const live = await readSchemaVersion(stack).catch(() => null);
+  if (live && (!r.preview.schemaVersion || compareVersions(r.preview.schemaVersion, live) < 0)) {
+    deleteBackupFiles(stack, r.backupId);
+    throw new OpsdeckError('conflict', `At ${target.toISOString()} the database had schema version ${r.preview.schemaVersion ?? '(none)'}, but the running app needs ${live}. Choose a time after the migration to ${live}, or roll the app back to a version that uses ${r.preview.schemaVersion ?? 'that schema'} first. Nothing was changed.`);
+  }
+  return r;
+}
+
+export async function restoreToPoint(stack: Stack, target: Date, ctx: JobContext, opts: RestoreOptions & { timeoutMs?: number } = {}): Promise<PointResult> {
+  const r = await previewPoint(stack, target, ctx, opts);
+  ctx.emit({ type: 'step', name: 'pitr.restore', text: `Restoring the database as it was at ${target.toISOString()} (backup ${r.backupId}) the safe way` });
+  const done = await restoreDatabase(stack, r.backupId, ctx, opts);
+  return { ...r, keptAs: done.keptAs };
+}
+
+export function startPointRestoreJob(stack: Stack, target: Date, by: string, opts: RestoreOptions & { timeoutMs?: number } = {}): { job: Job; done: Promise<Job> } {
+  const at = target.toISOString();
+  return startJob({ stack: stack.name, kind: 'restore', title: `Restore to ${at}`, target: at, startedBy: by }, async (ctx) => {
+    try {
+      const r = await restoreToPoint(stack, target, ctx, opts);
+      const summary = `Restored the database as it was at ${at}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      recordAudit({ actor: by, role: null, ip: null, action: 'backup.restore-point', stack: stack.name, target: at, result: 'ok', detail: `job #${ctx.id}, via ${r.backupId}` });
+      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${at} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      return summary;
+    } catch (e) {
+      recordAudit({ actor: by, role: null, ip: null, action: 'backup.restore-point', stack: stack.name, target: at, result: 'error', detail: userMessageOf(e) });
+      throw e;
+    }
+  });
+}
+
+export function startPointPreviewJob(stack: Stack, target: Date, by: string): { job: Job; done: Promise<Job> } {
+  const at = target.toISOString();
+  return startJob({ stack: stack.name, kind: 'pitr-preview', title: `Preview of ${at}`, target: at, startedBy: by }, async (ctx) => {
+    const r = await previewPoint(stack, target, ctx);
+    const rows = r.preview.tables.map((t) => `${t.name}=${t.rows}`).join(', ');
+    return `The database as it was at ${at} is ready as backup ${r.backupId} (${rows}). Restore that backup to put it in place.`;
+  });
+}

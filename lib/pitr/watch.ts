@@ -1,0 +1,95 @@
+/**
+ * The periodic look at archiving: the archive lag (how much committed work a disk failure now
+ * would lose), the WAL the slot holds back on the database's disk, and the slot dropped — loudly —
+ * before it fills that disk. Also `markArchived`, which a restore uses so the archive holds a
+ * commit after its target time.
+ */
+import { notify } from '@/lib/notify';
+import { pgQuery, pgTools, type PgTools } from '@/lib/backup/pg-tools';
+import { OpsdeckError } from '@/lib/errors';
+import type { Stack } from '@/lib/stacks/types';
+import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';
+import { dropSlot, RECEIVER_ROLE, slotInfo } from './archiver';
+import { addEvent, currentEpoch, slotName, updateState } from './layout';
+import { lsnToBigInt } from './segments';
+import { listHelpers, removeHelper } from '@/lib/docker';
+
+export interface ArchiveStatus {
+  live: boolean;
+  lagSeconds: number | null;
+  lagBytes: number | null;
+  retainedBytes: number;
+  slotDropped: boolean;
+}
+
+/**
+ * Records a (time, WAL position) sample and moves the epoch's newest archived time to the newest
+ * sample the receiver's flush has passed. Drops the slot when it holds more than the limit.
+ */
+export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)): Promise<ArchiveStatus> {
+  const settings = { ...PITR_DEFAULTS, ...stack.pitr };
+  const slot = slotName(stack);
+  const info = await slotInfo(tools, slot);
+  const limit = settings.slotLimitMb * 1024 * 1024;
+  if (info.exists && info.retainedBytes > limit) {
+    for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id);
+    await dropSlot(tools, slot);
+    const text = `The replication slot ${slot} held ${Math.round(info.retainedBytes / 1048576)} MB of WAL on the database's disk, over the ${settings.slotLimitMb} MB limit, so Opsdeck dropped it to keep the disk from filling. Continuous archiving has stopped until the next check makes a new slot and base backup; points since the archive last caught up cannot be restored.`;
+    updateState(stack, (s) => {
+      const e = currentEpoch(s);
+      if (e) {
+        e.endedAt = info.now;
+        e.endReason = 'slot over its limit, dropped';
+      }
+      addEvent(s, 'error', text);
+      s.slotWarned = false;
+    });
+    notify(stack.name, 'pitr.slot-dropped', { title: `Point-in-time archiving of ${stack.name} stopped: replication slot dropped`, text, severity: 'critical' });
+    return { live: false, lagSeconds: null, lagBytes: null, retainedBytes: info.retainedBytes, slotDropped: true };
+  }
+  let lagSeconds: number | null = null;
+  const lagBytes = info.flushLsn ? Math.max(0, Number(lsnToBigInt(info.currentLsn) - lsnToBigInt(info.flushLsn))) : null;
+  const s = updateState(stack, (st) => {
+    const e = currentEpoch(st);
+    if (!e || !info.exists) return;
+    st.samples.push({ at: info.now, lsn: info.currentLsn });
+    if (info.flushLsn) {
+      const flush = lsnToBigInt(info.flushLsn);
+      const passed = st.samples.filter((x) => lsnToBigInt(x.lsn) <= flush).at(-1);
+      if (passed && (!e.latestAt || passed.at > e.latestAt)) e.latestAt = passed.at;
+      st.samples = st.samples.filter((x) => lsnToBigInt(x.lsn) > flush || x === passed);
+    }
+    if (e.latestAt) lagSeconds = Math.max(0, (Date.parse(info.now) - Date.parse(e.latestAt)) / 1000);
+    const warnAt = limit * 0.8;
+    if (info.retainedBytes > warnAt && !st.slotWarned) {
+      st.slotWarned = true;
+      addEvent(st, 'warn', `The replication slot holds ${Math.round(info.retainedBytes / 1048576)} MB of WAL (limit ${settings.slotLimitMb} MB).`);
+      notify(stack.name, 'pitr.lag', { title: `WAL held for ${stack.name}'s archive is near its limit`, text: `The replication slot holds ${Math.round(info.retainedBytes / 1048576)} MB of WAL on the database's disk; at ${settings.slotLimitMb} MB Opsdeck drops it. Is the archive receiver running?`, severity: 'warning' });
+    } else if (info.retainedBytes <= warnAt) st.slotWarned = false;
+    const late = lagSeconds === null || lagSeconds > settings.lagAlertSeconds;
+    if (late && !st.lagAlerted) {
+      st.lagAlerted = true;
+      notify(stack.name, 'pitr.lag', { title: `The WAL archive of ${stack.name} is behind`, text: lagSeconds === null ? 'No archive receiver is connected: new changes are not archived.' : `The archive is ${Math.round(lagSeconds)} s behind (alert above ${settings.lagAlertSeconds} s).`, severity: 'warning' });
+    } else if (!late) st.lagAlerted = false;
+  });
+  void s;
+  return { live: info.active, lagSeconds, lagBytes, retainedBytes: info.retainedBytes, slotDropped: false };
+}
+
+/**
+ * Writes a commit on the live server and waits until the receiver has it: after this, every time
+ * up to now has a commit after it in the archive, which recovery_target_time needs to stop.
+ */
+export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_000): Promise<string> {
+  const [[lsn]] = await pgQuery(tools, tools.conn.database, 'SELECT txid_current(), pg_current_wal_lsn()').then((r) => [[r[0][1]]]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await slotInfo(tools, slotName(stack));
+    if (info.flushLsn && lsnToBigInt(info.flushLsn) >= lsnToBigInt(lsn)) {
+      await watchArchive(stack, tools);
+      return lsn;
+    }
+    if (Date.now() > deadline) throw new OpsdeckError('conflict', `The archive receiver did not confirm WAL position ${lsn} within ${timeoutMs / 1000} s: archiving is not keeping up, so the newest moments cannot be rebuilt now.`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
