@@ -56,7 +56,7 @@ async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promis
     role: RECEIVER_ROLE,
     name: receiverName(stack),
     // --synchronous: flushed and reported at once, so the archive lag (the RPO) is what the network allows.
-    cmd: ['pg_receivewal', '-D', `/pitr/wal/${epoch.id}`, '-S', epoch.slot, '--synchronous', '--no-password'],
+    cmd: ['pg_receivewal', '-D', `/pitr/wal/${epoch.id}`, '-S', epoch.slot, '--synchronous', '--status-interval=1', '--no-password'],
     env: { PGHOST: '127.0.0.1', PGPORT: port, PGUSER: tools.conn.user, PGPASSWORD: tools.conn.password, HOME: '/tmp' },
     binds: [`${pitrDir(stack)}:/pitr`],
     user,

@@ -9,6 +9,7 @@
  * only because Opsdeck wrote a commit after the target and waited for it to be archived first
  * (markArchived): recovery then stops at the target, before the zero padding.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execInHelper, helperExit, helperLogs, removeHelper, runHelperToEnd, startIsolatedHelper } from '@/lib/docker';
@@ -41,7 +42,14 @@ export interface PointPreview {
   postgresVersion: string;
 }
 
-/** Prepares data/ (the base backup's copy, recovery settings) and wal/ (links to checked segments). */
+async function copyChecked(from: string, to: string, sha256: string): Promise<boolean> {
+  const buf = await fs.promises.readFile(from);
+  if (createHash('sha256').update(buf).digest('hex') !== sha256) return false;
+  await fs.promises.writeFile(to, buf, { mode: 0o644 });
+  return true;
+}
+
+/** Prepares data/ (the base backup's copy, recovery settings) and wal/ (checked copies of the segments). */
 async function prepare(stack: Stack, piece: Piece, wal: EpochWal, target: Date, dir: string): Promise<number> {
   const data = path.join(dir, 'data');
   const walOut = path.join(dir, 'wal');
@@ -49,18 +57,25 @@ async function prepare(stack: Stack, piece: Piece, wal: EpochWal, target: Date, 
   fs.cpSync(baseBackupDir(stack, piece.base.id), data, { recursive: true });
   fs.rmSync(path.join(data, 'opsdeck-base.json'), { force: true });
   const src = walDir(stack, piece.epoch);
-  const holes = await findGaps(src, wal, piece.base.startSegment, true);
+  const holes = await findGaps(src, wal, piece.base.startSegment, false);
   const stop = holes[0]?.from ?? null;
   let n = 0;
+  let damaged: string | null = null;
   for (const name of Object.keys(wal.sums).sort()) {
     if (name < piece.base.startSegment || name.slice(0, 8) !== piece.base.startSegment.slice(0, 8)) continue;
     if (stop && name >= stop) break;
-    fs.linkSync(path.join(src, name), path.join(walOut, name));
+    // Copied, not linked: the copy is the server's to read (another uid, mode 0644, read-only
+    // mount), and it is checked against its sum as it is made, so what is replayed is what was archived.
+    if (!(await copyChecked(path.join(src, name), path.join(walOut, name), wal.sums[name].sha256))) {
+      damaged = name;
+      break;
+    }
     n++;
   }
   const partial = wal.partial?.slice(0, -'.partial'.length);
-  if (!stop && partial && SEGMENT.test(partial) && !wal.sums[partial]) {
+  if (!stop && !damaged && partial && SEGMENT.test(partial) && !wal.sums[partial]) {
     fs.copyFileSync(path.join(src, wal.partial!), path.join(walOut, partial));
+    fs.chmodSync(path.join(walOut, partial), 0o644);
     n++;
   }
   fs.appendFileSync(path.join(data, 'postgresql.auto.conf'), [
@@ -90,7 +105,7 @@ async function waitPromoted(id: string, user: string, ctx: Pick<JobContext, 'sig
       if (TARGET_NOT_REACHED.test(said)) {
         throw new OpsdeckError('conflict', 'The archived WAL ends before the chosen time (a segment is missing or was never archived), so that moment cannot be rebuilt. Nothing was changed.', { detail: said });
       }
-      throw new OpsdeckError('internal', `The rebuild server stopped (exit code ${exit.exitCode}): ${said.split('\n').slice(-2).join(' / ')}`, { detail: said });
+      throw new OpsdeckError('internal', `The rebuild server stopped (exit code ${exit.exitCode}): ${said.trim().split('\n').slice(-3).join(' / ')}`, { detail: said });
     }
     const r = await execInHelper(id, { cmd: ['psql', '-X', '-A', '-t', '-U', user, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'] }).catch(() => null);
     if (r?.exitCode === 0 && r.stdout.trim() === 'f') return;
@@ -189,7 +204,7 @@ export async function rebuildPoint(stack: Stack, tools: PgTools, piece: Piece, w
   const note: RebuildNote = { stack: stack.name, container: null, dir: workDir(stack, ctx.id) };
   ctx.remember('pitr-rebuild', note);
   try {
-    ctx.emit({ type: 'step', name: 'pitr.prepare', text: `Copying base backup ${piece.base.id} and linking the archived WAL` });
+    ctx.emit({ type: 'step', name: 'pitr.prepare', text: `Copying base backup ${piece.base.id} and the archived WAL (each segment checked)` });
     const segments = await prepare(stack, piece, wal, target, note.dir);
     ctx.emit({ type: 'log', text: `${segments} WAL segment(s) checked against their checksums and offered to the rebuild.` });
     ctx.emit({ type: 'step', name: 'pitr.replay', text: `Replaying WAL to ${target.toISOString()} in a throwaway PostgreSQL container (no network)` });

@@ -12,7 +12,7 @@ import { killHelper, listHelpers, removeHelper } from '../../lib/docker';
 import { eventsAfter, getJob, recoverInterruptedJobs, runningJob } from '../../lib/jobs';
 import { addTarget } from '../../lib/notify';
 import {
-  ensureArchiving, PITR_RECOVERY, pitrPrerequisites, planTarget, readState, RECEIVER_ROLE, REBUILD_ROLE, recoveryWindow, startPointRestoreJob, walDir, watchArchive,
+  ensureArchiving, markArchived, PITR_RECOVERY, pitrPrerequisites, planTarget, readState, RECEIVER_ROLE, REBUILD_ROLE, recoveryWindow, startPointRestoreJob, walDir, watchArchive,
 } from '../../lib/pitr';
 import { PITR_DEFAULTS } from '../../lib/stacks/pitr-schema';
 import { REPO_ROOT, startBackupEnv, type BackupEnv } from '../support/backup-env';
@@ -134,7 +134,7 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
     child.stderr!.on('data', (d) => (out += d));
     try {
       const job = await waitFor('the rebuild to be replaying', async () => {
-        if (child.exitCode !== null) throw new Error(`child ended early:\n${out}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`child ended early:\n${out}`);
         const j = runningJob('demo');
         return j && (await listHelpers(env.stack, REBUILD_ROLE)).length > 0 ? j : null;
       }, 180_000);
@@ -150,7 +150,14 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
       expect(await probes()).toEqual(liveNow);
       expect(liveNow.length).toBe(live.length + 1);
     } finally {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      // A child killed by a signal has exitCode null: only a live one is killed, so a failure above stays the one reported.
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
     }
   }, 240_000);
 
@@ -215,6 +222,8 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
       await writer;
       expect(r.newEpoch).toBe(true);
       expect(r.baseBackup).not.toBeNull();
+      // The new epoch's window reaches "now" only once the receiver has confirmed the newest WAL.
+      await markArchived(env.stack, pgTools(env.stack));
       const w = await recoveryWindow(env.stack);
       expect(w.gaps.length).toBe(1);
       expect(() => planTarget(w, new Date((Date.parse(w.gaps[0].from) + Date.parse(w.gaps[0].to)) / 2))).toThrow(/falls in a gap/);

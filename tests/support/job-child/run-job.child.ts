@@ -18,5 +18,7 @@ it('runs a job until it is killed', async () => {
     ? startRestoreJob(stack, process.env.CHILD_BACKUP_ID!, 'child', { healthTimeoutMs: 120_000 })
     : startBackupJob(stack, { by: 'child' });
   console.log(`child job ${started.job.id} pid ${process.pid}`);
-  await started.done;
+  // The parent reads this when the child ends before it is killed: how its job ended, in its words.
+  const done = await started.done;
+  console.log(`child job ${done.id} ended: ${done.status}: ${done.summary ?? ''}`);
 });
