@@ -26,5 +26,5 @@ export const PITR_RECOVERY: Record<string, RecoveryHandler> = {
   },
 };
 export { pitrSummary, type PitrSummary } from './summary';
-export { pitrTick, startPitrScheduler } from './scheduler';
+export { pitrTick, pitrWatchTick, startPitrScheduler } from './scheduler';
 export { pitrPrerequisites, describePrerequisites, type Prerequisite } from './prerequisites';

@@ -13,6 +13,9 @@ import { currentEpoch, readState } from './layout';
 import { watchArchive } from './watch';
 
 const TICK_MS = 30_000;
+// The lag shown is "now minus the newest archived sample": sampled every 5 s it is at most that stale
+// (a 30 s sample would show up to 30 s of lag for an archive that is in fact caught up).
+const WATCH_MS = 5_000;
 
 export async function pitrTick(): Promise<void> {
   let stacks;
@@ -37,17 +40,34 @@ export async function pitrTick(): Promise<void> {
   }
 }
 
-const holder = globalThis as typeof globalThis & { __opsdeckPitrTimer?: NodeJS.Timeout };
+/** Between ticks: only the lag sample (one query per stack whose archiving runs). */
+export async function pitrWatchTick(): Promise<void> {
+  let stacks;
+  try {
+    stacks = listStacks();
+  } catch {
+    return;
+  }
+  for (const stack of stacks) {
+    if (!stack.pitr?.enabled || runningJob(stack.name) || !currentEpoch(readState(stack))) continue;
+    await watchArchive(stack).catch((e) => console.error(`[opsdeck] pitr ${stack.name}:`, e instanceof Error ? e.message : e));
+  }
+}
+
+const holder = globalThis as typeof globalThis & { __opsdeckPitrTimer?: NodeJS.Timeout; __opsdeckPitrWatch?: NodeJS.Timeout };
 
 export function startPitrScheduler(): void {
   if (holder.__opsdeckPitrTimer) return;
+  // One at a time: a tick (which may take a base backup) and a watch never overlap.
   let busy = false;
-  const run = () => {
+  const once = (work: () => Promise<void>) => () => {
     if (busy) return;
     busy = true;
-    void pitrTick().finally(() => (busy = false));
+    void work().finally(() => (busy = false));
   };
-  holder.__opsdeckPitrTimer = setInterval(run, TICK_MS);
+  holder.__opsdeckPitrTimer = setInterval(once(pitrTick), TICK_MS);
   holder.__opsdeckPitrTimer.unref();
-  run();
+  holder.__opsdeckPitrWatch = setInterval(once(pitrWatchTick), WATCH_MS);
+  holder.__opsdeckPitrWatch.unref();
+  once(pitrTick)();
 }
