@@ -4,7 +4,9 @@
  * to change; values are never shown (they may be secrets), only which example value was left in.
  */
 import fs from 'node:fs';
+import { pgTools } from '@/lib/backup/pg-tools';
 import { inspectStackContainers } from '@/lib/docker';
+import { pitrPrerequisites } from '@/lib/pitr/prerequisites';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
@@ -56,6 +58,18 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
     if (!withContainer.size) skipped.push('healthchecks: the stack has no containers yet');
   } catch (e) {
     skipped.push(`healthchecks: ${isOpsdeckError(e) ? e.message : 'Docker could not be asked'}`);
+  }
+
+  if (stack.pitr?.enabled) {
+    // Archiving is switched on: say before the first slot is made what the server must allow, and why.
+    try {
+      for (const p of await pitrPrerequisites(pgTools(stack))) {
+        findings.push({ kind: 'pitr-setting', severity: 'error', title: `Point-in-time archiving needs ${p.setting} changed`, where: `PostgreSQL of stack ${stack.name}`, fix: `${p.fix}: ${p.why}`, evidence: `found: ${p.found}` });
+      }
+      checked.push('the PostgreSQL settings that continuous archiving needs');
+    } catch (e) {
+      skipped.push(`archiving settings: ${userMessageOf(e)}`);
+    }
   }
 
   findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

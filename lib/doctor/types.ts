@@ -1,7 +1,7 @@
 /** A doctor finding: what is wrong, where, and what to change. Never contains a secret value. */
 export interface Finding {
   /** Stable kind, for tests and for grouping. */
-  kind: 'env-file' | 'placeholder' | 'missing-variable' | 'file-and-plain' | 'unset-compose-variable' | 'healthcheck' | 'wrong-type' | 'dsn-mismatch';
+  kind: 'env-file' | 'placeholder' | 'missing-variable' | 'file-and-plain' | 'unset-compose-variable' | 'healthcheck' | 'wrong-type' | 'dsn-mismatch' | 'pitr-setting';
   severity: 'error' | 'warning';
   title: string;
   /** File and line, or the service. */

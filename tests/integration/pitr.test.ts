@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_RECOVERY, pgTools } from '../../lib/backup';
 import { killHelper, listHelpers, removeHelper } from '../../lib/docker';
 import { eventsAfter, getJob, recoverInterruptedJobs, runningJob } from '../../lib/jobs';
+import { runDoctor } from '../../lib/doctor';
 import { addTarget } from '../../lib/notify';
 import {
   ensureArchiving, markArchived, PITR_RECOVERY, pitrPrerequisites, planTarget, readState, RECEIVER_ROLE, REBUILD_ROLE, recoveryWindow, startPointRestoreJob, walDir, watchArchive,
@@ -239,4 +240,21 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
       server.close();
     }
   }, 300_000);
+  it('the config check names what the server lacks for archiving, and why: here, the pg_hba.conf replication line', async () => {
+    const before = await runDoctor(env.stack);
+    expect(before.findings.filter((f) => f.kind === 'pitr-setting')).toEqual([]);
+    expect(before.checked).toContain('the PostgreSQL settings that continuous archiving needs');
+    const tools = pgTools(env.stack);
+    const sh = async (script: string) => expect((await tools.run(['sh', '-c', script])).exitCode).toBe(0);
+    await sh('cp "$PGDATA/pg_hba.conf" /tmp/pg_hba.keep && sed -i "/replication/d" "$PGDATA/pg_hba.conf"');
+    try {
+      const after = await runDoctor(env.stack);
+      expect(after.findings.filter((f) => f.kind === 'pitr-setting')).toEqual([
+        expect.objectContaining({ severity: 'error', title: 'Point-in-time archiving needs pg_hba.conf changed', fix: expect.stringMatching(/^add "host replication all 127\.0\.0\.1\/32 scram-sha-256" to pg_hba\.conf and reload: the receiver connects/) }),
+      ]);
+    } finally {
+      await sh('cp /tmp/pg_hba.keep "$PGDATA/pg_hba.conf"');
+    }
+    expect((await runDoctor(env.stack)).findings.filter((f) => f.kind === 'pitr-setting')).toEqual([]);
+  }, 60_000);
 });
