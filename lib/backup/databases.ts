@@ -4,7 +4,7 @@
  * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>_<job>`.
  */
 import { OpsdeckError } from '@/lib/errors';
-import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from './pg-tools';
+import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 
 const MAX_IDENT = 63;
 

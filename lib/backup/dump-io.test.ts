@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dumpContents } from './dump-io';
-import type { PgTools } from './pg-tools';
+import type { PgTools } from '@/lib/postgres/tools';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dump-io-test-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

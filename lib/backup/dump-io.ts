@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { OpsdeckError } from '@/lib/errors';
 import { counter } from './file-sink';
 import type { DumpFormat } from './manifest';
-import { PgCommandError, type PgLogin, type PgTools } from './pg-tools';
+import { PgCommandError, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 import { restrictKey, restrictedSqlStream } from './restricted-sql';
 import { SqlRefusedError, sqlGuardStream } from './sql-guard';
 

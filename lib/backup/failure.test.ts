@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Stack } from '@/lib/stacks/types';
 import { explainFailure } from './failure';
-import { PgCommandError, type PgStep, type PgTools } from './pg-tools';
+import { PgCommandError, type PgStep, type PgTools } from '@/lib/postgres/tools';
 
 const stack = { name: 'demo', database: { passwordVar: 'POSTGRES_PASSWORD' } } as unknown as Stack;
 const tools = { conn: { database: 'memos', user: 'memos' }, where: 'the postgres container', passwordVar: 'POSTGRES_PASSWORD' } as unknown as PgTools;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { ServiceNotRunningError } from '@/lib/docker';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
-import { PgCommandError, type PgStep, type PgTools } from './pg-tools';
+import { PgCommandError, type PgStep, type PgTools } from '@/lib/postgres/tools';
 
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '?';

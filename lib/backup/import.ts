@@ -15,7 +15,7 @@ import { detectFormat, verifyDump } from './dump-io';
 import { formatBytes } from './failure';
 import { HashingFileSink, sha256File } from './file-sink';
 import { EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, backupId, fsyncDir, readManifest, writeManifest, type BackupManifest } from './manifest';
-import { pgTools } from './pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 
 const LOOSE = /\.(dump|backup|sql|sql\.gz)$/i;
 

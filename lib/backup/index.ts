@@ -7,7 +7,7 @@ export { swapInDatabase, DEFAULT_HEALTH_TIMEOUT_MS } from './swap';
 export { waitAppHealthy, type HealthResult } from './app-health';
 export { listBackups, getBackup, looseFiles, deleteBackupFiles, backupDir, backupFiles, volumePath, type BackupEntry, type LooseFile } from './catalogue';
 export { listKeptDatabases, type KeptDatabase } from './databases';
-export { pgTools } from './pg-tools';
+export { pgTools } from '@/lib/postgres/tools';
 export { restorePreview, compareVersions, type RestorePreview } from './preview';
 export { getBackupSettings, saveBackupSettings, settingsInputSchema, nextScheduledRun, type BackupSettings, type SettingsInput } from './settings';
 export { parseCron, nextRun, CronError } from './cron';

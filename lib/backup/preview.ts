@@ -7,7 +7,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { getBackup, type BackupEntry } from './catalogue';
 import { readSchemaVersion } from './databases';
 import { sha256File } from './file-sink';
-import { pgTools } from './pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 
 /** Files up to this size get their checksum checked for the preview; bigger ones at restore time. */
 const PREVIEW_HASH_LIMIT = 256 * 1024 * 1024;

@@ -12,7 +12,7 @@ import { getStack, listStacks } from '@/lib/stacks';
 import { waitAppHealthy } from './app-health';
 import { removeTempFiles } from './catalogue';
 import { databaseExists, dropDatabase } from './databases';
-import { pgTools } from './pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 import type { RestoreNote } from './restore';
 import { dropRestoreRole } from './restore-role';
 import type { RestoreRoleNote } from './sandbox-load';

@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import { maintenanceDb } from './databases';
-import { during, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from './pg-tools';
+import { during, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 
 /** Extensions Opsdeck creates for a restore when the dump uses them (only those not trusted need it). */
 export const EXTENSION_ALLOW_LIST = [

@@ -16,7 +16,7 @@ import { getBackup, type BackupEntry } from './catalogue';
 import { createDatabaseLike, databaseExists, dropDatabase, inspectRestored, listKeptDatabases, scratchName } from './databases';
 import { explainFailure, formatBytes } from './failure';
 import { sha256File } from './file-sink';
-import { during, pgTools, type PgTools } from './pg-tools';
+import { during, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { loadInSandbox } from './sandbox-load';
 import { swapInDatabase } from './swap';
 import {

@@ -17,7 +17,7 @@ import { Transform } from 'node:stream';
 import { OpsdeckError } from '@/lib/errors';
 import { SqlGuard, SqlRefusedError } from './sql-guard';
 import { SqlLexer, sqlLines } from './sql-lexer';
-import type { PgTools } from './pg-tools';
+import type { PgTools } from '@/lib/postgres/tools';
 
 const OWNERSHIP_OR_ACL = /^(ALTER\s[\s\S]*\sOWNER\s+TO\s[\s\S]*|GRANT\s[\s\S]*|REVOKE\s[\s\S]*|ALTER\s+DEFAULT\s+PRIVILEGES\s[\s\S]*);$/i;
 const RESTRICT_LINE = /^\\(restrict|unrestrict)(\s|$)/;

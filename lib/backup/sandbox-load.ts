@@ -9,7 +9,7 @@ import type { JobContext } from '@/lib/jobs';
 import { dropDatabase } from './databases';
 import { dumpContents, loadDump } from './dump-io';
 import type { DumpFormat } from './manifest';
-import { during, type PgLogin, type PgTools } from './pg-tools';
+import { during, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 import { requireRestrictedPsql } from './restricted-sql';
 import { createRestoreRole, dropRestoreRole, handOver, prepareExtensions, restoreRoleName } from './restore-role';
 

@@ -10,7 +10,7 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { waitAppHealthy } from './app-health';
 import { keptName, renameDatabases } from './databases';
-import { during, type PgTools } from './pg-tools';
+import { during, type PgTools } from '@/lib/postgres/tools';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 

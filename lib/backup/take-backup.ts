@@ -16,7 +16,7 @@ import { loadInSandbox } from './sandbox-load';
 import { explainFailure, formatBytes, freeSpace } from './failure';
 import { HashingFileSink } from './file-sink';
 import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupManifest, type BackupReason } from './manifest';
-import { PgCommandError, during, pgTools, type PgTools } from './pg-tools';
+import { PgCommandError, during, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { archiveVolumes } from './volume-backup';
 import { OpsdeckError } from '@/lib/errors';
 

@@ -4,7 +4,7 @@
  * to change; values are never shown (they may be secrets), only which example value was left in.
  */
 import fs from 'node:fs';
-import { pgTools } from '@/lib/backup/pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 import { inspectStackContainers } from '@/lib/docker';
 import { pitrPrerequisites } from '@/lib/pitr/prerequisites';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
-import { pgQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/backup/pg-tools';
+import { pgQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { addEvent, currentEpoch, pitrDir, readState, receiverName, slotName, stamp, updateState, walDir, type Epoch } from './layout';
 import { latestBaseBackup, takeBaseBackup, type BaseBackup } from './base-backup';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runHelperToEnd } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
-import { pgQuery, type PgTools } from '@/lib/backup/pg-tools';
+import { pgQuery, type PgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { baseRoot, pitrDir, stamp } from './layout';
 

@@ -3,7 +3,7 @@
  * words an admin can act on. The official image's defaults (wal_level=replica, max_wal_senders=10,
  * max_replication_slots=10, a `host replication all 127.0.0.1/32` line from initdb) need no change.
  */
-import { pgQuery, type PgTools } from '@/lib/backup/pg-tools';
+import { pgQuery, type PgTools } from '@/lib/postgres/tools';
 
 export interface Prerequisite {
   setting: string;

@@ -17,7 +17,7 @@ import { OpsdeckError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
 import { HashingFileSink, sha256File } from '@/lib/backup/file-sink';
 import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupManifest } from '@/lib/backup/manifest';
-import { FIELD, quoteIdent, type PgTools } from '@/lib/backup/pg-tools';
+import { FIELD, quoteIdent, type PgTools } from '@/lib/postgres/tools';
 import { backupDir } from '@/lib/backup/catalogue';
 import { verifyDump } from '@/lib/backup/dump-io';
 import type { Stack } from '@/lib/stacks/types';

@@ -6,7 +6,7 @@
  */
 import { recordAudit } from '@/lib/audit';
 import { deleteBackupFiles } from '@/lib/backup/catalogue';
-import { pgTools } from '@/lib/backup/pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
 import { compareVersions, readSchemaVersion } from '@/lib/deploy/migrations';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';

@@ -5,7 +5,7 @@
  * commit after its target time.
  */
 import { notify } from '@/lib/notify';
-import { pgQuery, pgTools, type PgTools } from '@/lib/backup/pg-tools';
+import { pgQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';

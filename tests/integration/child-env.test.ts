@@ -4,7 +4,7 @@
  * `${VAR}` interpolation. Real compose, real host tools.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pgTools } from '@/lib/backup/pg-tools';
+import { pgTools } from '@/lib/postgres/tools';
 import { runCompose } from '@/lib/docker/compose-cli';
 import { loadStacks } from '@/lib/stacks';
 import { tempTree, type TempTree } from '@/lib/stacks/test-support';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PgCommandError, pgQuery, pgTools } from '@/lib/backup/pg-tools';
+import { PgCommandError, pgQuery, pgTools } from '@/lib/postgres/tools';
 import { detectCompose, resetComposeDetection } from '@/lib/docker/compose-cli';
 import { OpsdeckError } from '@/lib/errors';
 import { loadStacks } from '@/lib/stacks';
