@@ -66,7 +66,9 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
       return { ok: true, data, message };
     } catch (e) {
       if (!isOpsdeckError(e)) console.error(`[action ${spec.name}]`, e);
-      recordAudit({ ...base, result: 'error', detail: userMessageOf(e) });
+      // A wrong or throttled password confirmation is a refusal, recorded as the route handlers record it.
+      const denied = isOpsdeckError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited');
+      recordAudit({ ...base, result: denied ? 'denied' : 'error', detail: userMessageOf(e) });
       return { ok: false, error: userMessageOf(e) };
     }
   }

@@ -2,9 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { confirmOwnPassword } from '@/lib/auth/reauth';
 import { startRestoreJob } from '@/lib/backup';
-import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { restoreBackupInput } from './backup-schemas';
 import { defineAction } from './define-action';
@@ -19,13 +18,8 @@ export const restoreBackup = defineAction({
   schema: restoreBackupInput,
   describe: (i) => ({ stack: i.stack, target: i.backupId }),
   run: async (i, ctx) => {
-    try {
-      // A confirmation by the signed-in admin, not a sign-in: strangers' guesses cannot block it.
-      await verifyOwnPassword(ctx.user.id, i.password);
-    } catch (e) {
-      if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
-      throw e;
-    }
+    // A confirmation by the signed-in admin, not a sign-in: strangers' guesses cannot block it.
+    await confirmOwnPassword(ctx.user.id, i.password);
     const { job } = startRestoreJob(getStack(i.stack), i.backupId, ctx.user.username, { parts: i.parts });
     revalidatePath(`/stacks/${i.stack}/backups`);
     return { data: { jobId: job.id }, message: `Restore #${job.id} started. Follow it in the job log below.` };

@@ -2,8 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyOwnPassword } from '@/lib/auth/reauth';
-import { OpsdeckError } from '@/lib/errors';
+import { confirmOwnPassword } from '@/lib/auth/reauth';
 import { startOffsiteRestoreJob } from '@/lib/offsite';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
@@ -21,12 +20,8 @@ export const restoreOffsite = defineAction({
   // Never the key: only which set from which target.
   describe: (i) => ({ stack: i.stack, target: `${i.target}:${i.backupId}` }),
   run: async (i, ctx) => {
-    try {
-      await verifyOwnPassword(ctx.user.id, i.password);
-    } catch (e) {
-      if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
-      throw e;
-    }
+    // A confirmation by the signed-in admin, not a sign-in: strangers' guesses cannot block it.
+    await confirmOwnPassword(ctx.user.id, i.password);
     const { job } = startOffsiteRestoreJob(getStack(i.stack), { target: i.target, backupId: i.backupId, identity: i.identity }, ctx.user.username);
     revalidatePath(`/stacks/${i.stack}/backups`);
     return { data: { jobId: job.id }, message: `Restore #${job.id} from ${i.target} started. Follow it in the job log above.` };

@@ -35,3 +35,13 @@ export async function verifyOwnPassword(userId: number, password: string, now: n
   ).run(key, count, now, now);
   throw new OpsdeckError('unauthenticated', 'That is not your password.');
 }
+
+/** The confirmation before a change that replaces data: a wrong password says nothing was changed. */
+export async function confirmOwnPassword(userId: number, password: string): Promise<void> {
+  try {
+    await verifyOwnPassword(userId, password);
+  } catch (e) {
+    if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
+    throw e;
+  }
+}

@@ -1,6 +1,6 @@
 import { recordAudit } from '@/lib/audit';
 import { ACTION_ROLE } from '@/lib/auth/roles';
-import { verifyOwnPassword } from '@/lib/auth/reauth';
+import { confirmOwnPassword } from '@/lib/auth/reauth';
 import { startRestoreJob } from '@/lib/backup';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
@@ -25,7 +25,7 @@ export const POST = guarded({ action: 'backups.restore', role: ACTION_ROLE.resto
   const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.restore', stack: name, target: id };
   try {
     // A confirmation by the signed-in admin, not a sign-in: the sign-in throttle does not apply.
-    await verifyOwnPassword(gate.user.id, input.data.password);
+    await confirmOwnPassword(gate.user.id, input.data.password);
     const { job } = startRestoreJob(getStack(name), id, gate.user.username, { parts: input.data.parts });
     recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
     return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
@@ -33,7 +33,6 @@ export const POST = guarded({ action: 'backups.restore', role: ACTION_ROLE.resto
     const denied = isOpsdeckError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited');
     recordAudit({ ...audit, result: denied ? 'denied' : 'error', detail: userMessageOf(e) });
     const status = isOpsdeckError(e) ? ({ unauthenticated: 403, rate_limited: 429, not_found: 404, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500;
-    const error = isOpsdeckError(e) && e.code === 'unauthenticated' ? 'That is not your password. Nothing was changed.' : userMessageOf(e);
-    return Response.json({ error }, { status, headers: NO_STORE });
+    return Response.json({ error: userMessageOf(e) }, { status, headers: NO_STORE });
   }
 });
