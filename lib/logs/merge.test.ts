@@ -62,4 +62,34 @@ describe('mergeByTime', () => {
     await pending;
     await it.return?.(undefined);
   });
+
+  it('puts a line that arrives after a later-stamped one of its own lane back in order (stdout and stderr are copied by two readers)', async () => {
+    const a = [line(0, 1), line(0, 4), line(0, 3), line(0, 6)];
+    const b = [2, 5].map((s) => line(1, s));
+    const merged = await collect(mergeByTime([source(a, 0, 4), source(b, 0, 2)], { windowMs: null, signal: new AbortController().signal }));
+    expect(merged).toEqual(['s0@1', 's1@2', 's0@3', 's0@4', 's1@5', 's0@6']);
+  });
+
+  it('live: a late line waits as long as the line it now precedes, and the lane is released in order', async () => {
+    const ctrl = new AbortController();
+    async function* silent(): AsyncGenerator<LogItem[]> {
+      await new Promise((r) => ctrl.signal.addEventListener('abort', r));
+    }
+    async function* late(): AsyncGenerator<LogItem[]> {
+      yield [line(0, 1), line(0, 3)];
+      await new Promise((r) => setTimeout(r, 10));
+      yield [line(0, 2)];
+    }
+    // The window is long next to the 10 ms the late line takes, so a loaded machine still delivers it in time.
+    const it = mergeByTime([late(), silent()], { windowMs: 2000, signal: ctrl.signal })[Symbol.asyncIterator]();
+    const seen: string[] = [];
+    while (seen.length < 3) {
+      const r = await it.next();
+      if (r.done) break;
+      seen.push(...(r.value as LogItem[]).map((i) => i.text));
+    }
+    expect(seen).toEqual(['s0@1', 's0@2', 's0@3']);
+    ctrl.abort();
+    await it.return?.(undefined);
+  });
 });

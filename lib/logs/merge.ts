@@ -23,6 +23,24 @@ interface Lane {
 }
 
 /**
+ * Docker copies a container's stdout and its stderr into the log by two readers, so a line of one
+ * stream can arrive after a later-stamped line of the other. Such a line is put back in order among
+ * the lines of its lane not yet released (a released line cannot be taken back).
+ */
+function queueInOrder(lane: Lane, item: LogItem, now: number): void {
+  let at = lane.items.length;
+  while (at > lane.head && lane.items[at - 1].ts > item.ts) at--;
+  if (at === lane.items.length) {
+    lane.items.push(item);
+    lane.arrived.push(now);
+    return;
+  }
+  lane.items.splice(at, 0, item);
+  // It waits as long as the line it now precedes, so aging releases the lane in order.
+  lane.arrived.splice(at, 0, lane.arrived[at]);
+}
+
+/**
  * Merges several services' logs in timestamp order. Each source is read by its own pump, which
  * pauses while its queue is full: a slow reader of the merged stream slows every source down.
  */
@@ -52,10 +70,7 @@ export async function* mergeByTime(sources: AsyncIterable<LogItem[]>[], opts: Me
     try {
       for await (const batch of source) {
         const now = Date.now();
-        for (const item of batch) {
-          lane.items.push(item);
-          lane.arrived.push(now);
-        }
+        for (const item of batch) queueInOrder(lane, item, now);
         notify();
         while (lane.items.length - lane.head > highWater && !opts.signal.aborted && !stopped) {
           await new Promise<void>((r) => (lane.resume = r));
