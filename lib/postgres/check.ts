@@ -129,7 +129,9 @@ async function schemaOf(client: pg.Client, stack: Stack): Promise<{ version: str
 export async function checkDatabase(stack: Stack, opts: CheckOptions = {}): Promise<DatabaseStatus> {
   if (!stack.database) return { state: 'none', at: now(), reason: 'This stack has no database configured.' };
   const thresholdMs = opts.slowQueryMs ?? 5000;
-  const timeoutMs = opts.connectTimeoutMs ?? 3000;
+  // The budget covers starting the relay beside the database when it is reached through the engine,
+  // which takes seconds on a busy host; a database that is really down fails faster (refused).
+  const timeoutMs = opts.connectTimeoutMs ?? 10_000;
   let conn: DatabaseConnection;
   try {
     conn = resolveDatabase(stack);
