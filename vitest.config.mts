@@ -10,7 +10,8 @@ export default defineConfig({
     environment: 'node',
     // Integration tests share one Docker engine; run files one at a time to keep them deterministic.
     fileParallelism: false,
-    testTimeout: 60_000,
+    // Integration tests wait on a real engine: a loaded CI machine can take three times as long as a quiet one.
+    testTimeout: 180_000,
     hookTimeout: 180_000,
   },
 });

@@ -13,5 +13,5 @@ export function appFetch(p: string, init: { method?: string; body?: string; head
   const state = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as E2EState;
   const port = /^MEMOS_PORT=(\d+)$/m.exec(fs.readFileSync(state.envFile, 'utf8'))?.[1];
   const stack = demoStack(path.resolve('.'), { OPSDECK_DEMO_ENV_FILE: state.envFile, OPSDECK_DEMO_PROJECT: state.projectName });
-  return stackFetch(stack, `http://127.0.0.1:${port}${p}`, { service: 'memos', timeoutMs: 10_000, ...init });
+  return stackFetch(stack, `http://127.0.0.1:${port}${p}`, { service: 'memos', timeoutMs: 30_000, ...init });
 }
