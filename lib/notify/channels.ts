@@ -3,7 +3,6 @@
  * safePost (address checks, no redirects); the signing robots add their signature per attempt
  * (their timestamps must be fresh); email goes over SMTP with nodemailer.
  */
-import nodemailer from 'nodemailer';
 import { payloadFor, rejectionIn, type Notification } from './formats';
 import { safePost } from './safe-post';
 import { dingtalkSignedUrl, feishuSignedBody } from './signing';
@@ -18,6 +17,8 @@ export function telegramUrl(base: string, token: string): string {
 
 async function sendEmail(target: NotifyTarget, n: Notification): Promise<string | null> {
   const { subject, text } = payloadFor('email', n) as { subject: string; text: string };
+  // Loaded on first use: most installs never send email, and the module costs memory in every process.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(target.url, {
     connectionTimeout: SEND_TIMEOUT_MS,
     greetingTimeout: SEND_TIMEOUT_MS,
