@@ -8,8 +8,9 @@ import './engine-env.mjs';
  *   1. the latency Opsdeck records for a light probe vs curl and a bare Node fetch of the same URL;
  *   2. the same with the provider slowed to 300 ms (is the recorded latency faithful?);
  *   3. the AI page's server response time vs next-auth's /api/auth/session on the same server;
- *   4. the CPU the Opsdeck process spends while probing, per probe.
- * Usage: node scripts/bench-ai.mjs   (env: NEXT_DIST_DIR, BENCH_PORT=3291, BENCH_SECONDS=30)
+ *   4. the CPU the Opsdeck process spends while probing, per probe;
+ * in BENCH_ROUNDS paired rounds (default 3), with targets printed as PASS/FAIL (exit 1 on a FAIL).
+ * Usage: node scripts/bench-ai.mjs   (env: NEXT_DIST_DIR, BENCH_PORT=3291, BENCH_SECONDS=20, BENCH_ROUNDS=3)
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +21,13 @@ import Database from 'better-sqlite3';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const PORT = Number(process.env.BENCH_PORT ?? 3291);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Targets (issue 6 set none; these say what a user needs from the AI page): the latency shown for a
+// real provider is within 5 % of what a bare client sees; Opsdeck adds at most 10 ms on an instant
+// provider; probing costs at most 20 ms of CPU per probe; the AI page renders in under 300 ms (p95).
+const TARGET = { slowRatio: 1.05, fastAddedMs: 10, cpuPerProbeMs: 20, pageP95Ms: 300 };
+const median = (xs) => pct(xs, 50);
 const KEY_DS = 'sk-demo-deepseek-9c3a5e7b1d20';
 const KEY_SF = 'sk-demo-siliconflow-4b1e8c0d2a7f';
 const PASSWORD = 'bench-admin-password-1';
@@ -124,9 +131,17 @@ async function phase(label, delay) {
   return { label, ops, ...r, cpuPerProbe: cpu / Math.max(1, ops.length), cpuPct: (cpu / (SECONDS * 1000)) * 100 };
 }
 
-const fast = await phase('provider answers at once', 0);
-const slow = await phase('provider answers in 300 ms', 300);
+// Paired rounds: in each, Opsdeck's recorded probes and the raw clients' calls to the same provider,
+// for both provider speeds; the verdicts use the median of the rounds and print the spread.
+const rounds = [];
+for (let i = 0; i < ROUNDS; i++) {
+  step(`round ${i + 1} of ${ROUNDS}`);
+  rounds.push({ fast: await phase('provider answers at once', 0), slow: await phase('provider answers in 300 ms', 300) });
+}
 delayMs = 0;
+const pool = (key) => ({ label: rounds[0][key].label, ops: rounds.flatMap((r) => r[key].ops), curl: rounds.flatMap((r) => r[key].curl), node: rounds.flatMap((r) => r[key].node), cpuPerProbe: median(rounds.map((r) => r[key].cpuPerProbe)), cpuPct: median(rounds.map((r) => r[key].cpuPct)) });
+const fast = pool('fast');
+const slow = pool('slow');
 
 step('page timing');
 // Page timing, signed in as the admin.
@@ -166,7 +181,23 @@ for (const ph of [fast, slow]) {
 }
 console.log(`| AI page (server render, signed in) vs /api/auth/session | ${f1(pct(page, 50))} / ${f1(pct(page, 95))} | ${f1(pct(session, 50))} / ${f1(pct(session, 95))} | ${f1(pct(page, 50) / pct(session, 50))} |`);
 console.log(`\nOpsdeck CPU while probing: ${f1(fast.cpuPct)} % of one core (${f1(fast.cpuPerProbe)} ms CPU per probe, scheduler and page idle included)`);
+
+const perRound = (f) => rounds.map(f);
+const spread = (xs) => `${f1(Math.min(...xs))}–${f1(Math.max(...xs))}`;
+let failed = false;
+const verdict = (ok, text) => {
+  if (!ok) failed = true;
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
+};
+const slowRatios = perRound((r) => median(r.slow.ops) / median(r.slow.node));
+const fastAdded = perRound((r) => median(r.fast.ops) - median(r.fast.node));
+const cpus = perRound((r) => r.fast.cpuPerProbe);
+console.log(`\nVerdicts (median of ${ROUNDS} paired rounds, spread in brackets; load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs):`);
+verdict(median(slowRatios) <= TARGET.slowRatio, `latency shown for a 300 ms provider ÷ bare Node fetch p50: ${median(slowRatios).toFixed(3)}× [${slowRatios.map((x) => x.toFixed(3)).join(', ')}] (target ≤ ${TARGET.slowRatio}×)`);
+verdict(median(fastAdded) <= TARGET.fastAddedMs, `added by Opsdeck on an instant provider, p50: ${f1(median(fastAdded))} ms [${spread(fastAdded)}] (target ≤ ${TARGET.fastAddedMs} ms)`);
+verdict(median(cpus) <= TARGET.cpuPerProbeMs, `CPU per probe: ${f1(median(cpus))} ms [${spread(cpus)}] (target ≤ ${TARGET.cpuPerProbeMs} ms)`);
+verdict(pct(page, 95) <= TARGET.pageP95Ms, `AI page render p95: ${f1(pct(page, 95))} ms (target ≤ ${TARGET.pageP95Ms} ms; /api/auth/session p95 ${f1(pct(session, 95))} ms on the same server)`);
 db.close();
 cleanup();
 fs.rmSync(dir, { recursive: true, force: true });
-process.exit(0);
+process.exit(failed ? 1 : 0);
