@@ -4,7 +4,7 @@
  * second caller joins the run in progress), and deep probes, which cost money, are rate-limited.
  */
 import { OpsdeckError } from '@/lib/errors';
-import { observeAiProbe } from '@/lib/metrics';
+import { observeAiProbe } from '@/lib/metrics/events';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks';
 import { fingerprintOf } from './dependencies';

@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError } from '@/lib/errors';
-import { observeJob } from '@/lib/metrics';
+import { observeJob } from '@/lib/metrics/events';
 import { appendEvent, deleteNote, finishJob, getJob, heartbeat, insertRunningJob, saveProgress, setNote, type NewJob } from './job-store';
 import { HEARTBEAT_STALE_MS } from './owner';
 import { jobRedactor } from './masking';

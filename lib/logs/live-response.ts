@@ -1,4 +1,4 @@
-import { logStreamOpened } from '@/lib/metrics';
+import { logStreamOpened } from '@/lib/metrics/events';
 import type { LogSession } from './session';
 import { toSseStream, type SseStreamOptions } from './stream';
 

@@ -1,31 +1,17 @@
-import { metrics } from './registry';
+import { eventMetrics, type Metrics } from './events';
+import { registerGauges } from './gauges';
 
-export { metrics, type Metrics } from './registry';
+export type { Metrics } from './events';
+export { observeJob, observeAiProbe, logStreamOpened } from './events';
 
-// Small hooks for the features that produce events; each is cheap and never throws into its caller.
-export function observeJob(stack: string, kind: string, result: string, seconds: number): void {
-  try {
-    metrics().jobs.inc({ stack, kind, result });
-    metrics().jobDuration.observe({ kind, result }, seconds);
-  } catch {
-    /* metrics must never fail a job */
+const holder = globalThis as typeof globalThis & { __opsdeckGauges?: boolean };
+
+/** The whole registry, scrape-time gauges included (what /api/metrics serves). */
+export function metrics(): Metrics {
+  const m = eventMetrics();
+  if (!holder.__opsdeckGauges) {
+    registerGauges(m.registry);
+    holder.__opsdeckGauges = true;
   }
-}
-
-export function observeAiProbe(stack: string, provider: string, probe: string, latencyMs: number, failure: string | undefined): void {
-  try {
-    metrics().aiLatency.observe({ stack, provider, probe }, latencyMs / 1000);
-    if (failure) metrics().aiFailures.inc({ stack, provider, reason: failure });
-  } catch {
-    /* never fail a probe */
-  }
-}
-
-export function logStreamOpened(): () => void {
-  metrics().logStreams.inc();
-  let closed = false;
-  return () => {
-    if (!closed) metrics().logStreams.dec();
-    closed = true;
-  };
+  return m;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { latestHealth } from '@/lib/ai-health/store';
 import { listBackups } from '@/lib/backup/catalogue';
 import { listBackupSettings } from '@/lib/backup/settings';
@@ -13,19 +13,10 @@ import { listStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 
 /**
- * Opsdeck's Prometheus registry. Labels are bounded on purpose: stack and service names come from
- * the config, job kinds and results from our code, AI dependencies from the stack's env file or an
- * admin; never container ids, user names or other user input.
+ * The gauges read at scrape time: services, backups, point-in-time archiving, disks, AI providers.
+ * They read the features' state, so they live apart from the event instruments (events.ts) that
+ * the features themselves call: a feature importing its metrics hook no longer imports itself back.
  */
-export interface Metrics {
-  registry: Registry;
-  jobs: Counter<'stack' | 'kind' | 'result'>;
-  jobDuration: Histogram<'kind' | 'result'>;
-  aiLatency: Histogram<'stack' | 'provider' | 'probe'>;
-  aiFailures: Counter<'stack' | 'provider' | 'reason'>;
-  logStreams: Gauge;
-}
-
 function stacksOrNone(): Stack[] {
   try {
     return listStacks();
@@ -156,9 +147,8 @@ function diskRows(): { path: string; free: number; size: number }[] {
   return out;
 }
 
-function build(): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'opsdeck_' });
+/** Registers the scrape-time gauges on `registry` (once per registry, see index.ts). */
+export function registerGauges(registry: Registry): void {
   // Each gauge fills itself in `collect`, which prom-client awaits before reading it.
   function gauge<T>(name: string, help: string, labelNames: string[], rows: () => Promise<T[]>, fill: (g: Gauge, row: T) => void): Gauge {
     return new Gauge({
@@ -212,20 +202,4 @@ function build(): Metrics {
   gauge('opsdeck_ai_provider_up', '1 up or degraded, 0 down (unknown is not reported)', ['stack', 'provider', 'role'], async () => latestHealth().filter((h) => h.status !== 'unknown'), (g, h) =>
     g.set({ stack: h.stack, provider: h.dep, role: h.role }, h.status === 'down' ? 0 : 1),
   );
-
-  return {
-    registry,
-    jobs: new Counter({ name: 'opsdeck_jobs_total', help: 'Finished jobs by kind and result', labelNames: ['stack', 'kind', 'result'], registers: [registry] }),
-    jobDuration: new Histogram({ name: 'opsdeck_job_duration_seconds', help: 'Job duration', labelNames: ['kind', 'result'], buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600], registers: [registry] }),
-    aiLatency: new Histogram({ name: 'opsdeck_ai_probe_latency_seconds', help: 'AI probe latency', labelNames: ['stack', 'provider', 'probe'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] }),
-    aiFailures: new Counter({ name: 'opsdeck_ai_probe_failures_total', help: 'Failed AI probes by reason', labelNames: ['stack', 'provider', 'reason'], registers: [registry] }),
-    logStreams: new Gauge({ name: 'opsdeck_log_streams_open', help: 'Log streams (SSE) open right now', registers: [registry] }),
-  };
-}
-
-const holder = globalThis as typeof globalThis & { __opsdeckMetrics?: Metrics };
-
-/** One registry per process, kept across dev hot reloads. */
-export function metrics(): Metrics {
-  return (holder.__opsdeckMetrics ??= build());
 }
