@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'database_unavailable'
   | 'config_invalid'
   | 'rate_limited'
+  /** The disk that was being written is full (nothing partial is kept). */
+  | 'storage_full'
   | 'internal';
 
 export class OpsdeckError extends Error {
@@ -45,6 +47,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  storage_full: 507,
   config_invalid: 500,
   internal: 500,
   docker_unavailable: 503,

@@ -1,40 +1,28 @@
-import { recordAudit } from '@/lib/audit';
 import { ACTION_ROLE } from '@/lib/auth/roles';
 import { listBackups, startBackupJob } from '@/lib/backup';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import { createBackupInput } from '@/server-actions/backup-schemas';
-import { guarded } from '@/server-actions/guarded-route';
+import { createBackupInput, stackField } from '@/server-actions/backup-schemas';
+import { defineRoute } from '@/server-actions/define-route';
+import { z } from 'zod';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
-const statusOf = (e: unknown) => (isOpsdeckError(e) ? ({ not_found: 404, invalid_input: 400, conflict: 409 } as Record<string, number>)[e.code] ?? 500 : 500);
-
 // The catalogue as JSON (viewer): manifests only, never file paths.
-export const GET = guarded({ action: 'backups.list', role: 'viewer', stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }) => {
-  try {
-    const entries = listBackups(getStack((await params).name));
-    return Response.json(entries.map((e) => ({ ...e.manifest, problem: e.problem })), { headers: NO_STORE });
-  } catch (e) {
-    return Response.json({ error: userMessageOf(e) }, { status: statusOf(e), headers: NO_STORE });
-  }
+export const GET = defineRoute({
+  rule: { action: 'backups.list', role: 'viewer', stack: 'name' },
+  input: ({ params }) => ({ stack: params.name }),
+  schema: z.object({ stack: stackField }),
+  run: async ({ stack }) => ({ body: listBackups(getStack(stack)).map((e) => ({ ...e.manifest, problem: e.problem })) }),
 });
 
 // Starts a backup (operator), for scripts and external schedulers: `{ "testRestore": true }` optional.
-export const POST = guarded({ action: 'backups.create', role: ACTION_ROLE.backup, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }, gate) => {
-  const name = (await params).name;
-  const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
-  const input = createBackupInput.safeParse({ stack: name, testRestore: body.testRestore === true });
-  if (!input.success) return Response.json({ error: input.error.issues[0]?.message }, { status: 400, headers: NO_STORE });
-  const audit = { actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.create', stack: name };
-  try {
-    const { job } = startBackupJob(getStack(name), { by: gate.user.username, testRestore: input.data.testRestore });
-    recordAudit({ ...audit, result: 'ok', detail: `job #${job.id}` });
-    return Response.json({ jobId: job.id }, { status: 202, headers: NO_STORE });
-  } catch (e) {
-    recordAudit({ ...audit, result: 'error', detail: userMessageOf(e) });
-    return Response.json({ error: userMessageOf(e) }, { status: statusOf(e), headers: NO_STORE });
-  }
+export const POST = defineRoute({
+  rule: { action: 'backups.create', role: ACTION_ROLE.backup, stack: 'name' },
+  input: async ({ params, json }) => ({ stack: params.name, testRestore: (await json()).testRestore === true }),
+  schema: createBackupInput,
+  run: async (input, { gate }) => {
+    const { job } = startBackupJob(getStack(input.stack), { by: gate.user.username, testRestore: input.testRestore });
+    return { status: 202, body: { jobId: job.id }, detail: `job #${job.id}` };
+  },
 });

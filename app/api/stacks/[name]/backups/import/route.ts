@@ -4,18 +4,16 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { recordAudit } from '@/lib/audit';
+import { z } from 'zod';
 import { ACTION_ROLE } from '@/lib/auth/roles';
 import { HashingFileSink, TEMP_PREFIX, backupDir, displayName, startImportUploadJob } from '@/lib/backup';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import { uploadFileNameHeader } from '@/server-actions/backup-schemas';
-import { guarded } from '@/server-actions/guarded-route';
+import { stackField, uploadFileNameHeader } from '@/server-actions/backup-schemas';
+import { defineRoute } from '@/server-actions/define-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
-
-const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /**
  * Upload of a backup file (admin, like a folder import: what is uploaded can later be restored over
@@ -23,36 +21,31 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
  * import job renames it into the catalogue (format detected from the bytes, checksum, verification,
  * manifest). The browser's file name (`X-File-Name`, URI-encoded) is kept for display only.
  */
-export const POST = guarded({ action: 'backups.import', role: ACTION_ROLE.restore, stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string }> }, gate) => {
-  const { name } = await params;
-  const named = uploadFileNameHeader.safeParse(request.headers.get('x-file-name') ?? 'upload');
-  if (!named.success) {
-    const error = named.error.issues[0]?.message ?? 'Not a file name.';
-    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, result: 'error', detail: error });
-    return Response.json({ error }, { status: 400, headers: NO_STORE });
-  }
-  let temp: string | null = null;
-  try {
-    const stack = getStack(name);
-    if (!request.body) return Response.json({ error: 'The upload is empty.' }, { status: 400, headers: NO_STORE });
-    const original = displayName(named.data);
-    temp = path.join(backupDir(stack), `${TEMP_PREFIX}upload-${randomBytes(6).toString('hex')}`);
-    // Same sink as a backup: written with backpressure and fsynced before it counts as received.
-    const sink = new HashingFileSink(temp);
-    await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), sink);
-    if (sink.bytes === 0) throw new Error('empty');
-    const { job } = startImportUploadJob(stack, { tempPath: temp, originalName: original }, gate.user.username);
-    temp = null; // The job owns it now.
-    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, target: original, result: 'ok', detail: `job #${job.id}` });
-    return Response.json({ jobId: job.id, message: `Uploaded ${original}; import #${job.id} started.` }, { headers: NO_STORE });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const error = code === 'ENOSPC' ? 'The disk holding the backup folder is full; the upload was not kept.'
-      : (e as Error).message === 'empty' ? 'The uploaded file is empty.' : userMessageOf(e);
-    const status = isOpsdeckError(e) ? (e.code === 'conflict' ? 409 : e.code === 'not_found' ? 404 : 400) : code === 'ENOSPC' ? 507 : 400;
-    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.import', stack: name, result: 'error', detail: error });
-    return Response.json({ error }, { status, headers: NO_STORE });
-  } finally {
-    if (temp) fs.rmSync(temp, { force: true });
-  }
+export const POST = defineRoute({
+  rule: { action: 'backups.import', role: ACTION_ROLE.restore, stack: 'name' },
+  input: ({ params, headers }) => ({ stack: params.name, fileName: headers.get('x-file-name') ?? 'upload' }),
+  schema: z.object({ stack: stackField, fileName: uploadFileNameHeader }),
+  describe: (input) => ({ stack: input.stack, target: displayName(input.fileName) }),
+  run: async (input, { gate, request }) => {
+    const stack = getStack(input.stack);
+    if (!request.body) throw new OpsdeckError('invalid_input', 'The upload is empty.');
+    const original = displayName(input.fileName);
+    let temp: string | null = path.join(backupDir(stack), `${TEMP_PREFIX}upload-${randomBytes(6).toString('hex')}`);
+    try {
+      // Same sink as a backup: written with backpressure and fsynced before it counts as received.
+      const sink = new HashingFileSink(temp);
+      await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), sink);
+      if (sink.bytes === 0) throw new OpsdeckError('invalid_input', 'The uploaded file is empty.');
+      const { job } = startImportUploadJob(stack, { tempPath: temp, originalName: original }, gate.user.username);
+      temp = null; // The job owns it now.
+      return { body: { jobId: job.id, message: `Uploaded ${original}; import #${job.id} started.` }, detail: `job #${job.id}` };
+    } catch (e) {
+      if (isOpsdeckError(e)) throw e;
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new OpsdeckError('storage_full', 'The disk holding the backup folder is full; the upload was not kept.', { cause: e });
+      // The client went away or sent a broken stream: nothing was kept.
+      throw new OpsdeckError('invalid_input', 'The upload did not arrive whole; nothing was kept.', { cause: e });
+    } finally {
+      if (temp) fs.rmSync(temp, { force: true });
+    }
+  },
 });

@@ -1,25 +1,26 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { recordAudit } from '@/lib/audit';
 import { getBackup } from '@/lib/backup';
 import { backupDownloadRoleFor } from '@/lib/backup/download-role';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import { guarded } from '@/server-actions/guarded-route';
+import { backupRefInput } from '@/server-actions/backup-schemas';
+import { defineRoute } from '@/server-actions/define-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const STATUS: Record<string, number> = { not_found: 404, invalid_input: 400 };
-
 // Streams one backup file (admin by default; opsdeck.yaml `backups.download` per stack). The id is
 // checked against the catalogue; the file name sent is the catalogue's, never the one in the URL.
-export const GET = guarded({ action: 'backups.download', role: (p) => backupDownloadRoleFor(p.name), stack: 'name' }, async (request: Request, { params }: { params: Promise<{ name: string; id: string }> }, gate) => {
-  const { name, id } = await params;
-  try {
-    const entry = getBackup(getStack(name), id);
+export const GET = defineRoute({
+  rule: { action: 'backups.download', role: (p) => backupDownloadRoleFor(p.name), stack: 'name' },
+  input: ({ params }) => ({ stack: params.name, backupId: params.id }),
+  schema: backupRefInput,
+  // A copy of the data leaves the host: recorded like a change.
+  audit: true,
+  describe: (input) => ({ stack: input.stack, target: input.backupId }),
+  run: async ({ stack, backupId }) => {
+    const entry = getBackup(getStack(stack), backupId);
     const stat = fs.statSync(entry.dumpPath);
-    recordAudit({ actor: gate.user.username, role: gate.user.role, ip: gate.ip, action: 'backups.download', stack: name, target: entry.id, result: 'ok' });
     const body = Readable.toWeb(fs.createReadStream(entry.dumpPath, { highWaterMark: 1024 * 1024 })) as ReadableStream<Uint8Array>;
     return new Response(body, {
       headers: {
@@ -30,7 +31,5 @@ export const GET = guarded({ action: 'backups.download', role: (p) => backupDown
         'Cache-Control': 'no-store',
       },
     });
-  } catch (e) {
-    return Response.json({ error: userMessageOf(e) }, { status: isOpsdeckError(e) ? (STATUS[e.code] ?? 500) : 500, headers: { 'Cache-Control': 'no-store' } });
-  }
+  },
 });
