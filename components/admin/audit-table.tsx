@@ -1,15 +1,4 @@
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  role: string | null;
-  ip: string | null;
-  action: string;
-  stack: string | null;
-  target: string | null;
-  result: string;
-  detail: string | null;
-}
+import type { AuditRow } from '@/lib/audit/audit-log';
 
 const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 const RESULT_STYLE: Record<string, string> = { ok: 'text-emerald-400', error: 'text-rose-400', denied: 'text-amber-400' };

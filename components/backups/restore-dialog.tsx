@@ -4,23 +4,10 @@ import { useRef, useState } from 'react';
 import { ActionForm } from '@/components/ui/action-form';
 import { formatBytes, formatWhen } from '@/components/jobs/format';
 import { restoreBackup } from '@/server-actions/restore-backup';
+import type { RestorePreview } from '@/lib/backup/preview';
 
-interface Preview {
-  id: string;
-  finishedAt: string;
-  size: number;
-  reason: string;
-  createdBy: string | null;
-  backupSchema: string | null;
-  backupApp: string | null;
-  liveSchema: string | null;
-  liveApp: string | null;
-  verified: boolean;
-  checksumOk: boolean | null;
-  warnings: string[];
-  volumes: { volume: string; size: number; files: number }[];
-  consistency: string | null;
-}
+// The server's own type: a type-only import, nothing of lib/ reaches the browser bundle.
+type Preview = RestorePreview;
 
 const input = 'w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 
