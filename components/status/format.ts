@@ -1,16 +1,6 @@
 // Small formatters shared by the status components (client and server).
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes } from '@/lib/format/bytes';
 
 // Short unit words per UI language (Intl's "narrow" units differ between runtimes, so they are fixed here).
 const UNITS: Record<string, { s: string; min: string; h: string; d: string }> = {

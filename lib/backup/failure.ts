@@ -5,20 +5,10 @@
 import fs from 'node:fs';
 import { ServiceNotRunningError } from '@/lib/docker';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
+import { formatBytes } from '@/lib/format/bytes';
 import type { Stack } from '@/lib/stacks/types';
 import { PgCommandError, type PgStep, type PgTools } from '@/lib/postgres/tools';
 
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
 
 /** Free bytes on the filesystem holding `dir` (null when it cannot be read). */
 export function freeSpace(dir: string): number | null {
@@ -134,3 +124,6 @@ export function explainFailure(e: unknown, ctx: { stack: Stack; tools: PgTools |
   }
   return new OpsdeckError('internal', 'The job failed because of an unexpected error.', { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(e), cause: e });
 }
+
+// Callers in lib/backup and lib/offsite import it from here.
+export { formatBytes };
