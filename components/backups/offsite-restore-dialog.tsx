@@ -26,7 +26,7 @@ export function OffsiteRestoreDialog({ stack, target, backupId, finishedAt }: { 
           <ol className="ml-5 list-decimal space-y-0.5 text-sm text-slate-300">
             <li>Opsdeck downloads the encrypted copy and checks every file against the checksums stored with it. A damaged copy is refused here.</li>
             <li>It decrypts the files with the key you paste below and checks them again against the backup&apos;s manifest.</li>
-            <li>It puts the backup in this host&apos;s backup folder and restores it like any local backup: a safety backup, a load into a separate database, a swap, a health check, and an automatic swap back if the app does not come up.</li>
+            <li>It puts the backup in this host&apos;s backup folder and restores it like any local backup, the database and the volumes it holds: a load into a separate database (the current one is kept for undo), a swap, a health check, and an automatic swap back if the app does not come up.</li>
           </ol>
           <ActionForm action={restoreOffsite} submitLabel="Restore now" testId="offsite-restore-form" className="items-end">
             <input type="hidden" name="stack" value={stack} />

@@ -72,14 +72,33 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       throw explainS3(e, target);
     });
     if (!index) throw new OpsdeckError('not_found', `Offsite target ${target.name} has no complete set ${parsed.data} of stack ${stack.name}.`);
+    const tempsOf = (f: SetIndex['files'][number]) => {
+      const enc = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}.age`);
+      const out = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}`);
+      for (const t of [enc, out]) {
+        temps.push(t);
+        ctx.remember(`temp-file:${t}`, t);
+      }
+      return { enc, out };
+    };
     if (fs.existsSync(manifestPath(dir, index.id))) {
       const local = getBackup(stack, index.id);
       const dump = index.files.find((f) => f.name === local.fileName);
-      if (dump && dump.sha256 === local.manifest.sha256 && !local.problem) {
-        ctx.emit({ type: 'log', text: `${index.id} is already in the backup folder with the same checksum; using that copy.` });
-        return local;
+      if (!dump || dump.sha256 !== local.manifest.sha256 || local.problem) {
+        throw new OpsdeckError('conflict', `A different backup named ${index.id} is already in the backup folder; nothing was downloaded.`);
       }
-      throw new OpsdeckError('conflict', `A different backup named ${index.id} is already in the backup folder; nothing was downloaded.`);
+      // The local copy is used, but the key is still proved on the set's (small) manifest: a key
+      // that does not open the copy must say so here too, or a recovery drill on a host that still
+      // has its backups would pass with a wrong key.
+      const m = index.files.find((f) => f.name === index.manifest)!;
+      const { enc, out } = tempsOf(m);
+      ctx.emit({ type: 'step', name: 'offsite.decrypt', text: `Checking that the key you supplied opens the copy on ${target.name}` });
+      await download(s3, target, index, m, enc, ctx).catch((e) => {
+        throw explainS3(e, target);
+      });
+      await decryptTo(identity, enc, out, index, m);
+      ctx.emit({ type: 'log', text: `${index.id} is already in the backup folder with the same checksum; using that copy (the key opens the offsite copy).` });
+      return local;
     }
     const total = index.files.reduce((a, f) => a + f.encryptedSize, 0);
     ctx.emit({ type: 'step', name: 'offsite.download', text: `Downloading ${index.files.length} file(s), ${formatBytes(total)} encrypted, and checking each against the set's index` });
@@ -87,12 +106,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
     const order = [...index.files].sort((a, b) => (a.name === index.manifest ? -1 : b.name === index.manifest ? 1 : 0));
     const ready: { name: string; tmp: string }[] = [];
     for (const f of order) {
-      const enc = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}.age`);
-      const out = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}`);
-      for (const t of [enc, out]) {
-        temps.push(t);
-        ctx.remember(`temp-file:${t}`, t);
-      }
+      const { enc, out } = tempsOf(f);
       await download(s3, target, index, f, enc, ctx).catch((e) => {
         throw explainS3(e, target);
       });

@@ -1,8 +1,10 @@
 /**
  * Disaster recovery as one job holding the stack's lock: fetch the set from the target (download,
  * check, decrypt, check) into the backup folder, then the same restore as for a local backup
- * (checksum, safety backup, load beside the live database, swap, health gate, swap back on failure).
- * The key is held in memory for the job only; it is never written anywhere.
+ * (checksum, load beside the live database, swap, health gate, swap back on failure).
+ * The whole set is restored: on a lost host the app's volumes (attachments) are gone with the
+ * database, so a set that holds volume archives brings them back too, as a local restore of a set
+ * does by default. The key is held in memory for the job only; it is never written anywhere.
  */
 import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
 import { userMessageOf } from '@/lib/errors';
@@ -16,8 +18,10 @@ export function startOffsiteRestoreJob(stack: Stack, input: { target: string; ba
   return startJob({ stack: stack.name, kind: 'restore', title, target: input.backupId, startedBy: by }, async (ctx) => {
     try {
       const entry = await fetchRemoteSet(stack, input.target, input.backupId, input.identity, ctx);
-      const r = await restoreDatabase(stack, entry.id, ctx, opts);
-      const summary = `Restored ${r.backup.id} from offsite target ${input.target}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      const parts = opts.parts ?? (entry.manifest.volumes?.length ? 'both' : 'database');
+      const r = await restoreDatabase(stack, entry.id, ctx, { ...opts, parts });
+      const volumes = r.keptVolumes.length ? ` and its volumes (the previous data kept in ${r.keptVolumes.join(', ')})` : '';
+      const summary = `Restored ${r.backup.id}${volumes} from offsite target ${input.target}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
       notify(stack.name, 'restore.finished', { title: `${title} on ${stack.name} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
       return summary;
     } catch (e) {

@@ -132,6 +132,12 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout
     await expect(fetchRemoteSet(fresh, 'later', id, other, noop)).rejects.toThrow(/does not open this backup/);
     await expect(fetchRemoteSet(fresh, 'later', id, 'not a key', noop)).rejects.toThrow(/not an age secret key/);
     expect(fs.readdirSync(fresh.backupDir)).toEqual([]);
+    // On a host that still has the set, the local copy is used, but the key is still checked
+    // against the offsite copy (a recovery drill with a wrong key must not pass).
+    const localFiles = fs.readdirSync(stack.backupDir).sort();
+    await expect(fetchRemoteSet(stack, 'later', id, other, noop)).rejects.toThrow(/does not open this backup/);
+    expect((await fetchRemoteSet(stack, 'later', id, identity, noop)).id).toBe(id);
+    expect(fs.readdirSync(stack.backupDir).sort()).toEqual(localFiles);
 
     // Flip one byte of the encrypted dump on the server (same size).
     const client = s3For(stack, target);
@@ -160,6 +166,9 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout
     const job = await startOffsiteRestoreJob(fresh, { target: 'later', backupId: id, identity }, 'admin').done;
     expect(job.status, `${job.summary}\n${job.errorDetail}\n${logOf(job.id)}`).toBe('succeeded');
     expect(await env.memos()).toEqual(before);
+    // The whole set: the memos_data volume came back with the database.
+    expect(job.summary).toMatch(/and its volumes/);
+    expect(logOf(job.id)).toMatch(/Swapping volume memos_data/);
     expect(listBackups(fresh).map((e) => e.id)).toContain(id);
     expect(logOf(job.id)).toMatch(/match their checksums/);
     expect(logOf(job.id)).not.toContain(identity);
