@@ -6,7 +6,7 @@ import { ActionForm } from '@/components/ui/action-form';
 import { changeOwnPassword } from '@/server-actions/change-own-password';
 import { signOutEverywhere } from '@/server-actions/sign-out-everywhere';
 
-const INPUT = 'mt-1 w-64 rounded-md border border-slate-700 bg-slate-950 px-3 py-1.5';
+const INPUT = 'mt-1 w-full sm:w-64 rounded-md border border-slate-700 bg-slate-950 px-3 py-1.5';
 
 /** The signed-in user's own password and sessions (never another user's: that is the Users page). */
 export function PasswordPanel({ sessions }: { sessions: number }) {
@@ -16,8 +16,8 @@ export function PasswordPanel({ sessions }: { sessions: number }) {
     if (ended?.ok) void signOut({ callbackUrl: '/signin' });
   }, [ended]);
   return (
-    <div className="mx-auto max-w-3xl space-y-8 p-6">
-      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
+    <div className="mx-auto max-w-3xl space-y-8 sm:p-6">
+      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
         <h1 className="text-lg font-semibold">Change your password</h1>
         <p className="text-sm text-slate-400">Your other sessions (other browsers and devices) are signed out; this one stays.</p>
         <ActionForm action={changeOwnPassword} submitLabel="Change password" testId="change-password" className="flex-col !items-start">
@@ -35,7 +35,7 @@ export function PasswordPanel({ sessions }: { sessions: number }) {
           </label>
         </ActionForm>
       </section>
-      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5" data-testid="sessions">
+      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5" data-testid="sessions">
         <h2 className="text-lg font-semibold">Sessions</h2>
         <p className="text-sm text-slate-400">
           You are signed in in <span data-testid="session-count">{sessions}</span> place{sessions === 1 ? '' : 's'}. Signing out everywhere ends all of them on the server, this one included.

@@ -38,7 +38,7 @@ export function TokensPanel({ tokens, stacks, myRole }: { tokens: TokenRow[]; st
 
   return (
     <>
-      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
+      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
         <h2 className="font-semibold">New token</h2>
         <form onSubmit={create} className="space-y-2" data-testid="create-token">
           <div className="flex flex-wrap gap-2">

@@ -88,9 +88,9 @@ export function TwoFactorPanel({ enabled, recoveryLeft }: { enabled: boolean; re
           {/* eslint-disable-next-line @next/next/no-img-element */}
           <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={192} height={192} className="rounded bg-white p-2" />
           <p className="text-sm">
-            Or type this key: <code data-testid="totp-secret" className="font-mono">{enrolment.secret}</code>
+            Or type this key: <code data-testid="totp-secret" className="break-all font-mono">{enrolment.secret}</code>
           </p>
-          <form onSubmit={confirm} className="flex items-center gap-2">
+          <form onSubmit={confirm} className="flex flex-wrap items-center gap-2">
             <input name="code" inputMode="numeric" autoComplete="one-time-code" placeholder="123456" aria-label="Code from the app" className={input} required />
             <button type="submit" disabled={pending} className={button}>
               Confirm

@@ -8,7 +8,7 @@ export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[];
   return (
     <>
       <h1 className="text-2xl font-semibold">Audit log</h1>
-      <form method="get" className="flex flex-wrap gap-2 rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <form method="get" className="flex flex-wrap gap-2 rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-4">
         <input name="actor" defaultValue={filter.actor} placeholder="who" aria-label="Who" className={input} />
         <input name="action" defaultValue={filter.action} placeholder="action (e.g. users.create)" aria-label="Action" className={input} />
         <input name="stack" defaultValue={filter.stack} placeholder="stack" aria-label="Stack" className={input} />
@@ -22,6 +22,7 @@ export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[];
         {invalid && <p role="alert" className="w-full text-sm text-rose-400">Ignored an invalid filter: {invalid}</p>}
       </form>
       <p className="text-sm text-slate-400">{total} records</p>
+      <div className="overflow-x-auto" role="region" tabIndex={0} aria-label="Audit records">
       <table className="w-full text-left text-sm" data-testid="audit-table">
         <thead className="text-xs uppercase text-slate-500">
           <tr>
@@ -49,6 +50,7 @@ export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[];
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }

@@ -29,7 +29,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: number }) {
   return (
     <>
       <h1 className="text-2xl font-semibold">Users</h1>
-      <section className="rounded-xl border border-slate-800 bg-slate-900 p-5">
+      <section className="rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
         <h2 className="mb-3 font-semibold">Add a user</h2>
         <ActionForm action={createUser} submitLabel="Create user" testId="create-user">
           <input name="username" placeholder="username" aria-label="Username" className={input} required />
@@ -39,8 +39,8 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: number }) {
       </section>
       <section className="divide-y divide-slate-800 rounded-xl border border-slate-800 bg-slate-900">
         {users.map((u) => (
-          <div key={u.id} data-testid={`user-${u.username}`} className="space-y-2 px-5 py-4">
-            <div className="flex items-baseline gap-3">
+          <div key={u.id} data-testid={`user-${u.username}`} className="space-y-2 px-3 py-4 sm:px-5">
+            <div className="flex flex-wrap items-baseline gap-x-3">
               <span className="font-medium">{u.username}</span>
               <span className="text-xs text-slate-400">{u.role}</span>
               {u.disabled && <span className="text-xs text-amber-400">disabled</span>}

@@ -6,7 +6,7 @@ const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm
 /** Admin: a provider the env file does not declare (a self-hosted vLLM, an Ollama box…). */
 export function AddProviderForm({ stack }: { stack: string }) {
   return (
-    <section className="rounded-xl border border-slate-800 bg-slate-900 p-5">
+    <section className="rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
       <h2 className="mb-3 font-semibold">Add a provider</h2>
       <ActionForm action={addAiProvider} submitLabel="Add provider" testId="ai-add-provider">
         <input type="hidden" name="stack" value={stack} />
@@ -21,7 +21,7 @@ export function AddProviderForm({ stack }: { stack: string }) {
           <option value="rerank">rerank</option>
           <option value="intent">intent</option>
         </select>
-        <input name="baseUrl" placeholder="base URL, e.g. https://api.example.com/v1" aria-label="Base URL" className={`${input} w-72`} required />
+        <input name="baseUrl" placeholder="base URL, e.g. https://api.example.com/v1" aria-label="Base URL" className={`${input} w-full sm:w-72`} required />
         <input name="apiKey" type="password" autoComplete="off" placeholder="API key (none for Ollama)" aria-label="API key" className={input} />
         <input name="model" placeholder="model" aria-label="Model" className={input} required />
         <input name="dimension" type="number" min={1} placeholder="embedding dimension" aria-label="Expected dimension" className={`${input} w-40`} />

@@ -38,14 +38,14 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
           <input className={`${input} block`} value={f.model} onChange={(e) => setF({ ...f, model: e.target.value })} />
         </label>
       )}
-      <label className="text-xs text-slate-400">
+      <label className="w-full text-xs text-slate-400 sm:w-auto">
         Base URL ({s.baseUrlVar})
-        <input className={`${input} block w-72`} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
+        <input className={`${input} block w-full sm:w-72`} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
       </label>
       {s.keyVar && (
         <label className="text-xs text-slate-400">
           API key ({s.keyVar})
-          <input type="password" autoComplete="off" className={`${input} block w-64`} value={f.apiKey} placeholder={s.keySet ? '•••• unchanged' : 'not set'} onChange={(e) => setF({ ...f, apiKey: e.target.value })} />
+          <input type="password" autoComplete="off" className={`${input} block w-full sm:w-64`} value={f.apiKey} placeholder={s.keySet ? '•••• unchanged' : 'not set'} onChange={(e) => setF({ ...f, apiKey: e.target.value })} />
         </label>
       )}
       <button type="button" className={button} disabled={pending} onClick={() => start(async () => report(await testAiSettings(null, fields())))}>Test before saving</button>

@@ -26,12 +26,12 @@ function Field({ label, children, testId, wrap }: { label: string; children: Rea
 
 export function DependencyCard({ stack, dep, now, canProbe, canManage, envSettings }: { stack: string; dep: DependencyView; now: number; canProbe: boolean; canManage: boolean; envSettings?: { sha: string; s: AiRoleSettings } }) {
   return (
-    <section data-testid={`ai-dep-${dep.id}`} data-status={dep.status} className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+    <section data-testid={`ai-dep-${dep.id}`} data-status={dep.status} className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
       <header className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <AiStatusBadge status={dep.status} />
         <h2 className="font-semibold">{dep.label}</h2>
         <span className="text-sm text-slate-400">{ROLE_TEXT[dep.role]}</span>
-        <code className="text-sm text-slate-200">{dep.model || '(no model)'}</code>
+        <code className="break-all text-sm text-slate-200">{dep.model || '(no model)'}</code>
         <span className="ml-auto text-xs text-slate-500">{dep.source === 'env' ? 'from the env file' : 'added in Opsdeck'} · {dep.kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'}</span>
       </header>
       <p data-testid="ai-reason" className={`text-sm ${REASON_STYLE[dep.status]}`}>

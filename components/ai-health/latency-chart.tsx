@@ -32,7 +32,7 @@ export function LatencyChart({ series, now, p50, p95, thresholdMs }: { series: L
     ? `Latency over the last hour: ${series.length} checks, ${series.length - okValues.length} failed, p50 ${p50 ?? '—'} ms, p95 ${p95 ?? '—'} ms`
     : 'No checks in the last hour';
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label} className="rounded bg-slate-950">
+    <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" style={{ maxWidth: '100%', height: 'auto' }} aria-label={label} className="rounded bg-slate-950">
       <title>{label}</title>
       {thresholdMs <= yMax && <line x1={PAD} x2={W - PAD} y1={y(thresholdMs)} y2={y(thresholdMs)} stroke="#b45309" strokeWidth="1" />}
       {p95 !== undefined && <line x1={PAD} x2={W - PAD} y1={y(p95)} y2={y(p95)} stroke="#38bdf8" strokeWidth="1" strokeDasharray="3 3" opacity="0.7" />}

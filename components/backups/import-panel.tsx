@@ -39,10 +39,10 @@ export function ImportPanel({ stack, loose }: { stack: string; loose: { name: st
   };
 
   return (
-    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
       <h2 className="font-semibold">Import existing backups</h2>
       <div className="flex flex-wrap items-center gap-2" data-testid="upload-backup">
-        <input type="file" aria-label="Backup file" accept=".dump,.backup,.sql,.gz" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="text-sm" />
+        <input type="file" aria-label="Backup file" accept=".dump,.backup,.sql,.gz" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="min-w-0 text-sm" />
         <button type="button" onClick={upload} disabled={!file || busy} className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50">
           {busy ? `Uploading ${file ? formatBytes(file.size) : ''}…` : 'Upload and import'}
         </button>
@@ -51,7 +51,7 @@ export function ImportPanel({ stack, loose }: { stack: string; loose: { name: st
       <p className="text-xs text-slate-500">pg_dump files (custom format or plain SQL, gzipped or not). Each is checked before it is listed.</p>
       <ActionForm action={importBackupDirectory} submitLabel="Import folder" testId="import-directory">
         <input type="hidden" name="stack" value={stack} />
-        <input name="directory" placeholder="/srv/old-backups" aria-label="Folder on the Opsdeck host" className={`${input} w-80`} />
+        <input name="directory" placeholder="/srv/old-backups" aria-label="Folder on the Opsdeck host" className={`${input} w-full sm:w-80`} />
       </ActionForm>
       {loose.length > 0 && (
         <p data-testid="loose-files" className="text-sm text-amber-300">

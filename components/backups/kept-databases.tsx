@@ -9,7 +9,7 @@ export function KeptDatabases({ stack, kept, error, canAdmin }: { stack: string;
   if (error) return <p role="alert" className="rounded-xl border border-rose-900 bg-slate-900 px-5 py-3 text-sm text-rose-300">Kept databases: {error}</p>;
   if (kept.length === 0) return null;
   return (
-    <section data-testid="kept-databases" className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+    <section data-testid="kept-databases" className="rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
       <h2 className="font-semibold">Kept databases</h2>
       <p className="mb-2 text-sm text-slate-400">
         Each restore keeps the database it replaced, so it can be put back. They take disk space on the database server until dropped.
@@ -17,10 +17,10 @@ export function KeptDatabases({ stack, kept, error, canAdmin }: { stack: string;
       <ul className="divide-y divide-slate-800">
         {kept.map((k, i) => (
           <li key={k.name} data-testid={`kept-${k.name}`} className="flex flex-wrap items-center gap-3 py-2 text-sm">
-            <code>{k.name}</code>
+            <code className="break-all">{k.name}</code>
             <span className="text-slate-400">replaced {formatWhen(k.keptAt)} · {formatBytes(k.sizeBytes)}</span>
             {canAdmin && (
-              <span className="ml-auto flex gap-2">
+              <span className="ml-auto flex flex-wrap gap-2">
                 <ActionForm action={undoRestore} submitLabel={i === 0 ? 'Undo restore (put this back)' : 'Put this back'} confirm={`Put ${k.name} back as the live database? The app is stopped for a moment; the current database is kept in turn.`}>
                   <input type="hidden" name="stack" value={stack} />
                   <input type="hidden" name="database" value={k.name} />

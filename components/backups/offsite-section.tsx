@@ -9,7 +9,7 @@ import { OffsiteRestoreDialog } from './offsite-restore-dialog';
 export function OffsiteSection({ stack, targets, canAdmin }: { stack: string; targets: OffsiteTargetView[]; canAdmin: boolean }) {
   if (targets.length === 0) return null;
   return (
-    <section className="space-y-4 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4" data-testid="offsite-section">
+    <section className="space-y-4 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5" data-testid="offsite-section">
       <div>
         <h2 className="font-semibold">Offsite copies</h2>
         <p className="text-sm text-slate-400">Each backup is encrypted with the targets&apos; age public keys before it leaves this host, then checked in the bucket.</p>
@@ -23,6 +23,7 @@ export function OffsiteSection({ stack, targets, canAdmin }: { stack: string; ta
           )}
           {!t.error && t.sets.length === 0 && <p className="text-sm text-slate-400">No complete set on this target yet.</p>}
           {t.sets.length > 0 && (
+            <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs uppercase text-slate-400">
                 <tr><th className="py-1">Backup</th><th className="py-1">Made</th><th className="py-1">Encrypted size</th><th className="py-1">Copy</th>{canAdmin && <th className="py-1"><span className="sr-only">Actions</span></th>}</tr>
@@ -39,6 +40,7 @@ export function OffsiteSection({ stack, targets, canAdmin }: { stack: string; ta
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </div>
       ))}

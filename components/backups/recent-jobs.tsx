@@ -8,7 +8,7 @@ const COLOR: Record<Job['status'], string> = { running: 'text-sky-300', succeede
 export function RecentJobs({ stack, jobs, shown }: { stack: string; jobs: Job[]; shown: string | null }) {
   if (jobs.length === 0) return null;
   return (
-    <section className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+    <section className="rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
       <h2 className="mb-2 font-semibold">Recent jobs</h2>
       <ul data-testid="recent-jobs" className="divide-y divide-slate-800 text-sm">
         {jobs.map((j) => (

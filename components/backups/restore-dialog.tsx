@@ -36,16 +36,17 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
 
   return (
     <>
-      <button type="button" onClick={open} data-testid={`restore-${backupId}`} className="rounded-md bg-amber-800 px-2 py-1 text-xs hover:bg-amber-700">
+      <button type="button" onClick={open} data-testid={`restore-${backupId}`} className="rounded-md bg-amber-800 px-3 py-1 text-xs hover:bg-amber-700 sm:px-2">
         Restore…
       </button>
       <dialog ref={dialog} aria-labelledby={`restore-title-${backupId}`} data-testid="restore-dialog" className="m-auto w-full max-w-2xl rounded-xl border border-slate-700 bg-slate-900 p-0 text-slate-100 backdrop:bg-black/60">
-        <div className="space-y-4 p-6">
+        <div className="space-y-4 p-4 sm:p-6">
           <h2 id={`restore-title-${backupId}`} className="text-lg font-semibold">Restore this backup over stack {stack}?</h2>
           {!preview && !error && <p className="text-sm text-slate-400">Checking the backup…</p>}
           {error && <p role="alert" className="text-sm text-rose-300">{error}</p>}
           {preview && (
             <>
+              <div className="overflow-x-auto">
               <table className="w-full text-left text-sm">
                 <thead className="text-xs uppercase text-slate-500">
                   <tr><th /><th className="py-1">The backup</th><th className="py-1">Running now</th></tr>
@@ -58,6 +59,7 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
                   <tr><th className="py-1 pr-3 font-normal text-slate-400">Checks</th><td colSpan={2}>{preview.verified ? 'verified when written' : 'not verified'}; checksum {preview.checksumOk === null ? 'checked first thing during the restore' : preview.checksumOk ? 'matches' : 'DOES NOT MATCH'}</td></tr>
                 </tbody>
               </table>
+              </div>
               {preview.warnings.length > 0 && (
                 <ul data-testid="restore-warnings" className="list-disc space-y-1 rounded-md border border-amber-800 bg-amber-950/40 py-2 pl-8 pr-3 text-sm text-amber-200">
                   {preview.warnings.map((w) => <li key={w}>{w}</li>)}

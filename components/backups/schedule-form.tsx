@@ -21,7 +21,7 @@ function Summary({ s, next }: { s: BackupSettings; next: string | null }) {
 export function ScheduleForm({ stack, settings, next, canEdit }: { stack: string; settings: BackupSettings; next: string | null; canEdit: boolean }) {
   const r = settings.retention;
   return (
-    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
+    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
       <h2 className="font-semibold">Schedule and retention</h2>
       <Summary s={settings} next={next} />
       {canEdit && (
@@ -29,7 +29,7 @@ export function ScheduleForm({ stack, settings, next, canEdit }: { stack: string
           <input type="hidden" name="stack" value={stack} />
           <label className="text-xs text-slate-400">
             When (cron: minute hour day month weekday; empty = never)
-            <input name="cron" defaultValue={settings.cron ?? ''} placeholder="0 2 * * *  (every day at 02:00)" className={`${input} block w-64`} aria-label="Schedule" />
+            <input name="cron" defaultValue={settings.cron ?? ''} placeholder="0 2 * * *  (every day at 02:00)" className={`${input} block w-full sm:w-64`} aria-label="Schedule" />
           </label>
           <label className="text-xs text-slate-400">
             Keep last

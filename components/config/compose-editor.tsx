@@ -12,7 +12,7 @@ export function ComposeEditor({ stack, sha, text, path, canEdit }: { stack: stri
   const flow = useEditFlow(() => ({ stack, kind: 'compose', baseSha: sha, mode: 'raw', text: draft }));
   return (
     <div data-testid="compose-editor" className="space-y-3">
-      <p className="font-mono text-xs text-slate-400">{path}</p>
+      <p className="break-all font-mono text-xs text-slate-400">{path}</p>
       {editing ? (
         <textarea aria-label="Compose file text" spellCheck={false} className="h-[32rem] w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 font-mono text-xs" value={draft} onChange={(e) => setDraft(e.target.value)} />
       ) : (

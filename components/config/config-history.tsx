@@ -28,6 +28,7 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
       {versions.length === 0 ? (
         <p className="text-sm text-slate-400">No change made from Opsdeck yet.</p>
       ) : (
+        <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>{['#', 'When', 'Who', 'Why', 'What changed', 'Applied'].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
@@ -45,6 +46,7 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {canEdit && versions[0]?.after === sha && (
         <ActionForm action={undoConfigEdit} submitLabel={`Undo version ${versions[0].seq}`} testId={`${kind}-undo`} confirm={`Put the ${kind} file back as it was before version ${versions[0].seq}? (It can be applied afterwards.)`}>

@@ -8,7 +8,7 @@ import { ComposeEditor } from './compose-editor';
 import { ConfigHistory } from './config-history';
 import { EnvEditor } from './env-editor';
 
-const card = 'rounded-xl border border-slate-800 bg-slate-900 p-5 space-y-3';
+const card = 'rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5 space-y-3';
 
 function load(stack: Stack, kind: 'env' | 'compose'): EditorView | { error: string } {
   try {
@@ -39,7 +39,7 @@ export function ConfigPanel({ stack, role }: { stack: Stack; role: Role }) {
         {env && 'error' in env && <p role="alert" className="text-sm text-rose-400">{env.error}</p>}
         {env && !('error' in env) && (
           <>
-            <p className="font-mono text-xs text-slate-400">{env.path}</p>
+            <p className="break-all font-mono text-xs text-slate-400">{env.path}</p>
             <EnvEditor key={env.sha} stack={stack.name} sha={env.sha} text={env.text} entries={env.entries} />
             <h3 className="pt-2 text-sm font-semibold text-slate-300">History</h3>
             <ConfigHistory stack={stack.name} kind="env" sha={env.sha} versions={env.history} canEdit={admin} />

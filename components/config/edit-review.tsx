@@ -24,6 +24,7 @@ export function EditReview({ review }: { review: Review }) {
         {validation.ok && <li className="text-emerald-300">✓ The doctor&apos;s checks and docker compose config pass.</li>}
       </ul>
       {envDiff.length > 0 && (
+        <div className="overflow-x-auto">
         <table data-testid="config-diff" className="w-full text-left">
           <thead className="text-xs uppercase text-slate-500">
             <tr><th className="px-2 py-1">Variable</th><th className="px-2 py-1">Change</th><th className="px-2 py-1">Before</th><th className="px-2 py-1">After</th></tr>
@@ -39,6 +40,7 @@ export function EditReview({ review }: { review: Review }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {lineDiff.length > 0 && (
         <pre data-testid="config-diff" className="max-h-96 overflow-auto rounded-md border border-slate-800 bg-slate-950 p-2 font-mono text-xs">

@@ -56,11 +56,12 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
         ))}
       </div>
       {mode === 'form' ? (
-        <table className="w-full text-left text-sm">
-          <tbody>
+        // On a phone each variable is a small card (name, value, actions stacked) rather than a row wider than the screen.
+        <table className="block w-full text-left text-sm sm:table">
+          <tbody className="block sm:table-row-group">
             {entries.map((e) => (
-              <tr key={e.key} className="border-t border-slate-800" data-testid={`env-row-${e.key}`}>
-                <td className="w-1/3 px-2 py-1 font-mono text-xs">
+              <tr key={e.key} className="grid grid-cols-1 border-t border-slate-800 py-1 sm:table-row sm:py-0" data-testid={`env-row-${e.key}`}>
+                <td className="break-all px-2 py-1 font-mono text-xs sm:w-1/3">
                   <label htmlFor={`env-${e.key}`}>{e.key}</label>
                   {e.secret && <span className="ml-2 text-xs text-amber-300">secret</span>}
                 </td>
@@ -75,18 +76,18 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
                     onChange={(ev) => setValues({ ...values, [e.key]: ev.target.value })}
                   />
                 </td>
-                <td className="w-40 px-2 py-1 text-right">
+                <td className="px-2 py-1 sm:w-40 sm:text-right">
                   {e.secret && e.set && values[e.key] === undefined && (
-                    <button type="button" className="mr-2 text-xs text-sky-300 hover:underline" onClick={() => void reveal(e.key)}>Reveal</button>
+                    <button type="button" className="mr-2 px-1 text-xs text-sky-300 hover:underline" onClick={() => void reveal(e.key)}>Reveal</button>
                   )}
-                  <label className="text-xs text-slate-400">
+                  <label className="inline-flex items-center gap-1 text-xs text-slate-400">
                     <input type="checkbox" checked={removed.has(e.key)} onChange={(ev) => { const next = new Set(removed); if (ev.target.checked) next.add(e.key); else next.delete(e.key); setRemoved(next); }} /> remove
                   </label>
                 </td>
               </tr>
             ))}
             {added.map((a, i) => (
-              <tr key={`new-${i}`} className="border-t border-slate-800">
+              <tr key={`new-${i}`} className="grid grid-cols-1 border-t border-slate-800 py-1 sm:table-row sm:py-0">
                 <td className="px-2 py-1"><input aria-label="New variable name" className={input} value={a.key} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, key: ev.target.value } : x)))} /></td>
                 <td className="px-2 py-1"><input aria-label="New variable value" className={input} value={a.value} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, value: ev.target.value } : x)))} /></td>
                 <td />

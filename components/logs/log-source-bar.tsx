@@ -89,7 +89,7 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
           </button>
         )}
       </form>
-      <a href={downloadHref} download className="ml-auto rounded-md border border-slate-600 px-3 py-1 hover:bg-slate-800" data-testid="log-download">
+      <a href={downloadHref} download className="ml-auto flex min-h-11 items-center rounded-md border border-slate-600 px-3 py-1 hover:bg-slate-800 sm:min-h-0" data-testid="log-download">
         Download
       </a>
     </div>
