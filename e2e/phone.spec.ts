@@ -168,7 +168,7 @@ for (const language of [
       // A backup and a restore, each waited for up to 120 s.
       test.setTimeout(300_000);
       await page.goto(`${STACK}/backups`);
-      const ids = async () => page.getByTestId('backup-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+      const ids = async () => page.getByTestId('backup-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid') ?? ''));
       const before = (await page.getByTestId('backup-table').count()) ? await ids() : [];
       const backUp = page.getByTestId('create-backup').locator('button[type="submit"]');
       await expectTappable(backUp, 'Back up now');
