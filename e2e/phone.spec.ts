@@ -224,9 +224,17 @@ for (const language of [
       await expect(outcome).toHaveAttribute('role', 'alert');
       await expect(outcome).toContainText(`phone-${language.locale}.sql is not a usable backup`);
       await expect(outcome).toContainText('\\!');
-      // Readable: the reason wraps inside the screen instead of running off it.
+      // Readable: the reason wraps inside the screen instead of running off it; so does the detail.
       const box = (await outcome.locator('p').first().boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(PHONES[0].width);
+      const more = outcome.locator('details > summary');
+      await expectTappable(more, 'the technical detail toggle');
+      await more.tap();
+      const detail = outcome.locator('details pre');
+      await expect(detail).toBeVisible();
+      await expect(detail).toContainText('psql');
+      const d = (await detail.boundingBox())!;
+      expect(d.x + d.width).toBeLessThanOrEqual(PHONES[0].width);
       await expectNoSidewaysScroll(page, 'the failed job');
     });
   });
