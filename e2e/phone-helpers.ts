@@ -68,6 +68,9 @@ export async function expectTappable(target: Locator, what: string) {
   expect.soft(box?.height ?? 0, `${what} is ${box?.height} px tall`).toBeGreaterThanOrEqual(MIN_TARGET);
 }
 
+/** A screenshot of what is on screen, kept in the test's output folder and attached to its report. */
 export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  const file = testInfo.outputPath(name);
+  await page.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
