@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { ConsoleNav } from '@/components/layout/console-nav';
 import { TwoFactorPanel } from '@/components/account/two-factor-panel';
 import { mustEnrolTwoFactor } from '@/lib/auth/totp';
@@ -19,7 +20,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         {mustEnrolTwoFactor(user) ? (
           <>
             <p role="alert" className="rounded-md border border-amber-700 bg-amber-950/40 p-3 text-amber-100">
-              Admins must use two-factor sign-in here. Set it up to continue.
+              {(await getTranslations('account.twoFactor'))('mustEnrol')}
             </p>
             <TwoFactorPanel enabled={false} recoveryLeft={0} />
           </>

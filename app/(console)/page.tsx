@@ -15,9 +15,9 @@ export default async function OverviewPage() {
   return (
     <>
       <AutoRefresh seconds={5} />
-      <div className="flex items-baseline justify-between">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-3">
         <h1 className="text-2xl font-semibold">Stacks</h1>
-        <p className="text-sm text-slate-400">{overview.source}</p>
+        <p className="min-w-0 break-all text-sm text-slate-400">{overview.source}</p>
       </div>
       {overview.configError && <ConfigProblems error={overview.configError} />}
       {overview.docker && !overview.docker.ok && <DockerBanner message={overview.docker.message} />}

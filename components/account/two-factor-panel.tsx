@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, useTransition, type FormEvent } from 'react';
+import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
 import { beginTwoFactor } from '@/server-actions/begin-two-factor';
 import { confirmTwoFactor } from '@/server-actions/confirm-two-factor';
@@ -21,6 +22,7 @@ export function TwoFactorPanel({ enabled, recoveryLeft }: { enabled: boolean; re
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const t = useTranslations('account.twoFactor');
 
   const begin = () =>
     start(async () => {
@@ -46,15 +48,15 @@ export function TwoFactorPanel({ enabled, recoveryLeft }: { enabled: boolean; re
   if (codes) {
     return (
       <section className="space-y-3 rounded-xl border border-emerald-800 bg-slate-900 p-5" data-testid="recovery-codes">
-        <h2 className="font-semibold text-emerald-300">Two-factor sign-in is on</h2>
-        <p className="text-sm text-slate-300">Recovery codes: each signs you in once if you lose your phone. They are not shown again.</p>
+        <h2 className="font-semibold text-emerald-300">{t('on')}</h2>
+        <p className="text-sm text-slate-300">{t('recoveryIntro')}</p>
         <ul className="grid grid-cols-2 gap-1 font-mono text-sm">
           {codes.map((c) => (
             <li key={c}>{c}</li>
           ))}
         </ul>
         <Link href="/" className="text-sm text-sky-400 underline">
-          Continue to Opsdeck
+          {t('continue')}
         </Link>
       </section>
     );
@@ -63,11 +65,11 @@ export function TwoFactorPanel({ enabled, recoveryLeft }: { enabled: boolean; re
   if (enabled) {
     return (
       <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
-        <h2 className="font-semibold">Two-factor sign-in is on</h2>
-        <p className="text-sm text-slate-400">{recoveryLeft} unused recovery code(s) left.</p>
-        <ActionForm action={disableTwoFactorAction} submitLabel="Turn off two-factor" testId="disable-2fa">
-          <input name="password" type="password" placeholder="your password" aria-label="Current password" className={input} required />
-          <input name="code" placeholder="code or recovery code" aria-label="Code" className={input} autoComplete="one-time-code" required />
+        <h2 className="font-semibold">{t('on')}</h2>
+        <p className="text-sm text-slate-400">{t('recoveryLeft', { count: recoveryLeft })}</p>
+        <ActionForm action={disableTwoFactorAction} submitLabel={t('turnOff')} testId="disable-2fa">
+          <input name="password" type="password" placeholder={t('passwordPlaceholder')} aria-label={t('currentPassword')} className={input} required />
+          <input name="code" placeholder={t('codePlaceholder')} aria-label={t('code')} className={input} autoComplete="one-time-code" required />
         </ActionForm>
       </section>
     );
@@ -75,25 +77,25 @@ export function TwoFactorPanel({ enabled, recoveryLeft }: { enabled: boolean; re
 
   return (
     <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
-      <h2 className="font-semibold">Two-factor sign-in</h2>
-      <p className="text-sm text-slate-400">After your password, Opsdeck will also ask for a 6-digit code from an authenticator app.</p>
+      <h2 className="font-semibold">{t('title')}</h2>
+      <p className="text-sm text-slate-400">{t('intro')}</p>
       {!enrolment && (
         <button type="button" onClick={begin} disabled={pending} className={button}>
-          Set up two-factor sign-in
+          {t('setUp')}
         </button>
       )}
       {enrolment && (
         <div className="space-y-3">
           {/* A data: URL made on the server from the otpauth URI; nothing is fetched from elsewhere. */}
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={192} height={192} className="rounded bg-white p-2" />
+          <img src={enrolment.qrDataUrl} alt={t('qr')} width={192} height={192} className="rounded bg-white p-2" />
           <p className="text-sm">
-            Or type this key: <code data-testid="totp-secret" className="font-mono">{enrolment.secret}</code>
+            {t.rich('typeKey', { secret: enrolment.secret, code: (chunks) => <code data-testid="totp-secret" className="break-all font-mono">{chunks}</code> })}
           </p>
-          <form onSubmit={confirm} className="flex items-center gap-2">
-            <input name="code" inputMode="numeric" autoComplete="one-time-code" placeholder="123456" aria-label="Code from the app" className={input} required />
+          <form onSubmit={confirm} className="flex flex-wrap items-center gap-2">
+            <input name="code" inputMode="numeric" autoComplete="one-time-code" placeholder="123456" aria-label={t('codeFromApp')} className={input} required />
             <button type="submit" disabled={pending} className={button}>
-              Confirm
+              {t('confirm')}
             </button>
           </form>
         </div>

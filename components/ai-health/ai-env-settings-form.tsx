@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import type { AiRoleSettings } from '@/lib/ai-health/env-settings';
 import type { ActionResult } from '@/server-actions/define-action';
 import { saveAiSettings } from '@/server-actions/save-ai-settings';
@@ -14,6 +15,7 @@ const button = 'rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 dis
 export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSha: string; s: AiRoleSettings }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const t = useTranslations('ai.env');
   const [f, setF] = useState({ provider: s.provider, model: s.model, baseUrl: s.baseUrl, apiKey: '' });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   // The version this form was opened on, kept while the page refreshes itself: a save made by
@@ -26,7 +28,7 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
     <form data-testid="ai-env-settings-form" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
       {s.providers.length > 1 && (
         <label className="text-xs text-slate-400">
-          Provider ({s.providerVar})
+          {t('provider', { name: s.providerVar ?? '' })}
           <select className={`${input} block`} value={f.provider} onChange={(e) => setF({ ...f, provider: e.target.value })}>
             {s.providers.map((p) => <option key={p} value={p}>{p}</option>)}
           </select>
@@ -34,21 +36,21 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
       )}
       {s.modelVar && (
         <label className="text-xs text-slate-400">
-          Model ({s.modelVar})
+          {t('model', { name: s.modelVar ?? '' })}
           <input className={`${input} block`} value={f.model} onChange={(e) => setF({ ...f, model: e.target.value })} />
         </label>
       )}
-      <label className="text-xs text-slate-400">
-        Base URL ({s.baseUrlVar})
-        <input className={`${input} block w-72`} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
+      <label className="w-full text-xs text-slate-400 sm:w-auto">
+        {t('baseUrl', { name: s.baseUrlVar })}
+        <input className={`${input} block w-full sm:w-72`} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
       </label>
       {s.keyVar && (
         <label className="text-xs text-slate-400">
-          API key ({s.keyVar})
-          <input type="password" autoComplete="off" className={`${input} block w-64`} value={f.apiKey} placeholder={s.keySet ? '•••• unchanged' : 'not set'} onChange={(e) => setF({ ...f, apiKey: e.target.value })} />
+          {t('apiKey', { name: s.keyVar ?? '' })}
+          <input type="password" autoComplete="off" className={`${input} block w-full sm:w-64`} value={f.apiKey} placeholder={s.keySet ? t('unchanged') : t('notSet')} onChange={(e) => setF({ ...f, apiKey: e.target.value })} />
         </label>
       )}
-      <button type="button" className={button} disabled={pending} onClick={() => start(async () => report(await testAiSettings(null, fields())))}>Test before saving</button>
+      <button type="button" className={button} disabled={pending} onClick={() => start(async () => report(await testAiSettings(null, fields())))}>{t('test')}</button>
       <button
         type="button"
         className="rounded-md bg-sky-700 px-3 py-1 text-sm hover:bg-sky-600 disabled:opacity-50"
@@ -63,7 +65,7 @@ export function AiEnvSettingsForm({ stack, baseSha, s }: { stack: string; baseSh
           }
         })}
       >
-        Save to env file
+        {t('save')}
       </button>
       <span role="status" aria-live="polite" className={`basis-full text-sm ${status?.ok ? 'text-emerald-400' : 'text-rose-400'}`}>{status?.text}</span>
     </form>

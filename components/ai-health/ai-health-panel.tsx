@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { AiHealthView } from '@/lib/ai-health';
 import type { AiRoleSettings } from '@/lib/ai-health/env-settings';
 import { AutoRefresh } from '@/components/ui/auto-refresh';
@@ -13,12 +14,13 @@ const ISSUE_STYLE = { error: 'text-rose-300', warning: 'text-amber-300', info: '
 
 export function AiHealthPanel({ view, canProbe, canManage, envSettings }: { view: AiHealthView; canProbe: boolean; canManage: boolean; envSettings?: { sha: string; roles: AiRoleSettings[] } }) {
   const now = view.generatedAt;
+  const t = useTranslations('ai');
   return (
     <>
       <AutoRefresh seconds={5} />
       {view.issues.length > 0 && (
-        <section data-testid="ai-issues" className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-3">
-          <h2 className="mb-1 text-sm font-semibold text-slate-300">Configuration (checked without calling any provider)</h2>
+        <section data-testid="ai-issues" className="rounded-xl border border-slate-800 bg-slate-900 px-3 py-3 sm:px-5">
+          <h2 className="mb-1 text-sm font-semibold text-slate-300">{t('configTitle')}</h2>
           <ul className="space-y-1 text-sm">
             {view.issues.map((i, n) => (
               <li key={n} className={ISSUE_STYLE[i.severity]}>
@@ -31,7 +33,7 @@ export function AiHealthPanel({ view, canProbe, canManage, envSettings }: { view
       )}
       {view.dependencies.length === 0 && (
         <p className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4 text-slate-400">
-          This stack declares no AI provider{canManage ? '; add one below.' : '.'}
+          {canManage ? t('noneAdd') : t('none')}
         </p>
       )}
       {view.dependencies.map((d) => (

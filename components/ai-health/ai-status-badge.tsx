@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { AiStatus } from '@/lib/ai-health';
 
 const STYLES: Record<AiStatus, string> = {
@@ -8,5 +9,6 @@ const STYLES: Record<AiStatus, string> = {
 };
 
 export function AiStatusBadge({ status }: { status: AiStatus }) {
-  return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${STYLES[status]}`}>{status}</span>;
+  const t = useTranslations('ai.status');
+  return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${STYLES[status]}`}>{t(status)}</span>;
 }

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { LatencyPoint } from '@/lib/ai-health';
 
 const W = 260;
@@ -28,11 +29,12 @@ export function LatencyChart({ series, now, p50, p95, thresholdMs }: { series: L
   }
   if (current.length) runs.push(current);
 
+  const t = useTranslations('ai.chart');
   const label = series.length
-    ? `Latency over the last hour: ${series.length} checks, ${series.length - okValues.length} failed, p50 ${p50 ?? '—'} ms, p95 ${p95 ?? '—'} ms`
-    : 'No checks in the last hour';
+    ? t('label', { checks: series.length, failed: series.length - okValues.length, p50: p50 ?? '—', p95: p95 ?? '—' })
+    : t('empty');
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label} className="rounded bg-slate-950">
+    <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" style={{ maxWidth: '100%', height: 'auto' }} aria-label={label} className="rounded bg-slate-950">
       <title>{label}</title>
       {thresholdMs <= yMax && <line x1={PAD} x2={W - PAD} y1={y(thresholdMs)} y2={y(thresholdMs)} stroke="#b45309" strokeWidth="1" />}
       {p95 !== undefined && <line x1={PAD} x2={W - PAD} y1={y(p95)} y2={y(p95)} stroke="#38bdf8" strokeWidth="1" strokeDasharray="3 3" opacity="0.7" />}
@@ -48,7 +50,7 @@ export function LatencyChart({ series, now, p50, p95, thresholdMs }: { series: L
       ))}
       {series.length === 0 && (
         <text x={W / 2} y={H / 2 + 4} textAnchor="middle" fontSize="10" fill="#64748b">
-          no checks in the last hour
+          {t('emptyShort')}
         </text>
       )}
     </svg>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { DependencyView } from '@/lib/ai-health';
 import { ActionForm } from '@/components/ui/action-form';
 import { updateAiProbeSettings } from '@/server-actions/update-ai-probe-settings';
@@ -16,17 +17,18 @@ function NumberField({ name, label, value, min, max }: { name: string; label: st
 /** Per-dependency probe settings (admin): how often, when deep probes run, and the hysteresis. */
 export function ProbeSettingsForm({ stack, dep }: { stack: string; dep: DependencyView }) {
   const s = dep.settings;
+  const t = useTranslations('ai.probe');
   return (
     <details className="text-sm" data-testid="ai-settings">
-      <summary className="cursor-pointer text-slate-400 hover:text-white">Probe settings</summary>
-      <ActionForm action={updateAiProbeSettings} submitLabel="Save settings" className="mt-2 items-end">
+      <summary className="cursor-pointer text-slate-400 hover:text-white">{t('title')}</summary>
+      <ActionForm action={updateAiProbeSettings} submitLabel={t('save')} className="mt-2 items-end">
         <input type="hidden" name="stack" value={stack} />
         <input type="hidden" name="dep" value={dep.id} />
-        <NumberField name="lightIntervalSec" label="Check every (s)" value={s.lightIntervalSec} min={5} max={86400} />
-        <NumberField name="deepIntervalSec" label="Deep probe every (s, 0 = button only)" value={s.deepIntervalSec} min={0} max={604800} />
-        <NumberField name="latencyThresholdMs" label="Degraded above (ms)" value={s.latencyThresholdMs} min={50} max={120000} />
-        <NumberField name="failuresToDown" label="Down after N failures" value={s.failuresToDown} min={1} max={20} />
-        <NumberField name="successesToUp" label="Up after M successes" value={s.successesToUp} min={1} max={20} />
+        <NumberField name="lightIntervalSec" label={t('lightInterval')} value={s.lightIntervalSec} min={5} max={86400} />
+        <NumberField name="deepIntervalSec" label={t('deepInterval')} value={s.deepIntervalSec} min={0} max={604800} />
+        <NumberField name="latencyThresholdMs" label={t('threshold')} value={s.latencyThresholdMs} min={50} max={120000} />
+        <NumberField name="failuresToDown" label={t('failures')} value={s.failuresToDown} min={1} max={20} />
+        <NumberField name="successesToUp" label={t('successes')} value={s.successesToUp} min={1} max={20} />
       </ActionForm>
     </details>
   );

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
 import { formatBytes } from '@/components/jobs/format';
 import { importBackupDirectory } from '@/server-actions/import-backup-directory';
@@ -14,6 +15,7 @@ const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm
  */
 export function ImportPanel({ stack, loose }: { stack: string; loose: { name: string; size: number }[] }) {
   const router = useRouter();
+  const t = useTranslations('backups.import');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -32,31 +34,30 @@ export function ImportPanel({ stack, loose }: { stack: string; loose: { name: st
       setResult({ ok: res.ok, text: body.message ?? body.error ?? `HTTP ${res.status}` });
       if (res.ok) router.refresh();
     } catch {
-      setResult({ ok: false, text: 'The upload did not reach Opsdeck. Try again.' });
+      setResult({ ok: false, text: t('notReached') });
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
-      <h2 className="font-semibold">Import existing backups</h2>
+    <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
+      <h2 className="font-semibold">{t('title')}</h2>
       <div className="flex flex-wrap items-center gap-2" data-testid="upload-backup">
-        <input type="file" aria-label="Backup file" accept=".dump,.backup,.sql,.gz" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="text-sm" />
+        <input type="file" aria-label={t('file')} accept=".dump,.backup,.sql,.gz" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="min-w-0 text-sm" />
         <button type="button" onClick={upload} disabled={!file || busy} className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50">
-          {busy ? `Uploading ${file ? formatBytes(file.size) : ''}…` : 'Upload and import'}
+          {busy ? t('uploading', { size: file ? formatBytes(file.size) : '' }) : t('upload')}
         </button>
         <span role="status" aria-live="polite" className={`text-sm ${result?.ok ? 'text-emerald-400' : 'text-rose-400'}`}>{result?.text}</span>
       </div>
-      <p className="text-xs text-slate-500">pg_dump files (custom format or plain SQL, gzipped or not). Each is checked before it is listed.</p>
-      <ActionForm action={importBackupDirectory} submitLabel="Import folder" testId="import-directory">
+      <p className="text-xs text-slate-500">{t('formats')}</p>
+      <ActionForm action={importBackupDirectory} submitLabel={t('folder')} testId="import-directory">
         <input type="hidden" name="stack" value={stack} />
-        <input name="directory" placeholder="/srv/old-backups" aria-label="Folder on the Opsdeck host" className={`${input} w-80`} />
+        <input name="directory" placeholder="/srv/old-backups" aria-label={t('folderLabel')} className={`${input} w-full sm:w-80`} />
       </ActionForm>
       {loose.length > 0 && (
         <p data-testid="loose-files" className="text-sm text-amber-300">
-          {loose.length} file(s) in the backup folder have no manifest yet ({loose.slice(0, 3).map((f) => f.name).join(', ')}{loose.length > 3 ? ', …' : ''}).
-          {' '}Import the backup folder itself to add them to the list.
+          {t('loose', { count: loose.length, names: `${loose.slice(0, 3).map((f) => f.name).join(', ')}${loose.length > 3 ? ', …' : ''}` })}
         </p>
       )}
     </section>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
 import { formatBytes, formatWhen } from '@/components/jobs/format';
 import type { KeptDatabase } from '@/lib/backup';
@@ -6,26 +7,27 @@ import { undoRestore } from '@/server-actions/undo-restore';
 
 /** Databases replaced by a restore, still on the server: put one back (undo) or drop it. */
 export function KeptDatabases({ stack, kept, error, canAdmin }: { stack: string; kept: KeptDatabase[]; error: string | null; canAdmin: boolean }) {
-  if (error) return <p role="alert" className="rounded-xl border border-rose-900 bg-slate-900 px-5 py-3 text-sm text-rose-300">Kept databases: {error}</p>;
+  const t = useTranslations('backups.kept');
+  if (error) return <p role="alert" className="rounded-xl border border-rose-900 bg-slate-900 px-5 py-3 text-sm text-rose-300">{t('error', { error })}</p>;
   if (kept.length === 0) return null;
   return (
-    <section data-testid="kept-databases" className="rounded-xl border border-slate-800 bg-slate-900 px-5 py-4">
-      <h2 className="font-semibold">Kept databases</h2>
+    <section data-testid="kept-databases" className="rounded-xl border border-slate-800 bg-slate-900 px-3 py-4 sm:px-5">
+      <h2 className="font-semibold">{t('title')}</h2>
       <p className="mb-2 text-sm text-slate-400">
-        Each restore keeps the database it replaced, so it can be put back. They take disk space on the database server until dropped.
+        {t('intro')}
       </p>
       <ul className="divide-y divide-slate-800">
         {kept.map((k, i) => (
           <li key={k.name} data-testid={`kept-${k.name}`} className="flex flex-wrap items-center gap-3 py-2 text-sm">
-            <code>{k.name}</code>
-            <span className="text-slate-400">replaced {formatWhen(k.keptAt)} · {formatBytes(k.sizeBytes)}</span>
+            <code className="break-all">{k.name}</code>
+            <span className="text-slate-400">{t('replaced', { when: formatWhen(k.keptAt), size: formatBytes(k.sizeBytes) })}</span>
             {canAdmin && (
-              <span className="ml-auto flex gap-2">
-                <ActionForm action={undoRestore} submitLabel={i === 0 ? 'Undo restore (put this back)' : 'Put this back'} confirm={`Put ${k.name} back as the live database? The app is stopped for a moment; the current database is kept in turn.`}>
+              <span className="ml-auto flex flex-wrap gap-2">
+                <ActionForm action={undoRestore} submitLabel={i === 0 ? t('undo') : t('putBack')} confirm={t('confirmPutBack', { name: k.name })}>
                   <input type="hidden" name="stack" value={stack} />
                   <input type="hidden" name="database" value={k.name} />
                 </ActionForm>
-                <ActionForm action={dropKeptDatabase} submitLabel="Drop" confirm={`Drop ${k.name} for good? It cannot be put back afterwards.`}>
+                <ActionForm action={dropKeptDatabase} submitLabel={t('drop')} confirm={t('confirmDrop', { name: k.name })}>
                   <input type="hidden" name="stack" value={stack} />
                   <input type="hidden" name="database" value={k.name} />
                 </ActionForm>

@@ -1,9 +1,11 @@
+import { useTranslations } from 'next-intl';
 import type { ConfigKind, ConfigVersion } from '@/lib/config-edit';
 import { ActionForm } from '@/components/ui/action-form';
 import { JobActionForm } from '@/components/deploy/job-action-form';
 import { applyConfig } from '@/server-actions/apply-config';
 import { undoConfigEdit } from '@/server-actions/undo-config-edit';
 
+const COLUMNS = ['seq', 'when', 'who', 'why', 'what', 'applied'] as const;
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
 /**
@@ -13,12 +15,13 @@ const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: string; kind: ConfigKind; sha: string; versions: ConfigVersion[]; canEdit: boolean }) {
   const current = versions.find((v) => v.after === sha);
   const pending = current && !current.applied;
+  const t = useTranslations('config.versions');
   return (
     <div data-testid={`${kind}-history`} className="space-y-2">
       {canEdit && pending && (
         <div className="rounded-md border border-sky-800 bg-sky-950/40 p-3 text-sm">
-          <p className="mb-2">Version {current.seq} ({current.summary}) is saved but not applied: the containers still run the previous one.</p>
-          <JobActionForm action={applyConfig} submitLabel={`Apply version ${current.seq}`} testId={`${kind}-apply`} confirm="Recreate the services whose configuration changed? If the app does not come back healthy, the previous file and containers are restored.">
+          <p className="mb-2">{t('pending', { seq: current.seq, summary: current.summary })}</p>
+          <JobActionForm action={applyConfig} submitLabel={t('apply', { seq: current.seq })} testId={`${kind}-apply`} confirm={t('confirmApply')}>
             <input type="hidden" name="stack" value={stack} />
             <input type="hidden" name="kind" value={kind} />
             <input type="hidden" name="sha" value={sha} />
@@ -26,11 +29,12 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
         </div>
       )}
       {versions.length === 0 ? (
-        <p className="text-sm text-slate-400">No change made from Opsdeck yet.</p>
+        <p className="text-sm text-slate-400">{t('none')}</p>
       ) : (
+        <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
-            <tr>{['#', 'When', 'Who', 'Why', 'What changed', 'Applied'].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
+            <tr>{COLUMNS.map((h) => <th key={h} className="px-2 py-1">{t(`columns.${h}`)}</th>)}</tr>
           </thead>
           <tbody>
             {versions.map((v) => (
@@ -40,14 +44,15 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
                 <td className="px-2 py-1">{v.by}</td>
                 <td className="px-2 py-1">{v.reason}</td>
                 <td className="px-2 py-1">{v.summary}</td>
-                <td className="px-2 py-1">{v.applied ? `job #${v.applied.job}` : '—'}</td>
+                <td className="px-2 py-1">{v.applied ? t('job', { id: v.applied.job }) : '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {canEdit && versions[0]?.after === sha && (
-        <ActionForm action={undoConfigEdit} submitLabel={`Undo version ${versions[0].seq}`} testId={`${kind}-undo`} confirm={`Put the ${kind} file back as it was before version ${versions[0].seq}? (It can be applied afterwards.)`}>
+        <ActionForm action={undoConfigEdit} submitLabel={t('undo', { seq: versions[0].seq })} testId={`${kind}-undo`} confirm={t('confirmUndo', { kind, seq: versions[0].seq })}>
           <input type="hidden" name="stack" value={stack} />
           <input type="hidden" name="kind" value={kind} />
           <input type="hidden" name="baseSha" value={sha} />

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { JobLog } from '@/components/jobs/job-log';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { editorView, type EditorView } from '@/lib/config-edit';
@@ -8,7 +9,7 @@ import { ComposeEditor } from './compose-editor';
 import { ConfigHistory } from './config-history';
 import { EnvEditor } from './env-editor';
 
-const card = 'rounded-xl border border-slate-800 bg-slate-900 p-5 space-y-3';
+const card = 'rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5 space-y-3';
 
 function load(stack: Stack, kind: 'env' | 'compose'): EditorView | { error: string } {
   try {
@@ -24,36 +25,37 @@ export function ConfigPanel({ stack, role }: { stack: Stack; role: Role }) {
   const env = admin && stack.envFile ? load(stack, 'env') : null;
   const compose = load(stack, 'compose');
   const running = runningJob(stack.name);
+  const t = useTranslations('config');
   return (
     <>
       {running && (
         <section className={card}>
-          <h2 className="font-semibold">Running now: {running.title}</h2>
+          <h2 className="font-semibold">{t('runningNow', { title: running.title })}</h2>
           <JobLog jobId={running.id} refreshOnEnd />
         </section>
       )}
       <section className={card}>
-        <h2 className="font-semibold">Env file</h2>
-        {!admin && <p className="text-sm text-slate-400">The env file holds the stack&apos;s secrets: it is shown to admins only.</p>}
-        {admin && !stack.envFile && <p className="text-sm text-slate-400">This stack has no env file.</p>}
+        <h2 className="font-semibold">{t('envFile')}</h2>
+        {!admin && <p className="text-sm text-slate-400">{t('envAdminsOnly')}</p>}
+        {admin && !stack.envFile && <p className="text-sm text-slate-400">{t('noEnvFile')}</p>}
         {env && 'error' in env && <p role="alert" className="text-sm text-rose-400">{env.error}</p>}
         {env && !('error' in env) && (
           <>
-            <p className="font-mono text-xs text-slate-400">{env.path}</p>
+            <p className="break-all font-mono text-xs text-slate-400">{env.path}</p>
             <EnvEditor key={env.sha} stack={stack.name} sha={env.sha} text={env.text} entries={env.entries} />
-            <h3 className="pt-2 text-sm font-semibold text-slate-300">History</h3>
+            <h3 className="pt-2 text-sm font-semibold text-slate-300">{t('history')}</h3>
             <ConfigHistory stack={stack.name} kind="env" sha={env.sha} versions={env.history} canEdit={admin} />
           </>
         )}
       </section>
       <section className={card}>
-        <h2 className="font-semibold">Compose file</h2>
+        <h2 className="font-semibold">{t('composeFile')}</h2>
         {'error' in compose ? (
           <p role="alert" className="text-sm text-rose-400">{compose.error}</p>
         ) : (
           <>
             <ComposeEditor key={compose.sha} stack={stack.name} sha={compose.sha} text={compose.text} path={compose.path} canEdit={admin} />
-            <h3 className="pt-2 text-sm font-semibold text-slate-300">History</h3>
+            <h3 className="pt-2 text-sm font-semibold text-slate-300">{t('history')}</h3>
             <ConfigHistory stack={stack.name} kind="compose" sha={compose.sha} versions={compose.history} canEdit={admin} />
           </>
         )}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { EnvDiffRow, LineDiffRow, Validation } from '@/lib/config-edit';
 
 export interface Review {
@@ -12,6 +13,7 @@ const OP_STYLE = { '+': 'bg-emerald-950 text-emerald-200', '-': 'bg-rose-950 tex
 /** The checks of an edit and what it changes: secrets appear only as "changed". */
 export function EditReview({ review }: { review: Review }) {
   const { validation, envDiff, lineDiff } = review;
+  const t = useTranslations('config.checks');
   return (
     <div data-testid="config-review" className="space-y-3 text-sm">
       <ul data-testid="config-checks" className="space-y-1">
@@ -21,24 +23,26 @@ export function EditReview({ review }: { review: Review }) {
         {validation.warnings.map((p, i) => (
           <li key={`w${i}`} className="text-amber-300">! {p.title} <span className="text-slate-400">({p.where})</span> — {p.fix}</li>
         ))}
-        {validation.ok && <li className="text-emerald-300">✓ The doctor&apos;s checks and docker compose config pass.</li>}
+        {validation.ok && <li className="text-emerald-300">{t('pass')}</li>}
       </ul>
       {envDiff.length > 0 && (
+        <div className="overflow-x-auto">
         <table data-testid="config-diff" className="w-full text-left">
           <thead className="text-xs uppercase text-slate-500">
-            <tr><th className="px-2 py-1">Variable</th><th className="px-2 py-1">Change</th><th className="px-2 py-1">Before</th><th className="px-2 py-1">After</th></tr>
+            <tr><th className="px-2 py-1">{t('variable')}</th><th className="px-2 py-1">{t('change')}</th><th className="px-2 py-1">{t('before')}</th><th className="px-2 py-1">{t('after')}</th></tr>
           </thead>
           <tbody className="font-mono text-xs">
             {envDiff.map((r) => (
               <tr key={r.key} className="border-t border-slate-800">
                 <td className="px-2 py-1">{r.key}</td>
-                <td className="px-2 py-1">{r.secret ? `${r.change} (secret)` : r.change}</td>
+                <td className="px-2 py-1">{r.secret ? t('secretChange', { change: r.change }) : r.change}</td>
                 <td className="px-2 py-1 text-rose-300">{r.secret ? (r.change === 'added' ? '' : '••••') : (r.before ?? '')}</td>
-                <td className="px-2 py-1 text-emerald-300">{r.secret ? (r.change === 'removed' ? '' : '•••• (changed)') : (r.after ?? '')}</td>
+                <td className="px-2 py-1 text-emerald-300">{r.secret ? (r.change === 'removed' ? '' : t('secretChanged')) : (r.after ?? '')}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {lineDiff.length > 0 && (
         <pre data-testid="config-diff" className="max-h-96 overflow-auto rounded-md border border-slate-800 bg-slate-950 p-2 font-mono text-xs">
@@ -47,7 +51,7 @@ export function EditReview({ review }: { review: Review }) {
           ))}
         </pre>
       )}
-      {envDiff.length === 0 && lineDiff.length === 0 && <p className="text-slate-400">No change to the file&apos;s values.</p>}
+      {envDiff.length === 0 && lineDiff.length === 0 && <p className="text-slate-400">{t('noChange')}</p>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { useTranslations } from 'next-intl';
 import type { EnvEntry } from '@/lib/config-edit';
 import { revealEnvSecret } from '@/server-actions/reveal-env-secret';
 import { EditReview } from './edit-review';
@@ -26,6 +27,7 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [added, setAdded] = useState<{ key: string; value: string }[]>([]);
   const [raw, setRaw] = useState(text);
+  const t = useTranslations('config');
   const [revealError, setRevealError] = useState<string | null>(null);
 
   // Only what the admin touched: an untouched secret is never sent, so it is kept as it is.
@@ -51,18 +53,19 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
       <div className="flex gap-2 text-sm" role="tablist">
         {(['form', 'raw'] as const).map((m) => (
           <button key={m} type="button" role="tab" aria-selected={mode === m} onClick={() => setMode(m)} className={`rounded-md px-3 py-1 ${mode === m ? 'bg-slate-700' : 'text-slate-400 hover:text-white'}`}>
-            {m === 'form' ? 'Form' : 'Raw text'}
+            {m === 'form' ? t('env.form') : t('env.raw')}
           </button>
         ))}
       </div>
       {mode === 'form' ? (
-        <table className="w-full text-left text-sm">
-          <tbody>
+        // On a phone each variable is a small card (name, value, actions stacked) rather than a row wider than the screen.
+        <table className="block w-full text-left text-sm sm:table">
+          <tbody className="block sm:table-row-group">
             {entries.map((e) => (
-              <tr key={e.key} className="border-t border-slate-800" data-testid={`env-row-${e.key}`}>
-                <td className="w-1/3 px-2 py-1 font-mono text-xs">
+              <tr key={e.key} className="grid grid-cols-1 border-t border-slate-800 py-1 sm:table-row sm:py-0" data-testid={`env-row-${e.key}`}>
+                <td className="break-all px-2 py-1 font-mono text-xs sm:w-1/3">
                   <label htmlFor={`env-${e.key}`}>{e.key}</label>
-                  {e.secret && <span className="ml-2 text-xs text-amber-300">secret</span>}
+                  {e.secret && <span className="ml-2 text-xs text-amber-300">{t('env.secret')}</span>}
                 </td>
                 <td className="px-2 py-1">
                   <input
@@ -71,37 +74,37 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
                     disabled={removed.has(e.key)}
                     className={input}
                     value={values[e.key] ?? e.value}
-                    placeholder={e.secret ? (e.set ? '•••• unchanged (type a new value to replace it)' : 'not set') : ''}
+                    placeholder={e.secret ? (e.set ? t('env.secretUnchanged') : t('env.notSet')) : ''}
                     onChange={(ev) => setValues({ ...values, [e.key]: ev.target.value })}
                   />
                 </td>
-                <td className="w-40 px-2 py-1 text-right">
+                <td className="px-2 py-1 sm:w-40 sm:text-right">
                   {e.secret && e.set && values[e.key] === undefined && (
-                    <button type="button" className="mr-2 text-xs text-sky-300 hover:underline" onClick={() => void reveal(e.key)}>Reveal</button>
+                    <button type="button" className="mr-2 px-1 text-xs text-sky-300 hover:underline" onClick={() => void reveal(e.key)}>{t('env.reveal')}</button>
                   )}
-                  <label className="text-xs text-slate-400">
-                    <input type="checkbox" checked={removed.has(e.key)} onChange={(ev) => { const next = new Set(removed); if (ev.target.checked) next.add(e.key); else next.delete(e.key); setRemoved(next); }} /> remove
+                  <label className="inline-flex items-center gap-1 text-xs text-slate-400">
+                    <input type="checkbox" checked={removed.has(e.key)} onChange={(ev) => { const next = new Set(removed); if (ev.target.checked) next.add(e.key); else next.delete(e.key); setRemoved(next); }} /> {t('env.remove')}
                   </label>
                 </td>
               </tr>
             ))}
             {added.map((a, i) => (
-              <tr key={`new-${i}`} className="border-t border-slate-800">
-                <td className="px-2 py-1"><input aria-label="New variable name" className={input} value={a.key} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, key: ev.target.value } : x)))} /></td>
-                <td className="px-2 py-1"><input aria-label="New variable value" className={input} value={a.value} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, value: ev.target.value } : x)))} /></td>
+              <tr key={`new-${i}`} className="grid grid-cols-1 border-t border-slate-800 py-1 sm:table-row sm:py-0">
+                <td className="px-2 py-1"><input aria-label={t('env.newName')} className={input} value={a.key} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, key: ev.target.value } : x)))} /></td>
+                <td className="px-2 py-1"><input aria-label={t('env.newValue')} className={input} value={a.value} onChange={(ev) => setAdded(added.map((x, j) => (j === i ? { ...x, value: ev.target.value } : x)))} /></td>
                 <td />
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <textarea aria-label="Env file text" spellCheck={false} className={`${input} h-96`} value={raw} onChange={(e) => setRaw(e.target.value)} />
+        <textarea aria-label={t('env.text')} spellCheck={false} className={`${input} h-96`} value={raw} onChange={(e) => setRaw(e.target.value)} />
       )}
       {revealError && <p role="alert" className="text-sm text-rose-400">{revealError}</p>}
       <div className="flex flex-wrap items-center gap-2">
-        {mode === 'form' && <button type="button" className={button} onClick={() => setAdded([...added, { key: '', value: '' }])}>Add variable</button>}
-        <button type="button" className={button} disabled={flow.pending} onClick={flow.preview}>Review changes</button>
-        {flow.canSave && <button type="button" className="rounded-md bg-sky-700 px-3 py-1 text-sm hover:bg-sky-600 disabled:opacity-50" disabled={flow.pending} onClick={flow.save}>Save</button>}
+        {mode === 'form' && <button type="button" className={button} onClick={() => setAdded([...added, { key: '', value: '' }])}>{t('env.add')}</button>}
+        <button type="button" className={button} disabled={flow.pending} onClick={flow.preview}>{t('review')}</button>
+        {flow.canSave && <button type="button" className="rounded-md bg-sky-700 px-3 py-1 text-sm hover:bg-sky-600 disabled:opacity-50" disabled={flow.pending} onClick={flow.save}>{t('save')}</button>}
         <span role="status" aria-live="polite" className={`text-sm ${flow.message?.ok ? 'text-emerald-400' : 'text-rose-400'}`}>{flow.message?.text}</span>
       </div>
       {flow.review && <EditReview review={flow.review} />}

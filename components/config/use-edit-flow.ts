@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/server-actions/define-action';
 import { previewConfigEdit } from '@/server-actions/preview-config-edit';
 import { saveConfigEdit } from '@/server-actions/save-config-edit';
@@ -15,6 +16,7 @@ type Saved = { sha: string; seq: number; summary: string };
  */
 export function useEditFlow(payload: () => Record<string, string>) {
   const router = useRouter();
+  const t = useTranslations('config');
   const [pending, start] = useTransition();
   const [review, setReview] = useState<Review | null>(null);
   const [reviewed, setReviewed] = useState<string | null>(null);
@@ -48,7 +50,7 @@ export function useEditFlow(payload: () => Record<string, string>) {
       run(saveConfigEdit, (r) => {
         setSaved(r.data);
         setReview(null);
-        setMessage({ ok: true, text: r.message ?? 'Saved.' });
+        setMessage({ ok: true, text: r.message ?? t('saved') });
         router.refresh();
       }),
     reset: () => {

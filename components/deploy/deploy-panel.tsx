@@ -16,7 +16,7 @@ import { UpgradeForm } from './upgrade-form';
 import { UpgradeHistory } from './upgrade-history';
 import { VersionPanelView } from './version-panel';
 
-const card = 'rounded-xl border border-slate-800 bg-slate-900 p-5 space-y-3';
+const card = 'rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5 space-y-3';
 
 /** The deploy tab: versions, pre-flight, deploy, stack lifecycle, upgrade and its history. */
 export async function DeployPanel({ stackName, role }: { stackName: string; role: Role }) {

@@ -6,7 +6,7 @@ export function PreflightList({ checks }: { checks: PreflightCheck[] }) {
       {checks.map((c) => (
         <li key={c.id} className="flex gap-2">
           <span aria-label={c.ok ? 'pass' : 'fail'} className={c.ok ? 'text-emerald-400' : 'text-rose-400'}>{c.ok ? '✓' : '✗'}</span>
-          <span>
+          <span className="min-w-0 break-words">
             <span className="font-medium">{c.label}</span> <span className="text-slate-400">— {c.detail}</span>
             {c.fix && <span className="block text-amber-300">{c.fix}</span>}
           </span>

@@ -35,12 +35,13 @@ export function UpgradeForm({ stack, current, repo, tags, registryError }: { sta
         <label className="flex items-center gap-1 text-sm">
           <input type="checkbox" name="runMigrations" value="on" defaultChecked /> run SQL migrations
         </label>
-        <span data-testid="upgrade-plan" className="font-mono text-xs text-slate-400">
+        <span data-testid="upgrade-plan" className="break-all font-mono text-xs text-slate-400">
           {current} → {target ? `${repo}:${target}` : '…'}
         </span>
       </JobActionForm>
       {registryError && <p data-testid="registry-error" className="text-xs text-amber-300">Registry tags unavailable: {registryError} (local tags and a typed tag still work).</p>}
       {tags.length > 0 && (
+        <div className="overflow-x-auto">
         <table data-testid="upgrade-tags" className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>{['Tag', 'Created', 'Version', 'Where', ''].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
@@ -57,12 +58,13 @@ export function UpgradeForm({ stack, current, repo, tags, registryError }: { sta
                 <td className="px-2 py-1">{t.version ?? ''}</td>
                 <td className="px-2 py-1 text-xs text-slate-400">{[t.local && 'this host', t.registry && 'registry'].filter(Boolean).join(' + ')}</td>
                 <td className="px-2 py-1 text-right">
-                  {!t.running && <button type="button" className="text-xs text-sky-300 hover:underline" onClick={() => setTarget(t.tag)}>Use</button>}
+                  {!t.running && <button type="button" className="px-2 text-xs text-sky-300 hover:underline" onClick={() => setTarget(t.tag)}>Use</button>}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </div>
   );

@@ -10,6 +10,7 @@ function duration(r: UpgradeRecord): string {
 export function UpgradeHistory({ rows }: { rows: UpgradeRecord[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-400">No upgrade yet.</p>;
   return (
+    <div className="overflow-x-auto">
     <table data-testid="upgrade-history" className="w-full text-left text-sm">
       <thead className="text-xs uppercase text-slate-500">
         <tr>{['When', 'Who', 'What', 'From', 'To', 'Result', 'Duration'].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
@@ -28,5 +29,6 @@ export function UpgradeHistory({ rows }: { rows: UpgradeRecord[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

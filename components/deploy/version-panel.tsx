@@ -15,13 +15,13 @@ export function VersionPanelView({ v }: { v: VersionPanel }) {
     ['Last changed', when(v.lastChange)],
   ];
   return (
-    <section data-testid="version-panel" className="rounded-xl border border-slate-800 bg-slate-900 p-5">
+    <section data-testid="version-panel" className="rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
       <h2 className="mb-3 font-semibold">Versions</h2>
-      <dl className="grid grid-cols-[12rem_1fr] gap-y-1 text-sm">
+      <dl className="grid grid-cols-1 gap-y-1 text-sm sm:grid-cols-[12rem_minmax(0,1fr)]">
         {rows.map(([k, val]) => (
           <div key={k} className="contents">
             <dt className="text-slate-400">{k}</dt>
-            <dd data-testid={`version-${k.toLowerCase().replace(/[^a-z]+/g, '-')}`} className="font-mono text-xs leading-5">{val}</dd>
+            <dd data-testid={`version-${k.toLowerCase().replace(/[^a-z]+/g, '-')}`} className="mb-1 break-all font-mono text-xs leading-5 sm:mb-0">{val}</dd>
           </div>
         ))}
       </dl>

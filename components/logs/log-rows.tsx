@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useTranslations } from 'next-intl';
 import type { LogStore } from './log-store';
 import { LogRow, ROW_HEIGHT } from './log-row';
 import type { Matcher } from './search';
@@ -27,6 +28,7 @@ const OVERSCAN = 10;
  * so 50,000 buffered lines cost the same to render as 50.
  */
 export function LogRows({ store, version, matcher, sourceName, sourceColor, following, onUserScroll, selectedId, onSelect }: Props) {
+  const t = useTranslations('logs');
   const ref = useRef<HTMLDivElement>(null);
   /** Scroll positions we set ourselves, so their scroll events are not read as the user's. */
   const ours = useRef<number | null>(null);
@@ -94,14 +96,14 @@ export function LogRows({ store, version, matcher, sourceName, sourceColor, foll
       tabIndex={0}
       role="log"
       aria-live="off"
-      aria-label="Log lines"
+      aria-label={t('logLines')}
       data-testid="log-scroll"
       className="h-[60vh] min-h-64 overflow-auto rounded-b-lg border border-slate-800 bg-slate-950 font-mono text-xs text-slate-200 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       <div className="relative min-w-full" style={{ height: count * ROW_HEIGHT }}>
         {rows}
       </div>
-      {count === 0 && <p className="p-4 text-slate-500">No lines to show yet.</p>}
+      {count === 0 && <p className="p-4 text-slate-500">{t('noLines')}</p>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { useTranslations } from 'next-intl';
 import { TAILS, type LogSelection } from './selection';
 
 /** "2024-05-01T12:00:00.000Z" → the datetime-local value in the browser's zone, and back. */
@@ -24,6 +25,7 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
   const [since, setSince] = useState(toLocalInput(selection.since));
   const [until, setUntil] = useState(toLocalInput(selection.until));
   const all = selection.services.length === 0;
+  const t = useTranslations('logs.controls');
   const toggle = (svc: string, on: boolean) => {
     const current = all ? services : selection.services;
     const next = on ? [...current, svc] : current.filter((s) => s !== svc);
@@ -33,7 +35,7 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
   return (
     <div className="flex flex-wrap items-center gap-x-5 gap-y-2 text-sm">
       <fieldset className="flex flex-wrap items-center gap-3">
-        <legend className="sr-only">Services</legend>
+        <legend className="sr-only">{t('services')}</legend>
         {services.map((svc) => (
           <label key={svc} className="flex items-center gap-1.5">
             <input type="checkbox" checked={all || selection.services.includes(svc)} onChange={(e) => toggle(svc, e.target.checked)} />
@@ -43,16 +45,16 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
         ))}
       </fieldset>
       <label className="flex items-center gap-1.5">
-        Last
+        {t('last')}
         <select
-          aria-label="Lines to load"
+          aria-label={t('linesToLoad')}
           value={selection.tail}
           onChange={(e) => onChange({ ...selection, tail: Number(e.target.value) })}
           className="rounded-md border border-slate-700 bg-slate-950 px-2 py-1"
         >
           {TAILS.map((n) => (
             <option key={n} value={n}>
-              {n.toLocaleString('en')} lines
+              {t('lines', { count: n })}
             </option>
           ))}
         </select>
@@ -65,15 +67,15 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
         }}
       >
         <label className="flex items-center gap-1.5">
-          Since
-          <input type="datetime-local" step={1} aria-label="Since" value={since} onChange={(e) => setSince(e.target.value)} className="rounded-md border border-slate-700 bg-slate-950 px-2 py-0.5" />
+          {t('since')}
+          <input type="datetime-local" step={1} aria-label={t('since')} value={since} onChange={(e) => setSince(e.target.value)} className="rounded-md border border-slate-700 bg-slate-950 px-2 py-0.5" />
         </label>
         <label className="flex items-center gap-1.5">
-          Until
-          <input type="datetime-local" step={1} aria-label="Until" value={until} onChange={(e) => setUntil(e.target.value)} className="rounded-md border border-slate-700 bg-slate-950 px-2 py-0.5" />
+          {t('until')}
+          <input type="datetime-local" step={1} aria-label={t('until')} value={until} onChange={(e) => setUntil(e.target.value)} className="rounded-md border border-slate-700 bg-slate-950 px-2 py-0.5" />
         </label>
         <button type="submit" className="rounded-md border border-slate-600 px-2 py-0.5 hover:bg-slate-800">
-          Apply range
+          {t('apply')}
         </button>
         {(selection.since || selection.until) && (
           <button
@@ -85,12 +87,12 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
               onChange({ ...selection, since: null, until: null });
             }}
           >
-            Clear range
+            {t('clear')}
           </button>
         )}
       </form>
-      <a href={downloadHref} download className="ml-auto rounded-md border border-slate-600 px-3 py-1 hover:bg-slate-800" data-testid="log-download">
-        Download
+      <a href={downloadHref} download className="ml-auto flex min-h-11 items-center rounded-md border border-slate-600 px-3 py-1 hover:bg-slate-800 sm:min-h-0" data-testid="log-download">
+        {t('download')}
       </a>
     </div>
   );

@@ -12,7 +12,7 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
   const events = NOTIFY_EVENTS.filter((e) => e !== 'test');
   return (
     <>
-      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-5">
+      <section className="space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5">
         <h2 className="font-semibold">Add a webhook</h2>
         <ActionForm action={addNotifyTarget} submitLabel="Add webhook" testId="add-webhook" className="items-start">
           <input type="hidden" name="stack" value={stack} />
@@ -20,7 +20,7 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
           <select name="format" aria-label="Format" className={input} defaultValue="generic">
             {NOTIFY_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]}</option>)}
           </select>
-          <input name="url" type="url" placeholder="https://…" aria-label="Webhook URL" className={`${input} w-96`} required />
+          <input name="url" type="url" placeholder="https://…" aria-label="Webhook URL" className={`${input} w-full sm:w-96`} required />
           <fieldset className="flex w-full flex-wrap gap-3 text-sm">
             <legend className="sr-only">Events</legend>
             {events.map((e) => (
@@ -37,11 +37,11 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
       <section className="divide-y divide-slate-800 rounded-xl border border-slate-800 bg-slate-900">
         {targets.length === 0 && <p className="p-5 text-sm text-slate-400">No webhook yet: nothing is sent when something goes wrong.</p>}
         {targets.map((t) => (
-          <div key={t.id} data-testid={`webhook-${t.name}`} className="space-y-2 p-5">
+          <div key={t.id} data-testid={`webhook-${t.name}`} className="space-y-2 p-3 sm:p-5">
             <div className="flex flex-wrap items-baseline gap-3">
               <span className="font-medium">{t.name}</span>
               <span className="text-xs text-slate-400">{FORMAT_LABELS[t.format]}</span>
-              <code className="text-xs text-slate-400">{t.urlMasked}</code>
+              <code className="break-all text-xs text-slate-400">{t.urlMasked}</code>
               {t.allowPrivate && <span className="ml-2 rounded bg-amber-900/60 px-1.5 text-xs text-amber-200">private address allowed</span>}
             </div>
             <p className="text-xs text-slate-400">On: {t.events.map((e) => EVENT_LABELS[e]).join(', ')}</p>
@@ -51,7 +51,7 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
                 {t.lastDelivery.error && <span className="text-rose-300"> — {t.lastDelivery.error}</span>}
               </p>
             )}
-            <div className="flex gap-3">
+            <div className="flex flex-wrap gap-3">
               <ActionForm action={testNotifyTarget} submitLabel="Send test">
                 <input type="hidden" name="stack" value={stack} />
                 <input type="hidden" name="id" value={t.id} />

@@ -6,7 +6,7 @@ import { StateBadge } from './state-badge';
 export function StackCard({ stack, services, error }: { stack: StackSummary; services: StackService[] | null; error?: string }) {
   return (
     <section data-testid={`stack-${stack.name}`} className="rounded-xl border border-slate-800 bg-slate-900">
-      <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-slate-800 px-5 py-3">
+      <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-slate-800 px-3 py-3 sm:px-5">
         <h2 className="text-lg font-semibold">
           <Link href={`/stacks/${encodeURIComponent(stack.name)}`} className="hover:underline">
             {stack.title}
@@ -15,7 +15,7 @@ export function StackCard({ stack, services, error }: { stack: StackSummary; ser
         <span className="text-xs text-slate-400">
           preset {stack.preset} · project <code>{stack.projectName}</code>
         </span>
-        <span className="ml-auto truncate text-xs text-slate-500" title={stack.composeFiles.join(', ')}>
+        <span className="ml-auto min-w-0 max-w-full truncate text-xs text-slate-500" title={stack.composeFiles.join(', ')}>
           {stack.composeFiles.map((f) => f.split('/').slice(-2).join('/')).join(', ')}
         </span>
       </header>
@@ -25,6 +25,7 @@ export function StackCard({ stack, services, error }: { stack: StackSummary; ser
         </p>
       )}
       {services && (
+        <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>
@@ -54,6 +55,7 @@ export function StackCard({ stack, services, error }: { stack: StackSummary; ser
             )}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

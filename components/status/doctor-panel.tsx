@@ -16,12 +16,12 @@ export function DoctorPanel({ report }: { report: DoctorReport }) {
           {report.findings.map((f, i) => (
             <li key={i} data-testid="finding" data-kind={f.kind} className={`rounded-md border p-3 text-sm ${f.severity === 'error' ? 'border-rose-800 bg-rose-950/30' : 'border-amber-800 bg-amber-950/30'}`}>
               <p className="font-medium">{f.title}</p>
-              <p className="text-xs text-slate-400"><code>{f.where}</code></p>
+              <p className="text-xs text-slate-400"><code className="break-all">{f.where}</code></p>
               <p className="mt-1 text-slate-200">{f.fix}</p>
               {f.evidence && (
                 <details className="mt-1 text-xs text-slate-400">
                   <summary>What Docker reported</summary>
-                  <pre className="whitespace-pre-wrap">{f.evidence}</pre>
+                  <pre className="whitespace-pre-wrap break-words">{f.evidence}</pre>
                 </details>
               )}
             </li>

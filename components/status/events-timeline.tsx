@@ -23,7 +23,7 @@ export function EventsTimeline({ events, now }: { events: TimelineEvent[]; now: 
               <time dateTime={e.at} title={timeAgo(e.at, now, locale)} className="w-32 shrink-0 font-mono text-xs text-slate-400">
                 {clock(e.at, now, locale)}
               </time>
-              <span className={e.severity === 'error' ? 'text-rose-300' : 'text-slate-200'}>{e.text}</span>
+              <span className={`min-w-0 break-words ${e.severity === 'error' ? 'text-rose-300' : 'text-slate-200'}`}>{e.text}</span>
             </li>
           ))}
         </ol>

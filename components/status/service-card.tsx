@@ -17,7 +17,7 @@ const HEALTH: Record<string, string> = {
 function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="flex gap-2" data-testid={testId}>
-      <dt className="w-28 shrink-0 text-slate-500">{label}</dt>
+      <dt className="w-24 shrink-0 text-slate-500 sm:w-28">{label}</dt>
       <dd className="min-w-0 break-words text-slate-200">{children}</dd>
     </div>
   );
@@ -32,7 +32,7 @@ function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoi
   return (
     <dl className="space-y-1 text-sm" data-testid={`instance-${i.name}`}>
       <Row label={t('container')}>
-        <code className="text-xs">{i.name}</code> <span className="text-slate-500">({i.state})</span>
+        <code className="break-all text-xs">{i.name}</code> <span className="text-slate-500">({i.state})</span>
       </Row>
       <Row label={running ? t('uptime') : t('stopped')} testId="uptime">
         {running ? (i.startedAt ? formatDuration(now - Date.parse(i.startedAt), locale) : '—') : ago(i.finishedAt)}
@@ -43,7 +43,7 @@ function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoi
         {i.oomKilled && <span className="ml-2 rounded bg-rose-900 px-1 text-xs text-rose-200">{t('oomKilled')}</span>}
       </Row>
       <Row label={t('image')}>
-        <code className="text-xs">{i.image.ref}</code>
+        <code className="break-all text-xs">{i.image.ref}</code>
         <span className="block text-xs text-slate-500" title={i.image.digest ?? i.image.id}>
           {i.image.digest ? t('digest', { digest: `${i.image.digest.split('@').pop()?.slice(0, 19)}…` }) : t('localImage', { id: shortId(i.image.id) })}
         </span>

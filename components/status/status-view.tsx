@@ -106,12 +106,13 @@ export function StatusView({ stack, initial, canOperate }: { stack: string; init
       {status.error && (
         <p role="alert" className="rounded-md border border-rose-700 bg-rose-950/40 p-3 text-sm text-rose-100">{status.error}</p>
       )}
-      <div className="grid gap-4 lg:grid-cols-2">
+      {/* grid-cols-1 (minmax(0, 1fr)): a long container name or port list wraps instead of widening the column past the phone. */}
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {status.services.map((s) => (
           <ServiceCard key={s.name} stack={stack} service={s} probe={s.role === 'app' ? (probe ?? s.probe) : null} usage={usage} now={now} canOperate={canOperate} />
         ))}
       </div>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <EventsTimeline events={events} now={now} />
         <PostgresPanel db={database} />
       </div>

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { Forbidden } from '@/components/layout/forbidden';
 import { TwoFactorPanel } from '@/components/account/two-factor-panel';
 import { recoveryCodesLeft, twoFactorEnabled } from '@/lib/auth/totp';
@@ -10,7 +11,7 @@ export default async function SecurityPage() {
   if (!gate.ok) return <Forbidden message={gate.message} />;
   return (
     <>
-      <h1 className="text-2xl font-semibold">Two-factor sign-in</h1>
+      <h1 className="text-2xl font-semibold">{(await getTranslations('account.twoFactor'))('title')}</h1>
       <TwoFactorPanel enabled={twoFactorEnabled(gate.user.id)} recoveryLeft={recoveryCodesLeft(gate.user.id)} />
     </>
   );

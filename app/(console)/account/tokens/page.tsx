@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { Forbidden } from '@/components/layout/forbidden';
 import { TokensPanel } from '@/components/account/tokens-panel';
 import { listApiTokens } from '@/lib/auth/api-tokens';
@@ -9,6 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function TokensPage() {
   const gate = await checkRole('viewer');
   if (!gate.ok) return <Forbidden message={gate.message} />;
+  const t = await getTranslations('account.tokens');
   let stacks: string[] = [];
   try {
     stacks = listStacks().map((s) => s.name);
@@ -17,8 +19,8 @@ export default async function TokensPage() {
   }
   return (
     <>
-      <h1 className="text-2xl font-semibold">API tokens</h1>
-      <p className="text-sm text-slate-400">For scripts and CI: sent as a bearer token to Opsdeck’s HTTP API, with at most your role.</p>
+      <h1 className="text-2xl font-semibold">{t('title')}</h1>
+      <p className="text-sm text-slate-400">{t('intro')}</p>
       <TokensPanel tokens={listApiTokens(gate.user.id)} stacks={stacks} myRole={gate.user.role} />
     </>
   );
