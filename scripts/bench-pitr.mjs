@@ -115,7 +115,10 @@ try {
     for (const a of order) {
       const x = await side(a);
       got[a ? 'on' : 'off'] = x.tps;
-      if (a) ours.push(...x.lag.ours), flush.push(...x.lag.flush);
+      if (a) {
+        ours.push(...x.lag.ours);
+        flush.push(...x.lag.flush);
+      }
       log(`round ${r} archiving ${a ? 'on ' : 'off'}: ${x.tps.toFixed(1)} tps`);
     }
     pairs.push(got);
