@@ -5,7 +5,7 @@ import type { BackupEntry } from '@/lib/backup';
 import { deleteBackup } from '@/server-actions/delete-backup';
 import { RestoreDialog } from './restore-dialog';
 
-const REASONS = ['manual', 'scheduled', 'pre-restore', 'pre-upgrade', 'imported'];
+const REASONS = ['manual', 'scheduled', 'pre-restore', 'pre-upgrade', 'imported', 'point-in-time'];
 
 function Badge({ entry }: { entry: BackupEntry }) {
   const t = useTranslations('backups.table');

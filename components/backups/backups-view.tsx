@@ -9,6 +9,8 @@ import type { OffsiteTargetView } from './offsite-load';
 import { OffsiteSection } from './offsite-section';
 import type { BackupsData } from './load-backups';
 import { RecentJobs } from './recent-jobs';
+import { PitrSection } from '@/components/pitr/pitr-section';
+import type { PitrView } from '@/components/pitr/load-pitr';
 import { ScheduleForm } from './schedule-form';
 
 export interface BackupsPermissions {
@@ -20,7 +22,7 @@ export interface BackupsPermissions {
   admin: boolean;
 }
 
-export function BackupsView({ stack, backupDir, data, can, offsite = [] }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions; offsite?: OffsiteTargetView[] }) {
+export function BackupsView({ stack, backupDir, data, can, offsite = [], pitr = null }: { stack: string; backupDir: string; data: BackupsData; can: BackupsPermissions; offsite?: OffsiteTargetView[]; pitr?: PitrView | null }) {
   const running = data.current?.status === 'running';
   const t = useTranslations('backups');
   return (
@@ -44,6 +46,7 @@ export function BackupsView({ stack, backupDir, data, can, offsite = [] }: { sta
       {data.folderError && <p role="alert" className="text-sm text-rose-300">{data.folderError}</p>}
       {data.current && <JobLog key={`${data.current.id}-${running}`} jobId={data.current.id} initial={data.current} refreshOnEnd />}
       <KeptDatabases stack={stack} kept={data.kept} error={data.keptError} canAdmin={can.admin} />
+      {pitr && <PitrSection stack={stack} view={pitr} canAdmin={can.admin} />}
       <BackupTable stack={stack} entries={data.entries} canDownload={can.download} canAdmin={can.admin} />
       <OffsiteSection stack={stack} targets={offsite} canAdmin={can.admin} />
       <ScheduleForm stack={stack} settings={data.settings} next={data.next} canEdit={can.admin} />

@@ -7,7 +7,7 @@ import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { getJob, listJobs, runningJob, type Job } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 
-export const BACKUP_JOB_KINDS = ['backup', 'restore', 'undo-restore', 'drop-database', 'import'];
+export const BACKUP_JOB_KINDS = ['backup', 'restore', 'undo-restore', 'drop-database', 'import', 'pitr-preview', 'pitr-base-backup'];
 
 export interface BackupsData {
   entries: BackupEntry[];

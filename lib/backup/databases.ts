@@ -4,7 +4,7 @@
  * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>_<job>`.
  */
 import { OpsdeckError } from '@/lib/errors';
-import { FIELD, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from '@/lib/postgres/tools';
+import { FIELD, maintenanceDb, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 
 const MAX_IDENT = 63;
 
@@ -29,8 +29,8 @@ export function keptName(db: string, jobId: string, at: Date = new Date()): stri
 /** `…__kept_20261204_143404` (before job ids) or `…__kept_20261204_143404_42` → its time. */
 const KEPT_STAMP = /__kept_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_[A-Za-z0-9]+)?$/;
 
-/** Where admin SQL connects: never the database being renamed or dropped. */
-export const maintenanceDb = (db: string) => (db === 'postgres' ? 'template1' : 'postgres');
+/** Where admin SQL connects (never the database being renamed or dropped): lib/postgres's. */
+export { maintenanceDb };
 
 export async function databaseExists(tools: PgTools, name: string): Promise<boolean> {
   const rows = await pgQuery(tools, maintenanceDb(tools.conn.database), `SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(name)}`);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
-import { pgQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
+import { pgServerQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { addEvent, currentEpoch, pitrDir, readState, receiverName, slotName, stamp, updateState, walDir, type Epoch } from './layout';
 import { latestBaseBackup, takeBaseBackup, type BaseBackup } from './base-backup';
@@ -34,7 +34,7 @@ export function databaseService(stack: Stack): string {
 }
 
 export async function slotInfo(tools: PgTools, slot: string): Promise<SlotInfo> {
-  const rows = await pgQuery(tools, tools.conn.database, `SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
+  const rows = await pgServerQuery(tools, `SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
     coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn), 0)::bigint, r.flush_lsn
     FROM (SELECT 1) x LEFT JOIN pg_replication_slots s ON s.slot_name = ${quoteLiteral(slot)} LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid`);
   const [now, currentLsn, exists, active, retained, flush] = rows[0];
@@ -48,7 +48,7 @@ async function receiverRunning(stack: Stack): Promise<boolean> {
 }
 
 async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promise<string> {
-  const [[port]] = await pgQuery(tools, tools.conn.database, "SELECT current_setting('port')");
+  const [[port]] = await pgServerQuery(tools, "SELECT current_setting('port')");
   fs.mkdirSync(walDir(stack, epoch.id), { recursive: true });
   // As Opsdeck's own user: the segments are Opsdeck's files to checksum and remove.
   const user = process.getuid && process.getgid ? `${process.getuid()}:${process.getgid()}` : undefined;
@@ -103,9 +103,9 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
     for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id);
     let startLsn: string;
     if (info.exists) {
-      [[startLsn]] = await pgQuery(tools, tools.conn.database, `SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)}`);
+      [[startLsn]] = await pgServerQuery(tools, `SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)}`);
     } else {
-      [[startLsn]] = await pgQuery(tools, tools.conn.database, `SELECT lsn FROM pg_create_physical_replication_slot(${quoteLiteral(slot)}, true)`);
+      [[startLsn]] = await pgServerQuery(tools, `SELECT lsn FROM pg_create_physical_replication_slot(${quoteLiteral(slot)}, true)`);
     }
     const fresh: Epoch = { id: stamp(), slot, startedAt: new Date().toISOString(), startLsn, endedAt: null, endReason: null, latestAt: null };
     updateState(stack, (s) => {
@@ -162,11 +162,11 @@ export async function dropSlot(tools: PgTools, slot: string): Promise<void> {
   // An active slot cannot be dropped: its walsender (the receiver just removed) may linger a moment.
   for (let i = 0; ; i++) {
     try {
-      await pgQuery(tools, tools.conn.database, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)}`);
+      await pgServerQuery(tools, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)}`);
       return;
     } catch (e) {
       if (i >= 40 || !/is active/.test((e as Error).message)) throw e;
-      await pgQuery(tools, tools.conn.database, `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)} AND active_pid IS NOT NULL`).catch(() => undefined);
+      await pgServerQuery(tools, `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)} AND active_pid IS NOT NULL`).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

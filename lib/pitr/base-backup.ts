@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runHelperToEnd } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
-import { pgQuery, type PgTools } from '@/lib/postgres/tools';
+import { pgServerQuery, type PgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { baseRoot, pitrDir, stamp } from './layout';
 
@@ -61,7 +61,7 @@ function dirSize(dir: string): number {
 export async function takeBaseBackup(stack: Stack, tools: PgTools, epoch: string, signal?: AbortSignal): Promise<BaseBackup> {
   const service = stack.database?.service;
   if (!service) throw new OpsdeckError('config_invalid', `Stack ${stack.name} has no database service.`);
-  const [[port]] = await pgQuery(tools, tools.conn.database, "SELECT current_setting('port')");
+  const [[port]] = await pgServerQuery(tools, "SELECT current_setting('port')");
   const id = `base-${stamp()}`;
   const tmpName = `.tmp-${id}`;
   const tmp = path.join(baseRoot(stack), tmpName);

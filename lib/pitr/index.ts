@@ -8,7 +8,9 @@ export { ensureArchiving, stopArchiving, slotInfo, RECEIVER_ROLE, type EnsureRes
 export { listBaseBackups, pruneBaseBackups, takeBaseBackup, type BaseBackup } from './base-backup';
 export { readState, slotName, receiverName, pitrDir, walDir, type PitrState, type Epoch } from './layout';
 export { REBUILD_ROLE, type PointPreview } from './rebuild';
-export { previewPoint, restoreToPoint, startPointPreviewJob, startPointRestoreJob } from './restore-point';
+export { previewPoint, refuseTarget, restoreToPoint, startPointPreviewJob, startPointRestoreJob, startPreviewRestoreJob } from './restore-point';
+export { latestPreview, previewJobSchema, readPreview, type PointPreviewRecord } from './previews';
+export { startBaseBackupJob } from './base-backup-job';
 export { markArchived, watchArchive, type ArchiveStatus } from './watch';
 export { planTarget, recoveryWindow, type RecoveryWindow } from './window';
 

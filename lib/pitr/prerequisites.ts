@@ -3,7 +3,7 @@
  * words an admin can act on. The official image's defaults (wal_level=replica, max_wal_senders=10,
  * max_replication_slots=10, a `host replication all 127.0.0.1/32` line from initdb) need no change.
  */
-import { pgQuery, type PgTools } from '@/lib/postgres/tools';
+import { pgServerQuery, type PgTools } from '@/lib/postgres/tools';
 
 export interface Prerequisite {
   setting: string;
@@ -13,7 +13,7 @@ export interface Prerequisite {
 }
 
 export async function pitrPrerequisites(tools: PgTools): Promise<Prerequisite[]> {
-  const [[walLevel, senders, slots, sendersUsed, slotsUsed, replication]] = await pgQuery(tools, tools.conn.database, `SELECT current_setting('wal_level'),
+  const [[walLevel, senders, slots, sendersUsed, slotsUsed, replication]] = await pgServerQuery(tools, `SELECT current_setting('wal_level'),
       current_setting('max_wal_senders')::int, current_setting('max_replication_slots')::int,
       (SELECT count(*) FROM pg_stat_replication), (SELECT count(*) FROM pg_replication_slots),
       (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user)`);
@@ -31,7 +31,7 @@ export async function pitrPrerequisites(tools: PgTools): Promise<Prerequisite[]>
   if (replication !== 't') {
     out.push({ setting: 'REPLICATION role attribute', found: `${tools.conn.user} lacks it`, fix: `ALTER ROLE ${tools.conn.user} REPLICATION`, why: 'streaming WAL needs a role allowed to replicate.' });
   }
-  const hba = await pgQuery(tools, tools.conn.database, "SELECT count(*) FROM pg_hba_file_rules WHERE 'replication' = ANY(database) AND type IN ('host', 'hostssl', 'hostnossl') AND error IS NULL").catch(() => null);
+  const hba = await pgServerQuery(tools, "SELECT count(*) FROM pg_hba_file_rules WHERE 'replication' = ANY(database) AND type IN ('host', 'hostssl', 'hostnossl') AND error IS NULL").catch(() => null);
   if (hba && hba[0][0] === '0') {
     out.push({ setting: 'pg_hba.conf', found: 'no replication line', fix: 'add "host replication all 127.0.0.1/32 scram-sha-256" to pg_hba.conf and reload', why: 'the receiver connects over 127.0.0.1 inside the database container\'s network for replication, which needs its own pg_hba.conf line.' });
   }

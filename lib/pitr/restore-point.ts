@@ -1,7 +1,7 @@
 /**
  * Restore to a point in time: refuse what cannot work (future, outside the window, in a gap, older
  * than the schema the running app needs), rebuild the moment in a throwaway container (rebuild.ts),
- * then hand its dump to the restore every backup uses: safety backup, scratch database, check,
+ * then hand its dump to the restore every backup uses: scratch database, check,
  * swap with the app stopped, health gate, swap back on failure, previous database kept for undo.
  */
 import { recordAudit } from '@/lib/audit';
@@ -18,6 +18,7 @@ import { slotName } from './layout';
 import { rebuildPoint, type PointPreview } from './rebuild';
 import { markArchived } from './watch';
 import { planTarget, recoveryWindow } from './window';
+import { markPreviewRestored, readPreview, savePreview } from './previews';
 
 export interface PointResult {
   preview: PointPreview;
@@ -72,11 +73,46 @@ export function startPointRestoreJob(stack: Stack, target: Date, by: string, opt
   });
 }
 
+/**
+ * The refusals that need no rebuild, before any job starts: a time in the future, outside the
+ * recoverable window, or in a gap of the archive. Each message ends with "Nothing was changed."
+ */
+export async function refuseTarget(stack: Stack, target: Date, now = new Date()): Promise<void> {
+  try {
+    planTarget(await recoveryWindow(stack), target, now);
+  } catch (e) {
+    if (e instanceof OpsdeckError) throw new OpsdeckError(e.code, `${e.message} Nothing was changed.`);
+    throw e;
+  }
+}
+
+/** Rebuilds `target` and records its preview (previews.ts) for the admin to restore or not. */
 export function startPointPreviewJob(stack: Stack, target: Date, by: string): { job: Job; done: Promise<Job> } {
   const at = target.toISOString();
   return startJob({ stack: stack.name, kind: 'pitr-preview', title: `Preview of ${at}`, target: at, startedBy: by }, async (ctx) => {
     const r = await previewPoint(stack, target, ctx);
+    savePreview(stack, { jobId: ctx.id, target: at, backupId: r.backupId, preview: r.preview, by, madeAt: new Date().toISOString(), restoreJob: null });
     const rows = r.preview.tables.map((t) => `${t.name}=${t.rows}`).join(', ');
-    return `The database as it was at ${at} is ready as backup ${r.backupId} (${rows}). Restore that backup to put it in place.`;
+    return `The database as it was at ${at} is rebuilt and ready as backup ${r.backupId} (${rows}). Nothing was changed yet: check the preview, then restore it.`;
   });
+}
+
+/** Restores a previewed moment: the preview's dump, along the path every restore takes. */
+export function startPreviewRestoreJob(stack: Stack, previewJob: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
+  const p = readPreview(stack, previewJob);
+  if (!p) throw new OpsdeckError('not_found', 'That preview is not there any more: preview the moment again. Nothing was changed.');
+  const started = startJob({ stack: stack.name, kind: 'restore', title: `Restore to ${p.target}`, target: p.target, startedBy: by }, async (ctx) => {
+    ctx.emit({ type: 'log', text: `Restoring the database as it was at ${p.target} (previewed in job #${p.jobId}, backup ${p.backupId}).` });
+    try {
+      const done = await restoreDatabase(stack, p.backupId, ctx, opts);
+      const summary = `Restored the database as it was at ${p.target}; the app is healthy. The previous database is kept as ${done.keptAs} (Undo restore puts it back).`;
+      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${p.target} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      return summary;
+    } catch (e) {
+      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${p.target} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      throw e;
+    }
+  });
+  markPreviewRestored(stack, previewJob, started.job.id);
+  return started;
 }

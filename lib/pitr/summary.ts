@@ -5,6 +5,7 @@
  */
 import type { Stack } from '@/lib/stacks/types';
 import { currentEpoch, readState, type PitrEvent } from './layout';
+import { listBaseBackups } from './base-backup';
 import { recoveryWindow, type TimeGap } from './window';
 
 export interface PitrSummary {
@@ -16,6 +17,8 @@ export interface PitrSummary {
   lagSeconds: number | null;
   gaps: TimeGap[];
   baseBackups: number;
+  /** The newest verified base backup, whatever its epoch. */
+  lastBaseBackup: { id: string; finishedAt: string; sizeBytes: number } | null;
   events: PitrEvent[];
 }
 
@@ -23,6 +26,7 @@ export async function pitrSummary(stack: Stack, now = Date.now()): Promise<PitrS
   const state = readState(stack);
   const w = await recoveryWindow(stack);
   const epoch = currentEpoch(state);
+  const newest = listBaseBackups(stack).at(-1);
   return {
     stack: stack.name,
     enabled: Boolean(stack.pitr?.enabled),
@@ -31,6 +35,7 @@ export async function pitrSummary(stack: Stack, now = Date.now()): Promise<PitrS
     lagSeconds: epoch?.latestAt ? Math.max(0, (now - Date.parse(epoch.latestAt)) / 1000) : null,
     gaps: w.gaps,
     baseBackups: w.baseBackups,
+    lastBaseBackup: newest ? { id: newest.id, finishedAt: newest.finishedAt, sizeBytes: newest.sizeBytes } : null,
     events: state.events.slice(-10).reverse(),
   };
 }

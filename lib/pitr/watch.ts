@@ -5,7 +5,7 @@
  * commit after its target time.
  */
 import { notify } from '@/lib/notify';
-import { pgQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
+import { pgServerQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';
@@ -81,7 +81,7 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
  * up to now has a commit after it in the archive, which recovery_target_time needs to stop.
  */
 export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_000): Promise<string> {
-  const [[lsn]] = await pgQuery(tools, tools.conn.database, 'SELECT txid_current(), pg_current_wal_lsn()').then((r) => [[r[0][1]]]);
+  const [[lsn]] = await pgServerQuery(tools, 'SELECT txid_current(), pg_current_wal_lsn()').then((r) => [[r[0][1]]]);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await slotInfo(tools, slotName(stack));

@@ -133,7 +133,7 @@ export function pgTools(stack: Stack): PgTools {
       passwordVar,
       run,
       runBulk: async (cmd, feed, opts = {}) => {
-        loopbackPort ??= pgQuery(tools, conn.database, "SELECT current_setting('port'), current_setting('listen_addresses')")
+        loopbackPort ??= pgServerQuery(tools, "SELECT current_setting('port'), current_setting('listen_addresses')")
           .then(([[port, listen]]) => (LISTENS_ON_LOOPBACK.test(listen ?? '') ? port : null), () => null);
         const port = await loopbackPort;
         if (port) {
@@ -173,6 +173,19 @@ export async function pgQuery(tools: PgTools, database: string, sql: string, opt
     .map((line) => line.replace(/\n$/, ''))
     .filter((line) => line !== '')
     .map((line) => line.split(FIELD));
+}
+
+/**
+ * The database to open for server-wide work (replication slots, WAL positions, settings, roles,
+ * renames): never the stack's live one. PostgreSQL refuses to rename a database while any other
+ * session is connected to it, so anything that samples the server every few seconds must not hold
+ * a session on the live database when a restore swaps it.
+ */
+export const maintenanceDb = (db: string) => (db === 'postgres' ? 'template1' : 'postgres');
+
+/** A server-wide query (slots, WAL, settings) on the maintenance database, never the live one. */
+export function pgServerQuery(tools: PgTools, sql: string, opts: { signal?: AbortSignal; as?: PgLogin } = {}): Promise<string[][]> {
+  return pgQuery(tools, maintenanceDb(tools.conn.database), sql, opts);
 }
 
 /**

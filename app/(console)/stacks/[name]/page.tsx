@@ -4,6 +4,9 @@ import { Forbidden } from '@/components/layout/forbidden';
 import { DoctorSection } from '@/components/status/doctor-section';
 import { loadStatus } from '@/components/status/load-status';
 import { StatusView } from '@/components/status/status-view';
+import { loadPitr } from '@/components/pitr/load-pitr';
+import { PitrStatusLine } from '@/components/pitr/pitr-status-line';
+import { getStack } from '@/lib/stacks';
 import { hasRole } from '@/lib/auth/roles';
 import { isOpsdeckError } from '@/lib/errors';
 import { checkRole } from '@/server-actions/session';
@@ -15,8 +18,10 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
   let initial;
+  let pitr;
   try {
     initial = await loadStatus(name);
+    pitr = await loadPitr(getStack(name));
   } catch (e) {
     if (isOpsdeckError(e) && e.code === 'not_found') notFound();
     throw e;
@@ -24,6 +29,7 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
   return (
     <>
       <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} />
+      {pitr && <PitrStatusLine stack={name} view={pitr} />}
       <Suspense fallback={<p className="text-sm text-slate-400">Checking the configuration…</p>}>
         <DoctorSection stack={name} />
       </Suspense>

@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation';
 import { BackupsView } from '@/components/backups/backups-view';
 import { loadBackups } from '@/components/backups/load-backups';
 import { loadOffsite } from '@/components/backups/offsite-load';
+import { loadPitr } from '@/components/pitr/load-pitr';
 import { Forbidden } from '@/components/layout/forbidden';
 import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
 import { backupDownloadRoleOf } from '@/lib/backup/download-role';
@@ -24,7 +25,7 @@ export default async function BackupsPage({ params, searchParams }: { params: Pr
     throw e;
   }
   const { job } = await searchParams;
-  const [data, offsite] = await Promise.all([loadBackups(stack, job ?? null), loadOffsite(stack)]);
+  const [data, offsite, pitr] = await Promise.all([loadBackups(stack, job ?? null), loadOffsite(stack), loadPitr(stack)]);
   const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore), download: hasRole(gate.user.role, backupDownloadRoleOf(stack)) };
-  return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} offsite={offsite} />;
+  return <BackupsView stack={stack.name} backupDir={stack.backupDir} data={data} can={can} offsite={offsite} pitr={pitr} />;
 }

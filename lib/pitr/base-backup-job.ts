@@ -1,0 +1,21 @@
+/**
+ * "Take a base backup now" (admin): one verified pg_basebackup into the current epoch, as a job of
+ * the stack, so a moment just after it can be restored with little WAL to replay.
+ */
+import { OpsdeckError } from '@/lib/errors';
+import { startJob, type Job } from '@/lib/jobs';
+import { pgTools } from '@/lib/postgres/tools';
+import type { Stack } from '@/lib/stacks/types';
+import { takeBaseBackup } from './base-backup';
+import { currentEpoch, readState } from './layout';
+
+export function startBaseBackupJob(stack: Stack, by: string): { job: Job; done: Promise<Job> } {
+  if (!stack.pitr?.enabled) throw new OpsdeckError('conflict', `Continuous archiving is off for stack ${stack.name} (backups.pitr in opsdeck.yaml). Nothing was changed.`);
+  const epoch = currentEpoch(readState(stack));
+  if (!epoch) throw new OpsdeckError('conflict', 'Archiving has not started yet (Opsdeck starts it within 30 s of starting up): try again in a minute. Nothing was changed.');
+  return startJob({ stack: stack.name, kind: 'pitr-base-backup', title: 'Base backup for point-in-time restore', target: epoch.id, startedBy: by }, async (ctx) => {
+    ctx.emit({ type: 'step', name: 'pitr.base-backup', text: 'Taking a base backup (pg_basebackup), verified with pg_verifybackup' });
+    const b = await takeBaseBackup(stack, pgTools(stack), epoch.id, ctx.signal);
+    return `Base backup ${b.id} written and verified (${(b.sizeBytes / 1048576).toFixed(1)} MB): moments from ${b.finishedAt} on can be restored from it.`;
+  });
+}
