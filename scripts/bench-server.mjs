@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { treeRss } from './bench-logs-lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = process.env.NEXT_DIST_DIR || '.next-bench';
@@ -25,24 +26,7 @@ const freePort = () => new Promise((resolve) => { const s = net.createServer(); 
 const compose = (project, envFile, args) => execFileSync('docker-compose', ['-p', project, '-f', path.join(ROOT, 'examples/demo/compose.yml'), '--env-file', envFile, ...args], { stdio: 'pipe' });
 
 /** RSS in MB of `pid` and every process below it. */
-function treeRssMb(pid) {
-  const children = new Map();
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch { /* gone */ }
-  }
-  let kb = 0;
-  const walk = (p) => {
-    try { kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0); } catch { /* gone */ }
-    for (const c of children.get(p) ?? []) walk(c);
-  };
-  walk(pid);
-  return kb / 1024;
-}
+const treeRssMb = (pid) => treeRss(pid) / 1048576;
 
 async function demoStack(dir) {
   const project = `opsdeck-test-bench-${crypto.randomBytes(3).toString('hex')}`;
