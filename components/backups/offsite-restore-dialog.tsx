@@ -3,6 +3,7 @@
 import { useRef } from 'react';
 import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
+import { ConfirmFields } from '@/components/ui/confirm-fields';
 import { formatWhen } from '@/components/jobs/format';
 import { restoreOffsite } from '@/server-actions/restore-offsite';
 
@@ -38,14 +39,7 @@ export function OffsiteRestoreDialog({ stack, target, backupId, finishedAt }: { 
               {t.rich('offsite.restore.key', { code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })}
               <textarea name="identity" rows={3} autoComplete="off" spellCheck={false} className={`${input} font-mono`} aria-label={t('offsite.restore.keyLabel')} required />
             </label>
-            <label className="block w-full text-sm">
-              {t.rich('restore.typeName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })}
-              <input name="confirmName" autoComplete="off" className={input} aria-label={t('restore.confirmName')} required />
-            </label>
-            <label className="block w-full text-sm">
-              {t('restore.password')}
-              <input name="password" type="password" autoComplete="current-password" className={input} aria-label={t('restore.password')} required />
-            </label>
+            <ConfirmFields nameLabel={t.rich('restore.typeName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })} nameAria={t('restore.confirmName')} passwordLabel={t('restore.password')} />
           </ActionForm>
           <div className="flex justify-end">
             <button type="button" onClick={() => dialog.current?.close()} className="rounded-md border border-slate-700 px-3 py-1 text-sm hover:bg-slate-800">

@@ -3,14 +3,13 @@
 import { useRef, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
+import { ConfirmFields } from '@/components/ui/confirm-fields';
 import { formatBytes, formatWhen } from '@/components/jobs/format';
 import { restoreBackup } from '@/server-actions/restore-backup';
 import type { RestorePreview } from '@/lib/backup/preview';
 
 // The server's own type: a type-only import, nothing of lib/ reaches the browser bundle.
 type Preview = RestorePreview;
-
-const input = 'w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 
 /**
  * The restore confirmation: what will be replaced by what, the warnings, what happens step by step
@@ -91,14 +90,7 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
                     {preview.consistency === 'live' && <p className="text-slate-400">{t('readLive')}</p>}
                   </fieldset>
                 )}
-                <label className="block w-full text-sm">
-                  {t.rich('typeName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })}
-                  <input name="confirmName" autoComplete="off" className={input} aria-label={t('confirmName')} required />
-                </label>
-                <label className="block w-full text-sm">
-                  {t('password')}
-                  <input name="password" type="password" autoComplete="current-password" className={input} aria-label={t('password')} required />
-                </label>
+                <ConfirmFields nameLabel={t.rich('typeName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })} nameAria={t('confirmName')} passwordLabel={t('password')} />
               </ActionForm>
             </>
           )}

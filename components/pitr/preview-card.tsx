@@ -1,10 +1,9 @@
 import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
+import { ConfirmFields } from '@/components/ui/confirm-fields';
 import type { PointPreviewRecord } from '@/lib/pitr';
 import { restorePointInTime } from '@/server-actions/restore-point-in-time';
 import { formatSecond } from './format';
-
-const input = 'w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 
 /**
  * The rebuilt moment, before anything changes: row counts of the main tables and their newest rows'
@@ -55,14 +54,7 @@ export function PreviewCard({ stack, record }: { stack: string; record: PointPre
           <ActionForm action={restorePointInTime} submitLabel={t('restoreButton')} testId="pitr-restore-form" className="items-end">
             <input type="hidden" name="stack" value={stack} />
             <input type="hidden" name="previewJob" value={record.jobId} />
-            <label className="block w-full text-sm">
-              {t.rich('confirmName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })}
-              <input name="confirmName" autoComplete="off" className={input} aria-label={t('confirmNameLabel')} required />
-            </label>
-            <label className="block w-full text-sm">
-              {t('password')}
-              <input name="password" type="password" autoComplete="current-password" className={input} aria-label={t('password')} required />
-            </label>
+            <ConfirmFields nameLabel={t.rich('confirmName', { stack, code: (chunks) => <code className="rounded bg-slate-800 px-1">{chunks}</code> })} nameAria={t('confirmNameLabel')} passwordLabel={t('password')} />
           </ActionForm>
         </>
       )}
