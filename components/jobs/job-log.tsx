@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { formatBytes, formatElapsed, formatWhen } from './format';
+import { followJob } from './job-stream';
 
 export interface JobView {
   id: string;
@@ -34,7 +35,7 @@ const STATUS_STYLE: Record<JobView['status'], string> = {
 
 /**
  * A job's log, live: replays everything from the start over SSE (so a page reload shows the whole
- * story), then follows; EventSource reconnects by itself and resumes after the last line it got.
+ * story), then follows, resuming after the last line it got whenever the connection drops (job-stream.ts).
  * Give it the job id (the stream says what the job is), or `initial` when the page already knows.
  * When a job it saw running ends: `onEnd`, or a refresh of the page with `refreshOnEnd`.
  */
@@ -55,33 +56,30 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
   useEffect(() => {
     // A job the page knew as running (or just started) counts as watched even if it ends before the stream connects.
     let sawRunning = initial ? initial.status === 'running' : true;
-    const source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/events`);
-    const onLine = (ev: MessageEvent<string>) => {
-      const line = JSON.parse(ev.data) as Line;
-      setLines((all) => (all.length && all[all.length - 1].seq >= line.seq ? all : [...all, line]));
-    };
-    source.addEventListener('job', (ev) => {
-      const job = JSON.parse((ev as MessageEvent<string>).data) as JobView;
-      if (job.status === 'running') sawRunning = true;
-      setMeta(job);
+    return followJob(jobId, {
+      job: (data) => {
+        const job = JSON.parse(data) as JobView;
+        if (job.status === 'running') sawRunning = true;
+        setMeta(job);
+      },
+      line: (data) => {
+        const line = JSON.parse(data) as Line;
+        setLines((all) => (all.length && all[all.length - 1].seq >= line.seq ? all : [...all, line]));
+        return line.seq;
+      },
+      progress: (data) => setProgress(JSON.parse(data)),
+      // The session ended while watching (signed out, disabled, demoted): stop instead of reconnecting.
+      revoked: (data) => {
+        const { message } = JSON.parse(data) as { message: string };
+        setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message }]);
+      },
+      end: (data) => {
+        const ended = JSON.parse(data) as Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'>;
+        setEnd(ended);
+        // Only for a job that ended while we watched, not for the replay of an old one.
+        if (sawRunning) endHandler.current?.(ended.status);
+      },
     });
-    source.addEventListener('log', onLine);
-    source.addEventListener('step', onLine);
-    // The session ended while watching (signed out, disabled, demoted): stop instead of reconnecting.
-    source.addEventListener('revoked', (ev) => {
-      source.close();
-      const { message } = JSON.parse((ev as MessageEvent<string>).data) as { message: string };
-      setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message }]);
-    });
-    source.addEventListener('progress', (ev) => setProgress(JSON.parse((ev as MessageEvent<string>).data)));
-    source.addEventListener('end', (ev) => {
-      source.close();
-      const ended = JSON.parse((ev as MessageEvent<string>).data) as Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'>;
-      setEnd(ended);
-      // Only for a job that ended while we watched, not for the replay of an old one.
-      if (sawRunning) endHandler.current?.(ended.status);
-    });
-    return () => source.close();
     // `initial` only seeds the first connection; a new job id is what restarts the stream.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jobId]);

@@ -152,12 +152,27 @@ export async function runWithVolumes(stack: Stack, image: string, mounts: Record
   }
 }
 
+/**
+ * The cgroup freezer can answer a busy machine with a 500 ("freezer not ready", a timeout while
+ * the container's processes are mid-fork); the same request a moment later goes through.
+ */
+async function freezerRetry<T>(call: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (i >= tries || (e as { statusCode?: number }).statusCode !== 500) throw e;
+      await new Promise((r) => setTimeout(r, 250 * i));
+    }
+  }
+}
+
 /** Pauses (or unpauses) every running container of the service; returns how many. */
 export async function pauseService(stack: Stack, service: string, pause: boolean): Promise<number> {
   const { docker, endpoint } = getDocker();
   const targets = (await serviceContainers(stack, service)).filter((c) => (pause ? c.state === 'running' : c.state === 'paused'));
   try {
-    await Promise.all(targets.map((c) => (pause ? docker.getContainer(c.id).pause() : docker.getContainer(c.id).unpause())));
+    await Promise.all(targets.map((c) => freezerRetry(() => (pause ? docker.getContainer(c.id).pause() : docker.getContainer(c.id).unpause()))));
   } catch (e) {
     throw dockerError(e, endpoint.label, `${pause ? 'pausing' : 'unpausing'} the ${service} service of stack "${stack.name}"`);
   }

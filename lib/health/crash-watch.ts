@@ -33,7 +33,8 @@ export interface CrashSign {
  * count when the gate first saw it (0 for a container created after the gate began).
  */
 export function crashReason(c: ContainerDetail, baseline: number, gateStart: number, now = Date.now()): string | null {
-  const exit = c.exitCode === null ? '' : ` (last exit code ${c.exitCode})`;
+  // A container Docker has just started again reports exit code 0 for its current run: no code to quote then.
+  const exit = c.exitCode === null || c.state === 'running' ? '' : ` (last exit code ${c.exitCode})`;
   const restarts = c.restartCount - baseline;
   if (c.oomKilled && c.state !== 'running') return `was killed for running out of memory (OOM)${restarts > 0 ? ` after ${restarts} restarts` : ''}`;
   if (restarts >= CRASH_LOOP_RESTARTS) return `restarted ${restarts} times in ${Math.max(1, Math.round((now - gateStart) / 1000))} s${exit}`;

@@ -11,7 +11,7 @@ import { eventsAfter, getJob } from './job-store';
 import { jobRedactor, maskEvent, maskJob, type Mask } from './masking';
 
 const POLL_MS = 300;
-const KEEPALIVE_MS = 15_000;
+export const KEEPALIVE_MS = 15_000;
 export const JOB_RECHECK_MS = 15_000;
 
 export interface JobStreamOptions {
@@ -71,7 +71,8 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
           }
           const ended = job.status !== 'running';
           if (ended) out += frame('end', { status: job.status, summary: job.summary, errorDetail: job.errorDetail, finishedAt: job.finishedAt }, last);
-          if (!out && Date.now() - lastSent > KEEPALIVE_MS) out = ': keep-alive\n\n';
+          // A named event, not a comment: the page sees it and can tell a quiet job from a dead stream.
+          if (!out && Date.now() - lastSent > KEEPALIVE_MS) out = frame('ping', {});
           if (out) {
             controller.enqueue(encoder.encode(out));
             lastSent = Date.now();

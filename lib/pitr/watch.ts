@@ -81,7 +81,15 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
  * up to now has a commit after it in the archive, which recovery_target_time needs to stop.
  */
 export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_000): Promise<string> {
-  const [[lsn]] = await pgServerQuery(tools, 'SELECT txid_current(), pg_current_wal_lsn()').then((r) => [[r[0][1]]]);
+  // The clock is read before the position: every commit before `at` sits at or below `lsn`.
+  const [[, at, lsn]] = await pgServerQuery(tools, 'SELECT txid_current(), clock_timestamp(), pg_current_wal_lsn()');
+  // Our own sample, not only the next periodic one: that one is taken after more writes, past the
+  // flush, and could leave the window short of this very moment (a new epoch with no piece at all).
+  updateState(stack, (st) => {
+    if (!currentEpoch(st)) return;
+    st.samples.push({ at: new Date(at).toISOString(), lsn });
+    st.samples.sort((a, b) => (lsnToBigInt(a.lsn) < lsnToBigInt(b.lsn) ? -1 : lsnToBigInt(a.lsn) > lsnToBigInt(b.lsn) ? 1 : 0));
+  });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await slotInfo(tools, slotName(stack));
