@@ -276,20 +276,3 @@ test('an operator may not upload or delete a backup (the server refuses); an adm
   await expect(audit.locator('tbody tr', { hasText: OPERATOR.username })).toContainText('denied');
   await expect(audit.locator('tbody tr', { hasText: backupId }).filter({ hasText: 'ok' })).toHaveCount(1);
 });
-
-test('a job log whose stream is refused (a server restarting, say) connects again by itself and shows the end', async ({ page }) => {
-  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
-  await page.goto('/stacks/demo/backups');
-  // The first request for the job's stream gets a 503: EventSource alone would give up for good there.
-  const asked: number[] = [];
-  await page.route('**/api/jobs/*/events**', async (route) => {
-    asked.push(Date.now());
-    if (asked.length === 1) return route.fulfill({ status: 503, contentType: 'text/plain', body: 'restarting' });
-    return route.continue();
-  });
-  await page.getByTestId('create-backup').getByRole('button', { name: 'Back up now' }).click();
-  const log = await expectJobFinished(page);
-  expect(asked.length).toBeGreaterThanOrEqual(2);
-  await expect(log).toContainText('Dumping memos with pg_dump -Fc');
-  await expect(log.getByTestId('job-outcome')).toContainText('written and verified');
-});

@@ -91,3 +91,23 @@ test('the admin rolls the upgrade back by clicking: previous version and its sch
   await expect(page.getByTestId('upgrade-history')).toContainText('rollback');
   await expect(page.getByTestId('version-schema-changed')).toContainText('0.2.0 → 0.1.0 (pre-upgrade backup restored)');
 });
+
+test('a job log whose stream is refused (a server restarting, say) connects again by itself and shows the end', async ({ page }) => {
+  test.setTimeout(180_000);
+  page.on('dialog', (d) => d.accept());
+  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.goto('/stacks/demo/deploy');
+  // The first request for the job's stream gets a 503: EventSource alone gives up for good there,
+  // and this job log has nothing else to learn the end from (the page knew no job before the click).
+  const asked: string[] = [];
+  await page.route('**/api/jobs/*/events**', async (route) => {
+    asked.push(route.request().url());
+    if (asked.length === 1) return route.fulfill({ status: 503, contentType: 'text/plain', body: 'restarting' });
+    return route.continue();
+  });
+  await page.getByRole('button', { name: 'Restart stack' }).click();
+  const log = page.getByTestId('job-log');
+  await expect(log.getByTestId('job-status')).toHaveText('succeeded', { timeout: 150_000 });
+  expect(asked.length).toBeGreaterThanOrEqual(2);
+  await expect(log.getByTestId('job-outcome')).toBeVisible();
+});

@@ -63,8 +63,9 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
         ) : (
           <p className="text-sm text-slate-400">{admin ? 'The app has no container yet: deploy first.' : 'Upgrades are for admins.'}</p>
         )}
-        {admin && last && (
-          <JobActionForm action={rollbackUpgrade} submitLabel={`Roll back to ${last.fromRef}`} testId="rollback-form" danger confirm={`Roll back to ${last.fromRef}? If the upgrade changed the schema, the database is restored from the pre-upgrade backup (a safety backup of today's data is taken first).`}>
+        {/* Rendered even with nothing left to roll back, so the log of the rollback that just ended stays (see JobActionForm). */}
+        {admin && (
+          <JobActionForm action={rollbackUpgrade} available={last !== null} submitLabel={`Roll back to ${last?.fromRef ?? ''}`} testId="rollback-form" danger confirm={`Roll back to ${last?.fromRef ?? ''}? If the upgrade changed the schema, the database is restored from the pre-upgrade backup (a safety backup of today's data is taken first).`}>
             <input type="hidden" name="stack" value={stack.name} />
           </JobActionForm>
         )}
