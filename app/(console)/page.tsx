@@ -3,7 +3,7 @@ import { AutoRefresh } from '@/components/ui/auto-refresh';
 import { ConfigProblems } from '@/components/stacks/config-problems';
 import { DockerBanner } from '@/components/stacks/docker-banner';
 import { StackCard } from '@/components/stacks/stack-card';
-import { loadOverview } from '@/components/stacks/load-overview';
+import { loadOverview } from '@/lib/views/overview';
 import { checkRole } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';

@@ -5,12 +5,12 @@ import { createBackup } from '@/server-actions/create-backup';
 import { BackupTable } from './backup-table';
 import { ImportPanel } from './import-panel';
 import { KeptDatabases } from './kept-databases';
-import type { OffsiteTargetView } from './offsite-load';
+import type { OffsiteTargetView } from '@/lib/views/offsite';
 import { OffsiteSection } from './offsite-section';
-import type { BackupsData } from './load-backups';
+import type { BackupsData } from '@/lib/views/backups';
 import { RecentJobs } from './recent-jobs';
 import { PitrSection } from '@/components/pitr/pitr-section';
-import type { PitrView } from '@/components/pitr/load-pitr';
+import type { PitrView } from '@/lib/views/pitr';
 import { ScheduleForm } from './schedule-form';
 
 export interface BackupsPermissions {

@@ -1,6 +1,6 @@
 import { useTranslations } from 'next-intl';
 import { formatBytes, formatWhen } from '@/components/jobs/format';
-import type { OffsiteTargetView } from './offsite-load';
+import type { OffsiteTargetView } from '@/lib/views/offsite';
 import { OffsiteRestoreDialog } from './offsite-restore-dialog';
 
 /**

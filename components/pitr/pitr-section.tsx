@@ -3,7 +3,7 @@ import { formatBytes } from '@/components/jobs/format';
 import { ActionForm } from '@/components/ui/action-form';
 import { takeBaseBackup } from '@/server-actions/take-base-backup';
 import { formatSecond, lagParts } from './format';
-import type { PitrView } from './load-pitr';
+import type { PitrView } from '@/lib/views/pitr';
 import { PointForm } from './point-form';
 import { PreviewCard } from './preview-card';
 

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { formatSecond, lagParts } from './format';
-import type { PitrView } from './load-pitr';
+import type { PitrView } from '@/lib/views/pitr';
 
 /** The status page's one line about archiving: the recoverable window and the lag, for stacks that archive. */
 export function PitrStatusLine({ stack, view }: { stack: string; view: PitrView }) {

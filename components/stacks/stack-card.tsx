@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { StackService } from '@/lib/docker/types';
-import type { StackSummary } from './load-overview';
+import type { StackSummary } from '@/lib/views/overview';
 import { StateBadge } from './state-badge';
 
 export function StackCard({ stack, services, error }: { stack: StackSummary; services: StackService[] | null; error?: string }) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useLocale, useTranslations } from 'next-intl';
 import type { DatabaseStatus } from '@/lib/postgres/check';
 import type { LiveMessage } from '@/lib/status/live-stream';
-import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from '@/lib/status/types';
+import type { AppProbe, StatusInitial } from '@/lib/status/types';
 import { EventsTimeline } from './events-timeline';
 import { LifecycleControls } from './lifecycle-controls';
 import { PostgresPanel } from './postgres-panel';
@@ -13,11 +13,6 @@ import { useNow } from './use-now';
 
 const WINDOW_MS = 15 * 60_000;
 
-export interface StatusInitial {
-  status: StackStatus;
-  usage: Record<string, UsagePoint[]>;
-  events: TimelineEvent[];
-}
 
 type Link = 'connecting' | 'live' | 'reconnecting' | 'closed';
 

@@ -84,3 +84,10 @@ export interface TimelineEvent {
   text: string;
   severity: 'info' | 'warning' | 'error';
 }
+
+/** The status page's first render (lib/views/status.ts), kept current by the live stream. */
+export interface StatusInitial {
+  status: StackStatus;
+  usage: Record<string, UsagePoint[]>;
+  events: TimelineEvent[];
+}

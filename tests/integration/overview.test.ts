@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOverview } from '@/components/stacks/load-overview';
+import { loadOverview } from '@/lib/views/overview';
 import { clearStackCache } from '@/lib/stacks';
 
 const saved = { ...process.env };

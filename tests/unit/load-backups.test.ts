@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { folderErrorMessage, loadBackups } from '@/components/backups/load-backups';
+import { folderErrorMessage, loadBackups } from '@/lib/views/backups';
 import { OpsdeckError } from '@/lib/errors';
 import { loadStacks } from '@/lib/stacks';
 import { COMPOSE_YAML, tempTree, type TempTree } from '@/lib/stacks/test-support';

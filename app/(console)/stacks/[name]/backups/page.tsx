@@ -1,8 +1,8 @@
 import { notFound } from 'next/navigation';
 import { BackupsView } from '@/components/backups/backups-view';
-import { loadBackups } from '@/components/backups/load-backups';
-import { loadOffsite } from '@/components/backups/offsite-load';
-import { loadPitr } from '@/components/pitr/load-pitr';
+import { loadBackups } from '@/lib/views/backups';
+import { loadOffsite } from '@/lib/views/offsite';
+import { loadPitr } from '@/lib/views/pitr';
 import { Forbidden } from '@/components/layout/forbidden';
 import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
 import { backupDownloadRoleOf } from '@/lib/backup/download-role';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getStack } from '@/lib/stacks';
 import { buildStackStatus, getStatusHub, listEvents } from '@/lib/status';
-import type { StatusInitial } from './status-view';
+import type { StatusInitial } from '@/lib/status/types';
 
 /**
  * First render of the status page: a fresh status, the chart history the recorder kept, and the
