@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { cookies } from 'next/headers';
 import { NextIntlClientProvider } from 'next-intl';
-import { getLocale } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { THEME_COOKIE, isTheme } from '@/lib/i18n/locales';
 import './globals.css';
 
@@ -10,7 +10,10 @@ import './globals.css';
 // prerendered at build time would carry scripts without it, which the browser would refuse.
 export const dynamic = 'force-dynamic';
 
-export const metadata: Metadata = { title: 'Opsdeck', description: 'Operations console for self-hosted Docker stacks' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('common');
+  return { title: 'Opsdeck', description: t('description') };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();

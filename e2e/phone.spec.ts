@@ -19,16 +19,19 @@ test.describe.configure({ mode: 'serial' });
 const docker = new Docker();
 const STACK = '/stacks/demo';
 
-/** The pages an on-call engineer opens; `ready` is what shows the page has its content. */
-const PAGES: { name: string; path: string; ready: (p: Page) => Locator }[] = [
-  { name: 'overview', path: '/', ready: (p) => p.getByTestId('stack-demo') },
+/**
+ * The pages an on-call engineer opens; `ready` is what shows the page has its content, `heading` the
+ * message key of a heading that must show in the page's language.
+ */
+const PAGES: { name: string; path: string; ready: (p: Page) => Locator; heading?: string }[] = [
+  { name: 'overview', path: '/', ready: (p) => p.getByTestId('stack-demo'), heading: 'stack.overview.title' },
   { name: 'status', path: STACK, ready: (p) => p.locator('[data-testid="status-view"][data-link="live"]') },
   { name: 'logs', path: `${STACK}/logs`, ready: (p) => p.locator('[data-testid="log-status"][data-state="live"]') },
   { name: 'backups', path: `${STACK}/backups`, ready: (p) => p.getByTestId('create-backup') },
-  { name: 'deploy', path: `${STACK}/deploy`, ready: (p) => p.getByTestId('version-panel') },
+  { name: 'deploy', path: `${STACK}/deploy`, ready: (p) => p.getByTestId('version-panel'), heading: 'deploy.versions.title' },
   { name: 'config', path: `${STACK}/config`, ready: (p) => p.getByTestId('compose-editor') },
   { name: 'ai', path: `${STACK}/ai`, ready: (p) => p.getByRole('main').getByRole('heading').first() },
-  { name: 'notifications', path: `${STACK}/notifications`, ready: (p) => p.getByTestId('add-webhook') },
+  { name: 'notifications', path: `${STACK}/notifications`, ready: (p) => p.getByTestId('add-webhook'), heading: 'notify.addTitle' },
   { name: 'account-password', path: '/account/password', ready: (p) => p.getByTestId('change-password') },
   { name: 'account-tokens', path: '/account/tokens', ready: (p) => p.getByTestId('create-token') },
   { name: 'account-security', path: '/account/security', ready: (p) => p.getByRole('main').getByRole('heading').first() },
@@ -114,6 +117,7 @@ for (const language of [
         await page.goto(p.path);
         await expect(p.ready(page)).toBeVisible();
         await expect(page.locator('html')).toHaveAttribute('lang', language.locale);
+        if (p.heading) await expect(page.getByRole('heading', { name: t(p.heading), exact: true })).toBeVisible();
         for (const size of PHONES) {
           await page.setViewportSize(size);
           await expectNoSidewaysScroll(page, `${p.path} at ${size.width} px (${language.locale})`);

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { JobLog } from '@/components/jobs/job-log';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { lastSuccessfulUpgrade, upgradeHistory } from '@/lib/deploy/history';
@@ -28,27 +29,28 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
   const running = runningJob(stack.name);
   const last = lastSuccessfulUpgrade(stack.name);
   const admin = hasRole(role, 'admin');
+  const t = await getTranslations('deploy');
   return (
     <>
       {running && (
         <section className={card}>
-          <h2 className="font-semibold">Running now: {running.title}</h2>
+          <h2 className="font-semibold">{t('runningNow', { title: running.title })}</h2>
           <JobLog jobId={running.id} />
         </section>
       )}
       <VersionPanelView v={versions} />
       <section className={card}>
-        <h2 className="font-semibold">Deploy</h2>
+        <h2 className="font-semibold">{t('deploy')}</h2>
         <PreflightList checks={checks} />
         {admin && (
-          <JobActionForm action={deployStack} submitLabel="Deploy" testId="deploy-form" confirm={`Bring ${stack.name} to its compose file now?`}>
+          <JobActionForm action={deployStack} submitLabel={t('deploy')} testId="deploy-form" confirm={t('deployConfirm', { stack: stack.name })}>
             <input type="hidden" name="stack" value={stack.name} />
           </JobActionForm>
         )}
         {hasRole(role, 'operator') && (
           <div className="flex flex-wrap gap-4">
             {(['start', 'restart', 'stop'] as const).map((a) => (
-              <JobActionForm key={a} action={stackLifecycle} submitLabel={`${a[0].toUpperCase()}${a.slice(1)} stack`} danger={a === 'stop'} confirm={`${a} every service of ${stack.name}?`}>
+              <JobActionForm key={a} action={stackLifecycle} submitLabel={t(`lifecycle.${a}`)} danger={a === 'stop'} confirm={t(`lifecycleConfirm.${a}`, { stack: stack.name })}>
                 <input type="hidden" name="stack" value={stack.name} />
                 <input type="hidden" name="action" value={a} />
               </JobActionForm>
@@ -57,15 +59,15 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
         )}
       </section>
       <section className={card}>
-        <h2 className="font-semibold">Upgrade</h2>
+        <h2 className="font-semibold">{t('upgrade')}</h2>
         {admin && versions.app && repo ? (
           <UpgradeForm stack={stack.name} current={versions.app.ref} repo={repo} tags={choices.tags} registryError={choices.registryError} />
         ) : (
-          <p className="text-sm text-slate-400">{admin ? 'The app has no container yet: deploy first.' : 'Upgrades are for admins.'}</p>
+          <p className="text-sm text-slate-400">{admin ? t('noContainerYet') : t('adminsOnly')}</p>
         )}
         {/* Rendered even with nothing left to roll back, so the log of the rollback that just ended stays (see JobActionForm). */}
         {admin && (
-          <JobActionForm action={rollbackUpgrade} available={last !== null} submitLabel={`Roll back to ${last?.fromRef ?? ''}`} testId="rollback-form" danger confirm={`Roll back to ${last?.fromRef ?? ''}? If the upgrade changed the schema, the database is restored from the pre-upgrade backup (a safety backup of today's data is taken first).`}>
+          <JobActionForm action={rollbackUpgrade} available={last !== null} submitLabel={t('rollback', { ref: last?.fromRef ?? '' })} testId="rollback-form" danger confirm={t('rollbackConfirm', { ref: last?.fromRef ?? '' })}>
             <input type="hidden" name="stack" value={stack.name} />
           </JobActionForm>
         )}

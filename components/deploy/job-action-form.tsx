@@ -2,6 +2,7 @@
 
 import { startTransition, useActionState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/server-actions/define-action';
 import { JobLog } from '@/components/jobs/job-log';
 
@@ -15,6 +16,7 @@ type JobAction = (prev: ActionResult<{ jobId: string }> | null, form: FormData) 
 export function JobActionForm({ action, submitLabel, confirm, children, testId, danger, available = true }: { action: JobAction; submitLabel: string; confirm?: string; children?: ReactNode; testId?: string; danger?: boolean; available?: boolean }) {
   const [state, formAction, pending] = useActionState(action, null);
   const router = useRouter();
+  const t = useTranslations('deploy');
   return (
     <div className="space-y-3">
       {available && (
@@ -30,7 +32,7 @@ export function JobActionForm({ action, submitLabel, confirm, children, testId, 
         >
           {children}
           <button type="submit" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${danger ? 'bg-rose-700 hover:bg-rose-600' : 'bg-sky-700 hover:bg-sky-600'}`}>
-            {pending ? 'Starting…' : submitLabel}
+            {pending ? t('starting') : submitLabel}
           </button>
           <span role="status" aria-live="polite" className="text-sm">
             {state?.ok === false && <span className="text-rose-400">{state.error}</span>}

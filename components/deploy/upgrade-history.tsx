@@ -1,29 +1,28 @@
+import { useTranslations } from 'next-intl';
 import type { UpgradeRecord } from '@/lib/deploy/history';
 
 const RESULT: Record<string, string> = { succeeded: 'text-emerald-400', 'rolled-back': 'text-amber-400', failed: 'text-rose-400', running: 'text-sky-400' };
-
-function duration(r: UpgradeRecord): string {
-  if (!r.finishedAt) return '—';
-  return `${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s`;
-}
+const HEADERS = ['when', 'who', 'what', 'from', 'to', 'result', 'duration'] as const;
 
 export function UpgradeHistory({ rows }: { rows: UpgradeRecord[] }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-400">No upgrade yet.</p>;
+  const t = useTranslations('deploy.history');
+  if (rows.length === 0) return <p className="text-sm text-slate-400">{t('none')}</p>;
+  const duration = (r: UpgradeRecord) => (r.finishedAt ? t('seconds', { seconds: String(Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)) }) : '—');
   return (
     <div className="overflow-x-auto">
     <table data-testid="upgrade-history" className="w-full text-left text-sm">
       <thead className="text-xs uppercase text-slate-500">
-        <tr>{['When', 'Who', 'What', 'From', 'To', 'Result', 'Duration'].map((h) => <th key={h} className="px-2 py-1">{h}</th>)}</tr>
+        <tr>{HEADERS.map((h) => <th key={h} className="px-2 py-1">{t(h)}</th>)}</tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.jobId} className="border-t border-slate-800 align-top">
             <td className="px-2 py-1 font-mono text-xs">{r.startedAt.replace('T', ' ').slice(0, 19)}</td>
             <td className="px-2 py-1">{r.startedBy}</td>
-            <td className="px-2 py-1">{r.kind}</td>
+            <td className="px-2 py-1">{t(`kind.${r.kind}`)}</td>
             <td className="px-2 py-1 font-mono text-xs">{r.fromRef}</td>
             <td className="px-2 py-1 font-mono text-xs">{r.toRef}</td>
-            <td className={`px-2 py-1 ${RESULT[r.result]}`} title={r.detail ?? undefined}>{r.result}{r.detail ? `: ${r.detail}` : ''}</td>
+            <td className={`px-2 py-1 ${RESULT[r.result]}`} title={r.detail ?? undefined}>{t(`results.${r.result}`)}{r.detail ? `: ${r.detail}` : ''}</td>
             <td className="px-2 py-1">{duration(r)}</td>
           </tr>
         ))}

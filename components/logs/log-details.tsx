@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { parseJsonObject } from './json-view';
 import { LogText } from './log-text';
 import type { Matcher } from './search';
@@ -5,6 +6,7 @@ import { LEVEL_NAME, type ViewLine } from './wire';
 
 /** The selected line in full: wrapped, ANSI rendered, JSON pretty-printed. */
 export function LogDetails({ line, service, matcher, onClose }: { line: ViewLine; service: string; matcher: Matcher | null; onClose: () => void }) {
+  const t = useTranslations('logs');
   const json = parseJsonObject(line.text);
   return (
     <section data-testid="log-details" className="rounded-lg border border-slate-800 bg-slate-900 p-3 text-xs">
@@ -13,7 +15,7 @@ export function LogDetails({ line, service, matcher, onClose }: { line: ViewLine
         <span>{service}</span>
         <span>{line.stderr ? 'stderr' : 'stdout'}</span>
         {line.level && <span>{LEVEL_NAME[line.level]}</span>}
-        <button type="button" onClick={onClose} className="ml-auto rounded px-2 hover:bg-slate-800" aria-label="Close line details">
+        <button type="button" onClick={onClose} className="ml-auto rounded px-2 hover:bg-slate-800" aria-label={t('closeDetails')}>
           ×
         </button>
       </header>

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { useTranslations } from 'next-intl';
 import { displayText } from './json-view';
 import { LogText } from './log-text';
 import type { Matcher } from './search';
@@ -23,6 +24,7 @@ interface RowProps {
 /** One row of the windowed list; fixed height so the list can compute what is on screen. */
 export const LogRow = memo(function LogRow({ line, top, service, color, matcher, selected, onSelect }: RowProps) {
   // Fixed size and strict containment: a changed row never makes the browser lay out the others.
+  const t = useTranslations('logs');
   const style = { top, height: ROW_HEIGHT, lineHeight: `${ROW_HEIGHT}px`, contain: 'strict' } as const;
   if (line.kind === 'marker') {
     return (
@@ -46,7 +48,7 @@ export const LogRow = memo(function LogRow({ line, top, service, color, matcher,
       <span className="w-20 shrink-0 truncate" style={{ color }} title={service}>
         {service}
       </span>
-      <span className={`w-8 shrink-0 ${line.stderr ? 'text-rose-400' : 'text-slate-500'}`} title={line.stderr ? 'standard error' : 'standard output'}>
+      <span className={`w-8 shrink-0 ${line.stderr ? 'text-rose-400' : 'text-slate-500'}`} title={line.stderr ? t('stderr') : t('stdout')}>
         {line.stderr ? 'err' : 'out'}
       </span>
       {line.level && <span className={`w-12 shrink-0 ${LEVEL_CLASS[line.level]}`}>{LEVEL_NAME[line.level]}</span>}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { ServiceState } from '@/lib/docker/types';
 
 const STYLES: Record<ServiceState, string> = {
@@ -10,5 +11,6 @@ const STYLES: Record<ServiceState, string> = {
 };
 
 export function StateBadge({ state }: { state: ServiceState }) {
-  return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${STYLES[state]}`}>{state}</span>;
+  const t = useTranslations('stack.states');
+  return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${STYLES[state]}`}>{t(state)}</span>;
 }

@@ -1,14 +1,16 @@
+import { useTranslations } from 'next-intl';
 import type { DoctorReport } from '@/lib/doctor/types';
 
 /** The config check's findings, each with where and what to change. */
 export function DoctorPanel({ report }: { report: DoctorReport }) {
+  const t = useTranslations('status.doctor');
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   return (
     <section className="rounded-xl border border-slate-800 bg-slate-900 p-4" data-testid="doctor" aria-labelledby="doctor-title">
       <h2 id="doctor-title" className="font-semibold">
-        Config check{' '}
+        {t('title')}{' '}
         <span className={`text-sm font-normal ${errors ? 'text-rose-300' : report.findings.length ? 'text-amber-300' : 'text-emerald-300'}`}>
-          {report.findings.length === 0 ? 'no problems found' : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`}
+          {report.findings.length === 0 ? t('noProblems') : t('findings', { count: report.findings.length })}
         </span>
       </h2>
       {report.findings.length > 0 && (
@@ -20,7 +22,7 @@ export function DoctorPanel({ report }: { report: DoctorReport }) {
               <p className="mt-1 text-slate-200">{f.fix}</p>
               {f.evidence && (
                 <details className="mt-1 text-xs text-slate-400">
-                  <summary>What Docker reported</summary>
+                  <summary>{t('evidence')}</summary>
                   <pre className="whitespace-pre-wrap break-words">{f.evidence}</pre>
                 </details>
               )}
@@ -29,7 +31,8 @@ export function DoctorPanel({ report }: { report: DoctorReport }) {
         </ul>
       )}
       <p className="mt-2 text-xs text-slate-500">
-        Checked: {report.checked.join('; ') || 'nothing'}.{report.skipped.length > 0 && ` Not checked: ${report.skipped.join('; ')}.`}
+        {t('checked', { checked: report.checked.join('; ') || t('nothing') })}
+        {report.skipped.length > 0 && t('notChecked', { skipped: report.skipped.join('; ') })}
       </p>
     </section>
   );

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { UsagePoint } from '@/lib/status/types';
 import { formatBytes } from './format';
 
@@ -28,16 +29,20 @@ function path(points: UsagePoint[], now: number, value: (p: UsagePoint) => numbe
  * (or the peak, when unlimited).
  */
 export function UsageChart({ points, now }: { points: UsagePoint[]; now: number }) {
+  const t = useTranslations('status.usage');
   const last = points.at(-1);
   const cpuMax = Math.max(100, ...points.map((p) => p.cpu ?? 0));
   const memMax = last?.limit ?? Math.max(1, ...points.map((p) => p.mem)) * 1.2;
   const cpuNow = last?.cpu;
-  const label = last
-    ? `CPU ${cpuNow === null || cpuNow === undefined ? 'measuring' : `${cpuNow.toFixed(1)} %`}, memory ${formatBytes(last.mem)}${last.limit ? ` of ${formatBytes(last.limit)}` : ''}`
-    : 'No samples yet';
+  const cpu = cpuNow === null || cpuNow === undefined ? null : `${cpuNow.toFixed(1)} %`;
+  const label = !last
+    ? t('noSamples')
+    : last.limit
+      ? t('labelOf', { cpu: cpu ?? t('measuring'), memory: formatBytes(last.mem), limit: formatBytes(last.limit) })
+      : t('label', { cpu: cpu ?? t('measuring'), memory: formatBytes(last.mem) });
   return (
     <figure className="space-y-1" data-testid="usage-chart" data-points={points.length}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} preserveAspectRatio="none" role="img" aria-label={`${label}, last 15 minutes`} className="rounded bg-slate-950">
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} preserveAspectRatio="none" role="img" aria-label={t('aria', { label })} className="rounded bg-slate-950">
         {[0.25, 0.5, 0.75].map((f) => (
           <line key={f} x1={0} x2={W} y1={H * f} y2={H * f} stroke="#1e293b" strokeWidth={1} vectorEffect="non-scaling-stroke" />
         ))}
@@ -46,11 +51,11 @@ export function UsageChart({ points, now }: { points: UsagePoint[]; now: number 
       </svg>
       <figcaption className="flex justify-between text-xs text-slate-400">
         <span>
-          <span className="text-emerald-400">■</span> CPU {cpuNow === null || cpuNow === undefined ? '…' : `${cpuNow.toFixed(1)} %`}
-          <span className="ml-3 text-violet-400">■</span> memory {last ? formatBytes(last.mem) : '…'}
+          <span className="text-emerald-400">■</span> {t('cpu')} {cpu ?? '…'}
+          <span className="ml-3 text-violet-400">■</span> {t('memory')} {last ? formatBytes(last.mem) : '…'}
           {last?.limit ? ` / ${formatBytes(last.limit)}` : ''}
         </span>
-        <span>15 min</span>
+        <span>{t('window')}</span>
       </figcaption>
     </figure>
   );

@@ -13,7 +13,8 @@ export interface StackSummary {
 }
 
 export interface Overview {
-  source: string;
+  /** Where the stacks come from; the page words it in the user's language. */
+  source: { demo: boolean; path: string | null };
   configError?: { message: string; problems: { file: string; key: string; message: string }[] };
   docker?: { ok: true; version: string } | { ok: false; message: string };
   stacks: { stack: StackSummary; services: StackService[] | null; error?: string }[];
@@ -25,8 +26,7 @@ export interface Overview {
  * secret-free fields cross to the browser.
  */
 export async function loadOverview(): Promise<Overview> {
-  const src = configSource();
-  const source = src.demo ? 'Demo stack (no opsdeck.yaml configured)' : `Stacks from ${src.path}`;
+  const source = configSource();
   let stacks;
   try {
     stacks = listStacks();

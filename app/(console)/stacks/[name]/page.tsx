@@ -1,4 +1,5 @@
 import { Suspense } from 'react';
+import { getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/layout/forbidden';
 import { DoctorSection } from '@/components/status/doctor-section';
@@ -17,6 +18,7 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
   const gate = await checkRole('viewer');
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
+  const t = await getTranslations('status');
   let initial;
   let pitr;
   try {
@@ -30,7 +32,7 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
     <>
       <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} />
       {pitr && <PitrStatusLine stack={name} view={pitr} />}
-      <Suspense fallback={<p className="text-sm text-slate-400">Checking the configuration…</p>}>
+      <Suspense fallback={<p className="text-sm text-slate-400">{t('checkingConfig')}</p>}>
         <DoctorSection stack={name} />
       </Suspense>
     </>
