@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { test, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { E2E_ADMIN, STATE_FILE, type E2EState } from './fixtures';
 import { appFetch } from './app-http';
+import { CONSOLE_PAGES } from './console-pages';
 import { DESKTOP, PHONES, attachScreenshot, expectNoSidewaysScroll, expectTappable, messages } from './phone-helpers';
 
 /**
@@ -19,25 +20,8 @@ test.describe.configure({ mode: 'serial' });
 const docker = new Docker();
 const STACK = '/stacks/demo';
 
-/**
- * The pages an on-call engineer opens; `ready` is what shows the page has its content, `heading` the
- * message key of a heading that must show in the page's language.
- */
-const PAGES: { name: string; path: string; ready: (p: Page) => Locator; heading?: string }[] = [
-  { name: 'overview', path: '/', ready: (p) => p.getByTestId('stack-demo'), heading: 'stack.overview.title' },
-  { name: 'status', path: STACK, ready: (p) => p.locator('[data-testid="status-view"][data-link="live"]') },
-  { name: 'logs', path: `${STACK}/logs`, ready: (p) => p.locator('[data-testid="log-status"][data-state="live"]') },
-  { name: 'backups', path: `${STACK}/backups`, ready: (p) => p.getByTestId('create-backup') },
-  { name: 'deploy', path: `${STACK}/deploy`, ready: (p) => p.getByTestId('version-panel'), heading: 'deploy.versions.title' },
-  { name: 'config', path: `${STACK}/config`, ready: (p) => p.getByTestId('compose-editor') },
-  { name: 'ai', path: `${STACK}/ai`, ready: (p) => p.getByRole('main').getByRole('heading').first() },
-  { name: 'notifications', path: `${STACK}/notifications`, ready: (p) => p.getByTestId('add-webhook'), heading: 'notify.addTitle' },
-  { name: 'account-password', path: '/account/password', ready: (p) => p.getByTestId('change-password') },
-  { name: 'account-tokens', path: '/account/tokens', ready: (p) => p.getByTestId('create-token') },
-  { name: 'account-security', path: '/account/security', ready: (p) => p.getByRole('main').getByRole('heading').first() },
-  { name: 'admin-users', path: '/admin/users', ready: (p) => p.getByTestId('create-user') },
-  { name: 'admin-audit', path: '/admin/audit', ready: (p) => p.getByTestId('audit-table') },
-];
+/** The pages an on-call engineer opens (every console page). */
+const PAGES = CONSOLE_PAGES;
 
 async function memosStartedAt(): Promise<string> {
   const { projectName } = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as E2EState;

@@ -20,7 +20,7 @@ export function ProbeSettingsForm({ stack, dep }: { stack: string; dep: Dependen
   const t = useTranslations('ai.probe');
   return (
     <details className="text-sm" data-testid="ai-settings">
-      <summary className="cursor-pointer text-slate-400 hover:text-white">{t('title')}</summary>
+      <summary className="cursor-pointer text-slate-400 hover:text-slate-50">{t('title')}</summary>
       <ActionForm action={updateAiProbeSettings} submitLabel={t('save')} className="mt-2 items-end">
         <input type="hidden" name="stack" value={stack} />
         <input type="hidden" name="dep" value={dep.id} />

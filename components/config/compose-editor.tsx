@@ -18,7 +18,7 @@ export function ComposeEditor({ stack, sha, text, path, canEdit }: { stack: stri
       {editing ? (
         <textarea aria-label={t('compose.text')} spellCheck={false} className="h-[32rem] w-full rounded-md border border-slate-700 bg-slate-950 px-2 py-1 font-mono text-xs" value={draft} onChange={(e) => setDraft(e.target.value)} />
       ) : (
-        <YamlView text={text} testId="compose-view" />
+        <YamlView text={text} label={t('composeFile')} testId="compose-view" />
       )}
       {canEdit && (
         <div className="flex flex-wrap items-center gap-2">

@@ -45,7 +45,7 @@ export function EditReview({ review }: { review: Review }) {
         </div>
       )}
       {lineDiff.length > 0 && (
-        <pre data-testid="config-diff" className="max-h-96 overflow-auto rounded-md border border-slate-800 bg-slate-950 p-2 font-mono text-xs">
+        <pre data-testid="config-diff" role="region" tabIndex={0} aria-label={t('diff')} className="max-h-96 overflow-auto rounded-md border border-slate-800 bg-slate-950 p-2 font-mono text-xs">
           {lineDiff.map((r, i) => (
             <div key={i} className={OP_STYLE[r.op]}>{r.op === '…' ? '…' : `${r.op} ${r.text}`}</div>
           ))}

@@ -52,7 +52,7 @@ export function EnvEditor({ stack, sha, text, entries }: Props) {
     <div data-testid="env-editor" className="space-y-3">
       <div className="flex gap-2 text-sm" role="tablist">
         {(['form', 'raw'] as const).map((m) => (
-          <button key={m} type="button" role="tab" aria-selected={mode === m} onClick={() => setMode(m)} className={`rounded-md px-3 py-1 ${mode === m ? 'bg-slate-700' : 'text-slate-400 hover:text-white'}`}>
+          <button key={m} type="button" role="tab" aria-selected={mode === m} onClick={() => setMode(m)} className={`rounded-md px-3 py-1 ${mode === m ? 'bg-slate-700' : 'text-slate-400 hover:text-slate-50'}`}>
             {m === 'form' ? t('env.form') : t('env.raw')}
           </button>
         ))}

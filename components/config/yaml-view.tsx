@@ -43,10 +43,11 @@ function Line({ line }: { line: string }) {
   );
 }
 
-export function YamlView({ text, testId }: { text: string; testId?: string }) {
+/** `label` names the view: it scrolls, so it takes keyboard focus (a <pre> is named only with a role). */
+export function YamlView({ text, label, testId }: { text: string; label: string; testId?: string }) {
   const lines = text.replace(/\n$/, '').split('\n');
   return (
-    <pre data-testid={testId} className="max-h-[32rem] overflow-auto rounded-md border border-slate-800 bg-slate-950 p-3 font-mono text-xs leading-5">
+    <pre data-testid={testId} role="region" tabIndex={0} aria-label={label} className="max-h-[32rem] overflow-auto rounded-md border border-slate-800 bg-slate-950 p-3 font-mono text-xs leading-5">
       {lines.map((l, i) => (
         <div key={i} className="flex">
           <span className="w-10 shrink-0 select-none pr-3 text-right text-slate-500">{i + 1}</span>

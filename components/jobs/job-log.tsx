@@ -133,7 +133,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
           {end.errorDetail && (
             <details className="mt-2 text-slate-300">
               <summary className="flex min-h-11 cursor-pointer items-center text-xs text-slate-400">{t('detail')}</summary>
-              <pre tabIndex={0} aria-label={t('detail')} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-2 text-xs">{end.errorDetail}</pre>
+              <pre role="region" tabIndex={0} aria-label={t('detail')} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-2 text-xs">{end.errorDetail}</pre>
             </details>
           )}
         </div>

@@ -6,7 +6,7 @@ import { SignOutButton } from '@/components/auth/sign-out-button';
 import { PreferenceMenu } from '@/components/layout/preference-menu';
 import { THEME_COOKIE, isTheme } from '@/lib/i18n/locales';
 
-const LINK = 'flex min-h-11 items-center rounded-md px-2 hover:text-white';
+const LINK = 'flex min-h-11 items-center rounded-md px-2 hover:text-slate-50';
 
 /**
  * One header for every width: the main links stay in the bar (they scroll if they must), the

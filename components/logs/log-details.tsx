@@ -19,7 +19,7 @@ export function LogDetails({ line, service, matcher, onClose }: { line: ViewLine
           ×
         </button>
       </header>
-      <pre className="max-h-72 overflow-auto whitespace-pre-wrap break-all font-mono text-slate-200">
+      <pre role="region" tabIndex={0} aria-label={t('lineDetails')} className="max-h-72 overflow-auto whitespace-pre-wrap break-all font-mono text-slate-200">
         {json ? <LogText text={JSON.stringify(json, null, 2)} ansi={false} matcher={matcher} /> : <LogText text={line.text} ansi matcher={matcher} />}
       </pre>
     </section>

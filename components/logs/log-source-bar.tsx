@@ -80,7 +80,7 @@ export function LogSourceBar({ services, colorOf, selection, onChange, downloadH
         {(selection.since || selection.until) && (
           <button
             type="button"
-            className="rounded-md px-2 py-0.5 text-slate-400 hover:text-white"
+            className="rounded-md px-2 py-0.5 text-slate-400 hover:text-slate-50"
             onClick={() => {
               setSince('');
               setUntil('');

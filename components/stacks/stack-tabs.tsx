@@ -30,7 +30,7 @@ export function StackTabs({ stack }: { stack: string }) {
             key={tab.path}
             href={href}
             aria-current={active ? 'page' : undefined}
-            className={`flex min-h-11 shrink-0 items-center whitespace-nowrap rounded-t-md px-3 ${active ? 'border border-b-0 border-slate-700 bg-slate-900 text-white' : 'text-slate-400 hover:text-white'}`}
+            className={`flex min-h-11 shrink-0 items-center whitespace-nowrap rounded-t-md px-3 ${active ? 'border border-b-0 border-slate-700 bg-slate-900 text-slate-50' : 'text-slate-400 hover:text-slate-50'}`}
           >
             {t(`tabs.${tab.key}`)}
           </Link>
