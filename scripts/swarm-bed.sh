@@ -12,12 +12,23 @@
 #   scripts/swarm-bed.sh kill-node N  stop node N's dockerd (its containers stop with it)
 #   scripts/swarm-bed.sh start-node N start node N's dockerd again (it rejoins with its old identity)
 #   scripts/swarm-bed.sh check        fail when any of the namespaces has a route out
+#
+# OPSDECK_SWARM_PREFIX (default "swarm", lower-case letters, at most 8) names everything the cluster
+# holds on this machine, so that two test runs can each have a cluster: namespaces ${P}1..${P}3 and
+# ${P}net, run dirs /run/opsdeck-bed/${P}N, data .cache/bed/engines/${P}N, logs .cache/bed/${P}N.log,
+# containerd namespaces opsdeck-${P}N. Not the host names: every node keeps swarm1..swarm3, which is
+# what Swarm calls it and what the tests and examples/swarm/stack.yml refer to. They cannot clash, as
+# each dockerd runs in a UTS namespace of its own and each cluster is a swarm of its own. Nor the
+# bridge, the veths, the subnet and the overlay pool: they live inside ${P}net and the nodes'
+# namespaces, which share nothing with another cluster's.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=$ROOT/.cache
 BIN=$CACHE/bed/bin
-NET=swarmnet
+P=${OPSDECK_SWARM_PREFIX:-swarm}
+[[ $P =~ ^[a-z]{1,8}$ ]] || { printf '[swarm-bed] ERROR: OPSDECK_SWARM_PREFIX must be 1 to 8 lower-case letters: %s\n' "$P" >&2; exit 1; }
+NET=${P}net
 BRIDGE=swbr0
 SUBNET=10.231.0
 # Overlay networks get their subnets from here: outside the bed's 172.16/12 and 192.168/16 and
@@ -26,10 +37,10 @@ POOL=10.232.0.0/16
 NODES=(1 2 3)
 START_TIMEOUT=${DOCKER_START_TIMEOUT:-120}
 
-log() { printf '[swarm-bed] %s\n' "$*" >&2; }
-die() { printf '[swarm-bed] ERROR: %s\n' "$*" >&2; exit 1; }
+log() { printf '[%s-bed] %s\n' "$P" "$*" >&2; }
+die() { printf '[%s-bed] ERROR: %s\n' "$P" "$*" >&2; exit 1; }
 
-run_dir() { echo "/run/opsdeck-bed/swarm$1"; }
+run_dir() { echo "/run/opsdeck-bed/$P$1"; }
 sock() { echo "$(run_dir "$1")/docker.sock"; }
 addr() { echo "$SUBNET.$((10 + $1))"; }
 dk() { local n=$1; shift; DOCKER_HOST=unix://$(sock "$n") "$BIN/docker" "$@"; }
@@ -49,6 +60,7 @@ export DOCKER_HOST=unix://$(sock 1)
 export PATH=$BIN:\${PATH#$BIN:}
 export DOCKER_CONFIG=$CACHE/bed/docker-config
 export OPSDECK_SWARM_BED=1
+export OPSDECK_SWARM_PREFIX=$P
 export OPSDECK_SWARM_NODES=unix://$(sock 1),unix://$(sock 2),unix://$(sock 3)
 EOF
 }
@@ -61,7 +73,7 @@ ensure_bridge_ns() {
 }
 
 fresh_node_ns() { # N: a node namespace with one veth onto the bridge, no route but its subnet
-  local n=$1 ns=swarm$1
+  local n=$1 ns=$P$1
   [[ -e /var/run/netns/$ns ]] && ip netns del "$ns"
   ip -n "$NET" link del "swv$n" 2>/dev/null || true
   ip netns add "$ns"
@@ -74,7 +86,7 @@ fresh_node_ns() { # N: a node namespace with one veth onto the bridge, no route 
 
 check_isolated() {
   local ns routes
-  for ns in "$NET" swarm1 swarm2 swarm3; do
+  for ns in "$NET" "${P}1" "${P}2" "${P}3"; do
     [[ -e /var/run/netns/$ns ]] || continue
     ! ip -n "$ns" route show default | grep -q . || die "namespace $ns has a default route"
     routes=$( { ip -n "$ns" -4 route show; ip -n "$ns" -6 route show; } \
@@ -88,12 +100,12 @@ start_node() { # N
   local n=$1 run data pid
   engine_ok "$n" && return 0
   run=$(run_dir "$n")
-  data=$CACHE/bed/engines/swarm$n
+  data=$CACHE/bed/engines/$P$n
   mkdir -p "$run" "$data"
   if [[ -s $run/docker.pid ]]; then
     pid=$(<"$run/docker.pid")
     if ! proc_is "$pid" dockerd; then
-      log "removing stale pid file of swarm$n (process $pid is gone)"
+      log "removing stale pid file of $P$n (process $pid is gone)"
       rm -f "$run/docker.pid"
     fi
   fi
@@ -104,20 +116,20 @@ start_node() { # N
   if [[ ! -s $run/docker.pid ]]; then
     # A namespace left by an engine that died still holds its bridges and iptables rules.
     fresh_node_ns "$n"
-    log "starting dockerd swarm$n at $(addr "$n") (log: .cache/bed/swarm$n.log)"
+    log "starting dockerd $P$n at $(addr "$n") (log: .cache/bed/$P$n.log)"
     # unshare --uts: a host name of its own, which Swarm takes as the node's name.
-    nsenter --net="/var/run/netns/swarm$n" setsid nohup unshare --uts env PATH="$BIN:$PATH" \
+    nsenter --net="/var/run/netns/$P$n" setsid nohup unshare --uts env PATH="$BIN:$PATH" \
       sh -c 'hostname "$1"; shift; exec "$@"' sh "swarm$n" "$BIN/dockerd" \
       --data-root "$data" --exec-root "$run/exec" --pidfile "$run/docker.pid" -H "unix://$(sock "$n")" \
-      --containerd-namespace "opsdeck-swarm$n" --containerd-plugins-namespace "opsdeck-swarm$n-plugins" \
-      >>"$CACHE/bed/swarm$n.log" 2>&1 </dev/null 8>&- 9>&- &
+      --containerd-namespace "opsdeck-$P$n" --containerd-plugins-namespace "opsdeck-$P$n-plugins" \
+      >>"$CACHE/bed/$P$n.log" 2>&1 </dev/null 8>&- 9>&- &
     disown $! 2>/dev/null || true
   fi
   local deadline=$((SECONDS + START_TIMEOUT))
   until engine_ok "$n"; do
     if ((SECONDS >= deadline)); then
-      tail -n 20 "$CACHE/bed/swarm$n.log" >&2 || true
-      die "dockerd swarm$n did not answer within ${START_TIMEOUT}s"
+      tail -n 20 "$CACHE/bed/$P$n.log" >&2 || true
+      die "dockerd $P$n did not answer within ${START_TIMEOUT}s"
     fi
     sleep 0.3
   done
@@ -186,7 +198,7 @@ mkdir -p "$CACHE/bed"
 [[ -x $BIN/dockerd ]] || bash "$ROOT/scripts/test-bed.sh" packages
 case ${1:-up} in
   up)
-    exec 8>"$CACHE/bed/swarm.lock"
+    exec 8>"$CACHE/bed/$P.lock"
     flock 8
     ensure_bridge_ns
     for n in "${NODES[@]}"; do start_node "$n"; done
@@ -196,7 +208,7 @@ case ${1:-up} in
     log "swarm ready: $(dk 1 node ls --format '{{.Hostname}}/{{.ManagerStatus}}/{{.Status}}' | tr '\n' ' ')"
     ;;
   env) print_env ;;
-  check) check_isolated; log "no route leads out of $NET or swarm1..3" ;;
+  check) check_isolated; log "no route leads out of $NET or ${P}1..3" ;;
   kill-node) stop_node "$(node_arg "${2:-}")" ;;
   start-node)
     n=$(node_arg "${2:-}")
@@ -215,9 +227,9 @@ case ${1:-up} in
       stop_node "$n"
     done
     for n in "${NODES[@]}"; do
-      [[ -e /var/run/netns/swarm$n ]] && ip netns del "swarm$n"
+      [[ -e /var/run/netns/$P$n ]] && ip netns del "$P$n"
       # The swarm's identity and raft log: the next `up` forms a new cluster (images stay).
-      rm -rf "$CACHE/bed/engines/swarm$n/swarm"
+      rm -rf "$CACHE/bed/engines/$P$n/swarm"
     done
     [[ -e /var/run/netns/$NET ]] && ip netns del "$NET"
     true

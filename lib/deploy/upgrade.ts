@@ -10,6 +10,7 @@ import { DEFAULT_HEALTH_TIMEOUT_MS, waitForHealthy } from './health-gate';
 import { notify } from '@/lib/notify';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } from './history';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
+import { upgradeSwarmApp } from './swarm-upgrade';
 
 export interface UpgradeOptions {
   /** Tag of the app image's repository, e.g. "1.1.0". */
@@ -61,6 +62,8 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   const app = appOf(stack);
   const emit = ctx.emit;
   if (!TAG.test(opts.targetTag)) throw new OpsdeckError('invalid_input', 'The target tag may contain letters, digits, ".", "_" and "-" only.');
+  // The runtime seam: on Swarm the engine rolls the tasks over (and back) itself.
+  if (stack.runtime === 'swarm') return upgradeSwarmApp(stack, opts, ctx);
   const current = await runningImageOf(stack, app.service);
   if (!current) throw new OpsdeckError('conflict', `The ${app.service} service has no container: deploy the stack first.`);
   const targetRef = `${splitImageRef(current.ref).repo}:${opts.targetTag}`;
@@ -183,6 +186,7 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
  */
 export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
   const app = appOf(stack);
+  if (stack.runtime === 'swarm') throw new OpsdeckError('invalid_input', `Stack ${stack.name} runs on Swarm: roll back by upgrading to the previous tag (Swarm rolls a failed upgrade back by itself).`);
   const last = lastSuccessfulUpgrade(stack.name);
   if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
   const current = await runningImageOf(stack, app.service);

@@ -15,6 +15,9 @@ import { swarmSnapshot } from '@/lib/docker/swarm';
 import { deploySwarmStack } from '@/lib/docker/swarm-deploy';
 import { readSwarmLogs, swarmLogTag } from '@/lib/docker/swarm-logs';
 import { activateNode, drainNode, planDrain, scaleService } from '@/lib/docker/swarm-ops';
+import { upgradeHistory } from '@/lib/deploy/history';
+import { upgradeApp } from '@/lib/deploy/upgrade';
+import { eventsAfter, runJob } from '@/lib/jobs';
 import { addTarget } from '@/lib/notify';
 import { loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
@@ -23,7 +26,8 @@ import { buildStackStatus, StatusHub, type StatusMessage } from '@/lib/status';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BED = path.join(REPO, 'scripts', 'swarm-bed.sh');
-const MANAGER = process.env.OPSDECK_SWARM_NODES?.split(',')[0] ?? 'unix:///run/opsdeck-bed/swarm1/docker.sock';
+const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
+const MANAGER = ENGINES[0];
 const PROJECT = 'opsdeck-test-swarm';
 let dir: string;
 let stack: Stack;
@@ -49,6 +53,21 @@ const bed = (...args: string[]) => {
   if (r.status !== 0) throw new Error(`swarm-bed ${args.join(' ')} failed: ${r.stderr}`);
 };
 
+const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
+
+/** A fresh database every run: the upgrade to 1.1.0 below migrates it, and 1.0.0 refuses a newer schema. */
+async function removeLastRun() {
+  onEngine(MANAGER, 'stack', 'rm', PROJECT);
+  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
+  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
+  for (const e of ENGINES) {
+    // A task container stopped with its node's dockerd (the kill-node case) stays behind, holding the volume.
+    const left = ofProject(e, 'ps', '-aq');
+    if (left.length) onEngine(e, 'rm', '-f', ...left);
+    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
+  }
+}
+
 const running = async (service: string) => {
   const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
   return s ? s.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running') : [];
@@ -66,7 +85,9 @@ beforeAll(async () => {
       '    runtime: swarm',
       `    project: ${PROJECT}`,
       `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
-      `    swarm: { manager: "${MANAGER}" }`,
+      // Each node's engine (by host name; the bed names them swarm1..3 whatever its prefix): the
+      // upgrade's pre-flight asks every node whether it has the target image.
+      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
       '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
       '    app: { service: memos }',
       '',
@@ -75,10 +96,11 @@ beforeAll(async () => {
   [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: path.join(dir, 'opsdeck.yaml') } });
   // A run that failed half-way may have left a node drained.
   for (const n of ['swarm1', 'swarm2', 'swarm3']) await activateNode(stack, n);
+  await removeLastRun();
   const r = await deploySwarmStack(stack);
   expect(r.code, r.output).toBe(0);
   await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);
-}, 300_000);
+}, 480_000);
 
 afterAll(async () => {
   spawnSync('docker', ['stack', 'rm', PROJECT], { env: { ...process.env, DOCKER_HOST: MANAGER } });
@@ -154,6 +176,50 @@ describe('a Swarm stack on three nodes', () => {
     expect(await scaleService(stack, 'memos', 2)).toEqual({ from: 3, to: 2 });
     await until('memos back to 2', async () => (await running('memos')).length === 2, 120_000);
   }, 600_000);
+
+  const upgrade = (targetTag: string) =>
+    runJob({ stack: stack.name, kind: 'upgrade', title: `Upgrade to ${targetTag}`, startedBy: 'tester' }, (ctx) =>
+      upgradeApp(stack, { targetTag, runMigrations: false, healthTimeoutMs: 420_000 }, ctx));
+  const jobLog = (id: string) => eventsAfter(id, 0).map((e) => e.text);
+  const memosImages = async () => (await running('memos')).map((t) => t.image);
+
+  it('refuses an upgrade to a tag no node has and no registry provides, before anything changes', async () => {
+    const job = await upgrade('9.9.9');
+    expect(job.status).toBe('failed');
+    expect(job.summary).toMatch(/aborted before any change: opsdeck\/demo-app:9\.9\.9 is present on 0 of 3 node\(s\)/);
+    expect(upgradeHistory(stack.name)[0]).toMatchObject({ toRef: 'opsdeck/demo-app:9.9.9', result: 'failed' });
+    expect(await memosImages()).toEqual(['opsdeck/demo-app:1.0.0', 'opsdeck/demo-app:1.0.0']);
+  });
+
+  it('upgrades memos 1.0.0 → 1.1.0 through Swarm, task by task, followed in the job log', async () => {
+    // The slots left by the scale and drain above (1 and 2, or 1 and 3).
+    const slots = (await running('memos')).map((t) => t.slot);
+    expect(slots).toHaveLength(2);
+    const job = await upgrade('1.1.0');
+    const log = jobLog(job.id);
+    expect(job.status, log.join('\n')).toBe('succeeded');
+    // Each slot's new task is followed until it runs (healthy: Swarm reports running only then).
+    for (const slot of slots) expect(log.some((l) => new RegExp(`^task memos\\.${slot} on swarm[123]: running 1\\.1\\.0$`).test(l)), log.join('\n')).toBe(true);
+    expect(log.some((l) => l.startsWith('Swarm: update completed'))).toBe(true);
+    expect(upgradeHistory(stack.name)[0]).toMatchObject({ kind: 'upgrade', fromRef: 'opsdeck/demo-app:1.0.0', toRef: 'opsdeck/demo-app:1.1.0', toVersion: '1.1.0', result: 'succeeded' });
+    const memos = (await swarmSnapshot(stack)).services.find((s) => s.name === 'memos')!;
+    expect(memos.image).toBe('opsdeck/demo-app:1.1.0');
+    expect(await memosImages()).toEqual(['opsdeck/demo-app:1.1.0', 'opsdeck/demo-app:1.1.0']);
+  }, 480_000);
+
+  it('an upgrade to a release that never becomes healthy is rolled back by Swarm; the job says why, quoting the app', async () => {
+    const job = await upgrade('never-healthy');
+    const log = jobLog(job.id);
+    expect(job.status, log.join('\n')).toBe('failed');
+    expect(job.summary, log.join('\n')).toMatch(/failed and Swarm rolled it back \(rollback_completed\): task memos\.\d+ on swarm[123] \w+: .+; the app's last line: memos\.\d+@swarm[123] /);
+    expect(job.summary).toContain('every task runs opsdeck/demo-app:1.1.0 again');
+    expect(log.some((l) => /^task memos\.\d+ on swarm[123]: \w+ never-healthy/.test(l))).toBe(true);
+    // The app's own words, from the failed task's log.
+    expect(job.errorDetail ?? '').toMatch(/memos\.\d+@swarm[123] .*never-healthy|never becomes ready/);
+    expect(upgradeHistory(stack.name)[0]).toMatchObject({ fromRef: 'opsdeck/demo-app:1.1.0', toRef: 'opsdeck/demo-app:never-healthy', result: 'rolled-back' });
+    expect((await swarmSnapshot(stack)).services.find((s) => s.name === 'memos')!.image).toBe('opsdeck/demo-app:1.1.0');
+    expect(await memosImages()).toEqual(['opsdeck/demo-app:1.1.0', 'opsdeck/demo-app:1.1.0']);
+  }, 480_000);
 
   it('a worker whose dockerd stops is shown down on the live feed and alerted like a container going down', async () => {
     const received: string[] = [];
