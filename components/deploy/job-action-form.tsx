@@ -1,6 +1,7 @@
 'use client';
 
-import { startTransition, useActionState, type ReactNode } from 'react';
+import { useActionState, type ReactNode } from 'react';
+import { submitInTransition } from '@/components/ui/submit-in-transition';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/server-actions/define-action';
@@ -23,12 +24,7 @@ export function JobActionForm({ action, submitLabel, confirm, children, testId, 
         <form
           data-testid={testId}
           className="flex flex-wrap items-center gap-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (confirm && !window.confirm(confirm)) return;
-            const data = new FormData(e.currentTarget);
-            startTransition(() => formAction(data));
-          }}
+          onSubmit={submitInTransition(formAction, confirm)}
         >
           {children}
           <button type="submit" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${danger ? 'bg-rose-700 hover:bg-rose-600' : 'bg-sky-700 hover:bg-sky-600'}`}>

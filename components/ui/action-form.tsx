@@ -1,6 +1,7 @@
 'use client';
 
-import { startTransition, useActionState, useEffect, useRef, type ReactNode } from 'react';
+import { useActionState, useEffect, useRef, type ReactNode } from 'react';
+import { submitInTransition } from './submit-in-transition';
 import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/server-actions/define-action';
 
@@ -36,13 +37,7 @@ export function ActionForm<T>({
       ref={formRef}
       data-testid={testId}
       className={`flex flex-wrap items-center gap-2 ${className}`}
-      onSubmit={(e) => {
-        // Submitting through a transition instead of `action=` keeps React from resetting the form.
-        e.preventDefault();
-        if (confirm && !window.confirm(confirm)) return;
-        const data = new FormData(e.currentTarget);
-        startTransition(() => formAction(data));
-      }}
+      onSubmit={submitInTransition(formAction, confirm)}
     >
       {children}
       <button type="submit" disabled={pending} className="min-h-11 rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600 disabled:opacity-50 sm:min-h-0">
