@@ -5,8 +5,8 @@
 //            the ratio on/off per pair, its median and spread. Target: median ≥ 0.95×.
 //            The lag sampler (Opsdeck's watch query, once a second) runs on both sides, so both
 //            pay for it; "off" is no slot and no receiver (archiving switched off), "on" is the
-//            slot, pg_receivewal --synchronous beside the database and a base backup taken
-//            before the timed part.
+//            slot, pg_receivewal beside the database and a base backup taken
+//            before the timed part. pgbench runs in its own container (see `pgbench` below).
 //   RPO:     the archive lag under that load, sampled once a second on the "on" sides: Opsdeck's
 //            own figure (what the page shows) and the server's flush_lag of the receiver; p50/p95.
 //   Restore: time to restore to a point (rebuild from the base backup + WAL replay in a throwaway
@@ -68,6 +68,15 @@ stack.pitr = { enabled: true, ...PITR_DEFAULTS };
 const pgId = (await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${env.demo.projectName}`, '--filter', 'label=com.docker.compose.service=postgres'])).trim();
 const { user, database } = env.demo.postgres;
 const inDb = (args) => run('docker', ['exec', '-e', `PGPASSWORD=${env.demo.postgres.password}`, pgId, ...args]);
+// The load comes from outside the database's cgroup, as an app's queries do: pgbench in its own
+// container of the same image, in the database container's network namespace (127.0.0.1), with no
+// CPU cap. Run inside the database container (BENCH_PGBENCH=inside), the client's own CPU comes out of
+// the database's one-CPU limit, which a real app's client never does.
+const pgImage = (await run('docker', ['inspect', '-f', '{{.Image}}', pgId])).trim();
+const PGBENCH_INSIDE = process.env.BENCH_PGBENCH === 'inside';
+const pgbench = (args) => PGBENCH_INSIDE
+  ? inDb(['pgbench', ...args, '-U', user, database])
+  : run('docker', ['run', '--rm', '--network', `container:${pgId}`, '-e', `PGPASSWORD=${env.demo.postgres.password}`, '--entrypoint', 'pgbench', pgImage, '-h', '127.0.0.1', ...args, '-U', user, database]);
 const psql = (sql) => inDb(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', database, '-c', sql]);
 
 /** One second at a time until stopped: Opsdeck's watch (as its scheduler runs it) and the server's flush_lag. */
@@ -94,7 +103,7 @@ async function side(archiving) {
   else await pitr.stopArchiving(stack, 'benchmark: the "off" side');
   await psql('CHECKPOINT');
   const s = sampler();
-  const out = await inDb(['pgbench', '-n', '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, 2)), '-T', String(SECONDS), '-U', user, database]);
+  const out = await pgbench(['-n', '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, 2)), '-T', String(SECONDS)]);
   const lag = await s.stop();
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
   if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${out}`);
@@ -147,7 +156,7 @@ try {
 
   const f = (x) => (x === null ? 'n/a' : `${x.toFixed(2)} s`);
   console.log('');
-  console.log(`pgbench scale ${SCALE}, ${CLIENTS} clients, ${SECONDS} s per side, ${ROUNDS} interleaved pairs; lag sampled every second on both sides`);
+  console.log(`pgbench ${PGBENCH_INSIDE ? 'inside the database container' : 'in its own container'}, scale ${SCALE}, ${CLIENTS} clients, ${SECONDS} s per side, ${ROUNDS} interleaved pairs; lag sampled every second on both sides`);
   for (const [i, p] of pairs.entries()) console.log(`  pair ${i + 1}: off ${p.off.toFixed(1)} tps, on ${p.on.toFixed(1)} tps, ratio ${(p.on / p.off).toFixed(3)}`);
   console.log(`TPS with archiving on / off: median ${m.toFixed(3)}× (spread ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})  target ≥ 0.95×  ${tpsOk ? 'PASS' : 'FAIL'}`);
   console.log(`Archive lag under load (RPO): Opsdeck's figure p50 ${f(pct(ours, 50))}, p95 ${f(pct(ours, 95))}; server flush_lag p50 ${f(pct(flush, 50))}, p95 ${f(pct(flush, 95))} (${ours.length} samples)`);

@@ -23,6 +23,8 @@ export interface SlotInfo {
   retainedBytes: number;
   /** Receiver's flush position (null when no receiver is connected). */
   flushLsn: string | null;
+  /** Receiver's write position, reported every second (null when no receiver is connected). */
+  writeLsn: string | null;
   currentLsn: string;
   now: string;
 }
@@ -35,10 +37,10 @@ export function databaseService(stack: Stack): string {
 
 export async function slotInfo(tools: PgTools, slot: string): Promise<SlotInfo> {
   const rows = await pgServerQuery(tools, `SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
-    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn), 0)::bigint, r.flush_lsn
+    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn), 0)::bigint, r.flush_lsn, r.write_lsn
     FROM (SELECT 1) x LEFT JOIN pg_replication_slots s ON s.slot_name = ${quoteLiteral(slot)} LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid`);
-  const [now, currentLsn, exists, active, retained, flush] = rows[0];
-  return { now: new Date(now).toISOString(), currentLsn, exists: exists === 't', active: active === 't', retainedBytes: Number(retained), flushLsn: flush || null };
+  const [now, currentLsn, exists, active, retained, flush, write] = rows[0];
+  return { now: new Date(now).toISOString(), currentLsn, exists: exists === 't', active: active === 't', retainedBytes: Number(retained), flushLsn: flush || null, writeLsn: write || null };
 }
 
 async function receiverRunning(stack: Stack): Promise<boolean> {
@@ -55,8 +57,10 @@ async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promis
   return startHelperBeside(stack, databaseService(stack), {
     role: RECEIVER_ROLE,
     name: receiverName(stack),
-    // --synchronous: flushed and reported at once, so the archive lag (the RPO) is what the network allows.
-    cmd: ['pg_receivewal', '-D', `/pitr/wal/${epoch.id}`, '-S', epoch.slot, '--synchronous', '--status-interval=1', '--no-password'],
+    // Not --synchronous: that fsyncs every message the server sends, i.e. about once per commit under
+    // load, doubling the database's own fsyncs on the same disk (measured: 0.86x the TPS). The position
+    // written is reported every second and Opsdeck makes it durable itself (durableArchivePosition).
+    cmd: ['pg_receivewal', '-D', `/pitr/wal/${epoch.id}`, '-S', epoch.slot, '--status-interval=1', '--no-password'],
     env: { PGHOST: '127.0.0.1', PGPORT: port, PGUSER: tools.conn.user, PGPASSWORD: tools.conn.password, HOME: '/tmp' },
     binds: [`${pitrDir(stack)}:/pitr`],
     user,
@@ -173,3 +177,34 @@ export async function dropSlot(tools: PgTools, slot: string): Promise<void> {
 }
 
 export const walDirOf = (stack: Stack, epoch: string) => path.join(pitrDir(stack), 'wal', epoch);
+
+/**
+ * How far the archive is on disk for certain. pg_receivewal fsyncs a segment before it renames it
+ * complete; the open one (`.partial`) Opsdeck fsyncs here, once per check, after reading the write
+ * position the receiver reported: everything up to that position was written before the report, so it
+ * is durable once the fsync returns. Falls back to the receiver's own flush position.
+ */
+export function durableArchivePosition(stack: Stack, epochId: string, info: SlotInfo): string | null {
+  if (!info.writeLsn) return info.flushLsn;
+  const dir = walDirOf(stack, epochId);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.partial'));
+  } catch {
+    return info.flushLsn;
+  }
+  for (const name of names) {
+    let fd: number;
+    try {
+      fd = fs.openSync(path.join(dir, name), 'r');
+    } catch {
+      continue; // completed and renamed meanwhile: pg_receivewal fsynced it first
+    }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return info.writeLsn;
+}

@@ -9,8 +9,8 @@ import { pgServerQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';
-import { dropSlot, RECEIVER_ROLE, slotInfo } from './archiver';
-import { addEvent, currentEpoch, slotName, updateState } from './layout';
+import { dropSlot, durableArchivePosition, RECEIVER_ROLE, slotInfo, type SlotInfo } from './archiver';
+import { addEvent, currentEpoch, readState, slotName, updateState } from './layout';
 import { lsnToBigInt } from './segments';
 import { listHelpers, removeHelper } from '@/lib/docker';
 
@@ -48,13 +48,14 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
     return { live: false, lagSeconds: null, lagBytes: null, retainedBytes: info.retainedBytes, slotDropped: true };
   }
   let lagSeconds: number | null = null;
-  const lagBytes = info.flushLsn ? Math.max(0, Number(lsnToBigInt(info.currentLsn) - lsnToBigInt(info.flushLsn))) : null;
+  const durable = archivedUpTo(stack, info);
+  const lagBytes = durable ? Math.max(0, Number(lsnToBigInt(info.currentLsn) - lsnToBigInt(durable))) : null;
   const s = updateState(stack, (st) => {
     const e = currentEpoch(st);
     if (!e || !info.exists) return;
     st.samples.push({ at: info.now, lsn: info.currentLsn });
-    if (info.flushLsn) {
-      const flush = lsnToBigInt(info.flushLsn);
+    if (durable) {
+      const flush = lsnToBigInt(durable);
       const passed = st.samples.filter((x) => lsnToBigInt(x.lsn) <= flush).at(-1);
       if (passed && (!e.latestAt || passed.at > e.latestAt)) e.latestAt = passed.at;
       st.samples = st.samples.filter((x) => lsnToBigInt(x.lsn) > flush || x === passed);
@@ -76,6 +77,12 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
   return { live: info.active, lagSeconds, lagBytes, retainedBytes: info.retainedBytes, slotDropped: false };
 }
 
+/** The archive's durable position in the current epoch (null without a connected receiver). */
+function archivedUpTo(stack: Stack, info: SlotInfo): string | null {
+  const e = currentEpoch(readState(stack));
+  return e && info.exists ? durableArchivePosition(stack, e.id, info) : info.flushLsn;
+}
+
 /**
  * Writes a commit on the live server and waits until the receiver has it: after this, every time
  * up to now has a commit after it in the archive, which recovery_target_time needs to stop.
@@ -93,7 +100,8 @@ export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await slotInfo(tools, slotName(stack));
-    if (info.flushLsn && lsnToBigInt(info.flushLsn) >= lsnToBigInt(lsn)) {
+    const durable = archivedUpTo(stack, info);
+    if (durable && lsnToBigInt(durable) >= lsnToBigInt(lsn)) {
       await watchArchive(stack, tools);
       return lsn;
     }
