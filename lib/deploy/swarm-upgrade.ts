@@ -3,10 +3,12 @@
  * (start-first, each new task must pass the service's health check and stay up for the monitor
  * period) and rolls the service back by itself when one fails. Opsdeck checks beforehand that the
  * tag can be had, starts the update, follows it task by task in the job log and records the outcome.
- * No pre-upgrade backup and no migrations here: the compose path's backup and restore need the
- * database's own node, which this path does not reach; a stack with migrations is refused.
+ * Before anything changes, the same verified pre-upgrade backup as on compose (taken through the
+ * engine of the database task's node: lib/docker/swarm-tasks.ts). No migrations here yet: a stack
+ * asking for them is refused, so the data never needs rolling back with the app.
  */
-import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import { takeBackup } from '@/lib/backup/take-backup';
 import type { JobContext } from '@/lib/jobs';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks/types';
@@ -62,6 +64,16 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
     startedBy: ctx.user, startedAt: new Date().toISOString(),
   });
   emit({ type: 'log', text: `Upgrading ${app.service} on Swarm: ${fromRef} → ${targetRef}, one task at a time, rolled back by Swarm if a new task fails` });
+
+  if (stack.database) {
+    emit({ type: 'step', name: 'upgrade.backup', text: 'Taking a verified backup before anything changes' });
+    try {
+      updateUpgrade(ctx.id, { backupId: (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id });
+    } catch (e) {
+      finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, null);
+      throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+    }
+  }
 
   // Nothing has changed yet: a tag that cannot be had aborts here.
   emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} can be had on every node` });
