@@ -4,7 +4,8 @@
  * load and rename goes through swarm2's own engine (opsdeck.yaml `swarm.nodes`). Rows written, a
  * verified backup, rows changed, the safe restore (the app scaled to 0 and back around the swap)
  * bringing back exactly the backed-up rows with the previous database kept for undo, a restore
- * failing its health gate swapped back, and the pre-upgrade backup of a Swarm upgrade.
+ * failing its health gate swapped back, and on the Swarm upgrade path the pre-upgrade backup, restored
+ * when a migration fails after another committed.
  * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
  */
 import crypto from 'node:crypto';
@@ -87,7 +88,8 @@ beforeAll(async () => {
       `    envFile: ${path.join(dir, 'stack.env')}`,
       `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
       '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      '    app: { service: memos }',
+      // Read through the engine relay in the database task's container (lib/docker/tunnel.ts, on swarm2).
+      "    app: { service: memos, schemaVersionQuery: 'SELECT v FROM app_version' }",
       '',
     ].join('\n'),
   );
@@ -119,11 +121,12 @@ describe('backup and restore of the pinned database of a Swarm stack', () => {
   it('takes a verified backup through the engine of swarm2', async () => {
     // Retried: the database may still be finishing its first start when the task is reported running.
     await until('the probe table', () => sql("CREATE TABLE probe (id int PRIMARY KEY, note text); INSERT INTO probe VALUES (1, 'one'), (2, 'two'), (3, 'three')"), 60_000);
+    await sql("CREATE TABLE app_version (v text); INSERT INTO app_version VALUES ('0.5.0')");
     const job = await startBackupJob(stack, { by: 'tester' }).done;
     expect(job.status, `${job.summary}\n${logOf(job.id)}`).toBe('succeeded');
     const [entry] = listBackups(stack);
     backupId = entry.id;
-    expect(entry.manifest).toMatchObject({ format: 'opsdeck-backup/1', dumpFormat: 'custom', database: 'memos', reason: 'manual', verified: { ok: true, method: 'pg_restore --list' } });
+    expect(entry.manifest).toMatchObject({ format: 'opsdeck-backup/1', dumpFormat: 'custom', database: 'memos', reason: 'manual', schemaVersion: '0.5.0', verified: { ok: true, method: 'pg_restore --list' } });
     expect(entry.manifest.verified.entries).toBeGreaterThan(0);
     expect(crypto.createHash('sha256').update(fs.readFileSync(entry.dumpPath)).digest('hex')).toBe(entry.manifest.sha256);
     expect(fs.statSync(entry.dumpPath).size).toBe(entry.manifest.size);
@@ -163,15 +166,35 @@ describe('backup and restore of the pinned database of a Swarm stack', () => {
     await until('memos 2/2 again', async () => (await running('memos')).length === 2, 120_000);
   }, 300_000);
 
+  const upgrade = (target: Stack, runMigrations: boolean) =>
+    runJob({ stack: stack.name, kind: 'upgrade', title: 'Upgrade to 1.1.0', startedBy: 'tester' }, (ctx) =>
+      upgradeSwarmApp(target, { targetTag: '1.1.0', runMigrations, healthTimeoutMs: 240_000, monitorMs: 3000 }, ctx));
+
+  it('a migration failing after another committed: the pre-upgrade backup is restored, the app stays on 1.0.0', async () => {
+    const migrations = fs.mkdtempSync(path.join(dir, 'migrations-'));
+    fs.writeFileSync(path.join(migrations, '0.9.0__note.sql'), "INSERT INTO probe VALUES (90, 'migrated'); UPDATE app_version SET v = '0.9.0';");
+    fs.writeFileSync(path.join(migrations, '0.9.1__broken.sql'), 'ALTER TABLE no_such_table ADD COLUMN x int;');
+    const before = await rows();
+    const job = await upgrade({ ...stack, app: { ...stack.app!, migrationsDir: migrations } }, true);
+    const log = logOf(job.id);
+    expect(job.status, log).toBe('failed');
+    expect(job.summary).toMatch(/failed before the app changed \(Migration 0\.9\.1 failed and was rolled back: .*\); the database was restored from the pre-upgrade backup swarm-db-/);
+    expect(log).toContain('Applying migration 0.9.0');
+    expect(log).toContain('Stopping the app (memos)');
+    expect(await rows()).toEqual(before);
+    expect(await sql('SELECT v FROM app_version')).toEqual([['0.5.0']]);
+    expect(upgradeHistory(stack.name)[0]).toMatchObject({ result: 'rolled-back', migrations: ['0.9.0'], schemaBefore: '0.5.0', schemaAfter: '0.5.0' });
+    expect((await running('memos')).map((t) => t.image)).toEqual(['opsdeck/demo-app:1.0.0', 'opsdeck/demo-app:1.0.0']);
+  }, 300_000);
+
   it('a Swarm upgrade takes the same verified pre-upgrade backup before changing anything', async () => {
-    const job = await runJob({ stack: stack.name, kind: 'upgrade', title: 'Upgrade to 1.1.0', startedBy: 'tester' }, (ctx) =>
-      upgradeSwarmApp(stack, { targetTag: '1.1.0', runMigrations: false, healthTimeoutMs: 240_000, monitorMs: 3000 }, ctx));
+    const job = await upgrade(stack, false);
     const log = logOf(job.id);
     expect(job.status, `${job.summary}\n${log}`).toBe('succeeded');
     const [last] = upgradeHistory(stack.name);
-    expect(last).toMatchObject({ toRef: 'opsdeck/demo-app:1.1.0', result: 'succeeded' });
+    expect(last).toMatchObject({ toRef: 'opsdeck/demo-app:1.1.0', result: 'succeeded', schemaBefore: '0.5.0' });
     const backup = getBackup(stack, last.backupId!);
-    expect(backup.manifest).toMatchObject({ reason: 'pre-upgrade', appVersion: 'opsdeck/demo-app:1.0.0', verified: { ok: true } });
+    expect(backup.manifest).toMatchObject({ reason: 'pre-upgrade', appVersion: 'opsdeck/demo-app:1.0.0', schemaVersion: '0.5.0', verified: { ok: true } });
     // Taken before the rolling update started.
     expect(log.indexOf('Taking a verified backup before anything changes')).toBeLessThan(log.indexOf('Swarm updates memos task by task'));
   }, 300_000);
