@@ -76,6 +76,10 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
   let sink: HashingFileSink | null = null;
   try {
     emit({ type: 'step', name: 'backup.prepare', text: 'Checking the database and the backup folder' });
+    // A Swarm stack's volumes live on their nodes; archiving them is not built (docs/scale-out.md).
+    if (stack.runtime === 'swarm' && stack.backupSet?.volumes.length) {
+      throw new OpsdeckError('config_invalid', `Stack ${stack.name} runs on Swarm: backups there hold the database dump only, not volumes. Remove backups.volumes from its opsdeck.yaml entry.`);
+    }
     tools = pgTools(stack);
     dir = backupDir(stack);
     const db = tools.conn.database;

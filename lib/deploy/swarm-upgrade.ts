@@ -3,10 +3,14 @@
  * (start-first, each new task must pass the service's health check and stay up for the monitor
  * period) and rolls the service back by itself when one fails. Opsdeck checks beforehand that the
  * tag can be had, starts the update, follows it task by task in the job log and records the outcome.
- * No pre-upgrade backup and no migrations here: the compose path's backup and restore need the
- * database's own node, which this path does not reach; a stack with migrations is refused.
+ * As on compose: a verified pre-upgrade backup before anything changes (taken through the engine of
+ * the database task's node: lib/docker/swarm-tasks.ts), then the pending migrations, then the update.
+ * When a migration fails or Swarm rolls the app back after one committed, the pre-upgrade backup is
+ * restored through the safe restore path (the app scaled to 0 and back around the swap).
  */
-import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import { restoreDatabase } from '@/lib/backup/restore';
+import { takeBackup } from '@/lib/backup/take-backup';
 import type { JobContext } from '@/lib/jobs';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks/types';
@@ -15,6 +19,7 @@ import { swarmSnapshot, type SwarmTask } from '@/lib/docker/swarm';
 import { readSwarmLogs, swarmLogTag } from '@/lib/docker/swarm-logs';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
 import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
+import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 
 export interface SwarmUpgradeOptions {
   targetTag: string;
@@ -45,23 +50,67 @@ async function lastWords(stack: Stack, service: string, taskIds: string[], max =
   return wanted.slice(-max).map((l) => `${swarmLogTag(l)} ${l.text}`);
 }
 
+interface DataPlan {
+  backupId: string | null;
+  schemaBefore: string | null;
+  migrated: string[];
+  healthTimeoutMs?: number;
+}
+
+/**
+ * After a failure: when a migration committed or the schema moved, the pre-upgrade backup goes back
+ * in through the safe restore (the database it replaces is kept). Returns what was done, for the summary.
+ */
+async function restoreDataIfChanged(stack: Stack, plan: DataPlan, ctx: JobContext): Promise<string> {
+  const schemaNow = await readSchemaVersion(stack).catch(() => 'unknown');
+  if (plan.migrated.length === 0 && schemaNow === plan.schemaBefore) return '';
+  const what = plan.migrated.length ? `Migration(s) ${plan.migrated.join(', ')} committed` : 'The schema changed';
+  if (!plan.backupId) throw new OpsdeckError('conflict', `${what} and there is no pre-upgrade backup to restore.`);
+  ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `${what} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}` });
+  await restoreDatabase(stack, plan.backupId, ctx, { healthTimeoutMs: plan.healthTimeoutMs });
+  return `; the database was restored from the pre-upgrade backup ${plan.backupId}`;
+}
+
+/** Records and throws a failure after the data may have changed, restoring the backup first when it did. */
+async function failWithData(stack: Stack, plan: DataPlan, reason: string, ctx: JobContext, cause: unknown): Promise<never> {
+  let restored: string;
+  try {
+    restored = await restoreDataIfChanged(stack, plan, ctx);
+  } catch (e) {
+    finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${userMessageOf(e)}`, null);
+    throw new OpsdeckError('conflict', `${reason}, and restoring the pre-upgrade backup ${plan.backupId ?? ''} could not finish (${userMessageOf(e)}).`, { cause: e });
+  }
+  finishUpgrade(ctx.id, restored ? 'rolled-back' : 'failed', `${reason}${restored}`, await readSchemaVersion(stack).catch(() => null));
+  throw new OpsdeckError('conflict', `${reason}${restored || '; nothing was changed'}.`, { detail: isOpsdeckError(cause) ? cause.detail : undefined, cause });
+}
+
 export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<string> {
   const app = stack.app!;
   const emit = ctx.emit;
-  if (opts.runMigrations && app.migrationsDir) {
-    throw new OpsdeckError('invalid_input', `Stack ${stack.name} runs on Swarm: upgrades there do not run migrations. Upgrade without migrations, or run them first.`);
-  }
   const before = await swarmServiceState(stack, app.service);
   const fromRef = before.image;
   const targetRef = `${splitImageRef(fromRef).repo}:${opts.targetTag}`;
   if (targetRef === fromRef) throw new OpsdeckError('conflict', `${app.service} already runs ${targetRef}.`);
   const fromImage = await resolveSwarmImage(stack, fromRef).catch(() => null);
+  const schemaBefore = await readSchemaVersion(stack);
+  const data: DataPlan = { backupId: null, schemaBefore, migrated: [], healthTimeoutMs: opts.healthTimeoutMs };
   insertUpgrade({
     jobId: ctx.id, stack: stack.name, kind: 'upgrade', service: app.service, fromRef, fromImageId: fromImage?.ok ? (fromImage.imageId ?? fromRef) : fromRef,
-    fromVersion: fromImage?.ok ? fromImage.version : null, toRef: targetRef, toImageId: null, toVersion: null, schemaBefore: null, backupId: null,
+    fromVersion: fromImage?.ok ? fromImage.version : null, toRef: targetRef, toImageId: null, toVersion: null, schemaBefore, backupId: null,
     startedBy: ctx.user, startedAt: new Date().toISOString(),
   });
   emit({ type: 'log', text: `Upgrading ${app.service} on Swarm: ${fromRef} → ${targetRef}, one task at a time, rolled back by Swarm if a new task fails` });
+
+  if (stack.database) {
+    emit({ type: 'step', name: 'upgrade.backup', text: 'Taking a verified backup before anything changes' });
+    try {
+      data.backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
+      updateUpgrade(ctx.id, { backupId: data.backupId });
+    } catch (e) {
+      finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, schemaBefore);
+      throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+    }
+  }
 
   // Nothing has changed yet: a tag that cannot be had aborts here.
   emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} can be had on every node` });
@@ -79,13 +128,28 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   if (resolved.imageId) updateUpgrade(ctx.id, { toImageId: resolved.imageId, toVersion: resolved.version });
   if (!before.hasHealthcheck) emit({ type: 'log', level: 'warn', text: `${app.service} has no health check: Swarm counts a task as up as soon as it runs.` });
 
+  if (opts.runMigrations && app.migrationsDir) {
+    const pending = pendingMigrations(app.migrationsDir, schemaBefore);
+    emit({ type: 'step', name: 'upgrade.migrations', text: pending.length ? `Running ${pending.length} migration(s): ${pending.map((m) => m.version).join(', ')}` : 'No migration is newer than the database' });
+    try {
+      await runMigrations(stack, pending, emit, data.migrated);
+    } catch (e) {
+      updateUpgrade(ctx.id, { migrations: data.migrated });
+      emit({ type: 'log', level: 'error', text: `Upgrade failed: ${userMessageOf(e)}` });
+      // Swarm has not been asked to change anything: the app still runs the previous image.
+      return failWithData(stack, data, `Upgrade to ${targetRef} failed before the app changed (${userMessageOf(e)})`, ctx, e);
+    }
+    updateUpgrade(ctx.id, { migrations: data.migrated });
+  }
+
   // What runs now, so the log shows changes only.
   const seen = new Map((await appTasks(stack, app.service)).tasks.map((t) => [t.id, `${t.state} ${tagOf(t.image)}`]));
   emit({ type: 'step', name: 'upgrade.rolling', text: `Swarm updates ${app.service} task by task` });
   try {
     await updateServiceImage(stack, app.service, targetRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
   } catch (e) {
-    finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${userMessageOf(e)}`, null);
+    if (data.migrated.length) return failWithData(stack, data, `Upgrade to ${targetRef} failed: ${userMessageOf(e)}`, ctx, e);
+    finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${userMessageOf(e)}`, schemaBefore);
     throw e;
   }
 
@@ -122,7 +186,7 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   }
 
   if (outcome === 'succeeded') {
-    finishUpgrade(ctx.id, 'succeeded', null, null);
+    finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack).catch(() => null));
     return `Upgraded ${app.service} from ${fromRef} to ${targetRef}: every task runs ${opts.targetTag}, healthy.`;
   }
 
@@ -137,10 +201,18 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   const reason = `${taskWhy}${words.length ? `; the app's last line: ${words[words.length - 1]}` : ''}`;
   emit({ type: 'log', level: 'error', text: `Upgrade failed: ${taskWhy}` });
   for (const w of words) emit({ type: 'log', level: 'error', text: w });
-  finishUpgrade(ctx.id, 'rolled-back', reason, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back by Swarm`, text: `${reason}\nThe app runs ${fromRef} again.` });
   const where = state.updateState === 'rollback_completed' ? `every task runs ${fromRef} again` : `Swarm stopped at ${state.updateState}: check the service`;
-  throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}.`, {
+  // The app is back on the previous image; the data goes back too when a migration had moved it.
+  let restored: string;
+  try {
+    restored = await restoreDataIfChanged(stack, data, ctx);
+  } catch (e) {
+    finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${userMessageOf(e)}`, null);
+    throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}, but restoring the pre-upgrade backup ${data.backupId ?? ''} could not finish (${userMessageOf(e)}).`, { cause: e });
+  }
+  finishUpgrade(ctx.id, 'rolled-back', `${reason}${restored}`, null);
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back by Swarm`, text: `${reason}\nThe app runs ${fromRef} again${restored}.` });
+  throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}${restored}.`, {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,
   });
 }

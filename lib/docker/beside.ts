@@ -8,11 +8,10 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Stack } from '@/lib/stacks/types';
-import { getDocker } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
 import type { ExecOptions, ExecResult } from './exec';
-import { runningServiceContainer } from './service-containers';
+import { serviceTarget } from './service-containers';
 import { tarByFolder } from './tar';
 
 /** Marks Opsdeck's helper containers (value: the stack's name); they carry no compose labels. */
@@ -20,8 +19,8 @@ export const HELPER_LABEL = 'io.opsdeck.helper-for';
 
 export async function runBesideService(stack: Stack, service: string, opts: ExecOptions): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
-  const target = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  // On Swarm: beside the task's container, on its node's engine.
+  const { docker, endpoint, container: target } = await serviceTarget(stack, service);
   const doing = `running ${opts.cmd[0]} beside the ${service} container of stack "${stack.name}"`;
   let socket: Duplex;
   let waited: Promise<{ StatusCode: number }>;

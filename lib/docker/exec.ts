@@ -7,10 +7,9 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
-import { getDocker } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
-import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
+import { serviceTarget, stoppedMeanwhile } from './service-containers';
 import { tarByFolder, type ContainerFile } from './tar';
 
 export interface ExecOptions {
@@ -52,8 +51,8 @@ async function exitCodeOf(exec: { inspect(): Promise<{ ExitCode: number | null; 
 /** Runs `opts.cmd` in the running container of `service`. A non-zero exit is a result, not an error. */
 export async function execInService(stack: Stack, service: string, opts: ExecOptions): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
-  const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  // The engine that runs it: on Swarm, that of the task's node.
+  const { docker, endpoint, container } = await serviceTarget(stack, service);
   const doing = `running ${opts.cmd[0]} in the ${service} container of stack "${stack.name}"`;
 
   let socket: Duplex;
@@ -72,7 +71,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
     if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));
-    throw (await stoppedMeanwhile(stack, service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
+    throw (await stoppedMeanwhile(stack, service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing);
   }
 
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);

@@ -4,17 +4,15 @@
  * container port to ask through the engine when it is not reachable from here.
  */
 import type { Stack } from '@/lib/stacks/types';
-import { getDocker } from './client';
 import { dockerError } from './errors';
-import { runningServiceContainer } from './service-containers';
+import { serviceTarget } from './service-containers';
 
 /**
  * The container port that `hostPort` is published from by the service's container (the app's
  * health URL names the host's port); the same number when it is not published.
  */
 export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
-  const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint, container } = await serviceTarget(stack, service);
   try {
     const info = await docker.getContainer(container.id).inspect();
     for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
@@ -34,8 +32,9 @@ export async function containerPortFor(stack: Stack, service: string, hostPort: 
  */
 export async function publishesPort(stack: Stack, service: string, containerPort: number | null, hostPort: number): Promise<boolean | null> {
   try {
-    const container = await runningServiceContainer(stack, service);
-    const info = await getDocker().docker.getContainer(container.id).inspect();
+    // On Swarm the task's container on its node; a port published through the ingress is the service's, not its.
+    const { docker, container } = await serviceTarget(stack, service);
+    const info = await docker.getContainer(container.id).inspect();
     if (info.HostConfig?.NetworkMode === 'host') return null;
     return Object.entries(info.NetworkSettings?.Ports ?? {}).some(([spec, bindings]) =>
       (containerPort === null || Number.parseInt(spec, 10) === containerPort) && (bindings ?? []).some((b) => Number(b.HostPort) === hostPort));

@@ -6,10 +6,11 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
+import { getDocker, type DockerEndpoint } from './client';
 import { listContainersInStack } from './containers';
 import { dockerError } from './errors';
 import type { HealthState } from './types';
+import { scaleSwarmServiceBack, scaleSwarmServiceToZero, swarmRunningTarget, swarmServiceContainers } from './swarm-tasks';
 
 /** Thrown when a job needs a service that has no running container (stopped, never created). */
 export class ServiceNotRunningError extends OpsdeckError {
@@ -53,7 +54,9 @@ const toContainer = (c: Docker.ContainerInfo): ServiceContainer => ({
   versionLabel: c.Labels?.['org.opencontainers.image.version'] ?? null,
 });
 
+/** The runtime seam: a compose service's containers, or a Swarm service's current tasks (swarm-tasks.ts). */
 export async function serviceContainers(stack: Stack, service: string): Promise<ServiceContainer[]> {
+  if (stack.runtime === 'swarm') return swarmServiceContainers(stack, service);
   return (await list(stack, service)).map(toContainer);
 }
 
@@ -67,18 +70,34 @@ export async function runningServiceContainer(stack: Stack, service: string): Pr
 }
 
 /**
+ * The running container of the service and the engine that runs it: the one engine of a compose
+ * stack, or on Swarm the engine of the node its task runs on (opsdeck.yaml `swarm.nodes`).
+ */
+export async function serviceTarget(stack: Stack, service: string): Promise<{ docker: Docker; endpoint: DockerEndpoint; container: ServiceContainer }> {
+  if (stack.runtime === 'swarm') {
+    const t = await swarmRunningTarget(stack, service);
+    if ('found' in t) throw new ServiceNotRunningError(stack, service, t.found);
+    return t;
+  }
+  const container = await runningServiceContainer(stack, service);
+  return { ...getDocker(), container };
+}
+
+/**
  * The engine refused (409) to act on a container it had just listed as running: its list can lag a
  * stop by a moment. Inspect (which does not lag) says what the container is now; null when it is
  * running after all (then the 409 was about something else).
  */
-export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown): Promise<ServiceNotRunningError | null> {
+export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown, docker: Docker = getDocker().docker): Promise<ServiceNotRunningError | null> {
   if ((e as { statusCode?: number })?.statusCode !== 409) return null;
-  const state = await getDocker().docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
+  const state = await docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
   return state === 'running' ? null : new ServiceNotRunningError(stack, service, `its container is ${state}`);
 }
 
 /** Stops every running container of the service (graceful, then killed after `timeoutSec`). */
 export async function stopService(stack: Stack, service: string, timeoutSec = 30): Promise<number> {
+  // Swarm restarts a stopped task's container by itself: the service is scaled to 0 instead.
+  if (stack.runtime === 'swarm') return scaleSwarmServiceToZero(stack, service);
   const { docker, endpoint } = getDocker();
   const running = (await serviceContainers(stack, service)).filter((c) => c.state === 'running' || c.state === 'restarting');
   try {
@@ -94,6 +113,7 @@ export async function stopService(stack: Stack, service: string, timeoutSec = 30
 
 /** Starts every stopped container of the service. */
 export async function startService(stack: Stack, service: string): Promise<number> {
+  if (stack.runtime === 'swarm') return scaleSwarmServiceBack(stack, service);
   const { docker, endpoint } = getDocker();
   const all = await serviceContainers(stack, service);
   if (all.length === 0) throw new ServiceNotRunningError(stack, service, 'it has no container to start; deploy the stack first');

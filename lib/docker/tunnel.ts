@@ -13,11 +13,11 @@
  * passed as arguments, never spliced into it.
  */
 import { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
 import { dockerError } from './errors';
-import { runningServiceContainer, stoppedMeanwhile } from './service-containers';
+import { serviceTarget, stoppedMeanwhile } from './service-containers';
 
 type Relay = 'bash' | 'nc';
 /**
@@ -35,8 +35,7 @@ function relayCmd(relay: Relay, host: string, port: number): string[] {
 }
 
 /** Runs a command to its end in the container; exit code only (for probing what is installed). */
-async function probeExit(containerId: string, cmd: string[]): Promise<number> {
-  const { docker } = getDocker();
+async function probeExit(docker: Docker, containerId: string, cmd: string[]): Promise<number> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
   await new Promise<void>((resolve) => {
@@ -54,12 +53,12 @@ async function probeExit(containerId: string, cmd: string[]): Promise<number> {
 }
 
 /** Which relay the container can run, probed once per container (its image does not change). */
-function relayFor(containerId: string): Promise<Relay | null> {
+function relayFor(docker: Docker, containerId: string): Promise<Relay | null> {
   let known = relayOf.get(containerId);
   if (!known) {
     known = (async () => {
-      if ((await probeExit(containerId, ['bash', '-c', 'test -e /dev/null'])) === 0) return 'bash' as const;
-      if ((await probeExit(containerId, ['nc', '-h'])) !== 126 && (await probeExit(containerId, ['sh', '-c', 'command -v nc'])) === 0) return 'nc' as const;
+      if ((await probeExit(docker, containerId, ['bash', '-c', 'test -e /dev/null'])) === 0) return 'bash' as const;
+      if ((await probeExit(docker, containerId, ['nc', '-h'])) !== 126 && (await probeExit(docker, containerId, ['sh', '-c', 'command -v nc'])) === 0) return 'nc' as const;
       return null;
     })();
     known.catch(() => relayOf.delete(containerId));
@@ -206,11 +205,11 @@ export interface TunnelTarget {
 export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
   const label = `${target.host}:${target.port} via the ${target.service} container`;
   return new EngineSocket(async () => {
-    const container = await runningServiceContainer(stack, target.service);
-    const { docker, endpoint } = getDocker();
+    // On Swarm: the task's container on its node's engine.
+    const { docker, endpoint, container } = await serviceTarget(stack, target.service);
     const doing = `connecting to ${label} of stack "${stack.name}"`;
     try {
-      const relay = await relayFor(container.id);
+      const relay = await relayFor(docker, container.id);
       if (!relay) {
         throw new OpsdeckError('docker_unavailable', `The ${target.service} container has neither bash nor nc, so Opsdeck cannot reach ${target.host}:${target.port} through the Docker Engine; publish the port or set the service's host and port in opsdeck.yaml.`);
       }
@@ -220,7 +219,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
       return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     } catch (e) {
       if (e instanceof OpsdeckError) throw e;
-      throw (await stoppedMeanwhile(stack, target.service, container.id, e)) ?? dockerError(e, endpoint.label, doing);
+      throw (await stoppedMeanwhile(stack, target.service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing);
     }
   }, label);
 }

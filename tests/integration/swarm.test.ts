@@ -76,6 +76,8 @@ const running = async (service: string) => {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swarm-'));
   openDb(path.join(dir, 'opsdeck.db'));
+  // The stack file's defaults: the upgrade's pre-upgrade backup logs in with them.
+  fs.writeFileSync(path.join(dir, 'stack.env'), 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
   fs.writeFileSync(
     path.join(dir, 'opsdeck.yaml'),
     [
@@ -85,6 +87,7 @@ beforeAll(async () => {
       '    runtime: swarm',
       `    project: ${PROJECT}`,
       `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
+      `    envFile: ${path.join(dir, 'stack.env')}`,
       // Each node's engine (by host name; the bed names them swarm1..3 whatever its prefix): the
       // upgrade's pre-flight asks every node whether it has the target image.
       `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,

@@ -1,0 +1,202 @@
+/**
+ * Backup and restore of a Swarm stack's database on the three-node cluster of scripts/swarm-bed.sh:
+ * PostgreSQL runs as one task pinned to swarm2 (a worker), the manager is swarm1, so every dump,
+ * load and rename goes through swarm2's own engine (opsdeck.yaml `swarm.nodes`). Rows written, a
+ * verified backup, rows changed, the safe restore (the app scaled to 0 and back around the swap)
+ * bringing back exactly the backed-up rows with the previous database kept for undo, a restore
+ * failing its health gate swapped back, and on the Swarm upgrade path the pre-upgrade backup, restored
+ * when a migration fails after another committed.
+ * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
+ */
+import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackupJob, startRestoreJob, startUndoRestoreJob } from '@/lib/backup/backup-jobs';
+import { getBackup, listBackups } from '@/lib/backup/catalogue';
+import { listKeptDatabases } from '@/lib/backup/databases';
+import { swarmSnapshot } from '@/lib/docker/swarm';
+import { deploySwarmStack } from '@/lib/docker/swarm-deploy';
+import { upgradeHistory } from '@/lib/deploy/history';
+import { upgradeSwarmApp } from '@/lib/deploy/swarm-upgrade';
+import { eventsAfter, runJob } from '@/lib/jobs';
+import { pgQuery, pgTools } from '@/lib/postgres/tools';
+import { loadStacks } from '@/lib/stacks';
+import type { Stack } from '@/lib/stacks/types';
+import { closeDb, openDb } from '@/lib/store/db';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
+const MANAGER = ENGINES[0];
+const PROJECT = 'opsdeck-test-swarmdb';
+let dir: string;
+let stack: Stack;
+
+async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
+
+/** A fresh database every run: the upgrade at the end migrates it to 1.1.0's schema. */
+async function removeLastRun() {
+  onEngine(MANAGER, 'stack', 'rm', PROJECT);
+  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
+  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
+  for (const e of ENGINES) {
+    const left = ofProject(e, 'ps', '-aq');
+    if (left.length) onEngine(e, 'rm', '-f', ...left);
+    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
+  }
+}
+
+const running = async (service: string) => {
+  const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
+  return s ? s.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running') : [];
+};
+const sql = (query: string) => pgQuery(pgTools(stack), 'memos', query);
+const rows = async () => (await sql('SELECT id, note FROM probe ORDER BY id')).map(([id, note]) => `${id}:${note}`);
+const logOf = (id: string) => eventsAfter(id, 0).map((e) => e.text).join('\n');
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swarmdb-'));
+  openDb(path.join(dir, 'opsdeck.db'));
+  // The stack file's own defaults, in the env file Opsdeck reads the credentials from.
+  fs.writeFileSync(path.join(dir, 'stack.env'), 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
+  fs.writeFileSync(
+    path.join(dir, 'opsdeck.yaml'),
+    [
+      'stacks:',
+      '  - name: swarm-db',
+      '    preset: generic',
+      '    runtime: swarm',
+      `    project: ${PROJECT}`,
+      `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
+      `    envFile: ${path.join(dir, 'stack.env')}`,
+      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
+      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
+      // Read through the engine relay in the database task's container (lib/docker/tunnel.ts, on swarm2).
+      "    app: { service: memos, schemaVersionQuery: 'SELECT v FROM app_version' }",
+      '',
+    ].join('\n'),
+  );
+  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: path.join(dir, 'opsdeck.yaml') } });
+  await removeLastRun();
+  const r = await deploySwarmStack(stack);
+  expect(r.code, r.output).toBe(0);
+  await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);
+}, 480_000);
+
+afterAll(async () => {
+  onEngine(MANAGER, 'stack', 'rm', PROJECT);
+  closeDb();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('backup and restore of the pinned database of a Swarm stack', () => {
+  it('refuses, naming the node, when Opsdeck has no engine for the node running the database', async () => {
+    expect((await running('postgres')).map((t) => t.node)).toEqual(['swarm2']);
+    const blind: Stack = { ...stack, swarm: { manager: MANAGER, nodes: { swarm3: ENGINES[2] } } };
+    const job = await startBackupJob(blind, { by: 'tester' }).done;
+    expect(job.status).toBe('failed');
+    expect(job.summary).toMatch(/runs on node swarm2, and Opsdeck has no engine address for that node: add it under swarm\.nodes/);
+    expect(listBackups(stack)).toEqual([]);
+  });
+
+  let backupId = '';
+
+  it('takes a verified backup through the engine of swarm2', async () => {
+    // Retried: the database may still be finishing its first start when the task is reported running.
+    await until('the probe table', () => sql("CREATE TABLE probe (id int PRIMARY KEY, note text); INSERT INTO probe VALUES (1, 'one'), (2, 'two'), (3, 'three')"), 60_000);
+    await sql("CREATE TABLE app_version (v text); INSERT INTO app_version VALUES ('0.5.0')");
+    const job = await startBackupJob(stack, { by: 'tester' }).done;
+    expect(job.status, `${job.summary}\n${logOf(job.id)}`).toBe('succeeded');
+    const [entry] = listBackups(stack);
+    backupId = entry.id;
+    expect(entry.manifest).toMatchObject({ format: 'opsdeck-backup/1', dumpFormat: 'custom', database: 'memos', reason: 'manual', schemaVersion: '0.5.0', verified: { ok: true, method: 'pg_restore --list' } });
+    expect(entry.manifest.verified.entries).toBeGreaterThan(0);
+    expect(crypto.createHash('sha256').update(fs.readFileSync(entry.dumpPath)).digest('hex')).toBe(entry.manifest.sha256);
+    expect(fs.statSync(entry.dumpPath).size).toBe(entry.manifest.size);
+  }, 120_000);
+
+  it('restores exactly the backed-up rows, the app scaled to 0 and back to 2, the previous database kept for undo', async () => {
+    await sql("DELETE FROM probe WHERE id = 1; UPDATE probe SET note = 'changed' WHERE id = 2; INSERT INTO probe VALUES (4, 'four')");
+    expect(await rows()).toEqual(['2:changed', '3:three', '4:four']);
+    const job = await startRestoreJob(stack, backupId, 'tester', { healthTimeoutMs: 120_000 }).done;
+    const log = logOf(job.id);
+    expect(job.status, `${job.summary}\n${log}`).toBe('succeeded');
+    // pg_restore in a helper container beside the database task's, on swarm2's engine.
+    for (const step of ['Checksum matches', 'Restoring into a new database memos__restore_', '(pg_restore ran beside the postgres container)', 'Stopping the app (memos)', 'Stopped 2 memos container(s).', 'Swapping databases', 'The app is healthy']) expect(log).toContain(step);
+    expect(await rows()).toEqual(['1:one', '2:two', '3:three']);
+    expect((await running('memos')).length).toBe(2);
+    const kept = await listKeptDatabases(pgTools(stack));
+    expect(kept.map((k) => k.name)).toEqual([expect.stringMatching(new RegExp(`^memos__kept_\\d{8}_\\d{6}_${job.id}$`))]);
+    expect(job.summary).toContain(kept[0].name);
+
+    // Undo puts the changed rows back.
+    const undo = await startUndoRestoreJob(stack, kept[0].name, 'tester', { healthTimeoutMs: 120_000 }).done;
+    expect(undo.status, `${undo.summary}\n${logOf(undo.id)}`).toBe('succeeded');
+    expect(await rows()).toEqual(['2:changed', '3:three', '4:four']);
+    expect((await running('memos')).length).toBe(2);
+  }, 300_000);
+
+  it('a restore whose app is not back within its health gate is swapped back: the live rows are unchanged', async () => {
+    const keptBefore = (await listKeptDatabases(pgTools(stack))).map((k) => k.name);
+    // 1 ms: the app's tasks cannot be running again that soon, so the gate fails after the swap.
+    const job = await startRestoreJob(stack, backupId, 'tester', { healthTimeoutMs: 1 }).done;
+    const log = logOf(job.id);
+    expect(job.status, log).toBe('failed');
+    expect(job.summary).toMatch(/did not become healthy .* The previous database was put back/);
+    expect(log).toContain('Swapping back');
+    expect(log).toContain('The previous database is live again as memos.');
+    expect(await rows()).toEqual(['2:changed', '3:three', '4:four']);
+    expect((await listKeptDatabases(pgTools(stack))).map((k) => k.name)).toEqual(keptBefore);
+    await until('memos 2/2 again', async () => (await running('memos')).length === 2, 120_000);
+  }, 300_000);
+
+  const upgrade = (target: Stack, runMigrations: boolean) =>
+    runJob({ stack: stack.name, kind: 'upgrade', title: 'Upgrade to 1.1.0', startedBy: 'tester' }, (ctx) =>
+      upgradeSwarmApp(target, { targetTag: '1.1.0', runMigrations, healthTimeoutMs: 240_000, monitorMs: 3000 }, ctx));
+
+  it('a migration failing after another committed: the pre-upgrade backup is restored, the app stays on 1.0.0', async () => {
+    const migrations = fs.mkdtempSync(path.join(dir, 'migrations-'));
+    fs.writeFileSync(path.join(migrations, '0.9.0__note.sql'), "INSERT INTO probe VALUES (90, 'migrated'); UPDATE app_version SET v = '0.9.0';");
+    fs.writeFileSync(path.join(migrations, '0.9.1__broken.sql'), 'ALTER TABLE no_such_table ADD COLUMN x int;');
+    const before = await rows();
+    const job = await upgrade({ ...stack, app: { ...stack.app!, migrationsDir: migrations } }, true);
+    const log = logOf(job.id);
+    expect(job.status, log).toBe('failed');
+    expect(job.summary).toMatch(/failed before the app changed \(Migration 0\.9\.1 failed and was rolled back: .*\); the database was restored from the pre-upgrade backup swarm-db-/);
+    expect(log).toContain('Applying migration 0.9.0');
+    expect(log).toContain('Stopping the app (memos)');
+    expect(await rows()).toEqual(before);
+    expect(await sql('SELECT v FROM app_version')).toEqual([['0.5.0']]);
+    expect(upgradeHistory(stack.name)[0]).toMatchObject({ result: 'rolled-back', migrations: ['0.9.0'], schemaBefore: '0.5.0', schemaAfter: '0.5.0' });
+    expect((await running('memos')).map((t) => t.image)).toEqual(['opsdeck/demo-app:1.0.0', 'opsdeck/demo-app:1.0.0']);
+  }, 300_000);
+
+  it('a Swarm upgrade takes the same verified pre-upgrade backup before changing anything', async () => {
+    const job = await upgrade(stack, false);
+    const log = logOf(job.id);
+    expect(job.status, `${job.summary}\n${log}`).toBe('succeeded');
+    const [last] = upgradeHistory(stack.name);
+    expect(last).toMatchObject({ toRef: 'opsdeck/demo-app:1.1.0', result: 'succeeded', schemaBefore: '0.5.0' });
+    const backup = getBackup(stack, last.backupId!);
+    expect(backup.manifest).toMatchObject({ reason: 'pre-upgrade', appVersion: 'opsdeck/demo-app:1.0.0', schemaVersion: '0.5.0', verified: { ok: true } });
+    // Taken before the rolling update started.
+    expect(log.indexOf('Taking a verified backup before anything changes')).toBeLessThan(log.indexOf('Swarm updates memos task by task'));
+  }, 300_000);
+});
