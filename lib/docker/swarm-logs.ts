@@ -23,6 +23,8 @@ export interface SwarmLogLine {
 export interface SwarmLogOptions {
   /** Only lines after this timestamp (exclusive): a resume cursor. */
   after?: string;
+  /** Only lines at or after this timestamp (inclusive): for a reader that counts lines per stamp (lib/logs). */
+  from?: string;
   /** Last N lines per service. */
   tail?: number;
   services?: string[];
@@ -87,7 +89,7 @@ export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): P
         timestamps: true,
         details: true,
         follow: false,
-        ...(opts.after ? { since: sinceParam(opts.after) as unknown as number } : {}),
+        ...(opts.after || opts.from ? { since: sinceParam((opts.after ?? opts.from)!) as unknown as number } : {}),
         ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
       })) as unknown as Buffer;
       const lines: SwarmLogLine[] = [];
@@ -98,6 +100,7 @@ export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): P
         const at = fullNanos(rawAt);
         // `since` is whole-second inclusive on some engines: drop what the cursor already covered.
         if (opts.after && at <= opts.after) continue;
+        if (opts.from && at < opts.from) continue;
         const d = parseDetails(details);
         const task = tasks.get(d['com.docker.swarm.task.id'] ?? '');
         lines.push({
