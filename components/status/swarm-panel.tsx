@@ -7,6 +7,14 @@ import { NodeControls, ScaleControl } from './swarm-controls';
 const CARD = 'space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-4';
 const TH = 'px-2 py-1 text-left font-medium text-slate-400';
 const TD = 'px-2 py-1 align-top';
+// Services and nodes on a phone: each row becomes a block (values inline, controls on a line of
+// their own), so the buttons stay on screen instead of in a column scrolled out of view.
+const TABLE = 'block w-full text-sm sm:table';
+const HEAD = 'hidden sm:table-header-group';
+const BODY = 'block sm:table-row-group';
+const ROW = 'block border-t border-slate-800 py-1 sm:table-row sm:py-0';
+const CELL = 'inline-block px-2 py-1 align-top sm:table-cell';
+const WIDE = 'block px-2 py-1 align-top sm:table-cell';
 
 const STATE_CLASS: Record<string, string> = {
   running: 'text-emerald-300',
@@ -30,9 +38,9 @@ export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: stri
       <section className={CARD} aria-labelledby="swarm-services">
         <h2 id="swarm-services" className="text-lg font-semibold">{t('services')}</h2>
         {!canOperate && <p className="text-xs text-slate-500">{t('needOperator')}</p>}
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead>
+        <div>
+          <table className={TABLE}>
+            <thead className={HEAD}>
               <tr>
                 <th className={TH}>{t('service')}</th>
                 <th className={TH}>{t('replicas')}</th>
@@ -41,17 +49,17 @@ export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: stri
                 {canOperate && <th className={TH}>{t('scale')}</th>}
               </tr>
             </thead>
-            <tbody>
+            <tbody className={BODY}>
               {swarm.services.map((s) => (
-                <tr key={s.id} className="border-t border-slate-800" data-testid={`swarm-service-${s.name}`} data-running={s.running} data-desired={s.desired}>
-                  <td className={`${TD} font-medium`}>{s.name}</td>
-                  <td className={TD} data-testid="replicas">
+                <tr key={s.id} className={ROW} data-testid={`swarm-service-${s.name}`} data-running={s.running} data-desired={s.desired}>
+                  <td className={`${CELL} font-medium`}>{s.name}</td>
+                  <td className={CELL} data-testid="replicas">
                     {s.running}/{s.desired}
                     {s.mode === 'global' && <span className="ml-1 text-xs text-slate-500">({t('global')})</span>}
                   </td>
-                  <td className={TD} title={s.updateMessage ?? undefined}>{s.updateState ?? t('noUpdate')}</td>
-                  <td className={`${TD} break-all`}><code className="text-xs">{s.image}</code></td>
-                  {canOperate && <td className={TD}>{s.mode === 'replicated' && <ScaleControl stack={stack} service={s.name} desired={s.desired} />}</td>}
+                  <td className={CELL} title={s.updateMessage ?? undefined}>{s.updateState ?? t('noUpdate')}</td>
+                  <td className={`${WIDE} break-all`}><code className="text-xs">{s.image}</code></td>
+                  {canOperate && <td className={WIDE}>{s.mode === 'replicated' && <ScaleControl stack={stack} service={s.name} desired={s.desired} />}</td>}
                 </tr>
               ))}
             </tbody>
@@ -62,9 +70,9 @@ export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: stri
       <section className={CARD} aria-labelledby="swarm-nodes">
         <h2 id="swarm-nodes" className="text-lg font-semibold">{t('nodes')}</h2>
         {!canAdmin && <p className="text-xs text-slate-500">{t('needAdmin')}</p>}
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead>
+        <div>
+          <table className={TABLE}>
+            <thead className={HEAD}>
               <tr>
                 <th className={TH}>{t('node')}</th>
                 <th className={TH}>{t('role')}</th>
@@ -74,22 +82,22 @@ export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: stri
                 {canAdmin && <th className={TH}>{t('actions')}</th>}
               </tr>
             </thead>
-            <tbody>
+            <tbody className={BODY}>
               {swarm.nodes.map((n) => (
-                <tr key={n.id} className="border-t border-slate-800" data-testid={`swarm-node-${n.hostname}`} data-availability={n.availability} data-state={n.state} data-role={n.role}>
-                  <td className={`${TD} font-medium`}>
+                <tr key={n.id} className={ROW} data-testid={`swarm-node-${n.hostname}`} data-availability={n.availability} data-state={n.state} data-role={n.role}>
+                  <td className={`${CELL} font-medium`}>
                     {n.hostname}
                     <span className="block text-xs text-slate-500">{n.address}</span>
                   </td>
-                  <td className={TD}>{n.role}</td>
-                  <td className={`${TD} ${n.availability === 'active' ? '' : 'text-amber-300'}`}>{n.availability}</td>
-                  <td className={`${TD} ${n.state === 'ready' ? 'text-emerald-300' : 'text-rose-300'}`}>{n.state}</td>
-                  <td className={TD}>
-                    {n.reachability ?? t('none')}
+                  <td className={CELL}>{n.role}</td>
+                  <td className={`${CELL} ${n.availability === 'active' ? '' : 'text-amber-300'}`}>{n.availability}</td>
+                  <td className={`${CELL} ${n.state === 'ready' ? 'text-emerald-300' : 'text-rose-300'}`}>{n.state}</td>
+                  <td className={CELL}>
+                    {n.reachability ?? <span className="hidden sm:inline">{t('none')}</span>}
                     {n.leader && <span className="ml-1 rounded bg-sky-900 px-1 text-xs text-sky-200">{t('leader')}</span>}
                   </td>
                   {canAdmin && (
-                    <td className={TD}>
+                    <td className={WIDE}>
                       <NodeControls stack={stack} node={n} />
                     </td>
                   )}
