@@ -60,12 +60,15 @@ export async function openSwarmLogSession(stack: Stack, req: LogRequest, opts: {
   const indexOf = new Map(sources.map((s, i) => [s, i]));
   const marker = (text: string): LogItem => ({ kind: 'marker', source: 0, ts: tsFromDate(new Date()), marker: 'error', text });
 
-  /** One read from the lowest cursor; each source's gate drops what that source already delivered. */
+  /**
+   * One read of every source from its own position (a quiet service does not make the others read
+   * their history again); each source's gate drops the lines at its cursor's stamp it already delivered.
+   */
   const readOnce = async (first: boolean): Promise<LogLine[]> => {
     const positions = cursors.map((c) => c ?? floor);
-    const from = positions.every(Boolean) ? positions.reduce((a, b) => (b!.ts < a!.ts ? b : a))!.ts : floor?.ts;
+    const from = Object.fromEntries(sources.flatMap((s, i) => (positions[i] ? [[s, positions[i].ts]] : [])));
     const tail = first && !resume ? req.tail : undefined;
-    const raw = await readSwarmLogs(stack, { services: sources, ...(from ? { from } : {}), ...(tail !== undefined ? { tail } : {}) });
+    const raw = await readSwarmLogs(stack, { services: sources, from, ...(tail !== undefined ? { tail } : {}) });
     const gates = positions.map((p) => new CursorGate(p));
     let lines: LogLine[] = [];
     for (const l of raw) {
