@@ -12,7 +12,7 @@ export function LogDetails({ line, service, matcher, onClose }: { line: ViewLine
     <section data-testid="log-details" className="rounded-lg border border-slate-800 bg-slate-900 p-3 text-xs">
       <header className="mb-2 flex flex-wrap items-center gap-3 text-slate-400">
         <span>{line.ts}</span>
-        <span>{service}</span>
+        <span>{line.tag ? `${service}${line.tag.startsWith('@') ? '' : '.'}${line.tag}` : service}</span>
         <span>{line.stderr ? 'stderr' : 'stdout'}</span>
         {line.level && <span>{LEVEL_NAME[line.level]}</span>}
         <button type="button" onClick={onClose} className="ml-auto rounded px-2 hover:bg-slate-800" aria-label={t('closeDetails')}>

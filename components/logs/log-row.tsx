@@ -21,6 +21,18 @@ interface RowProps {
   onSelect: (id: number) => void;
 }
 
+/** A Swarm line's task: `.slot` of its service and the node it ran on (e.g. `.2 @swarm3`). */
+function TaskTag({ tag }: { tag: string }) {
+  const at = tag.indexOf('@');
+  const slot = tag.slice(0, at);
+  const node = tag.slice(at + 1);
+  return (
+    <span className="w-24 shrink-0 truncate text-slate-400" title={tag} data-testid="log-task" data-slot={slot} data-node={node}>
+      {slot && `.${slot} `}@{node}
+    </span>
+  );
+}
+
 /** One row of the windowed list; fixed height so the list can compute what is on screen. */
 export const LogRow = memo(function LogRow({ line, top, service, color, matcher, selected, onSelect }: RowProps) {
   // Fixed size and strict containment: a changed row never makes the browser lay out the others.
@@ -48,6 +60,7 @@ export const LogRow = memo(function LogRow({ line, top, service, color, matcher,
       <span className="w-20 shrink-0 truncate" style={{ color }} title={service}>
         {service}
       </span>
+      {line.tag !== undefined && <TaskTag tag={line.tag} />}
       <span className={`w-8 shrink-0 ${line.stderr ? 'text-rose-400' : 'text-slate-500'}`} title={line.stderr ? t('stderr') : t('stdout')}>
         {line.stderr ? 'err' : 'out'}
       </span>

@@ -24,6 +24,8 @@ export interface ViewLine {
   level: LevelCode | null;
   ts: string;
   text: string;
+  /** runtime swarm: the task that wrote the line, `slot@node`. */
+  tag?: string;
   /** Search generation this line last matched in (see LogStore). */
   mg: number;
   /** Display text, computed the first time a search needs it. */
@@ -32,16 +34,19 @@ export interface ViewLine {
 
 const TS_LEN = 30;
 
-/** "o i 0 <ts> <text>" without the spaces: stream, level, source index, stamp, text. */
+/** "o i 0 <ts> <text>" without the spaces: stream, level, source index (a Swarm line: "0/2@node"), stamp, text. */
 export function parseRecord(rec: string): Omit<ViewLine, 'id' | 'mg'> | null {
   const sp = rec.indexOf(' ', 2);
   if (sp < 0) return null;
   const level = rec[1];
+  const slash = rec.indexOf('/', 2);
+  const tagged = slash > 0 && slash < sp;
   return {
     kind: 'line',
     stderr: rec[0] === 'e',
     level: level === '-' ? null : (level as LevelCode),
-    source: Number(rec.slice(2, sp)),
+    source: Number(rec.slice(2, tagged ? slash : sp)),
+    ...(tagged ? { tag: rec.slice(slash + 1, sp) } : {}),
     ts: rec.slice(sp + 1, sp + 1 + TS_LEN),
     text: rec.slice(sp + 2 + TS_LEN),
   };

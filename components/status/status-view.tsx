@@ -9,6 +9,7 @@ import { EventsTimeline } from './events-timeline';
 import { LifecycleControls } from './lifecycle-controls';
 import { PostgresPanel } from './postgres-panel';
 import { ServiceCard } from './service-card';
+import { SwarmPanel } from './swarm-panel';
 import { useNow } from './use-now';
 
 const WINDOW_MS = 15 * 60_000;
@@ -22,7 +23,7 @@ type Link = 'connecting' | 'live' | 'reconnecting' | 'closed';
  * status stream (Server-Sent Events), replacing the whole status on each change the engine
  * reports and appending chart samples, without reloading the page.
  */
-export function StatusView({ stack, initial, canOperate }: { stack: string; initial: StatusInitial; canOperate: boolean }) {
+export function StatusView({ stack, initial, canOperate, canAdmin = false }: { stack: string; initial: StatusInitial; canOperate: boolean; canAdmin?: boolean }) {
   const [status, setStatus] = useState(initial.status);
   const [usage, setUsage] = useState(initial.usage);
   const [events, setEvents] = useState(initial.events);
@@ -84,7 +85,7 @@ export function StatusView({ stack, initial, canOperate }: { stack: string; init
           {t(`link.${link}`)}
         </span>
         <span className="text-xs text-slate-500">{t('asOf', { time: new Date(status.at).toLocaleTimeString(locale) })}</span>
-        {canOperate ? (
+        {status.swarm ? null : canOperate ? (
           <div className="flex flex-wrap items-center gap-2 sm:ml-auto">
             <span className="text-xs text-slate-400">{t('wholeStack')}</span>
             <LifecycleControls stack={stack} />
@@ -101,12 +102,17 @@ export function StatusView({ stack, initial, canOperate }: { stack: string; init
       {status.error && (
         <p role="alert" className="rounded-md border border-rose-700 bg-rose-950/40 p-3 text-sm text-rose-100">{status.error}</p>
       )}
-      {/* grid-cols-1 (minmax(0, 1fr)): a long container name or port list wraps instead of widening the column past the phone. */}
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-        {status.services.map((s) => (
-          <ServiceCard key={s.name} stack={stack} service={s} probe={s.role === 'app' ? (probe ?? s.probe) : null} usage={usage} now={now} canOperate={canOperate} />
-        ))}
-      </div>
+      {/* A Swarm stack has tasks on nodes, not containers here: its own tables and node/scale controls. */}
+      {status.swarm ? (
+        <SwarmPanel stack={stack} swarm={status.swarm} canOperate={canOperate} canAdmin={canAdmin} />
+      ) : (
+        // grid-cols-1 (minmax(0, 1fr)): a long container name or port list wraps instead of widening the column past the phone.
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+          {status.services.map((s) => (
+            <ServiceCard key={s.name} stack={stack} service={s} probe={s.role === 'app' ? (probe ?? s.probe) : null} usage={usage} now={now} canOperate={canOperate} />
+          ))}
+        </div>
+      )}
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <EventsTimeline events={events} now={now} />
         <PostgresPanel db={database} />

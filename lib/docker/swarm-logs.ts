@@ -23,6 +23,11 @@ export interface SwarmLogLine {
 export interface SwarmLogOptions {
   /** Only lines after this timestamp (exclusive): a resume cursor. */
   after?: string;
+  /**
+   * Only lines at or after this timestamp (inclusive), or per service: for a reader that counts
+   * lines per stamp and keeps a cursor per service (lib/logs/swarm-session.ts).
+   */
+  from?: string | Record<string, string>;
   /** Last N lines per service. */
   tail?: number;
   services?: string[];
@@ -81,13 +86,14 @@ export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): P
   const wanted = snap.services.filter((s) => !opts.services || opts.services.includes(s.name));
   const perService = await Promise.all(
     wanted.map(async (s) => {
+      const from = typeof opts.from === 'string' ? opts.from : opts.from?.[s.name];
       const raw = (await docker.getService(s.id).logs({
         stdout: true,
         stderr: true,
         timestamps: true,
         details: true,
         follow: false,
-        ...(opts.after ? { since: sinceParam(opts.after) as unknown as number } : {}),
+        ...(opts.after || from ? { since: sinceParam((opts.after ?? from)!) as unknown as number } : {}),
         ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
       })) as unknown as Buffer;
       const lines: SwarmLogLine[] = [];
@@ -98,6 +104,7 @@ export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): P
         const at = fullNanos(rawAt);
         // `since` is whole-second inclusive on some engines: drop what the cursor already covered.
         if (opts.after && at <= opts.after) continue;
+        if (from && at < from) continue;
         const d = parseDetails(details);
         const task = tasks.get(d['com.docker.swarm.task.id'] ?? '');
         lines.push({

@@ -10,13 +10,14 @@ import type { LogItem } from './types';
  * One service: that service's cursor. Several: a cursor per service (see ResumePoint), since a
  * live merge may release a line older than one already sent.
  *
- *   data: <o|e><level code or -><source index> <30-char stamp> <text>
+ *   data: <o|e><level code or -><source index>[/<slot>@<node>] <30-char stamp> <text>
  *
+ * (the bracketed task tag only on a Swarm stack's lines: which replica wrote it, on which node).
  * A log line never contains "\n" here; "\r" would end an SSE line, so it is shown as "␍".
  */
 export function sseLine(item: LogItem & { kind: 'line' }): string {
   const text = item.text.indexOf('\r') >= 0 ? item.text.replace(/\r/g, '␍') : item.text;
-  return `data: ${item.stream === 'stderr' ? 'e' : 'o'}${item.level ? LEVEL_CODES[item.level] : '-'}${item.source} ${item.ts} ${text}\n`;
+  return `data: ${item.stream === 'stderr' ? 'e' : 'o'}${item.level ? LEVEL_CODES[item.level] : '-'}${item.source}${item.tag ? `/${item.tag}` : ''} ${item.ts} ${text}\n`;
 }
 
 export interface SseState {
@@ -64,11 +65,13 @@ export function sseError(e: unknown): string {
  * Plain text, as `docker logs` prints it: the line, optionally after its stamp, and (several
  * services) after the service name. Markers become "# …" lines.
  */
-export function encodeTextBatch(items: readonly LogItem[], opts: { timestamps: boolean; services: readonly string[] | null }): string {
+export function encodeTextBatch(items: readonly LogItem[], opts: { timestamps: boolean; services: readonly string[] | null; names?: readonly string[] }): string {
   let out = '';
   for (const item of items) {
     const svc = opts.services ? `${opts.services[item.source] ?? '?'} | ` : '';
     if (item.kind === 'marker') out += `# ${svc}${item.text}\n`;
+    // A Swarm line names its task: `memos.2@swarm3 | …`, as `docker service logs` does.
+    else if (item.tag) out += `${opts.timestamps ? `${item.ts} ` : ''}${opts.names?.[item.source] ?? ''}${item.tag.startsWith('@') ? '' : '.'}${item.tag} | ${item.text}\n`;
     else out += `${opts.timestamps ? `${item.ts} ` : ''}${svc}${item.text}\n`;
   }
   return out;

@@ -5,6 +5,7 @@ import { listStackServices, resolveStackContainer } from '@/lib/docker';
 import { advance, CursorGate, toResumePoint, type Cursor, type ResumePoint } from './cursor';
 import { mergeByTime } from './merge';
 import { serviceSource, type SourceSpec } from './source';
+import { openSwarmLogSession } from './swarm-session';
 import { dateToDockerParam, tsFromDate, tsToDockerParam } from './timestamp';
 import type { LogItem } from './types';
 
@@ -84,6 +85,8 @@ async function* gated(items: AsyncIterable<LogItem[]>, from: Cursor | null | und
  * then the live streams start at T0, where a line at exactly T0 cannot appear twice (cursor).
  */
 export async function openLogSession(stack: Stack, req: LogRequest): Promise<LogSession> {
+  // A Swarm stack's tasks run on other nodes: the manager's merged service logs (swarm-session.ts).
+  if (stack.runtime === 'swarm') return openSwarmLogSession(stack, req);
   const specs = await resolveSources(stack, req);
   const abort = new AbortController();
   const signal = abort.signal;

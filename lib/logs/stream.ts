@@ -150,7 +150,7 @@ export function toTextStream(session: LogSession, opts: { timestamps: boolean })
   const services = session.sources.length > 1 ? session.sources : null;
   return pullStream({
     session,
-    encode: (items) => encodeTextBatch(items, { timestamps: opts.timestamps, services }),
+    encode: (items) => encodeTextBatch(items, { timestamps: opts.timestamps, services, names: session.sources }),
     tail: '',
     failure: (e) => `# error: ${userMessageOf(e)}\n`,
   });

@@ -14,6 +14,8 @@ export interface LogLine {
   ts: string;
   text: string;
   level: LogLevel | null;
+  /** runtime swarm: the task that wrote it, `slot@node` (the service is the source). */
+  tag?: string;
 }
 
 export type MarkerKind = 'waiting' | 'stopped' | 'restarted' | 'error' | 'removed';

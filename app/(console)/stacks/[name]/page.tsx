@@ -30,7 +30,7 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
   }
   return (
     <>
-      <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} />
+      <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} canAdmin={hasRole(gate.user.role, 'admin')} />
       {pitr && <PitrStatusLine stack={name} view={pitr} />}
       <Suspense fallback={<p className="text-sm text-slate-400">{t('checkingConfig')}</p>}>
         <DoctorSection stack={name} />

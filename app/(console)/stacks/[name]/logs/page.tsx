@@ -2,6 +2,7 @@ import { Forbidden } from '@/components/layout/forbidden';
 import { LogViewer } from '@/components/logs/log-viewer';
 import { TAILS, type LogSelection } from '@/components/logs/selection';
 import { listStackServices } from '@/lib/docker';
+import { swarmSnapshot } from '@/lib/docker/swarm';
 import { getStack } from '@/lib/stacks';
 import { userMessageOf } from '@/lib/errors';
 import { checkRole } from '@/server-actions/session';
@@ -22,7 +23,9 @@ export default async function StackLogsPage({ params, searchParams }: { params: 
   const q = await searchParams;
   let services: string[];
   try {
-    services = (await listStackServices(getStack(name))).map((s) => s.name);
+    const stack = getStack(name);
+    // A Swarm stack's services are the manager's, whichever nodes their tasks run on.
+    services = (stack.runtime === 'swarm' ? (await swarmSnapshot(stack)).services : await listStackServices(stack)).map((s) => s.name);
   } catch (e) {
     return (
       <p role="alert" className="rounded-lg border border-rose-800 bg-rose-950/40 p-4 text-rose-200">
