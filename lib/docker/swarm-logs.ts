@@ -6,8 +6,11 @@
  * rescheduled to another node keeps its service and slot, and the next read starts after the last
  * line seen, so nothing is repeated and nothing skipped.
  */
+import type { IncomingMessage } from 'node:http';
+import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { swarmManager, swarmSnapshot } from './swarm';
+import { FrameLines } from './swarm-log-frames';
 
 export interface SwarmLogLine {
   /** Engine timestamp, RFC 3339 with nanoseconds: sorts as text, used as the cursor. */
@@ -33,32 +36,12 @@ export interface SwarmLogOptions {
   services?: string[];
 }
 
-/** Splits the engine's multiplexed stream (8-byte frame headers) into lines per stream. */
-function* frames(buf: Buffer): Generator<{ stream: 'stdout' | 'stderr'; text: string }> {
-  let off = 0;
-  let pending = { stdout: '', stderr: '' };
-  while (off + 8 <= buf.length) {
-    const stream = buf[off] === 2 ? 'stderr' : 'stdout';
-    const size = buf.readUInt32BE(off + 4);
-    pending[stream] += buf.subarray(off + 8, off + 8 + size).toString('utf8');
-    off += 8 + size;
-    let nl: number;
-    while ((nl = pending[stream].indexOf('\n')) >= 0) {
-      yield { stream, text: pending[stream].slice(0, nl) };
-      pending[stream] = pending[stream].slice(nl + 1);
-    }
-  }
-  for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) yield { stream, text: pending[stream] };
-  pending = { stdout: '', stderr: '' };
-}
-
 /** RFC 3339 with all nine fraction digits: the engine drops trailing zeros, which breaks text order. */
 export function fullNanos(at: string): string {
+  if (at.length === 30 && at[19] === '.') return at; // already nine digits: most lines
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(at);
   return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z` : at;
 }
-
-const LINE = /^(\S+) (\S+) (.*)$/s;
 
 function parseDetails(details: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,6 +60,25 @@ function sinceParam(at: string): string {
   return `${secs}.${(m[2] ?? '0').padEnd(9, '0').slice(0, 9)}`;
 }
 
+/**
+ * One service's log body as a stream: dockerode buffers a whole body unless `follow` is set, and
+ * parsing while the manager is still sending is most of what keeps up with `docker service logs`.
+ */
+function dialServiceLogs(docker: Docker, id: string, options: Record<string, string | number | boolean>): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/services/${encodeURIComponent(id)}/logs?`,
+        method: 'GET',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+        options,
+      },
+      (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as IncomingMessage)),
+    );
+  });
+}
+
 /** Every service's logs (or `services`), merged in time order and tagged with service, slot and node. */
 export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): Promise<SwarmLogLine[]> {
   const { docker } = swarmManager(stack);
@@ -87,36 +89,38 @@ export async function readSwarmLogs(stack: Stack, opts: SwarmLogOptions = {}): P
   const perService = await Promise.all(
     wanted.map(async (s) => {
       const from = typeof opts.from === 'string' ? opts.from : opts.from?.[s.name];
-      const raw = (await docker.getService(s.id).logs({
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        details: true,
-        follow: false,
-        ...(opts.after || from ? { since: sinceParam((opts.after ?? from)!) as unknown as number } : {}),
-        ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
-      })) as unknown as Buffer;
       const lines: SwarmLogLine[] = [];
-      for (const f of frames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))) {
-        const m = LINE.exec(f.text);
-        if (!m) continue;
-        const [, rawAt, details, text] = m;
-        const at = fullNanos(rawAt);
+      // The details part repeats for every line of a task: parsed once per task.
+      const tags = new Map<string, { taskId: string; slot: number | null; node: string }>();
+      const parser = new FrameLines((stream, line) => {
+        // "<timestamp> <details> <text>"
+        const a = line.indexOf(' ');
+        const b = a < 0 ? -1 : line.indexOf(' ', a + 1);
+        if (b < 0) return;
+        const at = fullNanos(line.slice(0, a));
         // `since` is whole-second inclusive on some engines: drop what the cursor already covered.
-        if (opts.after && at <= opts.after) continue;
-        if (from && at < from) continue;
-        const d = parseDetails(details);
-        const task = tasks.get(d['com.docker.swarm.task.id'] ?? '');
-        lines.push({
-          at,
-          service: s.name,
-          slot: task?.slot ?? null,
-          node: nodes.get(d['com.docker.swarm.node.id'] ?? '') ?? task?.node ?? '(unknown)',
-          taskId: d['com.docker.swarm.task.id'] ?? '',
-          stream: f.stream,
-          text,
-        });
-      }
+        if (opts.after && at <= opts.after) return;
+        if (from && at < from) return;
+        const details = line.slice(a + 1, b);
+        let tag = tags.get(details);
+        if (!tag) {
+          const d = parseDetails(details);
+          const task = tasks.get(d['com.docker.swarm.task.id'] ?? '');
+          tag = {
+            taskId: d['com.docker.swarm.task.id'] ?? '',
+            slot: task?.slot ?? null,
+            node: nodes.get(d['com.docker.swarm.node.id'] ?? '') ?? task?.node ?? '(unknown)',
+          };
+          tags.set(details, tag);
+        }
+        lines.push({ at, service: s.name, slot: tag.slot, node: tag.node, taskId: tag.taskId, stream, text: line.slice(b + 1) });
+      });
+      const query: Record<string, string | number | boolean> = { stdout: true, stderr: true, timestamps: true, details: true, follow: false };
+      if (opts.after || from) query.since = sinceParam((opts.after ?? from)!);
+      if (opts.tail !== undefined) query.tail = opts.tail;
+      const body = await dialServiceLogs(docker, s.id, query);
+      for await (const chunk of body) parser.push(chunk as Buffer);
+      parser.end();
       return lines;
     }),
   );
