@@ -21,7 +21,7 @@ export const HELPER_LABEL = 'io.opsdeck.helper-for';
 export async function runBesideService(stack: Stack, service: string, opts: ExecOptions): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
   const target = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const doing = `running ${opts.cmd[0]} beside the ${service} container of stack "${stack.name}"`;
   let socket: Duplex;
   let waited: Promise<{ StatusCode: number }>;

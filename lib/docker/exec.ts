@@ -53,7 +53,7 @@ async function exitCodeOf(exec: { inspect(): Promise<{ ExitCode: number | null; 
 export async function execInService(stack: Stack, service: string, opts: ExecOptions): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
   const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const doing = `running ${opts.cmd[0]} in the ${service} container of stack "${stack.name}"`;
 
   let socket: Duplex;

@@ -14,7 +14,7 @@ import { runningServiceContainer } from './service-containers';
  */
 export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
   const container = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const info = await docker.getContainer(container.id).inspect();
     for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
@@ -35,7 +35,7 @@ export async function containerPortFor(stack: Stack, service: string, hostPort: 
 export async function publishesPort(stack: Stack, service: string, containerPort: number | null, hostPort: number): Promise<boolean | null> {
   try {
     const container = await runningServiceContainer(stack, service);
-    const info = await getDocker().docker.getContainer(container.id).inspect();
+    const info = await getDocker(stack).docker.getContainer(container.id).inspect();
     if (info.HostConfig?.NetworkMode === 'host') return null;
     return Object.entries(info.NetworkSettings?.Ports ?? {}).some(([spec, bindings]) =>
       (containerPort === null || Number.parseInt(spec, 10) === containerPort) && (bindings ?? []).some((b) => Number(b.HostPort) === hostPort));

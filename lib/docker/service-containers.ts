@@ -73,13 +73,13 @@ export async function runningServiceContainer(stack: Stack, service: string): Pr
  */
 export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown): Promise<ServiceNotRunningError | null> {
   if ((e as { statusCode?: number })?.statusCode !== 409) return null;
-  const state = await getDocker().docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
+  const state = await getDocker(stack).docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
   return state === 'running' ? null : new ServiceNotRunningError(stack, service, `its container is ${state}`);
 }
 
 /** Stops every running container of the service (graceful, then killed after `timeoutSec`). */
 export async function stopService(stack: Stack, service: string, timeoutSec = 30): Promise<number> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const running = (await serviceContainers(stack, service)).filter((c) => c.state === 'running' || c.state === 'restarting');
   try {
     await Promise.all(running.map((c) => docker.getContainer(c.id).stop({ t: timeoutSec }).catch((e: { statusCode?: number }) => {
@@ -94,7 +94,7 @@ export async function stopService(stack: Stack, service: string, timeoutSec = 30
 
 /** Starts every stopped container of the service. */
 export async function startService(stack: Stack, service: string): Promise<number> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const all = await serviceContainers(stack, service);
   if (all.length === 0) throw new ServiceNotRunningError(stack, service, 'it has no container to start; deploy the stack first');
   const stopped = all.filter((c) => c.state !== 'running' && c.state !== 'restarting');

@@ -35,8 +35,8 @@ function relayCmd(relay: Relay, host: string, port: number): string[] {
 }
 
 /** Runs a command to its end in the container; exit code only (for probing what is installed). */
-async function probeExit(containerId: string, cmd: string[]): Promise<number> {
-  const { docker } = getDocker();
+async function probeExit(stack: Stack, containerId: string, cmd: string[]): Promise<number> {
+  const { docker } = getDocker(stack);
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
   await new Promise<void>((resolve) => {
@@ -54,12 +54,12 @@ async function probeExit(containerId: string, cmd: string[]): Promise<number> {
 }
 
 /** Which relay the container can run, probed once per container (its image does not change). */
-function relayFor(containerId: string): Promise<Relay | null> {
+function relayFor(stack: Stack, containerId: string): Promise<Relay | null> {
   let known = relayOf.get(containerId);
   if (!known) {
     known = (async () => {
-      if ((await probeExit(containerId, ['bash', '-c', 'test -e /dev/null'])) === 0) return 'bash' as const;
-      if ((await probeExit(containerId, ['nc', '-h'])) !== 126 && (await probeExit(containerId, ['sh', '-c', 'command -v nc'])) === 0) return 'nc' as const;
+      if ((await probeExit(stack, containerId, ['bash', '-c', 'test -e /dev/null'])) === 0) return 'bash' as const;
+      if ((await probeExit(stack, containerId, ['nc', '-h'])) !== 126 && (await probeExit(stack, containerId, ['sh', '-c', 'command -v nc'])) === 0) return 'nc' as const;
       return null;
     })();
     known.catch(() => relayOf.delete(containerId));
@@ -207,10 +207,10 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
   const label = `${target.host}:${target.port} via the ${target.service} container`;
   return new EngineSocket(async () => {
     const container = await runningServiceContainer(stack, target.service);
-    const { docker, endpoint } = getDocker();
+    const { docker, endpoint } = getDocker(stack);
     const doing = `connecting to ${label} of stack "${stack.name}"`;
     try {
-      const relay = await relayFor(container.id);
+      const relay = await relayFor(stack, container.id);
       if (!relay) {
         throw new OpsdeckError('docker_unavailable', `The ${target.service} container has neither bash nor nc, so Opsdeck cannot reach ${target.host}:${target.port} through the Docker Engine; publish the port or set the service's host and port in opsdeck.yaml.`);
       }
