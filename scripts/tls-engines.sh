@@ -9,6 +9,8 @@
 #   scripts/tls-engines.sh env       exports: OPSDECK_TLS_ENGINES="name=tcp://addr:2376 …", OPSDECK_TLS_DIR
 #   scripts/tls-engines.sh stop N    kill engine N's dockerd (its address stays: connections are refused)
 #   scripts/tls-engines.sh start N   start engine N's dockerd again
+#   scripts/tls-engines.sh freeze N  SIGSTOP engine N's dockerd: connections are accepted, nothing answers
+#   scripts/tls-engines.sh thaw N    SIGCONT it
 #   scripts/tls-engines.sh down      stop the engines, delete their namespaces and veths
 #   scripts/tls-engines.sh check     fail when a namespace has a route other than its veth's and bridges'
 #
@@ -224,6 +226,12 @@ case ${1:-up} in
   env) print_env ;;
   check) check_isolated; log "no route leads out of ${NAMES[*]}" ;;
   stop) stop_engine "${2:?engine name}" ;;
+  freeze | thaw)
+    index_of "${2:?engine name}" >/dev/null
+    pid=$(cat "$(run_dir "$2")/docker.pid" 2>/dev/null || true)
+    proc_is "$pid" dockerd || die "dockerd $2 is not running"
+    kill "-$([[ $1 == freeze ]] && echo STOP || echo CONT)" "$pid"
+    ;;
   start)
     index_of "${2:?engine name}" >/dev/null
     ensure_certs
@@ -241,5 +249,5 @@ case ${1:-up} in
     done
     true
     ;;
-  *) die "unknown command: ${1:-} (up | env | stop N | start N | down | check)" ;;
+  *) die "unknown command: ${1:-} (up | env | stop N | start N | freeze N | thaw N | down | check)" ;;
 esac

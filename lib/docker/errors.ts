@@ -12,6 +12,8 @@ const UNREACHABLE: Record<string, string> = {
   EAI_AGAIN: 'the host name does not resolve.',
   ECONNRESET: 'the connection was reset.',
   EPIPE: 'the connection was closed.',
+  // Opsdeck's own deadline on a status read (lib/status/snapshot.ts): connected, but no answer.
+  ENGINE_NO_ANSWER: 'the engine accepted the connection but did not answer within 8 s. Is dockerd hung?',
   // TLS, Opsdeck checking the engine: the `ca` of the stack's docker.tls does not vouch for it.
   SELF_SIGNED_CERT_IN_CHAIN: "the engine's TLS certificate is not signed by the configured CA (docker.tls ca).",
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the engine's TLS certificate is not signed by the configured CA (docker.tls ca).",

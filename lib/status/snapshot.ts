@@ -63,7 +63,7 @@ export const ENGINE_DEADLINE_MS = 8000;
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT' })), ms);
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ENGINE_NO_ANSWER' })), ms);
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -4,7 +4,8 @@
  * each (`docker: { host, tls }`). Deployed through the compose CLI on its own engine, statuses of
  * both right; one engine's dockerd stopped while the status hub watches: that stack says "engine
  * unreachable" within seconds and no call hangs, the other stack keeps its live feed; the engine
- * started again: the stack recovers. A wrong certificate is refused when the config loads, and a
+ * started again: the stack recovers. An engine that accepts connections but does not answer
+ * (dockerd frozen) gives the same state within the status deadline. A wrong certificate is refused when the config loads, and a
  * client certificate the engine does not trust is named as such.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { composeProjectOf } from '@/lib/deploy/compose-project';
 import { ConfigError, loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 import { buildStackStatus, StatusHub, type StatusMessage } from '@/lib/status';
+import { ENGINE_DEADLINE_MS } from '@/lib/status/snapshot';
 import { closeDb, openDb } from '@/lib/store/db';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -169,6 +171,19 @@ describe('stacks on two Docker hosts over TCP with TLS', () => {
     expect(hub.engineState(east)).toEqual({ connected: true });
     await until('east worker running again (restart: always)', async () => (await workerState(east)) === 'running', 30_000);
     hub.stop();
+  });
+
+  it('an engine that accepts connections but does not answer (dockerd frozen): the status says so within its deadline', async () => {
+    tlsEngines('freeze', engines[1].name);
+    try {
+      const status = await timed(() => buildStackStatus(west));
+      console.log(`[multi-host] west status with its dockerd frozen: ${status.ms} ms: ${status.value.error}`);
+      expect(status.value.error).toMatch(/^engine unreachable: https:\/\/[0-9.]+:2376: the engine accepted the connection but did not answer within 8 s/);
+      expect(status.ms).toBeLessThan(ENGINE_DEADLINE_MS + 1000);
+    } finally {
+      tlsEngines('thaw', engines[1].name);
+    }
+    await until('west answers again', async () => (await workerState(west)) === 'running');
   });
 
   it('refuses a config whose key is not the certificate\'s, naming the file and the key', () => {
