@@ -135,6 +135,11 @@ export function getDocker(owner?: EngineOwner | null): { docker: Docker; endpoin
   return c;
 }
 
+/** How many engine clients are cached (for tests of the bound). */
+export function cachedClientCount(): number {
+  return clients.size;
+}
+
 /** The engine address of an owner, for the compose CLI: DOCKER_HOST plus the TLS variables. */
 export function engineEnv(owner?: EngineOwner | null): Record<string, string> {
   const s = owner?.docker;

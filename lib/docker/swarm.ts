@@ -69,9 +69,12 @@ export interface SwarmSnapshot {
  * agent). TLS for a tcp:// manager comes from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, as the CLI does.
  */
 export function dockerAt(address: string): { docker: Docker; endpoint: DockerEndpoint } {
-  const tls = !address.startsWith('unix://') && !address.startsWith('ssh://') && process.env.DOCKER_TLS_VERIFY === '1' && process.env.DOCKER_CERT_PATH;
-  const dir = tls ? process.env.DOCKER_CERT_PATH! : '';
-  return getDocker({ docker: { host: address, ...(tls ? { tls: { ca: `${dir}/ca.pem`, cert: `${dir}/cert.pem`, key: `${dir}/key.pem` } } : {}) } });
+  const tcp = !address.startsWith('unix://') && !address.startsWith('ssh://');
+  const verify = tcp && process.env.DOCKER_TLS_VERIFY === '1';
+  const dir = process.env.DOCKER_CERT_PATH;
+  if (verify && dir) return getDocker({ docker: { host: address, tls: { ca: `${dir}/ca.pem`, cert: `${dir}/cert.pem`, key: `${dir}/key.pem` } } });
+  // TLS without client certificates, as the CLI does with DOCKER_TLS_VERIFY alone.
+  return getDocker({ docker: { host: verify ? address.replace(/^tcp:/, 'https:') : address } });
 }
 
 export function swarmManager(stack: Stack): { docker: Docker; endpoint: DockerEndpoint } {
