@@ -4,8 +4,7 @@
  * Each engine has its own connected / unreachable state, so one engine going away marks only its
  * own stacks, and each stream reconnects on its own (lib/docker/events.ts) when the engine returns.
  */
-import { engineKey, getDocker, watchStackEvents, type ContainerEvent } from '@/lib/docker';
-import { engineUnreachableMessage } from '@/lib/docker/errors';
+import { engineKey, engineUnreachableMessage, getDocker, watchStackEvents, type ContainerEvent } from '@/lib/docker';
 import type { Stack } from '@/lib/stacks/types';
 
 export interface EngineState {

@@ -2,8 +2,7 @@
  * One stack's status, gathered from Docker (listing + inspect), the app's HTTP probe and its
  * reported version. Docker being down is reported in the result, not thrown: the page shows it.
  */
-import { getDocker, inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
-import { engineUnreachableMessage } from '@/lib/docker/errors';
+import { engineUnreachableMessage, getDocker, inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
