@@ -25,7 +25,7 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
   const [versions, checks] = await Promise.all([versionPanel(stack), runPreflight(stack)]);
   const repo = versions.app ? splitImageRef(versions.app.ref).repo : null;
   const current = stack.app ? await runningImageOf(stack, stack.app.service).catch(() => null) : null;
-  const choices = current ? await upgradeTagChoices(current) : { tags: [], registryError: null };
+  const choices = current ? await upgradeTagChoices(current, stack) : { tags: [], registryError: null };
   const running = runningJob(stack.name);
   const last = lastSuccessfulUpgrade(stack.name);
   const admin = hasRole(role, 'admin');

@@ -133,7 +133,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
     }
     ctx.forget('restore');
     // Their data is in the live volumes now; the previous data stays in the kept volumes.
-    await dropRestoredVolumes(madeVolumes.splice(0), ctx);
+    await dropRestoredVolumes(stack, madeVolumes.splice(0), ctx);
     return { backup: entry, keptAs, keptVolumes: prepared.map((p) => p.kept) };
   } catch (e) {
     if (scratch && tools) {
@@ -143,7 +143,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
         (err) => ctx.emit({ type: 'log', level: 'warn', text: `Could not drop ${scratch}: ${(err as Error).message}` }),
       );
     }
-    await dropRestoredVolumes(madeVolumes, ctx);
+    await dropRestoredVolumes(stack, madeVolumes, ctx);
     ctx.forget('restore');
     throw explainFailure(e, { stack, tools });
   }

@@ -116,15 +116,15 @@ export async function swapVolumesBack(stack: Stack, done: PreparedVolume[], ctx:
   for (const p of done) {
     ctx.emit({ type: 'step', name: 'swap.volume-back', text: `Swapping back volume ${p.archive.volume}: ${p.kept} → ${p.live}` });
     await copy(stack, p, SWAP_BACK, { [p.live]: '/live', [p.kept]: '/kept' });
-    await removeVolume(p.kept);
+    await removeVolume(p.kept, stack);
     ctx.emit({ type: 'log', text: `Volume ${p.live} holds its previous data again.` });
   }
 }
 
 /** Removes the volumes a restore made to load into (never a live or kept one). */
-export async function dropRestoredVolumes(names: string[], ctx: JobContext): Promise<void> {
+export async function dropRestoredVolumes(stack: Stack, names: string[], ctx: JobContext): Promise<void> {
   for (const n of names) {
-    await removeVolume(n).then(
+    await removeVolume(n, stack).then(
       () => ctx.emit({ type: 'log', text: `Removed the volume ${n}.` }),
       (e) => ctx.emit({ type: 'log', level: 'warn', text: `Could not remove the volume ${n}: ${(e as Error).message}` }),
     );

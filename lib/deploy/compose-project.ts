@@ -45,5 +45,6 @@ export function composeProjectOf(stack: Stack): ComposeProject {
     composeFiles: fs.existsSync(pin) ? [...stack.composeFiles, pin] : stack.composeFiles,
     envFile: stack.envFile,
     cwd: stack.workingDir,
+    engine: stack,
   };
 }

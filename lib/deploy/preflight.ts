@@ -45,7 +45,9 @@ function freeAt(dir: string): number | null {
 
 /** Free space where the stack's files are and where the engine writes images and containers. */
 async function diskCheck(stack: Stack, dockerOk: boolean): Promise<PreflightCheck> {
-  const root = dockerOk ? await localDockerRoot() : null;
+  // A remote engine's data root is on its own host: not measurable from here.
+  const remote = stack.docker !== undefined && !stack.docker.host.startsWith('unix://');
+  const root = dockerOk && !remote ? await localDockerRoot(stack) : null;
   const places = [{ what: 'stack dir', dir: stack.workingDir }, ...(root ? [{ what: "Docker's data root", dir: root }] : [])];
   const measured = places.map((p) => ({ ...p, free: freeAt(p.dir) }));
   const words = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${(n / 1024 ** 2).toFixed(0)} MiB`);
@@ -68,12 +70,12 @@ async function imagesCheck(stack: Stack, configText: string): Promise<PreflightC
   for (const [name, svc] of Object.entries(doc?.services ?? {})) {
     if (!svc.image || svc.build) continue;
     // "always" pulls every image, so each must be in its registry; otherwise a local copy is enough.
-    if (pull !== 'always' && (await inspectImage(svc.image))) continue;
+    if (pull !== 'always' && (await inspectImage(svc.image, stack))) continue;
     if (pull === 'never') {
       problems.push(`${name} (${svc.image}): not present, and this stack's deploy.pull is "never"`);
       continue;
     }
-    const r = await registryResolves(svc.image, REGISTRY_TIMEOUT_MS);
+    const r = await registryResolves(svc.image, REGISTRY_TIMEOUT_MS, stack);
     if (r.ok) pullable.push(`${name} (${svc.image})`);
     else problems.push(`${name} (${svc.image}): ${pull === 'always' ? 'deploy.pull is "always", but it is' : 'not present, and'} not pullable: ${r.reason}`);
   }
@@ -88,10 +90,10 @@ async function imagesCheck(stack: Stack, configText: string): Promise<PreflightC
  */
 export async function runPreflight(stack: Stack): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
-  const ping = await pingDocker();
+  const ping = await pingDocker(stack);
   checks.push(ping.ok
     ? { id: 'docker', label: 'Docker reachable', ok: true, detail: `Engine ${ping.version}` }
-    : { id: 'docker', label: 'Docker reachable', ok: false, detail: ping.error.message, fix: 'Start the Docker daemon or fix DOCKER_HOST.' });
+    : { id: 'docker', label: 'Docker reachable', ok: false, detail: ping.error.message, fix: stack.docker ? `Start the Docker daemon on ${stack.docker.host} or fix this stack's docker: settings.` : 'Start the Docker daemon or fix DOCKER_HOST.' });
 
   let composeOk = false;
   try {

@@ -3,7 +3,7 @@
  * with their dates, the running one and the newer ones marked. A typed tag is still accepted; a
  * registry that cannot be asked is said, not fatal.
  */
-import { listLocalTags, splitImageRef, type ImageInfo } from '@/lib/docker';
+import { listLocalTags, splitImageRef, type EngineOwner, type ImageInfo } from '@/lib/docker';
 import { userMessageOf } from '@/lib/errors';
 import { registryTags } from '@/lib/registry';
 import { compareVersions } from './migrations';
@@ -29,10 +29,10 @@ function isNewer(t: { tag: string; created: string | null }, running: { tag: str
   return NUMERIC.test(t.tag) && NUMERIC.test(running.tag) && compareVersions(t.tag.replace(/^v/, ''), running.tag.replace(/^v/, '')) > 0;
 }
 
-export async function upgradeTagChoices(current: { ref: string; image: ImageInfo }): Promise<{ tags: TagChoice[]; registryError: string | null }> {
+export async function upgradeTagChoices(current: { ref: string; image: ImageInfo }, stack?: EngineOwner): Promise<{ tags: TagChoice[]; registryError: string | null }> {
   const { repo, tag: runningTag } = splitImageRef(current.ref);
   const [local, remote] = await Promise.all([
-    listLocalTags(repo).catch(() => []),
+    listLocalTags(repo, stack).catch(() => []),
     registryLookupOn() ? registryTags(repo).then((tags) => ({ tags, error: null }), (e) => ({ tags: [], error: userMessageOf(e) })) : Promise.resolve({ tags: [], error: null }),
   ]);
   const byTag = new Map<string, TagChoice>();

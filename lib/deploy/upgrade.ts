@@ -44,7 +44,7 @@ async function recreateApp(stack: Stack, service: string, ref: string, ctx: JobC
     if (previous) pinImage(stack, service, previous);
     else unpinImage(stack);
     // Compose only says "cannot connect"; the engine's own answer names the endpoint and what to do.
-    const ping = await pingDocker();
+    const ping = await pingDocker(stack);
     if (!ping.ok) throw ping.error;
     throw new OpsdeckError('conflict', `Compose could not recreate ${service} on ${ref}.`, { detail: r.stderr.slice(-2000) });
   }
@@ -89,10 +89,10 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} is present` });
   let target: ImageInfo;
   try {
-    let found = await inspectImage(targetRef);
+    let found = await inspectImage(targetRef, stack);
     if (!found) {
-      await pullImage(targetRef, (l) => emit({ type: 'log', text: l }), ctx.signal);
-      found = await inspectImage(targetRef);
+      await pullImage(targetRef, (l) => emit({ type: 'log', text: l }), ctx.signal, stack);
+      found = await inspectImage(targetRef, stack);
     }
     if (!found) throw new OpsdeckError('not_found', `${targetRef} is still not present after the pull.`);
     target = found;
@@ -129,7 +129,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     emit({ type: 'log', level: 'error', text: `Upgrade failed: ${reason}` });
     if (detail) emit({ type: 'log', level: 'error', text: detail });
     try {
-      const ref = rollbackRef(current.ref, current.image, await inspectImage(current.ref));
+      const ref = rollbackRef(current.ref, current.image, await inspectImage(current.ref, stack));
       // The rollback waits longer than the gate did: giving up on the old version leaves the stack
       // down, while the gate's patience with the new one only delays this rollback.
       const rollbackTimeoutMs = 2 * (opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
@@ -191,7 +191,7 @@ export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: {
   if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
   const current = await runningImageOf(stack, app.service);
   if (!current) throw new OpsdeckError('conflict', `The ${app.service} service has no container.`);
-  const ref = rollbackRef(last.fromRef, { id: last.fromImageId } as ImageInfo, await inspectImage(last.fromRef));
+  const ref = rollbackRef(last.fromRef, { id: last.fromImageId } as ImageInfo, await inspectImage(last.fromRef, stack));
   const schemaBefore = await readSchemaVersion(stack);
   insertUpgrade({
     jobId: ctx.id, stack: stack.name, kind: 'rollback', service: app.service, fromRef: current.ref, fromImageId: current.image.id,

@@ -41,7 +41,7 @@ export async function versionPanel(stack: Stack): Promise<VersionPanel> {
   const [image, schema, ping, compose] = await Promise.all([
     stack.app ? runningImageOf(stack, stack.app.service).catch(() => null) : Promise.resolve(null),
     readSchemaVersion(stack).then((value) => ({ value }), (e) => ({ value: null, error: userMessageOf(e) })),
-    pingDocker(),
+    pingDocker(stack),
     detectCompose().then((c) => `${c.kind === 'v2' ? 'docker compose' : 'docker-compose'} ${c.version}`, () => null),
   ]);
   const history = upgradeHistory(stack.name);

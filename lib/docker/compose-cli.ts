@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { childEnv } from '@/lib/child-env';
 import { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
+import { engineEnv, engineKey, getDocker, type EngineOwner } from './client';
 
 export type ComposeKind = 'v2' | 'v1';
 
@@ -38,6 +38,8 @@ export interface ComposeProject {
   envFile?: string;
   /** Working directory of the compose process. */
   cwd: string;
+  /** The stack whose engine compose talks to (its `docker:`: DOCKER_HOST and TLS files); absent: Opsdeck's own. */
+  engine?: EngineOwner;
 }
 
 export interface RunComposeOptions {
@@ -191,17 +193,22 @@ class StreamCollector {
  * "KeyError: 'ContainerConfig'" half-way (the old container renamed). Engines that still serve
  * API 1.44 fill it in, so v1 is told to speak 1.44 to them (unless the operator set the variable).
  */
-let apiPin: Promise<Record<string, string>> | null = null;
-function v1ApiPin(): Promise<Record<string, string>> {
+const apiPins = new Map<string, Promise<Record<string, string>>>();
+function v1ApiPin(engine?: EngineOwner): Promise<Record<string, string>> {
   if (process.env.COMPOSE_API_VERSION) return Promise.resolve({ COMPOSE_API_VERSION: process.env.COMPOSE_API_VERSION });
-  apiPin ??= getDocker().docker.version().then(
-    (v): Record<string, string> => (compareApi(v.ApiVersion, '1.45') >= 0 && compareApi(v.MinAPIVersion ?? '1.24', '1.44') <= 0 ? { COMPOSE_API_VERSION: '1.44' } : {}),
-    (): Record<string, string> => {
-      apiPin = null;
-      return {};
-    },
-  );
-  return apiPin;
+  const key = engineKey(engine);
+  let pin = apiPins.get(key);
+  if (!pin) {
+    pin = getDocker(engine).docker.version().then(
+      (v): Record<string, string> => (compareApi(v.ApiVersion, '1.45') >= 0 && compareApi(v.MinAPIVersion ?? '1.24', '1.44') <= 0 ? { COMPOSE_API_VERSION: '1.44' } : {}),
+      (): Record<string, string> => {
+        apiPins.delete(key);
+        return {};
+      },
+    );
+    apiPins.set(key, pin);
+  }
+  return pin;
 }
 
 function compareApi(a: string, b: string): number {
@@ -223,13 +230,14 @@ export async function runCompose(
   opts.signal?.throwIfAborted();
   const compose = await detectCompose();
   const argv = [...compose.baseArgs, ...projectArgs(project), ...args];
-  const pin = compose.kind === 'v1' ? await v1ApiPin() : {};
+  const pin = compose.kind === 'v1' ? await v1ApiPin(project.engine) : {};
 
   return new Promise<ComposeResult>((resolve, reject) => {
     const child = spawn(/*turbopackIgnore: true*/ compose.command, argv, {
       cwd: project.cwd,
       // Opsdeck's secrets stay here, and its variables cannot override the stack's env file.
-      env: childEnv({ ...pin, ...opts.env }),
+      // The stack's engine (DOCKER_HOST, TLS files) wins over Opsdeck's own DOCKER_HOST.
+      env: childEnv({ ...pin, ...engineEnv(project.engine), ...opts.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: opts.signal,
     });

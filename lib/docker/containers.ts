@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
+import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
 import { declaredServices } from './compose-file';
 import {
@@ -89,7 +89,7 @@ export interface ListInStackOptions {
  * v2 `proj-svc-1`, and an operator may set container_name freely.
  */
 export async function listContainersInStack(stack: Stack, opts: ListInStackOptions = {}): Promise<Docker.ContainerInfo[]> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const label = stackLabelFilter(stack, opts.service);
   try {
     return await docker.listContainers(opts.runningOnly ? { filters: { label, status: ['running'] } } : { all: true, filters: { label } });
@@ -125,7 +125,7 @@ export async function listStackServices(stack: Stack): Promise<StackService[]> {
  * container visible in Opsdeck is exactly one Opsdeck may touch.
  */
 export async function resolveStackContainer(stack: Stack, containerId: string, service?: string): Promise<ServiceInstance> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   let info: Docker.ContainerInspectInfo;
   try {
     info = await docker.getContainer(containerId).inspect();
@@ -140,8 +140,8 @@ export async function resolveStackContainer(stack: Stack, containerId: string, s
   return instances[0];
 }
 
-export async function pingDocker(): Promise<{ ok: true; version: string } | { ok: false; error: OpsdeckError }> {
-  const { docker, endpoint } = getDocker();
+export async function pingDocker(stack?: EngineOwner): Promise<{ ok: true; version: string } | { ok: false; error: OpsdeckError }> {
+  const { docker, endpoint } = getDocker(stack);
   try {
     const v = await docker.version();
     return { ok: true, version: v.Version };

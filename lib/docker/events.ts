@@ -7,7 +7,7 @@
  */
 import type { Stack } from '@/lib/stacks/types';
 import type { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
+import { getDocker, type EngineOwner } from './client';
 import { labelsFor } from './containers';
 import { dockerError } from './errors';
 import type { HealthState } from './types';
@@ -34,6 +34,8 @@ export interface ContainerEvent {
 export type WatchStatus = { connected: true } | { connected: false; error: OpsdeckError };
 
 export interface WatchOptions {
+  /** Whose engine to follow (a stack with `docker:`); absent: DOCKER_HOST's. */
+  engine?: EngineOwner;
   /** The stacks to match events to; read on every event so a config change applies at once. */
   stacks: () => Stack[];
   /** Replay events from this engine time (ns) on: what happened while nobody was listening. */
@@ -92,18 +94,19 @@ export function watchStackEvents(opts: WatchOptions): { close(): void } {
   const scheduleReconnect = (e: unknown) => {
     if (closed || retry) return;
     stream = null;
-    const { endpoint } = getDocker();
+    const { endpoint } = getDocker(opts.engine);
     opts.onStatus?.({ connected: false, error: dockerError(e, endpoint.label, 'following the engine events') });
     failures++;
+    // 1, 2, 4, 8 s: an engine that comes back is followed again within seconds.
     retry = setTimeout(() => {
       retry = null;
       void connect();
-    }, Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)));
+    }, 1000 * 2 ** Math.min(failures - 1, 3));
     retry.unref?.();
   };
 
   const connect = async () => {
-    const { docker } = getDocker();
+    const { docker } = getDocker(opts.engine);
     try {
       const s = (await docker.getEvents({
         // Seconds with a fraction: the engine replays from its buffer, then follows live.

@@ -9,7 +9,7 @@
 import type { Duplex } from 'node:stream';
 import type { Stack } from '@/lib/stacks/types';
 import { HELPER_LABEL } from './beside';
-import { getDocker } from './client';
+import { getDocker, type EngineOwner } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
 import type { ExecOptions, ExecResult } from './exec';
@@ -44,7 +44,7 @@ const env = (e: Record<string, string> = {}) => Object.entries(e).map(([k, v]) =
 /** Starts a detached helper beside the service's running container (same image, same network namespace). */
 export async function startHelperBeside(stack: Stack, service: string, spec: HelperSpec): Promise<string> {
   const target = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const info = await docker.getContainer(target.id).inspect();
     const c = await docker.createContainer({
@@ -67,7 +67,7 @@ export async function startHelperBeside(stack: Stack, service: string, spec: Hel
 /** Starts a throwaway container of the service's image with no network at all. */
 export async function startIsolatedHelper(stack: Stack, service: string, spec: HelperSpec): Promise<string> {
   const target = await runningServiceContainer(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const info = await docker.getContainer(target.id).inspect();
     const c = await docker.createContainer({
@@ -88,7 +88,7 @@ export async function startIsolatedHelper(stack: Stack, service: string, spec: H
 }
 
 export async function listHelpers(stack: Stack, role: string): Promise<HelperInfo[]> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const found = await docker.listContainers({ all: true, filters: { label: [`${HELPER_LABEL}=${stack.name}`, `${HELPER_ROLE_LABEL}=${role}`] } });
     return await Promise.all(found.map(async (c) => {
@@ -102,8 +102,8 @@ export async function listHelpers(stack: Stack, role: string): Promise<HelperInf
 }
 
 /** Removes a helper (killing it first when it runs). Gone already is fine. */
-export async function removeHelper(id: string): Promise<void> {
-  const { docker, endpoint } = getDocker();
+export async function removeHelper(id: string, stack?: EngineOwner): Promise<void> {
+  const { docker, endpoint } = getDocker(stack);
   try {
     await docker.getContainer(id).remove({ force: true, v: true });
   } catch (e) {
@@ -113,8 +113,8 @@ export async function removeHelper(id: string): Promise<void> {
 }
 
 /** The last lines a helper wrote (stdout and stderr), for "why did the receiver stop". */
-export async function helperLogs(id: string, tail = 20): Promise<string> {
-  const { docker } = getDocker();
+export async function helperLogs(id: string, tail = 20, stack?: EngineOwner): Promise<string> {
+  const { docker } = getDocker(stack);
   try {
     const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
     // Multiplexed frames (no TTY): strip their 8-byte headers.
@@ -131,8 +131,8 @@ export async function helperLogs(id: string, tail = 20): Promise<string> {
 }
 
 /** Runs a command inside a helper container (by id). A non-zero exit is a result, not an error. */
-export async function execInHelper(id: string, opts: ExecOptions): Promise<ExecResult> {
-  const { docker, endpoint } = getDocker();
+export async function execInHelper(id: string, opts: ExecOptions, stack?: EngineOwner): Promise<ExecResult> {
+  const { docker, endpoint } = getDocker(stack);
   const target = docker.getContainer(id);
   let socket: Duplex;
   let exec;
@@ -157,15 +157,15 @@ export async function execInHelper(id: string, opts: ExecOptions): Promise<ExecR
 }
 
 /** Exit state of a helper: null while it runs. */
-export async function helperExit(id: string): Promise<{ exitCode: number } | null> {
-  const { docker } = getDocker();
+export async function helperExit(id: string, stack?: EngineOwner): Promise<{ exitCode: number } | null> {
+  const { docker } = getDocker(stack);
   const info = await docker.getContainer(id).inspect();
   return info.State.Running ? null : { exitCode: info.State.ExitCode };
 }
 
 /** A running helper's container killed hard (tests of "the receiver died"; never used by jobs). */
-export async function killHelper(id: string): Promise<void> {
-  const { docker } = getDocker();
+export async function killHelper(id: string, stack?: EngineOwner): Promise<void> {
+  const { docker } = getDocker(stack);
   await docker.getContainer(id).kill({ signal: 'SIGKILL' });
 }
 
@@ -175,16 +175,16 @@ export async function killHelper(id: string): Promise<void> {
  */
 export async function runHelperToEnd(stack: Stack, service: string, spec: HelperSpec, signal?: AbortSignal): Promise<{ exitCode: number; output: string }> {
   const id = await startHelperBeside(stack, service, spec);
-  const { docker, endpoint } = getDocker();
-  const onAbort = () => void removeHelper(id).catch(() => undefined);
+  const { docker, endpoint } = getDocker(stack);
+  const onAbort = () => void removeHelper(id, stack).catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const r = (await docker.getContainer(id).wait()) as { StatusCode: number };
-    return { exitCode: r.StatusCode, output: await helperLogs(id, 40) };
+    return { exitCode: r.StatusCode, output: await helperLogs(id, 40, stack) };
   } catch (e) {
     throw dockerError(e, endpoint.label, `waiting for the ${spec.role} helper of stack "${stack.name}"`);
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await removeHelper(id).catch(() => undefined);
+    await removeHelper(id, stack).catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
-import { getDocker } from './client';
+import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
 import { listContainersInStack } from './containers';
 
@@ -25,8 +25,8 @@ export function splitImageRef(ref: string): { repo: string; tag: string } {
   return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
 }
 
-export async function inspectImage(ref: string): Promise<ImageInfo | null> {
-  const { docker, endpoint } = getDocker();
+export async function inspectImage(ref: string, stack?: EngineOwner): Promise<ImageInfo | null> {
+  const { docker, endpoint } = getDocker(stack);
   try {
     const i = await docker.getImage(ref).inspect();
     return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], version: i.Config?.Labels?.[VERSION_LABEL] ?? null, createdAt: i.Created };
@@ -38,8 +38,8 @@ export async function inspectImage(ref: string): Promise<ImageInfo | null> {
 }
 
 /** Local tags of one repository, newest first: the upgrade targets that need no registry. */
-export async function listLocalTags(repo: string): Promise<{ tag: string; image: ImageInfo }[]> {
-  const { docker, endpoint } = getDocker();
+export async function listLocalTags(repo: string, stack?: EngineOwner): Promise<{ tag: string; image: ImageInfo }[]> {
+  const { docker, endpoint } = getDocker(stack);
   let images;
   try {
     images = await docker.listImages({ filters: { reference: [repo] } });
@@ -61,8 +61,8 @@ export async function listLocalTags(repo: string): Promise<{ tag: string; image:
 }
 
 /** Pulls an image, reporting Docker's progress lines; a registry failure becomes a plain message. */
-export async function pullImage(ref: string, onLine: (text: string) => void, signal?: AbortSignal): Promise<void> {
-  const { docker, endpoint } = getDocker();
+export async function pullImage(ref: string, onLine: (text: string) => void, signal?: AbortSignal, stack?: EngineOwner): Promise<void> {
+  const { docker, endpoint } = getDocker(stack);
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.pull(ref, { abortSignal: signal });
@@ -86,12 +86,12 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
  * and the image id it resolved to. Found through the stack's labels like everything else.
  */
 export async function runningImageOf(stack: Stack, service: string): Promise<{ ref: string; image: ImageInfo } | null> {
-  const { endpoint } = getDocker();
+  const { endpoint } = getDocker(stack);
   try {
     const list = await listContainersInStack(stack, { service, doing: `reading the image of ${service}` });
     const c = list.sort((a, b) => b.Created - a.Created)[0];
     if (!c) return null;
-    const image = await inspectImage(c.ImageID);
+    const image = await inspectImage(c.ImageID, stack);
     return image ? { ref: c.Image, image } : null;
   } catch (e) {
     throw dockerError(e, endpoint.label, `reading the image of ${service}`);
@@ -105,8 +105,8 @@ export type RegistryAnswer = { ok: true; digest: string | null } | { ok: false; 
  * (the manifest only, with the engine's own registry credentials). Bounded by `timeoutMs` because a
  * registry behind a black-holed route would otherwise hold a pre-flight check for minutes.
  */
-export async function registryResolves(ref: string, timeoutMs = 5000): Promise<RegistryAnswer> {
-  const { docker, endpoint } = getDocker();
+export async function registryResolves(ref: string, timeoutMs = 5000, stack?: EngineOwner): Promise<RegistryAnswer> {
+  const { docker, endpoint } = getDocker(stack);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<RegistryAnswer>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, reason: `the registry did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
@@ -133,8 +133,8 @@ export async function registryResolves(ref: string, timeoutMs = 5000): Promise<R
  * Where the engine keeps images and containers (`docker info` DockerRootDir), when that path is on
  * this machine: only a local socket means the engine's filesystem is ours to measure.
  */
-export async function localDockerRoot(): Promise<string | null> {
-  const { docker, endpoint } = getDocker();
+export async function localDockerRoot(stack?: EngineOwner): Promise<string | null> {
+  const { docker, endpoint } = getDocker(stack);
   if (!endpoint.label.startsWith('unix://')) return null;
   try {
     const info = (await docker.info()) as { DockerRootDir?: string };

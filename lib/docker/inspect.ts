@@ -126,7 +126,7 @@ async function toDetail(docker: Docker, stack: Stack, info: Docker.ContainerInsp
 
 /** Every container carrying the stack's project label, inspected. */
 export async function inspectStackContainers(stack: Stack): Promise<ContainerDetail[]> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const listed = await stackContainers(stack);
   const details = await Promise.all(
     listed.map(async (c) => {
@@ -150,7 +150,7 @@ export interface PathStat {
 
 /** The container's inspect data, after checking it carries the stack's project label (as resolveStackContainer does). */
 async function inspectInStack(stack: Stack, containerId: string): Promise<Docker.ContainerInspectInfo> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   let info: Docker.ContainerInspectInfo;
   try {
     info = await docker.getContainer(containerId).inspect();
@@ -162,7 +162,7 @@ async function inspectInStack(stack: Stack, containerId: string): Promise<Docker
 }
 
 async function stat(stack: Stack, containerId: string, filePath: string): Promise<PathStat> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const res = (await docker.getContainer(containerId).infoArchive({ path: filePath })) as { headers: Record<string, string>; resume?: () => void };
     res.resume?.();

@@ -68,7 +68,7 @@ async function act(stack: Stack, action: 'start' | 'stop' | 'restart', svc: stri
   const checked = await resolveStackContainer(stack, inst.id, svc);
   if (action === 'start' && checked.state === 'running') return 'unchanged';
   if (action === 'stop' && checked.state !== 'running' && checked.state !== 'restarting' && checked.state !== 'paused') return 'unchanged';
-  const { docker } = getDocker();
+  const { docker } = getDocker(stack);
   const c = docker.getContainer(checked.id);
   try {
     if (action === 'start') await c.start();
@@ -113,7 +113,7 @@ export async function runLifecycle(stack: Stack, action: LifecycleAction, servic
       if (prior) prior.outcome = prior.outcome === 'done' || outcome === 'done' ? 'done' : 'unchanged';
       else done.push({ name: step.inst.name, service: step.svc, outcome });
     } catch (e) {
-      const { endpoint } = getDocker();
+      const { endpoint } = getDocker(stack);
       const err = dockerError(e, endpoint.label, `${VERBS[step.act]} ${step.inst.name}`);
       const before = done.length ? ` Already done: ${done.map((d) => d.name).join(', ')}.` : '';
       throw new OpsdeckError(err.code, `${err.message}${before}`, { detail: err.detail, cause: e });

@@ -68,7 +68,7 @@ export function openLogStreamCount(): number {
  */
 export async function inspectLogTarget(stack: Stack, containerId: string, service?: string): Promise<LogTarget> {
   const instance = await resolveStackContainer(stack, containerId, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const info = await docker.getContainer(instance.id).inspect();
     return {
@@ -85,8 +85,8 @@ export async function inspectLogTarget(stack: Stack, containerId: string, servic
   }
 }
 
-function dial(containerId: string, opts: ContainerLogOptions): Promise<IncomingMessage> {
-  const { docker } = getDocker();
+function dial(stack: Stack, containerId: string, opts: ContainerLogOptions): Promise<IncomingMessage> {
+  const { docker } = getDocker(stack);
   const query: Record<string, string | number | boolean> = {
     follow: opts.follow,
     stdout: true,
@@ -155,11 +155,11 @@ async function* raw(body: AsyncIterable<Buffer>): AsyncGenerator<LogPiece[]> {
  */
 export async function openContainerLogs(stack: Stack, containerId: string, service: string | undefined, opts: ContainerLogOptions): Promise<ContainerLogStream> {
   const target = await inspectLogTarget(stack, containerId, service);
-  const { endpoint } = getDocker();
+  const { endpoint } = getDocker(stack);
   opts.signal?.throwIfAborted();
   let res: IncomingMessage;
   try {
-    res = await dial(target.id, opts);
+    res = await dial(stack, target.id, opts);
   } catch (e) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? e;
     const err = dockerError(e, endpoint.label, `reading the logs of ${target.name}`);

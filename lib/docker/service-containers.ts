@@ -80,7 +80,7 @@ export async function serviceTarget(stack: Stack, service: string): Promise<{ do
     return t;
   }
   const container = await runningServiceContainer(stack, service);
-  return { ...getDocker(), container };
+  return { ...getDocker(stack), container };
 }
 
 /**
@@ -88,7 +88,7 @@ export async function serviceTarget(stack: Stack, service: string): Promise<{ do
  * stop by a moment. Inspect (which does not lag) says what the container is now; null when it is
  * running after all (then the 409 was about something else).
  */
-export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown, docker: Docker = getDocker().docker): Promise<ServiceNotRunningError | null> {
+export async function stoppedMeanwhile(stack: Stack, service: string, containerId: string, e: unknown, docker: Docker = getDocker(stack).docker): Promise<ServiceNotRunningError | null> {
   if ((e as { statusCode?: number })?.statusCode !== 409) return null;
   const state = await docker.getContainer(containerId).inspect().then((i) => i.State.Status, () => 'gone');
   return state === 'running' ? null : new ServiceNotRunningError(stack, service, `its container is ${state}`);
@@ -98,7 +98,7 @@ export async function stoppedMeanwhile(stack: Stack, service: string, containerI
 export async function stopService(stack: Stack, service: string, timeoutSec = 30): Promise<number> {
   // Swarm restarts a stopped task's container by itself: the service is scaled to 0 instead.
   if (stack.runtime === 'swarm') return scaleSwarmServiceToZero(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const running = (await serviceContainers(stack, service)).filter((c) => c.state === 'running' || c.state === 'restarting');
   try {
     await Promise.all(running.map((c) => docker.getContainer(c.id).stop({ t: timeoutSec }).catch((e: { statusCode?: number }) => {
@@ -114,7 +114,7 @@ export async function stopService(stack: Stack, service: string, timeoutSec = 30
 /** Starts every stopped container of the service. */
 export async function startService(stack: Stack, service: string): Promise<number> {
   if (stack.runtime === 'swarm') return scaleSwarmServiceBack(stack, service);
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const all = await serviceContainers(stack, service);
   if (all.length === 0) throw new ServiceNotRunningError(stack, service, 'it has no container to start; deploy the stack first');
   const stopped = all.filter((c) => c.state !== 'running' && c.state !== 'restarting');

@@ -80,7 +80,7 @@ function hostMemoryOf(docker: Docker): Promise<number> {
 
 /** One sample of every running container of the stack. A container that stops meanwhile is skipped. */
 export async function sampleStackUsage(stack: Stack): Promise<UsageSample[]> {
-  const { docker } = getDocker();
+  const { docker } = getDocker(stack);
   const keys = labelsFor(stack);
   const running = await listContainersInStack(stack, { runningOnly: true, doing: `reading the resource usage of stack "${stack.name}"` });
   const mem = await hostMemoryOf(docker);

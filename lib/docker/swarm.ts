@@ -5,10 +5,10 @@
  * exactly what `docker stack deploy -c … <project>` created, and tasks are asked for by those
  * services' ids only.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
-import { endpointFromEnv, type DockerEndpoint } from './client';
+import { getDocker, type DockerEndpoint } from './client';
 
 export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace';
 
@@ -64,17 +64,17 @@ export interface SwarmSnapshot {
   nodes: SwarmNode[];
 }
 
-const clients = new Map<string, { docker: Docker; endpoint: DockerEndpoint }>();
-
-/** The dockerode client for an engine address (cached: dockerode keeps an HTTP agent). */
+/**
+ * The dockerode client for an engine address, from the one client cache (dockerode keeps an HTTP
+ * agent). TLS for a tcp:// manager comes from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, as the CLI does.
+ */
 export function dockerAt(address: string): { docker: Docker; endpoint: DockerEndpoint } {
-  let c = clients.get(address);
-  if (!c) {
-    const endpoint = endpointFromEnv({ ...process.env, DOCKER_HOST: address });
-    c = { endpoint, docker: new Docker(endpoint.options) };
-    clients.set(address, c);
-  }
-  return c;
+  const tcp = !address.startsWith('unix://') && !address.startsWith('ssh://');
+  const verify = tcp && process.env.DOCKER_TLS_VERIFY === '1';
+  const dir = process.env.DOCKER_CERT_PATH;
+  if (verify && dir) return getDocker({ docker: { host: address, tls: { ca: `${dir}/ca.pem`, cert: `${dir}/cert.pem`, key: `${dir}/key.pem` } } });
+  // TLS without client certificates, as the CLI does with DOCKER_TLS_VERIFY alone.
+  return getDocker({ docker: { host: verify ? address.replace(/^tcp:/, 'https:') : address } });
 }
 
 export function swarmManager(stack: Stack): { docker: Docker; endpoint: DockerEndpoint } {

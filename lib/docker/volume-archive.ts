@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream';
 import type { Stack } from '@/lib/stacks/types';
 import { HELPER_LABEL } from './beside';
-import { getDocker } from './client';
+import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
 import { serviceContainers } from './service-containers';
 
@@ -18,7 +18,7 @@ export const VOLUME_MOUNT = '/volume';
 
 /** The engine's name of compose volume `volume` of the stack (`<project>_<volume>`, found by its labels). */
 export async function stackVolumeName(stack: Stack, volume: string): Promise<string> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const { Volumes } = await docker.listVolumes({
       filters: JSON.stringify({ label: [`com.docker.compose.project=${stack.projectName}`, `com.docker.compose.volume=${volume}`] }),
@@ -38,7 +38,7 @@ export async function helperImage(stack: Stack): Promise<string> {
     if (!service) continue;
     const [c] = await serviceContainers(stack, service);
     if (c) {
-      const info = await getDocker().docker.getContainer(c.id).inspect();
+      const info = await getDocker(stack).docker.getContainer(c.id).inspect();
       return info.Image;
     }
   }
@@ -46,7 +46,7 @@ export async function helperImage(stack: Stack): Promise<string> {
 }
 
 async function helper(stack: Stack, image: string, binds: string[], cmd?: string[]) {
-  return getDocker().docker.createContainer({
+  return getDocker(stack).docker.createContainer({
     Image: image,
     Entrypoint: cmd ? [cmd[0]] : ['true'],
     Cmd: cmd ? cmd.slice(1) : [],
@@ -58,7 +58,7 @@ async function helper(stack: Stack, image: string, binds: string[], cmd?: string
 
 /** Hands `volume` (engine name) as a tar stream to `consume`; the helper is removed afterwards. */
 export async function readVolumeArchive(stack: Stack, volume: string, image: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
-  const { endpoint } = getDocker();
+  const { endpoint } = getDocker(stack);
   const doing = `reading volume ${volume} of stack "${stack.name}"`;
   let c;
   try {
@@ -78,7 +78,7 @@ export async function readVolumeArchive(stack: Stack, volume: string, image: str
 
 /** Creates an empty volume labelled as Opsdeck's (for the stack), with `labels` besides. */
 export async function createVolume(stack: Stack, name: string, labels: Record<string, string> = {}): Promise<void> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     await docker.createVolume({ Name: name, Labels: { [HELPER_LABEL]: stack.name, ...labels } });
   } catch (e) {
@@ -86,8 +86,8 @@ export async function createVolume(stack: Stack, name: string, labels: Record<st
   }
 }
 
-export async function removeVolume(name: string): Promise<void> {
-  const { docker, endpoint } = getDocker();
+export async function removeVolume(name: string, stack?: EngineOwner): Promise<void> {
+  const { docker, endpoint } = getDocker(stack);
   try {
     await docker.getVolume(name).remove();
   } catch (e) {
@@ -98,7 +98,7 @@ export async function removeVolume(name: string): Promise<void> {
 
 /** Volumes Opsdeck made for the stack whose names start with `prefix`. */
 export async function listHelperVolumes(stack: Stack, prefix: string): Promise<string[]> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   try {
     const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`${HELPER_LABEL}=${stack.name}`] }) });
     return (Volumes ?? []).map((v) => v.Name).filter((n) => n.startsWith(prefix)).sort();
@@ -109,7 +109,7 @@ export async function listHelperVolumes(stack: Stack, prefix: string): Promise<s
 
 /** Unpacks a tar stream (entries `volume/…`) into `volume` (engine name) through a never-started helper. */
 export async function writeVolumeArchive(stack: Stack, volume: string, image: string, tar: Readable): Promise<void> {
-  const { endpoint } = getDocker();
+  const { endpoint } = getDocker(stack);
   let c;
   try {
     c = await helper(stack, image, [`${volume}:${VOLUME_MOUNT}`]);
@@ -137,7 +137,7 @@ function unframe(buf: Buffer): string {
  * Used for the copy between volumes of a swap; the output is kept for the error message.
  */
 export async function runWithVolumes(stack: Stack, image: string, mounts: Record<string, string>, cmd: string[]): Promise<{ exitCode: number; output: string }> {
-  const { endpoint } = getDocker();
+  const { endpoint } = getDocker(stack);
   let c;
   try {
     c = await helper(stack, image, Object.entries(mounts).map(([v, at]) => `${v}:${at}`), cmd);
@@ -169,7 +169,7 @@ async function freezerRetry<T>(call: () => Promise<T>, tries = 4): Promise<T> {
 
 /** Pauses (or unpauses) every running container of the service; returns how many. */
 export async function pauseService(stack: Stack, service: string, pause: boolean): Promise<number> {
-  const { docker, endpoint } = getDocker();
+  const { docker, endpoint } = getDocker(stack);
   const targets = (await serviceContainers(stack, service)).filter((c) => (pause ? c.state === 'running' : c.state === 'paused'));
   try {
     await Promise.all(targets.map((c) => freezerRetry(() => (pause ? docker.getContainer(c.id).pause() : docker.getContainer(c.id).unpause()))));

@@ -45,7 +45,7 @@ export async function slotInfo(tools: PgTools, slot: string): Promise<SlotInfo> 
 
 async function receiverRunning(stack: Stack): Promise<boolean> {
   const all = await listHelpers(stack, RECEIVER_ROLE);
-  for (const h of all.filter((x) => !x.running)) await removeHelper(h.id);
+  for (const h of all.filter((x) => !x.running)) await removeHelper(h.id, stack);
   return all.some((h) => h.running);
 }
 
@@ -72,9 +72,9 @@ async function waitStreaming(stack: Stack, tools: PgTools, slot: string, id: str
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if ((await slotInfo(tools, slot)).active) return;
-    const exit = await helperExit(id).catch(() => ({ exitCode: -1 }));
+    const exit = await helperExit(id, stack).catch(() => ({ exitCode: -1 }));
     if (exit) {
-      const said = await helperLogs(id);
+      const said = await helperLogs(id, 20, stack);
       throw new OpsdeckError('conflict', `pg_receivewal stopped at once (exit code ${exit.exitCode}). ${said.split('\n').slice(-3).join(' / ')}`, { detail: said });
     }
     if (Date.now() > deadline) throw new OpsdeckError('conflict', `pg_receivewal did not connect to the database of ${stack.name} within ${timeoutMs / 1000} s.`);
@@ -104,7 +104,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
   if (!info.exists || !epoch || epoch.slot !== slot) {
     const missing = await pitrPrerequisites(tools);
     if (missing.length) throw new OpsdeckError('conflict', `The database server of ${stack.name} is not set up for continuous archiving. ${describePrerequisites(missing)}`);
-    for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id);
+    for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
     let startLsn: string;
     if (info.exists) {
       [[startLsn]] = await pgServerQuery(tools, `SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)}`);
@@ -148,7 +148,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
 
 /** Switches archiving off: receiver removed, slot dropped (it would hold WAL forever), epoch ended. */
 export async function stopArchiving(stack: Stack, reason: string): Promise<void> {
-  for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id);
+  for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
   const tools = pgTools(stack);
   const slot = slotName(stack);
   await dropSlot(tools, slot);

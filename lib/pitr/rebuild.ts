@@ -95,27 +95,27 @@ async function prepare(stack: Stack, piece: Piece, wal: EpochWal, target: Date, 
 
 const TARGET_NOT_REACHED = /recovery ended before configured recovery target was reached/;
 
-async function waitPromoted(id: string, user: string, ctx: Pick<JobContext, 'signal'>, timeoutMs: number): Promise<void> {
+async function waitPromoted(stack: Stack, id: string, user: string, ctx: Pick<JobContext, 'signal'>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     ctx.signal.throwIfAborted();
-    const exit = await helperExit(id).catch(() => ({ exitCode: -1 }));
+    const exit = await helperExit(id, stack).catch(() => ({ exitCode: -1 }));
     if (exit) {
-      const said = await helperLogs(id, 60);
+      const said = await helperLogs(id, 60, stack);
       if (TARGET_NOT_REACHED.test(said)) {
         throw new OpsdeckError('conflict', 'The archived WAL ends before the chosen time (a segment is missing or was never archived), so that moment cannot be rebuilt. Nothing was changed.', { detail: said });
       }
       throw new OpsdeckError('internal', `The rebuild server stopped (exit code ${exit.exitCode}): ${said.trim().split('\n').slice(-3).join(' / ')}`, { detail: said });
     }
-    const r = await execInHelper(id, { cmd: ['psql', '-X', '-A', '-t', '-U', user, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'] }).catch(() => null);
+    const r = await execInHelper(id, { cmd: ['psql', '-X', '-A', '-t', '-U', user, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'] }, stack).catch(() => null);
     if (r?.exitCode === 0 && r.stdout.trim() === 'f') return;
     if (Date.now() > deadline) throw new OpsdeckError('conflict', `Replaying the WAL did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     await new Promise((res) => setTimeout(res, 500));
   }
 }
 
-async function query(id: string, user: string, db: string, sql: string): Promise<string[][]> {
-  const r = await execInHelper(id, { cmd: ['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', db, '-c', sql] });
+async function query(stack: Stack, id: string, user: string, db: string, sql: string): Promise<string[][]> {
+  const r = await execInHelper(id, { cmd: ['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', db, '-c', sql] }, stack);
   if (r.exitCode !== 0) throw new OpsdeckError('internal', `Reading the rebuilt database failed: ${r.stderr.trim().slice(-300)}`, { detail: r.stderr });
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(FIELD));
 }
@@ -123,7 +123,7 @@ async function query(id: string, user: string, db: string, sql: string): Promise
 /** Row counts of the biggest tables and, where a table has a time column, its newest value. */
 async function preview(id: string, stack: Stack, tools: PgTools, target: Date): Promise<PointPreview> {
   const { user, database } = tools.conn;
-  const tables = await query(id, user, database, `SELECT n.nspname, c.relname,
+  const tables = await query(stack, id, user, database, `SELECT n.nspname, c.relname,
       (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
         AND (a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype) OR a.attname IN ('created_ts', 'updated_ts'))
         ORDER BY a.attname IN ('created_ts', 'created_at') DESC, a.attnum LIMIT 1)
@@ -135,14 +135,14 @@ async function preview(id: string, stack: Stack, tools: PgTools, target: Date): 
     const rel = `${quoteIdent(schema)}.${quoteIdent(name)}`;
     // A bigint *_ts column holds Unix seconds (the Memos layout).
     const newest = !col ? 'NULL' : `(SELECT CASE WHEN pg_typeof(m)::text IN ('bigint', 'integer') THEN to_timestamp(m::text::bigint)::text ELSE m::text END FROM (SELECT max(${quoteIdent(col)}) AS m FROM ${rel}) x)`;
-    const [[rows, last]] = await query(id, user, database, `SELECT count(*), ${newest} FROM ${rel}`);
+    const [[rows, last]] = await query(stack, id, user, database, `SELECT count(*), ${newest} FROM ${rel}`);
     out.push({ name: `${schema}.${name}`, rows: Number(rows), newest: last || null });
   }
   let schemaVersion: string | null = null;
   if (stack.app?.schemaVersionQuery) {
-    schemaVersion = (await query(id, user, database, stack.app.schemaVersionQuery).catch(() => []))[0]?.[0] || null;
+    schemaVersion = (await query(stack, id, user, database, stack.app.schemaVersionQuery).catch(() => []))[0]?.[0] || null;
   }
-  const [[version]] = await query(id, user, database, "SELECT current_setting('server_version')");
+  const [[version]] = await query(stack, id, user, database, "SELECT current_setting('server_version')");
   return { target: target.toISOString(), tables: out, schemaVersion, postgresVersion: version };
 }
 
@@ -156,7 +156,7 @@ async function dumpRebuilt(id: string, stack: Stack, tools: PgTools, target: Dat
   ctx.remember(`temp-file:${tmp}`, tmp);
   const sink = new HashingFileSink(tmp, () => undefined);
   try {
-    const r = await execInHelper(id, { cmd: ['pg_dump', '-Fc', '-Z1', '-U', tools.conn.user, `--dbname=${tools.conn.database}`], stdout: sink, signal: ctx.signal });
+    const r = await execInHelper(id, { cmd: ['pg_dump', '-Fc', '-Z1', '-U', tools.conn.user, `--dbname=${tools.conn.database}`], stdout: sink, signal: ctx.signal }, stack);
     if (r.exitCode !== 0) throw new OpsdeckError('internal', `pg_dump of the rebuilt database failed: ${r.stderr.trim().slice(-300)}`, { detail: r.stderr });
     const check = await verifyDump(tools, tmp, 'custom', ctx.signal);
     if (!check.ok) throw new OpsdeckError('internal', 'The dump of the rebuilt database does not read back.', { detail: check.detail ?? undefined });
@@ -183,7 +183,7 @@ async function dumpRebuilt(id: string, stack: Stack, tools: PgTools, target: Dat
 
 /** Removes the rebuild's container and work folder (files the server made are its user's: a helper removes those). */
 export async function cleanRebuild(stack: Stack, note: RebuildNote): Promise<void> {
-  if (note.container) await removeHelper(note.container);
+  if (note.container) await removeHelper(note.container, stack);
   try {
     fs.rmSync(note.dir, { recursive: true, force: true });
   } catch {
@@ -216,7 +216,7 @@ export async function rebuildPoint(stack: Stack, tools: PgTools, piece: Piece, w
     });
     ctx.remember('pitr-rebuild', note);
     const t0 = Date.now();
-    await waitPromoted(note.container, tools.conn.user, ctx, opts.timeoutMs ?? 30 * 60_000);
+    await waitPromoted(stack, note.container, tools.conn.user, ctx, opts.timeoutMs ?? 30 * 60_000);
     ctx.emit({ type: 'log', text: `Replayed to ${target.toISOString()} in ${((Date.now() - t0) / 1000).toFixed(1)} s.` });
     ctx.emit({ type: 'step', name: 'pitr.preview', text: 'Reading the rebuilt database' });
     const p = await preview(note.container, stack, tools, target);

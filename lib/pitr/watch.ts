@@ -32,7 +32,7 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
   const info = await slotInfo(tools, slot);
   const limit = settings.slotLimitMb * 1024 * 1024;
   if (info.exists && info.retainedBytes > limit) {
-    for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id);
+    for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
     await dropSlot(tools, slot);
     const text = `The replication slot ${slot} held ${Math.round(info.retainedBytes / 1048576)} MB of WAL on the database's disk, over the ${settings.slotLimitMb} MB limit, so Opsdeck dropped it to keep the disk from filling. Continuous archiving has stopped until the next check makes a new slot and base backup; points since the archive last caught up cannot be restored.`;
     updateState(stack, (s) => {

@@ -55,7 +55,7 @@ stacks:
       `stacks[0].compose: file not found: ${tree.path('docker/compose/prod.yml')}`,
       `stacks[0].envFile: file not found: ${tree.path('deploy/aliyun/.env.prod')}`,
       'stacks[1].compose: is required',
-      'stacks[1].composeFile: unknown key "composeFile" — did you mean "compose"? (allowed: name, title, preset, compose, envFile, project, backups, database, app, ai, deploy, runtime, swarm, offsite)',
+      'stacks[1].composeFile: unknown key "composeFile" — did you mean "compose"? (allowed: name, title, preset, compose, envFile, project, backups, database, app, ai, deploy, runtime, swarm, docker, offsite)',
       'stacks[1].name: duplicate stack name "memos" (also stacks[0])',
       'stacks[2].name: must be 1-40 characters: lowercase letters, digits and "-", starting with a letter or digit',
       'stacks[2].preset: must be "memos" or "generic"',

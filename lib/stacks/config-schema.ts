@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BACKUP_SET_KEYS, backupSetShape } from './backup-set-schema';
 import { keyPath, type ConfigProblem } from './config-error';
 import { runtimeSchema, swarmSchema, SWARM_KEYS } from './swarm-schema';
+import { DOCKER_KEYS, DOCKER_TLS_KEYS, dockerSchema } from './docker-schema';
 import { OFFSITE_KNOWN_KEYS, offsiteSchema } from './offsite-schema';
 import { PITR_KEYS, pitrSchema } from './pitr-schema';
 
@@ -79,6 +80,7 @@ export const stackSchema = z.strictObject({
   deploy: deploySchema.optional(),
   runtime: runtimeSchema.optional(),
   swarm: swarmSchema.optional(),
+  docker: dockerSchema.optional(),
   offsite: offsiteSchema.optional(),
 });
 
@@ -98,6 +100,8 @@ const KNOWN_KEYS: [string, string[]][] = [
   ['deploy', Object.keys(deploySchema.shape)],
   ['backups', ['dir', 'download', ...BACKUP_SET_KEYS, 'pitr']],
   ['swarm', SWARM_KEYS],
+  ['docker', DOCKER_KEYS],
+  ['tls', DOCKER_TLS_KEYS],
   ...OFFSITE_KNOWN_KEYS,
   ['pitr', PITR_KEYS],
 ];

@@ -9,6 +9,7 @@ import { EnvSyntaxError, readEnvFile } from './env-file';
 import { applyPreset, deploySettings } from './presets';
 import { offsiteTargets } from './offsite-schema';
 import { pitrSettings } from './pitr-schema';
+import { dockerSettings } from './docker-schema';
 import { dataDirOf, demoStack, type EnvLike } from './demo-stack';
 import type { AppRole, Stack } from './types';
 
@@ -113,6 +114,8 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
 
   if (raw.runtime === 'swarm' && !raw.swarm) add('swarm', 'is required with runtime swarm: the manager\'s engine address (swarm: { manager: tcp://… })');
   if (raw.swarm && raw.runtime !== 'swarm') add('runtime', 'must be "swarm" when a swarm: section is given');
+  if (raw.docker && raw.runtime === 'swarm') add('docker', 'a Swarm stack is reached through swarm.manager; docker: is for a compose stack on another engine');
+  const docker = raw.docker && raw.runtime !== 'swarm' ? dockerSettings(raw.docker, ctx.dir, add) : null;
   const roles = applyPreset(preset, raw, env, envFile);
   for (const p of roles.problems) add(p.key, p.message);
   if (problems.length > before) return null;
@@ -123,6 +126,7 @@ function buildStack(raw: RawStack, index: number, ctx: BuildContext, problems: C
     preset,
     runtime: raw.runtime ?? 'compose',
     ...(raw.swarm ? { swarm: raw.swarm } : {}),
+    ...(docker ? { docker } : {}),
     projectName: raw.project ?? raw.name,
     composeFiles,
     ...(envFile ? { envFile } : {}),

@@ -54,6 +54,15 @@ export interface DeploySettings {
   build: boolean;
 }
 
+/**
+ * The Docker Engine a stack lives on (opsdeck.yaml `docker:`); absent: Opsdeck's own (DOCKER_HOST).
+ * TLS files are absolute paths, checked when the config loads.
+ */
+export interface EngineSettings {
+  host: string;
+  tls?: { ca: string; cert: string; key: string };
+}
+
 export interface Stack {
   /** Slug used in URLs and audit records: [a-z0-9][a-z0-9-]* */
   name: string;
@@ -78,6 +87,8 @@ export interface Stack {
   ai: AiSettings;
   /** Absent on stacks built in code (tests): deploySettingsOf() gives the defaults. */
   deploy?: DeploySettings;
+  /** Its own engine (another host, TCP with TLS or SSH); absent: DOCKER_HOST. */
+  docker?: EngineSettings;
   /** With runtime swarm: the manager's (and nodes') engine addresses. */
   swarm?: SwarmSettings;
   /** opsdeck.yaml `offsite:`: where encrypted copies of the backups go (absent: none). */

@@ -9,7 +9,7 @@
  * - For stacks somebody is watching: the app's HTTP probe with each sample (there is no event
  *   for "the app stopped answering") and the PostgreSQL check every 15 s.
  */
-import { sampleStackUsage, watchStackEvents, type ContainerEvent } from '@/lib/docker';
+import { sampleStackUsage, type ContainerEvent } from '@/lib/docker';
 import { checkDatabase, type DatabaseStatus } from '@/lib/postgres';
 import { listStacks } from '@/lib/stacks/registry';
 import type { Stack } from '@/lib/stacks/types';
@@ -19,6 +19,7 @@ import { buildStackStatus, probeApp, stackSecrets } from './snapshot';
 import type { AppProbe, StackStatus, TimelineEvent, UsagePoint } from './types';
 import { UsageHistory } from './usage-history';
 import { SwarmWatchers } from './swarm-watchers';
+import { EngineWatchers, type EngineState } from './engine-watchers';
 
 export type StatusMessage =
   | { type: 'status'; status: StackStatus }
@@ -45,33 +46,32 @@ export class StatusHub {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly lastDb = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
-  private watch: { close(): void } | null = null;
-  private engine: { connected: boolean; message?: string } = { connected: false };
+  /** One event stream per engine the stacks live on; null while stopped. */
+  private engines: EngineWatchers | null = null;
   private stacks: () => Stack[] = listStacks;
   private databaseEveryMs = 15_000;
-  private sampling = false;
+  /** Stacks whose sample is under way: a slow or unreachable engine must not hold up the others. */
+  private readonly sampling = new Set<string>();
   /** runtime swarm: one watcher per stack on its manager (the engine events above are compose's). */
   private readonly swarm = new SwarmWatchers((stack, m) => this.emit(stack, m));
 
   get running(): boolean {
-    return this.watch !== null;
+    return this.engines !== null;
   }
 
   start(opts: HubOptions = {}): void {
-    if (this.watch) return;
+    if (this.engines) return;
     if (opts.stacks) this.stacks = opts.stacks;
     this.databaseEveryMs = opts.databaseEveryMs ?? 15_000;
     const since = safe(() => lastEventTime(), null);
-    this.watch = watchStackEvents({
+    this.engines = new EngineWatchers({
       stacks: () => safe(this.stacks, []),
       // Replay what the engine still buffers since the last stored event (or the last hour).
       since: since ?? BigInt(Date.now() - 3600_000) * 1_000_000n,
       onEvent: (stack, e) => this.onEvent(stack, e),
-      onStatus: (s) => {
-        this.engine = s.connected ? { connected: true } : { connected: false, message: s.error.message };
-        for (const set of this.listeners.values()) for (const l of set) l({ type: 'engine', ...this.engine });
-      },
+      onState: (stacks, state) => this.onEngineState(stacks, state),
     });
+    this.engines.sync(safe(this.stacks, []));
     const every = opts.sampleEveryMs ?? 5000;
     this.timers.push(setInterval(() => void this.tick(), every));
     this.timers.push(setInterval(() => safe(() => pruneEvents(), 0), 3600_000));
@@ -82,8 +82,8 @@ export class StatusHub {
   }
 
   stop(): void {
-    this.watch?.close();
-    this.watch = null;
+    this.engines?.closeAll();
+    this.engines = null;
     this.swarm.closeAll();
     this.timers.forEach(clearInterval);
     this.timers = [];
@@ -91,8 +91,20 @@ export class StatusHub {
     this.pending.clear();
   }
 
-  engineState(): { connected: boolean; message?: string } {
-    return this.engine;
+  /** The state of the engine `stack` lives on (Opsdeck's own DOCKER_HOST without one). */
+  engineState(stack?: Stack): EngineState {
+    return this.engines?.stateOf(stack) ?? { connected: false };
+  }
+
+  /**
+   * An engine went away or came back: its stacks' pages get the engine's state and a fresh status
+   * at once (the "engine unreachable" one, or the recovered services), not at the next event.
+   */
+  private onEngineState(stacks: Stack[], state: EngineState): void {
+    for (const stack of stacks) {
+      this.emit(stack.name, { type: 'engine', ...state });
+      if (this.watchers(stack.name)) void this.refresh(stack).catch(() => undefined);
+    }
   }
 
   subscribe(stack: string, listener: Listener): () => void {
@@ -150,25 +162,31 @@ export class StatusHub {
   }
 
   private async tick(): Promise<void> {
-    if (this.sampling) return; // a slow engine must not pile up samplers
-    this.sampling = true;
+    const stacks = safe(this.stacks, []);
+    this.swarm.sync(stacks);
+    this.engines?.sync(stacks);
+    const now = Date.now();
+    this.history.prune(now);
+    await Promise.all(stacks.map((stack) => this.sample(stack, now)));
+  }
+
+  private async sample(stack: Stack, now: number): Promise<void> {
+    if (this.sampling.has(stack.name)) return; // a slow engine must not pile up samplers
+    this.sampling.add(stack.name);
     try {
-      this.swarm.sync(safe(this.stacks, []));
-      const now = Date.now();
-      await Promise.all(
-        safe(this.stacks, []).map(async (stack) => {
-          const samples = await sampleStackUsage(stack).catch(() => []);
-          const points = samples.map((s) => ({ containerId: s.containerId, point: this.history.add(s) }));
-          if (!this.watchers(stack.name)) return;
-          if (points.length) this.emit(stack.name, { type: 'usage', points });
-          const probe = await probeApp(stack);
-          if (probe) this.emit(stack.name, { type: 'probe', probe });
-          if (now - (this.lastDb.get(stack.name) ?? 0) >= this.databaseEveryMs) await this.pushDatabase(stack);
-        }),
-      );
-      this.history.prune(now);
+      // An engine known to be away is not asked (its stream reconnects and says when it is back).
+      if (stack.runtime !== 'swarm' && !this.engineState(stack).connected && this.engineState(stack).message) return;
+      const samples = await sampleStackUsage(stack).catch(() => []);
+      const points = samples.map((s) => ({ containerId: s.containerId, point: this.history.add(s) }));
+      if (!this.watchers(stack.name)) return;
+      if (points.length) this.emit(stack.name, { type: 'usage', points });
+      const probe = await probeApp(stack);
+      if (probe) this.emit(stack.name, { type: 'probe', probe });
+      if (now - (this.lastDb.get(stack.name) ?? 0) >= this.databaseEveryMs) await this.pushDatabase(stack);
+    } catch (e) {
+      console.error(`opsdeck: sampling stack ${stack.name} failed:`, e instanceof Error ? e.message : e);
     } finally {
-      this.sampling = false;
+      this.sampling.delete(stack.name);
     }
   }
 }

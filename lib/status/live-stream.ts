@@ -62,7 +62,7 @@ export function statusEventStream(stack: Stack, signal: AbortSignal, opts: { max
         signal.addEventListener('abort', cleanup, { once: true });
         // Reconnect quickly after a deliberate end or a dropped connection.
         write('retry: 1000\n\n');
-        send({ type: 'engine', ...hub.engineState() });
+        send({ type: 'engine', ...hub.engineState(stack) });
         void buildStackStatus(stack).then((status) => {
           send({ type: 'status', status });
           send({ type: 'history', usage: hub.history.of(status.services.flatMap((s) => s.instances.map((i) => i.id))) });

@@ -2,7 +2,7 @@
  * One stack's status, gathered from Docker (listing + inspect), the app's HTTP probe and its
  * reported version. Docker being down is reported in the result, not thrown: the page shows it.
  */
-import { inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
+import { engineUnreachableMessage, getDocker, inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
@@ -53,6 +53,20 @@ export async function probeApp(stack: Stack, secrets = stackSecrets(stack)): Pro
   return stack.app?.healthUrl ? probeHttp(stack.app.healthUrl, { secrets, stack }) : null;
 }
 
+/**
+ * An engine that accepts the connection but does not answer (hung dockerd, a stalled link) must not
+ * hold a page: past this the status says so, as for an engine that refuses.
+ */
+export const ENGINE_DEADLINE_MS = 8000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ENGINE_NO_ANSWER' })), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
   if (stack.runtime === 'swarm') return buildSwarmStatus(stack);
   const at = new Date().toISOString();
@@ -60,9 +74,10 @@ export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
   const mask = (s: string) => redactSecrets(s, secrets);
   let services, details: ContainerDetail[];
   try {
-    [services, details] = await Promise.all([listStackServices(stack), inspectStackContainers(stack)]);
+    [services, details] = await withDeadline(Promise.all([listStackServices(stack), inspectStackContainers(stack)]), ENGINE_DEADLINE_MS);
   } catch (e) {
-    return { stack: stack.name, at, services: [], error: userMessageOf(e) };
+    const label = getDocker(stack).endpoint.label;
+    return { stack: stack.name, at, services: [], error: engineUnreachableMessage(e, label) ?? userMessageOf(e), engineUnreachable: engineUnreachableMessage(e, label) !== null };
   }
   const appService = stack.app?.service;
   const [probe, reported] = await Promise.all([

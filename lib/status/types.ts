@@ -61,6 +61,8 @@ export interface StackStatus {
   swarm?: SwarmSnapshot;
   /** Set when Docker could not be asked; services is then empty. */
   error?: string;
+  /** The error is the stack's engine being unreachable ("engine unreachable: <engine>: <reason>"). */
+  engineUnreachable?: boolean;
 }
 
 export interface UsagePoint {

@@ -46,7 +46,8 @@ export async function loadOverview(): Promise<Overview> {
         composeFiles: stack.composeFiles,
         envFile: stack.envFile,
       };
-      if (!ping.ok) return { stack: summary, services: null, error: 'Service state unknown: Docker is not reachable.' };
+      // The default engine's answer says nothing of a stack on an engine of its own (docker:).
+      if (!ping.ok && !stack.docker) return { stack: summary, services: null, error: 'Service state unknown: Docker is not reachable.' };
       try {
         return { stack: summary, services: await listStackServices(stack) };
       } catch (e) {
