@@ -102,7 +102,11 @@ async function followStatus(url, cookie) {
           if (m.type !== 'status') continue;
           last = m.status;
           const at = performance.now();
-          for (const w of [...waiters]) if (w.pred(last)) (waiters.delete(w), w.resolve(at));
+          for (const w of [...waiters]) {
+            if (!w.pred(last)) continue;
+            waiters.delete(w);
+            w.resolve(at);
+          }
         }
       }
     } catch {
