@@ -30,7 +30,6 @@ export interface SwarmUpgradeOptions {
   monitorMs?: number;
 }
 
-
 /** The last lines the failed tasks wrote, tagged `memos.1@swarm3`: what the app said before it was replaced. */
 async function lastWords(stack: Stack, service: string, taskIds: string[], max = 15): Promise<string[]> {
   const lines = await readSwarmLogs(stack, { services: [service], tail: 200 }).catch(() => []);
