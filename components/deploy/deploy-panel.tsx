@@ -1,13 +1,9 @@
 import { getTranslations } from 'next-intl/server';
 import { JobLog } from '@/components/jobs/job-log';
 import { hasRole, type Role } from '@/lib/auth/roles';
-import { lastSuccessfulUpgrade, upgradeHistory } from '@/lib/deploy/history';
-import { runPreflight } from '@/lib/deploy/preflight';
-import { versionPanel } from '@/lib/deploy/versions';
-import { runningImageOf, splitImageRef } from '@/lib/docker';
-import { upgradeTagChoices } from '@/lib/deploy/tag-choices';
 import { runningJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
+import { loadDeployView } from '@/lib/views/deploy';
 import { deployStack } from '@/server-actions/deploy-stack';
 import { rollbackUpgrade } from '@/server-actions/rollback-upgrade';
 import { stackLifecycle } from '@/server-actions/stack-lifecycle';
@@ -22,12 +18,8 @@ const card = 'rounded-xl border border-slate-800 bg-slate-900 p-3 sm:p-5 space-y
 /** The deploy tab: versions, pre-flight, deploy, stack lifecycle, upgrade and its history. */
 export async function DeployPanel({ stackName, role }: { stackName: string; role: Role }) {
   const stack = getStack(stackName);
-  const [versions, checks] = await Promise.all([versionPanel(stack), runPreflight(stack)]);
-  const repo = versions.app ? splitImageRef(versions.app.ref).repo : null;
-  const current = stack.app ? await runningImageOf(stack, stack.app.service).catch(() => null) : null;
-  const choices = current ? await upgradeTagChoices(current, stack) : { tags: [], registryError: null };
+  const { versions, checks, repo, choices, lastUpgrade: last, history } = await loadDeployView(stack);
   const running = runningJob(stack.name);
-  const last = lastSuccessfulUpgrade(stack.name);
   const admin = hasRole(role, 'admin');
   const t = await getTranslations('deploy');
   return (
@@ -71,7 +63,7 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
             <input type="hidden" name="stack" value={stack.name} />
           </JobActionForm>
         )}
-        <UpgradeHistory rows={upgradeHistory(stack.name)} />
+        <UpgradeHistory rows={history} />
       </section>
     </>
   );

@@ -59,7 +59,7 @@ export function UpgradeForm({ stack, current, repo, tags, registryError }: { sta
                 </td>
                 <td className="px-2 py-1 font-mono text-xs">{c.created ? day(c.created) : f('dateUnknown')}</td>
                 <td className="px-2 py-1">{c.version ?? ''}</td>
-                <td className="px-2 py-1 text-xs text-slate-400">{[c.local && f('thisHost'), c.registry && f('registry')].filter(Boolean).join(' + ')}</td>
+                <td className="px-2 py-1 text-xs text-slate-400">{[c.local && (c.nodes ? f('onNodes', { nodes: c.nodes.join(', ') }) : f('thisHost')), c.registry && f('registry')].filter(Boolean).join(' + ')}</td>
                 <td className="px-2 py-1 text-right">
                   {!c.running && <button type="button" className="px-2 text-xs text-sky-300 hover:underline" onClick={() => setTarget(c.tag)}>{f('use')}</button>}
                 </td>

@@ -1,7 +1,10 @@
 import { useTranslations } from 'next-intl';
 import type { Change, VersionPanel } from '@/lib/deploy/versions';
+import type { SwarmTaskImage } from '@/lib/docker/swarm-images';
 
 const at = (c: Change) => c.at.replace('T', ' ').slice(0, 19);
+/** `1@swarm2 → opsdeck/demo-app:1.1.0 (running)`: task slot @ node → the image it runs. */
+export const taskLine = (t: SwarmTaskImage) => `${t.slot ?? '·'}@${t.node} → ${t.image} (${t.state})`;
 
 export function VersionPanelView({ v }: { v: VersionPanel }) {
   const t = useTranslations('deploy.versions');
@@ -11,12 +14,17 @@ export function VersionPanelView({ v }: { v: VersionPanel }) {
   const rows: [string, string, string][] = [
     ['app-version', t('appVersion'), v.app?.version ?? t('unknown')],
     ['app-image', t('appImage'), v.app ? v.app.ref : t('noContainer')],
-    ['image-id-digest', t('imageId'), v.app ? (v.app.digest ?? v.app.imageId.slice(0, 19)) : '—'],
+    ['image-id-digest', t('imageId'), v.app ? (v.app.digest ?? v.app.imageId?.slice(0, 19) ?? t('notOnNodes')) : '—'],
     ['image-changed', t('imageChanged'), when(v.imageChanged)],
     ['database-schema', t('schema'), v.schemaVersion.value ?? (v.schemaVersion.error ? t('unknownError', { error: v.schemaVersion.error }) : t('none'))],
     ['schema-changed', t('schemaChanged'), when(v.schemaChanged)],
     ['docker-engine', t('engine'), v.engine ?? t('notReachable')],
-    ['compose', t('compose'), v.compose ?? t('notAvailable')],
+    ...(v.swarm
+      ? ([
+          ['swarm-manager', t('swarmManager'), v.swarm.manager],
+          ['swarm-tasks', t('swarmTasks'), v.swarm.tasks.length ? v.swarm.tasks.map(taskLine).join('\n') : t('noTasks')],
+        ] as [string, string, string][])
+      : ([['compose', t('compose'), v.compose ?? t('notAvailable')]] as [string, string, string][])),
     ['last-changed', t('lastChanged'), when(v.lastChange)],
   ];
   return (
@@ -26,7 +34,7 @@ export function VersionPanelView({ v }: { v: VersionPanel }) {
         {rows.map(([id, k, val]) => (
           <div key={id} className="contents">
             <dt className="text-slate-400">{k}</dt>
-            <dd data-testid={`version-${id}`} className="mb-1 break-all font-mono text-xs leading-5 sm:mb-0">{val}</dd>
+            <dd data-testid={`version-${id}`} className="mb-1 whitespace-pre-line break-all font-mono text-xs leading-5 sm:mb-0">{val}</dd>
           </div>
         ))}
       </dl>

@@ -1,5 +1,13 @@
 import { getDb } from '@/lib/store';
 
+/** A Swarm task and the image it ran when the upgrade or rollback ended. */
+export interface TaskImage {
+  slot: number | null;
+  node: string;
+  image: string;
+  state: string;
+}
+
 export type UpgradeResult = 'running' | 'succeeded' | 'rolled-back' | 'failed';
 
 export interface UpgradeRecord {
@@ -24,6 +32,8 @@ export interface UpgradeRecord {
   startedBy: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** Swarm: the app's tasks and their images at the end; null on compose. */
+  tasks: TaskImage[] | null;
 }
 
 interface Row {
@@ -31,6 +41,7 @@ interface Row {
   from_version: string | null; to_ref: string; to_image_id: string | null; to_version: string | null; to_digest: string | null;
   schema_before: string | null; schema_after: string | null; backup_id: string | null; migrations: string | null;
   result: UpgradeResult; detail: string | null; started_by: string | null; started_at: string; finished_at: string | null;
+  tasks: string | null;
 }
 
 const toRecord = (r: Row): UpgradeRecord => ({
@@ -38,10 +49,10 @@ const toRecord = (r: Row): UpgradeRecord => ({
   fromVersion: r.from_version, toRef: r.to_ref, toImageId: r.to_image_id, toVersion: r.to_version, toDigest: r.to_digest ?? null,
   schemaBefore: r.schema_before, schemaAfter: r.schema_after, backupId: r.backup_id,
   migrations: r.migrations ? (JSON.parse(r.migrations) as string[]) : [], result: r.result, detail: r.detail,
-  startedBy: r.started_by, startedAt: r.started_at, finishedAt: r.finished_at,
+  startedBy: r.started_by, startedAt: r.started_at, finishedAt: r.finished_at, tasks: r.tasks ? (JSON.parse(r.tasks) as TaskImage[]) : null,
 });
 
-export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | 'detail' | 'schemaAfter' | 'migrations' | 'toDigest'>): void {
+export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | 'detail' | 'schemaAfter' | 'migrations' | 'toDigest' | 'tasks'>): void {
   getDb()
     .prepare(
       `INSERT INTO upgrades (job_id, stack, kind, service, from_ref, from_image_id, from_version, to_ref, to_image_id, to_version,
@@ -51,12 +62,13 @@ export function insertUpgrade(r: Omit<UpgradeRecord, 'result' | 'finishedAt' | '
     .run(r.jobId, r.stack, r.kind, r.service, r.fromRef, r.fromImageId, r.fromVersion, r.toRef, r.toImageId, r.toVersion, r.schemaBefore, r.backupId, r.startedBy, r.startedAt);
 }
 
-export function updateUpgrade(jobId: string, patch: { backupId?: string; migrations?: string[]; toImageId?: string; toVersion?: string | null; toDigest?: string | null }): void {
+export function updateUpgrade(jobId: string, patch: { backupId?: string; migrations?: string[]; toImageId?: string; toVersion?: string | null; toDigest?: string | null; tasks?: TaskImage[] }): void {
   const db = getDb();
   if (patch.backupId !== undefined) db.prepare('UPDATE upgrades SET backup_id = ? WHERE job_id = ?').run(patch.backupId, jobId);
   if (patch.migrations !== undefined) db.prepare('UPDATE upgrades SET migrations = ? WHERE job_id = ?').run(JSON.stringify(patch.migrations), jobId);
   if (patch.toImageId !== undefined) db.prepare('UPDATE upgrades SET to_image_id = ?, to_version = ? WHERE job_id = ?').run(patch.toImageId, patch.toVersion ?? null, jobId);
   if (patch.toDigest !== undefined) db.prepare('UPDATE upgrades SET to_digest = ? WHERE job_id = ?').run(patch.toDigest, jobId);
+  if (patch.tasks !== undefined) db.prepare('UPDATE upgrades SET tasks = ? WHERE job_id = ?').run(JSON.stringify(patch.tasks), jobId);
 }
 
 export function finishUpgrade(jobId: string, result: Exclude<UpgradeResult, 'running'>, detail: string | null, schemaAfter: string | null): void {

@@ -15,10 +15,10 @@ import type { JobContext } from '@/lib/jobs';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks/types';
 import { splitImageRef } from '@/lib/docker';
-import { swarmSnapshot, type SwarmTask } from '@/lib/docker/swarm';
 import { readSwarmLogs, swarmLogTag } from '@/lib/docker/swarm-logs';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
 import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
+import { appTasks, DEFAULT_SWARM_TIMEOUT_MS, followRollingUpdate, recordTaskImages, SwarmFollowTimeout, taskName, taskStates } from './swarm-follow';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 
 export interface SwarmUpgradeOptions {
@@ -28,19 +28,6 @@ export interface SwarmUpgradeOptions {
   healthTimeoutMs?: number;
   /** Swarm's monitor period per task. */
   monitorMs?: number;
-}
-
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const ROLLED_BACK = new Set(['rollback_completed', 'rollback_paused', 'paused']);
-const POLL_MS = 500;
-
-const tagOf = (image: string) => splitImageRef(image).tag;
-const taskName = (service: string, t: SwarmTask) => `${service}${t.slot !== null ? `.${t.slot}` : ''}`;
-
-async function appTasks(stack: Stack, service: string) {
-  const svc = (await swarmSnapshot(stack)).services.find((s) => s.name === service);
-  if (!svc) throw new OpsdeckError('not_found', `Service ${service} is no longer part of stack ${stack.name}.`);
-  return svc;
 }
 
 /** The last lines the failed tasks wrote, tagged `memos.1@swarm3`: what the app said before it was replaced. */
@@ -84,7 +71,16 @@ async function failWithData(stack: Stack, plan: DataPlan, reason: string, ctx: J
   throw new OpsdeckError('conflict', `${reason}${restored || '; nothing was changed'}.`, { detail: isOpsdeckError(cause) ? cause.detail : undefined, cause });
 }
 
+/** The upgrade job; whichever way it ends, its history entry records which task runs which image. */
 export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<string> {
+  try {
+    return await runSwarmUpgrade(stack, opts, ctx);
+  } finally {
+    await recordTaskImages(stack, stack.app!.service, ctx.id, ctx);
+  }
+}
+
+async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<string> {
   const app = stack.app!;
   const emit = ctx.emit;
   const before = await swarmServiceState(stack, app.service);
@@ -143,7 +139,7 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   }
 
   // What runs now, so the log shows changes only.
-  const seen = new Map((await appTasks(stack, app.service)).tasks.map((t) => [t.id, `${t.state} ${tagOf(t.image)}`]));
+  const seen = await taskStates(stack, app.service);
   emit({ type: 'step', name: 'upgrade.rolling', text: `Swarm updates ${app.service} task by task` });
   try {
     await updateServiceImage(stack, app.service, targetRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
@@ -153,36 +149,12 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
     throw e;
   }
 
-  const deadline = Date.now() + (opts.healthTimeoutMs ?? DEFAULT_TIMEOUT_MS);
-  let outcome: 'succeeded' | 'rolled-back' | null = null;
-  let lastState = '';
-  for (;;) {
-    if (ctx.signal.aborted) throw new OpsdeckError('conflict', `The upgrade job was stopped; Swarm goes on with the update of ${app.service} by itself.`);
-    const state = await swarmServiceState(stack, app.service);
-    const svc = await appTasks(stack, app.service);
-    for (const t of [...svc.tasks].reverse()) {
-      const now = `${t.state} ${tagOf(t.image)}`;
-      if (seen.get(t.id) === now) continue;
-      seen.set(t.id, now);
-      emit({ type: 'log', level: t.error ? 'warn' : 'info', text: `task ${taskName(app.service, t)} on ${t.node}: ${now}${t.error ? ` (${t.error})` : ''}` });
-    }
-    // A status left by an earlier update (same StartedAt) says nothing about this one.
-    const ours = state.updateStartedAt !== null && state.updateStartedAt !== before.updateStartedAt;
-    if (ours && state.updateState && state.updateState !== lastState) {
-      lastState = state.updateState;
-      emit({ type: 'log', text: `Swarm: update ${state.updateState}${state.updateMessage ? ` (${state.updateMessage})` : ''}` });
-    }
-    const live = svc.tasks.filter((t) => t.desiredState === 'running');
-    const allOn = (ref: string) => live.length === svc.desired && live.every((t) => t.state === 'running' && t.image === ref);
-    if (ours && state.updateState === 'completed' && allOn(targetRef)) outcome = 'succeeded';
-    else if (ours && state.updateState && ROLLED_BACK.has(state.updateState) && (state.updateState !== 'rollback_completed' || allOn(fromRef))) outcome = 'rolled-back';
-    if (outcome) break;
-    if (Date.now() > deadline) {
-      const why = `Swarm had not finished the update of ${app.service} within ${Math.round((opts.healthTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s (state ${state.updateState ?? 'unknown'}); it goes on by itself.`;
-      finishUpgrade(ctx.id, 'failed', why, null);
-      throw new OpsdeckError('conflict', why);
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
+  let outcome: 'succeeded' | 'rolled-back';
+  try {
+    outcome = await followRollingUpdate(stack, { service: app.service, targetRef, fromRef, before, seen, timeoutMs: opts.healthTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS, what: 'upgrade' }, ctx);
+  } catch (e) {
+    if (e instanceof SwarmFollowTimeout) finishUpgrade(ctx.id, 'failed', e.message, null);
+    throw e;
   }
 
   if (outcome === 'succeeded') {

@@ -10,6 +10,7 @@ import { DEFAULT_HEALTH_TIMEOUT_MS, waitForHealthy } from './health-gate';
 import { notify } from '@/lib/notify';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } from './history';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
+import { rollbackSwarmUpgrade } from './swarm-rollback';
 import { upgradeSwarmApp } from './swarm-upgrade';
 
 export interface UpgradeOptions {
@@ -184,9 +185,10 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
  * pre-upgrade backup through the safe restore path (the database it replaces is kept whole as
  * `<db>__kept_…`, so what was written since the upgrade is kept rather than lost).
  */
-export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number; monitorMs?: number } = {}): Promise<string> {
   const app = appOf(stack);
-  if (stack.runtime === 'swarm') throw new OpsdeckError('invalid_input', `Stack ${stack.name} runs on Swarm: roll back by upgrading to the previous tag (Swarm rolls a failed upgrade back by itself).`);
+  // The runtime seam: on Swarm a rolling update back (or, when the data goes back too, a restore that starts the previous image).
+  if (stack.runtime === 'swarm') return rollbackSwarmUpgrade(stack, ctx, opts);
   const last = lastSuccessfulUpgrade(stack.name);
   if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
   const current = await runningImageOf(stack, app.service);

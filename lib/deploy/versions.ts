@@ -1,4 +1,5 @@
-import { pingDocker, runningImageOf } from '@/lib/docker';
+import { pingDocker, runningImageOf, type ImageInfo } from '@/lib/docker';
+import { swarmManagerEngine, swarmServiceImage, type SwarmTaskImage } from '@/lib/docker/swarm-images';
 import { detectCompose } from '@/lib/docker/compose-cli';
 import { userMessageOf } from '@/lib/errors';
 import { listJobs } from '@/lib/jobs';
@@ -7,10 +8,13 @@ import { upgradeHistory, type UpgradeRecord } from './history';
 import { readSchemaVersion } from './migrations';
 
 export interface VersionPanel {
-  app: { service: string; ref: string; imageId: string; digest: string | null; version: string | null } | null;
+  /** imageId null: a Swarm service whose image no node Opsdeck can ask has (it is pulled per node). */
+  app: { service: string; ref: string; imageId: string | null; digest: string | null; version: string | null } | null;
   schemaVersion: { value: string | null; error?: string };
   engine: string | null;
   compose: string | null;
+  /** `runtime: swarm`: the manager asked, and which task runs which image (slot@node → image). */
+  swarm: { manager: string; tasks: SwarmTaskImage[] } | null;
   lastChange: Change | null;
   /** Per field, from the upgrade history: the app's image, and the schema (migrations or a restore). */
   imageChanged: Change | null;
@@ -36,13 +40,36 @@ function fieldChanges(rows: UpgradeRecord[]): { image: Change | null; schema: Ch
   };
 }
 
-/** The version panel: what runs, which schema the data has, which tools run it, who changed it last. */
-export async function versionPanel(stack: Stack): Promise<VersionPanel> {
-  const [image, schema, ping, compose] = await Promise.all([
-    stack.app ? runningImageOf(stack, stack.app.service).catch(() => null) : Promise.resolve(null),
-    readSchemaVersion(stack).then((value) => ({ value }), (e) => ({ value: null, error: userMessageOf(e) })),
+type AppImage = { ref: string; image: ImageInfo | null; tasks?: SwarmTaskImage[] };
+
+/**
+ * The app's image as its runtime knows it: on compose the newest container's, on Swarm the service's
+ * spec on the manager (the tag a rolling update last set) with the image each task runs.
+ */
+export async function appImageOf(stack: Stack): Promise<AppImage | null> {
+  if (!stack.app) return null;
+  if (stack.runtime === 'swarm') return swarmServiceImage(stack, stack.app.service);
+  return runningImageOf(stack, stack.app.service);
+}
+
+async function toolsOf(stack: Stack): Promise<{ engine: string | null; compose: string | null; manager: string | null }> {
+  if (stack.runtime === 'swarm') {
+    const m = await swarmManagerEngine(stack);
+    return { engine: m?.version ?? null, compose: null, manager: m?.label ?? stack.swarm?.manager ?? null };
+  }
+  const [ping, compose] = await Promise.all([
     pingDocker(stack),
     detectCompose().then((c) => `${c.kind === 'v2' ? 'docker compose' : 'docker-compose'} ${c.version}`, () => null),
+  ]);
+  return { engine: ping.ok ? ping.version : null, compose, manager: null };
+}
+
+/** The version panel: what runs, which schema the data has, which tools run it, who changed it last. */
+export async function versionPanel(stack: Stack, appImage?: AppImage | null): Promise<VersionPanel> {
+  const [image, schema, tools] = await Promise.all([
+    appImage !== undefined ? appImage : appImageOf(stack).catch(() => null),
+    readSchemaVersion(stack).then((value) => ({ value }), (e) => ({ value: null, error: userMessageOf(e) })),
+    toolsOf(stack),
   ]);
   const history = upgradeHistory(stack.name);
   const lastUpgrade = history[0];
@@ -53,10 +80,13 @@ export async function versionPanel(stack: Stack): Promise<VersionPanel> {
     lastDeploy?.finishedAt ? { what: lastDeploy.title, by: lastDeploy.startedBy, at: lastDeploy.finishedAt } : null,
   ].filter((c): c is NonNullable<typeof c> => c !== null);
   return {
-    app: image && stack.app ? { service: stack.app.service, ref: image.ref, imageId: image.image.id, digest: image.image.repoDigests[0] ?? null, version: image.image.version } : null,
+    app: image && stack.app
+      ? { service: stack.app.service, ref: image.ref, imageId: image.image?.id ?? null, digest: image.image?.repoDigests[0] ?? null, version: image.image?.version ?? null }
+      : null,
     schemaVersion: schema,
-    engine: ping.ok ? ping.version : null,
-    compose,
+    engine: tools.engine,
+    compose: tools.compose,
+    swarm: stack.runtime === 'swarm' ? { manager: tools.manager ?? '', tasks: image?.tasks ?? [] } : null,
     lastChange: candidates.sort((a, b) => b.at.localeCompare(a.at))[0] ?? null,
     imageChanged: changes.image,
     schemaChanged: changes.schema,

@@ -8,6 +8,7 @@
  */
 import { MIGRATION_NOTIFY } from './migration-notify';
 import { migrationOffsite } from './migration-offsite';
+import { migrationUpgradeTasks } from './migration-upgrade-tasks';
 
 export interface Migration {
   version: number;
@@ -346,4 +347,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   MIGRATION_NOTIFY,
   migrationOffsite,
+  migrationUpgradeTasks,
 ];
