@@ -16,6 +16,7 @@ import { formatBytes } from './failure';
 import { HashingFileSink, sha256File } from './file-sink';
 import { EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, backupId, fsyncDir, readManifest, writeManifest, type BackupManifest } from './manifest';
 import { pgTools } from '@/lib/postgres/tools';
+import { say } from '@/lib/i18n/server-text';
 
 const LOOSE = /\.(dump|backup|sql|sql\.gz)$/i;
 
@@ -66,7 +67,7 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
       return same;
     }
     ctx.emit({ type: 'log', text: `${shown}: ${format === 'custom' ? 'pg_dump custom format' : format === 'plain-gzip' ? 'gzipped SQL dump' : 'SQL dump'}, ${formatBytes(size)}.` });
-    ctx.emit({ type: 'step', name: 'import.verify', text: `Verifying ${shown}: reading it to its end` });
+    ctx.emit({ type: 'step', name: 'import.verify', ...say('steps.import.verify', { file: shown }) });
     const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal, { full: true });
     if (!check.ok) throw new OpsdeckError('invalid_input', `${shown} is not a usable backup (${check.detail}), so it was not imported.`, { detail: check.detail ?? undefined });
     const at = new Date().toISOString();

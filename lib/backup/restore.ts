@@ -22,6 +22,7 @@ import { swapInDatabase } from './swap';
 import {
   dropRestoredVolumes, loadVolumes, swapInVolumesOnly, swapVolumesBack, swapVolumesIn, verifyVolumeChecksums, type PreparedVolume, type RestorePart,
 } from './volume-restore';
+import { say } from '@/lib/i18n/server-text';
 
 export interface RestoreOptions {
   /** How long the app gets to become healthy after the swap (default 120 s). */
@@ -71,7 +72,7 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   const note: RestoreNote = { stack: stack.name, database: db, scratch };
   ctx.remember('restore', note);
   const custom = entry.manifest.dumpFormat === 'custom';
-  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${custom ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
+  ctx.emit({ type: 'step', name: 'restore.load', ...say('steps.restore.load', { scratch, tool: custom ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction' }) });
   await during('create-scratch', createDatabaseLike(tools, scratch, db));
   const t0 = Date.now();
   const query = stack.app?.schemaVersionQuery;
@@ -82,7 +83,7 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
     onBytes: (n) => ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
   }, ctx, async (as, via) => {
     ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${custom ? 'pg_restore' : 'psql'} ran ${via}).` });
-    ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
+    ctx.emit({ type: 'step', name: 'restore.check', ...say('steps.restore.check', { scratch }) });
     // As the restore role: the dump's own code (a view, a function) never runs as the stack's user.
     const { tables, schema } = await inspectRestored(tools, scratch, query, as);
     if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
@@ -112,7 +113,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
       throw new OpsdeckError('invalid_input', `Backup ${entry.id} holds no volume archives (a database dump only): restore its database instead.`);
     }
     tools = pgTools(stack);
-    ctx.emit({ type: 'step', name: 'restore.checksum', text: `Verifying the checksum of ${entry.id} (${formatBytes(entry.manifest.size + (entry.manifest.volumes ?? []).reduce((n, v) => n + v.size, 0))})` });
+    ctx.emit({ type: 'step', name: 'restore.checksum', ...say('steps.restore.checksum', { id: entry.id, size: formatBytes(entry.manifest.size + (entry.manifest.volumes ?? []).reduce((n, v) => n + v.size, 0)) }) });
     if (withDb) await verifyChecksum(entry, ctx);
     if (withVolumes) await verifyVolumeChecksums(entry, ctx);
 
@@ -170,7 +171,7 @@ export async function dropKeptDatabase(stack: Stack, name: string, ctx: JobConte
     tools = pgTools(stack);
     const known = await listKeptDatabases(tools);
     if (!known.some((k) => k.name === name)) throw new OpsdeckError('not_found', `There is no kept database named "${name}" for stack ${stack.name}.`);
-    ctx.emit({ type: 'step', name: 'drop', text: `Dropping the kept database ${name}` });
+    ctx.emit({ type: 'step', name: 'drop', ...say('steps.restore.drop', { name }) });
     await dropDatabase(tools, name);
   } catch (e) {
     throw explainFailure(e, { stack, tools });

@@ -15,6 +15,7 @@ import { swarmSnapshot, type SwarmTask } from '@/lib/docker/swarm';
 import { readSwarmLogs, swarmLogTag } from '@/lib/docker/swarm-logs';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
 import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
+import { say } from '@/lib/i18n/server-text';
 
 export interface SwarmUpgradeOptions {
   targetTag: string;
@@ -64,7 +65,7 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   emit({ type: 'log', text: `Upgrading ${app.service} on Swarm: ${fromRef} → ${targetRef}, one task at a time, rolled back by Swarm if a new task fails` });
 
   // Nothing has changed yet: a tag that cannot be had aborts here.
-  emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} can be had on every node` });
+  emit({ type: 'step', name: 'upgrade.image', ...say('steps.upgrade.imageEveryNode', { ref: targetRef }) });
   let resolved;
   try {
     resolved = await resolveSwarmImage(stack, targetRef);
@@ -81,7 +82,7 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
 
   // What runs now, so the log shows changes only.
   const seen = new Map((await appTasks(stack, app.service)).tasks.map((t) => [t.id, `${t.state} ${tagOf(t.image)}`]));
-  emit({ type: 'step', name: 'upgrade.rolling', text: `Swarm updates ${app.service} task by task` });
+  emit({ type: 'step', name: 'upgrade.rolling', ...say('steps.upgrade.rolling', { service: app.service }) });
   try {
     await updateServiceImage(stack, app.service, targetRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
   } catch (e) {
@@ -138,7 +139,7 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   emit({ type: 'log', level: 'error', text: `Upgrade failed: ${taskWhy}` });
   for (const w of words) emit({ type: 'log', level: 'error', text: w });
   finishUpgrade(ctx.id, 'rolled-back', reason, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back by Swarm`, text: `${reason}\nThe app runs ${fromRef} again.` });
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: say('notify.runsAgain', { reason, ref: fromRef }) });
   const where = state.updateState === 'rollback_completed' ? `every task runs ${fromRef} again` : `Swarm stopped at ${state.updateState}: check the service`;
   throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}.`, {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,

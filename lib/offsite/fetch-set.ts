@@ -23,6 +23,7 @@ import { recordCopy } from './copies';
 import { Tap, decryptStream, decrypterFor } from './crypt';
 import { objectKey, type SetIndex } from './layout';
 import { readIndex } from './remote';
+import { say } from '@/lib/i18n/server-text';
 
 type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'remember' | 'forget'>;
 
@@ -66,7 +67,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
   const s3 = s3For(stack, target);
   const temps: string[] = [];
   try {
-    ctx.emit({ type: 'step', name: 'offsite.index', text: `Reading set ${id} on offsite target ${target.name}` });
+    ctx.emit({ type: 'step', name: 'offsite.index', ...say('steps.offsite.index', { id, target: target.name }) });
     const index = await readIndex(s3, target, stack.name, parsed.data).catch((e) => {
       if ((e as { name?: string }).name === 'NoSuchKey') return null;
       throw explainS3(e, target);
@@ -92,7 +93,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       // has its backups would pass with a wrong key.
       const m = index.files.find((f) => f.name === index.manifest)!;
       const { enc, out } = tempsOf(m);
-      ctx.emit({ type: 'step', name: 'offsite.decrypt', text: `Checking that the key you supplied opens the copy on ${target.name}` });
+      ctx.emit({ type: 'step', name: 'offsite.decrypt', ...say('steps.offsite.checkKey', { target: target.name }) });
       await download(s3, target, index, m, enc, ctx).catch((e) => {
         throw explainS3(e, target);
       });
@@ -101,7 +102,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       return local;
     }
     const total = index.files.reduce((a, f) => a + f.encryptedSize, 0);
-    ctx.emit({ type: 'step', name: 'offsite.download', text: `Downloading ${index.files.length} file(s), ${formatBytes(total)} encrypted, and checking each against the set's index` });
+    ctx.emit({ type: 'step', name: 'offsite.download', ...say('steps.offsite.download', { count: String(index.files.length), size: formatBytes(total) }) });
     // The manifest first: a wrong key is found after a few hundred bytes, not after the whole dump.
     const order = [...index.files].sort((a, b) => (a.name === index.manifest ? -1 : b.name === index.manifest ? 1 : 0));
     const ready: { name: string; tmp: string }[] = [];
@@ -110,7 +111,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       await download(s3, target, index, f, enc, ctx).catch((e) => {
         throw explainS3(e, target);
       });
-      if (f.name === index.manifest) ctx.emit({ type: 'step', name: 'offsite.decrypt', text: 'Decrypting with the key you supplied and checking every file' });
+      if (f.name === index.manifest) ctx.emit({ type: 'step', name: 'offsite.decrypt', ...say('steps.offsite.decrypt') });
       await decryptTo(identity, enc, out, index, f);
       fs.rmSync(enc, { force: true });
       ready.push({ name: f.name, tmp: out });
