@@ -109,7 +109,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
     }
     try {
       ctx.emit({ type: 'step', name: 'config.rollback', ...say('steps.config.rollback') });
-      writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: `back to the version the containers ran (${reason})` });
+      writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: say('changes.backToRan', { reason }) });
       markApplied(stack, opts.kind, baseline.sha, ctx.id);
       stack = reload(stackIn);
       await recreate(stack, services, ctx, 'Recreating from the previous file');

@@ -141,7 +141,7 @@ describe('notifications over real HTTP', () => {
     notify('lang', 'backup.failed', { severity: 'critical', title: say('notify.backupFailed', { stack: 'lang' }), text: say('notify.startedBy', { text: reason, by: 'alice' }) });
     await expect.poll(() => received.filter((r) => r.path.startsWith('/lang/')).length).toBe(2);
     const body = (p: string) => received.find((r) => r.path === p)?.body;
-    expect(body('/lang/zh')).toEqual({ msg_type: 'text', content: { text: '[严重] lang 的备份失败（栈 lang）\n健康检查在 120 秒后失败：postgres: exited。 由 alice 发起。' } });
+    expect(body('/lang/zh')).toEqual({ msg_type: 'text', content: { text: '[严重] lang 的备份失败（服务栈 lang）\n健康检查在 120 秒后失败：postgres: exited。 由 alice 发起。' } });
     expect(body('/lang/en')).toEqual({ msg_type: 'text', content: { text: '[CRITICAL] Backup of lang failed (stack lang)\nHealth check failed after 120 s: postgres: exited. Started by alice.' } });
     // The page shows what the receiver got, and which language it gets.
     await expect.poll(() => listTargets('lang').find((t) => t.id === zh)?.lastDelivery?.status).toBe('sent');

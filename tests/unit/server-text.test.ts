@@ -32,7 +32,7 @@ describe('keyed server text', () => {
     expect(sayIn('zh-CN', step)).toBe('正在归档数据卷 memos_data（应用运行时读取）');
     expect(sayIn('en', step)).toBe(step.text);
     expect(sayIn('zh-CN', say('steps.health', { seconds: '120' }))).toBe('最多等待 120 秒，直到所有服务健康');
-    expect(sayIn('zh-CN', say('steps.deploy.up', { pull: 'missing', build: 'yes' }))).toBe('正在按 compose 文件部署栈（pull: missing，build）');
+    expect(sayIn('zh-CN', say('steps.deploy.up', { pull: 'missing', build: 'yes' }))).toBe('正在按 compose 文件部署服务栈（pull: missing，build）');
   });
 
   it('falls back to the stored English for a line without a key or with a key it does not know', () => {
@@ -56,6 +56,17 @@ describe('keyed server text', () => {
     }
   });
 
+  it('writes what an edit changed the same way as before, and in Chinese', () => {
+    const parts = [say('changes.changed', { keys: 'A, B' }), say('changes.added', { keys: 'C' }), say('changes.removed', { keys: 'D' })];
+    const summary = parts.reduce((a, b) => say('changes.and', { a, b }));
+    expect(summary.text).toBe('changed A, B; added C; removed D');
+    expect(sayIn('zh-CN', summary)).toBe('修改了 A, B；新增了 C；删除了 D');
+    const undo = say('changes.backTo', { seq: '3', summary });
+    expect(undo.text).toBe('back to before version 3 (changed A, B; added C; removed D)');
+    expect(sayIn('zh-CN', undo)).toBe('回到版本 3 之前（修改了 A, B；新增了 C；删除了 D）');
+    expect(say('changes.lines', { plus: '2', minus: '1' }).text).toBe('+2 −1 lines');
+  });
+
   it('masks every string parameter, nested ones too', () => {
     const masked = mapSaidParams({ a: 'pw=hunter2', b: say('steps.swap.startApp', { app: 'hunter2' }) }, (t) => t.replaceAll('hunter2', '••••'));
     expect(masked).toEqual({ a: 'pw=••••', b: { key: 'steps.swap.startApp', text: 'Starting the app (••••)', params: { app: '••••' } } });
@@ -67,7 +78,7 @@ describe('typed errors', () => {
     const e = new OpsdeckError('not_found', say('errors.noStack', { name: 'shop' }));
     expect(e.message).toBe('No stack named "shop" is configured.');
     expect(userMessageOf(e)).toBe('No stack named "shop" is configured.');
-    expect(userMessageIn(e, 'zh-CN')).toBe('没有配置名为“shop”的栈。');
+    expect(userMessageIn(e, 'zh-CN')).toBe('没有配置名为“shop”的服务栈。');
     expect(userMessageIn(new OpsdeckError('conflict', 'An unkeyed message.'), 'zh-CN')).toBe('An unkeyed message.');
     expect(userMessageIn(new Error('raw'), 'zh-CN')).toBe('服务器出错了。详情见 Opsdeck 日志。');
     expect(userMessageIn(new Error('raw'), 'en')).toBe('Something went wrong on the server. The details are in the Opsdeck log.');
@@ -85,7 +96,7 @@ describe('notifications', () => {
   });
 
   it('are written in the target\'s language', () => {
-    expect(payloadFor('feishu', n, { lang: 'zh-CN' })).toEqual({ msg_type: 'text', content: { text: '[严重] memos 上 b1 的恢复已完成（栈 memos）\nRestored b1. 由 alice 发起。' } });
+    expect(payloadFor('feishu', n, { lang: 'zh-CN' })).toEqual({ msg_type: 'text', content: { text: '[严重] memos 上 b1 的恢复已完成（服务栈 memos）\nRestored b1. 由 alice 发起。' } });
     expect(inLanguage(n, 'zh-CN').title).toBe('memos 上 b1 的恢复已完成');
   });
 });
