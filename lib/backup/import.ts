@@ -17,6 +17,7 @@ import { HashingFileSink, sha256File } from './file-sink';
 import { EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, backupId, fsyncDir, readManifest, writeManifest, type BackupManifest } from './manifest';
 import { pgTools } from '@/lib/postgres/tools';
 import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 const LOOSE = /\.(dump|backup|sql|sql\.gz)$/i;
 
@@ -32,7 +33,8 @@ function timeFromName(name: string): string | null {
 }
 
 async function copyHashing(source: string, target: string, ctx: JobContext): Promise<{ sha256: string; size: number }> {
-  const sink = new HashingFileSink(target, (n) => ctx.emit({ type: 'progress', phase: 'Copying into the backup folder', bytes: n }));
+  const phase = keyedPhase(say('progress.copyingIn'));
+  const sink = new HashingFileSink(target, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n }));
   await pipeline(fs.createReadStream(source, { highWaterMark: 1024 * 1024 }), sink);
   return { sha256: sink.digest(), size: sink.bytes };
 }
@@ -57,7 +59,8 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
     if (opts.move) {
       fs.renameSync(source, tmp);
       size = fs.statSync(tmp).size;
-      sha256 = await sha256File(tmp, (n) => ctx.emit({ type: 'progress', phase: 'Computing the checksum', bytes: n, totalBytes: size }), ctx.signal);
+      const phase = keyedPhase(say('progress.checksum'));
+      sha256 = await sha256File(tmp, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: size }), ctx.signal);
     } else {
       ({ sha256, size } = await copyHashing(source, tmp, ctx));
     }

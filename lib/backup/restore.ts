@@ -23,6 +23,7 @@ import {
   dropRestoredVolumes, loadVolumes, swapInVolumesOnly, swapVolumesBack, swapVolumesIn, verifyVolumeChecksums, type PreparedVolume, type RestorePart,
 } from './volume-restore';
 import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 export interface RestoreOptions {
   /** How long the app gets to become healthy after the swap (default 120 s). */
@@ -51,8 +52,9 @@ const rateOf = (bytes: number, since: number) => Math.round(bytes / Math.max(0.0
 export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promise<void> {
   if (entry.problem) throw new OpsdeckError('conflict', `Backup ${entry.id} cannot be restored: ${entry.problem}`);
   const t0 = Date.now();
+  const verifying = keyedPhase(say('progress.verifyingChecksum'));
   const actual = await sha256File(entry.dumpPath, (n) =>
-    ctx.emit({ type: 'progress', phase: 'Verifying the checksum', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
+    ctx.emit({ type: 'progress', ...verifying, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
   if (actual !== entry.manifest.sha256) {
     throw new OpsdeckError(
       'conflict',
@@ -76,11 +78,12 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   await during('create-scratch', createDatabaseLike(tools, scratch, db));
   const t0 = Date.now();
   const query = stack.app?.schemaVersionQuery;
+  const restoring = keyedPhase(say('progress.restoringInto', { scratch }));
   const { checked } = await loadInSandbox(tools, {
     file: entry.dumpPath,
     format: entry.manifest.dumpFormat,
     scratch,
-    onBytes: (n) => ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
+    onBytes: (n) => ctx.emit({ type: 'progress', ...restoring, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
   }, ctx, async (as, via) => {
     ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${custom ? 'pg_restore' : 'psql'} ran ${via}).` });
     ctx.emit({ type: 'step', name: 'restore.check', ...say('steps.restore.check', { scratch }) });

@@ -20,6 +20,7 @@ import { PgCommandError, during, pgTools, type PgTools } from '@/lib/postgres/to
 import { archiveVolumes } from './volume-backup';
 import { OpsdeckError } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 export interface BackupOptions {
   reason: BackupReason;
@@ -53,9 +54,10 @@ export async function testRestoreBackup(tools: PgTools, entry: BackupEntry, ctx:
   try {
     await during('create-scratch', createDatabaseLike(tools, scratch, tools.conn.database));
     const started = Date.now();
+    const phase = keyedPhase(say('progress.testRestore'));
     const load = {
       file: entry.dumpPath, format: entry.manifest.dumpFormat, scratch,
-      onBytes: (n: number) => ctx.emit({ type: 'progress', phase: 'Test restore into a scratch database', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }),
+      onBytes: (n: number) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }),
     };
     // Counted as the restore role, like any look into a freshly loaded dump.
     return (await loadInSandbox(tools, load, ctx, (as) => tableCounts(tools, scratch, as))).checked;
@@ -94,7 +96,8 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     const level = opts.fast ? ['-Z1'] : [];
     emit({ type: 'step', name: 'backup.dump', ...say('steps.backup.dump', { db, fast: opts.fast ? 'yes' : 'no', where: tools.where }) });
     const t0 = Date.now();
-    sink = new HashingFileSink(tmp, (n) => emit({ type: 'progress', phase: 'Writing the dump', bytes: n, rate: rateOf(n, t0) }));
+    const writing = keyedPhase(say('progress.writingDump'));
+    sink = new HashingFileSink(tmp, (n) => emit({ type: 'progress', ...writing, bytes: n, rate: rateOf(n, t0) }));
     const r = await tools.run(['pg_dump', '-Fc', ...level, '--no-password', `--dbname=${db}`], { stdout: sink, signal: ctx.signal });
     if (r.exitCode !== 0) throw new PgCommandError('pg_dump', r.exitCode, r.stderr);
     const sha256 = sink.digest();

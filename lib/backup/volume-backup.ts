@@ -19,6 +19,7 @@ import { HashingFileSink } from './file-sink';
 import { TEMP_PREFIX, volumeArchiveFile, type BackupManifest, type VolumeArchive } from './manifest';
 import { TarFingerprint } from './tar-fingerprint';
 import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 /** zlib's default level, and `gzip`'s: the benchmark's tar by hand uses the same. */
 export const VOLUME_GZIP_LEVEL = 6;
@@ -43,7 +44,8 @@ async function archiveOne(stack: Stack, volume: string, image: string, dir: stri
   const file = volumeArchiveFile(id, volume);
   const tmp = path.join(dir, `${TEMP_PREFIX}${file}`);
   const t0 = Date.now();
-  const sink = new HashingFileSink(tmp, (n) => ctx.emit({ type: 'progress', phase: `Archiving volume ${volume}`, bytes: n, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
+  const phase = keyedPhase(say('progress.archivingVolume', { volume }));
+  const sink = new HashingFileSink(tmp, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   const fp = new TarFingerprint('volume/');
   try {
     await readVolumeArchive(stack, real, image, (tar) => pipeline(tar, tap(fp), createGzip({ level: VOLUME_GZIP_LEVEL }), sink, { signal: ctx.signal }));

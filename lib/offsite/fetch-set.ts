@@ -24,6 +24,7 @@ import { Tap, decryptStream, decrypterFor } from './crypt';
 import { objectKey, type SetIndex } from './layout';
 import { readIndex } from './remote';
 import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'remember' | 'forget'>;
 
@@ -39,7 +40,9 @@ const damaged = (id: string, file: string, why: string) =>
 async function download(s3: S3Client, target: OffsiteTarget, index: SetIndex, f: SetIndex['files'][number], to: string, ctx: Ctx): Promise<void> {
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey(target, index.stack, index.id, f.name) }));
   const t0 = Date.now();
-  const tap = new Tap((n) => ctx.emit({ type: 'progress', phase: `Downloading ${f.name} from ${target.name}`, bytes: n, totalBytes: f.encryptedSize, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
+  // Made once, not per chunk.
+  const phase = keyedPhase(say('progress.downloading', { file: f.name, target: target.name }));
+  const tap = new Tap((n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: f.encryptedSize, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   await pipeline(got.Body as Readable, tap, fs.createWriteStream(to, { mode: 0o600 }), { signal: ctx.signal });
   if (tap.bytes !== f.encryptedSize) throw damaged(index.id, f.name, `${tap.bytes} bytes, the index says ${f.encryptedSize}`);
   if (tap.digest() !== f.encryptedSha256) throw damaged(index.id, f.name, 'its checksum does not match the index');
