@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OpsdeckError, userMessageIn, userMessageOf } from '@/lib/errors';
 import { mapSaidParams, renderSaid } from '@/lib/i18n/said';
 import { say, sayIn, serverTranslator } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 import { inLanguage, payloadFor, type Notification } from '@/lib/notify/formats';
 import en from '@/messages/en/server.json';
 
@@ -33,6 +34,12 @@ describe('keyed server text', () => {
     expect(sayIn('en', step)).toBe(step.text);
     expect(sayIn('zh-CN', say('steps.health', { seconds: '120' }))).toBe('最多等待 120 秒，直到所有服务健康');
     expect(sayIn('zh-CN', say('steps.deploy.up', { pull: 'missing', build: 'yes' }))).toBe('正在按 compose 文件部署服务栈（pull: missing，build）');
+  });
+
+  it('gives a progress phase its English and its key', () => {
+    const phase = keyedPhase(say('progress.restoringInto', { scratch: 'memos__restore_7' }));
+    expect(phase).toEqual({ phase: 'Restoring into memos__restore_7', key: 'progress.restoringInto', params: { scratch: 'memos__restore_7' } });
+    expect(sayIn('zh-CN', { ...phase, text: phase.phase })).toBe('正在恢复到 memos__restore_7');
   });
 
   it('falls back to the stored English for a line without a key or with a key it does not know', () => {
