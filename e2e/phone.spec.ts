@@ -22,6 +22,8 @@ const STACK = '/stacks/demo';
 
 /** The pages an on-call engineer opens (every console page). */
 const PAGES = CONSOLE_PAGES;
+/** The backup job of the English run, read again by the Chinese one. */
+let englishBackupJob: string | null = null;
 
 async function memosStartedAt(): Promise<string> {
   const { projectName } = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as E2EState;
@@ -172,6 +174,7 @@ for (const language of [
       await expectTappable(backUp, 'Back up now');
       await backUp.tap();
       const backupJob = await startedJobId(page.getByTestId('create-backup').getByRole('status'));
+      englishBackupJob = backupJob;
       await page.goto(`${STACK}/backups?job=${backupJob}`);
       await expect(await finishedJob(page, backupJob, 120_000)).toHaveAttribute('data-status', 'succeeded');
       await expect.poll(async () => (await ids()).filter((i) => !before.includes(i)).length).toBe(1);
@@ -218,6 +221,19 @@ for (const language of [
       expect(box.x + box.width).toBeLessThanOrEqual(PHONES[0].width);
       await dialog.getByRole('button', { name: t('backups.restore.close') }).tap();
       await expect(dialog).toHaveCount(0);
+    });
+
+    if (!language.restore) test('a job log reads in the page’s language: the backup the English run took shows its steps in Chinese', async () => {
+      expect(englishBackupJob, 'the English run took a backup').not.toBeNull();
+      await page.goto(`${STACK}/backups?job=${englishBackupJob}`);
+      const log = await finishedJob(page, englishBackupJob!, 30_000);
+      const steps = log.getByRole('list', { name: t('jobs.lines') });
+      // Stored once, with their keys: each reader gets the steps in their own language.
+      await expect(steps).toContainText(t('server.steps.backup.prepare'));
+      await expect(steps).toContainText(t('server.steps.backup.verify'));
+      await expect(steps).toContainText(/正在用 pg_dump -Fc 导出 memos（/);
+      await expect(steps).not.toContainText('Verifying the dump with pg_restore --list');
+      await expect(steps).not.toContainText('Checking the database and the backup folder');
     });
 
     test('a job that failed says why, readable on the phone', async () => {

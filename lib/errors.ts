@@ -1,3 +1,7 @@
+import type { Locale } from '@/lib/i18n/locales';
+import type { Said } from '@/lib/i18n/said';
+import { say, sayIn } from '@/lib/i18n/server-text';
+
 /**
  * Typed errors thrown by lib/. Each carries a message that is safe to show a user; the raw cause
  * (a dockerode or pg error, a stack trace) stays on the server in `detail` and is never serialized.
@@ -20,12 +24,15 @@ export class OpsdeckError extends Error {
   readonly code: ErrorCode;
   /** Technical detail for the server log and the "details" disclosure; must already be masked. */
   readonly detail?: string;
+  /** The message as keyed text (`say(…)`), so the page can show it in the reader's language. */
+  readonly said?: Said;
 
-  constructor(code: ErrorCode, userMessage: string, opts: { detail?: string; cause?: unknown } = {}) {
-    super(userMessage, { cause: opts.cause });
+  constructor(code: ErrorCode, userMessage: string | Said, opts: { detail?: string; cause?: unknown } = {}) {
+    super(typeof userMessage === 'string' ? userMessage : userMessage.text, { cause: opts.cause });
     this.name = 'OpsdeckError';
     this.code = code;
     this.detail = opts.detail;
+    if (typeof userMessage !== 'string') this.said = userMessage;
   }
 }
 
@@ -33,7 +40,24 @@ export const isOpsdeckError = (e: unknown): e is OpsdeckError => e instanceof Op
 
 /** The one way an unknown error becomes text for the browser: typed errors keep their message. */
 export function userMessageOf(e: unknown): string {
-  return isOpsdeckError(e) ? e.message : 'Something went wrong on the server. The details are in the Opsdeck log.';
+  return saidOf(e).text;
+}
+
+/** The same message as keyed text: an unkeyed typed error keeps its English in every language. */
+export function saidOf(e: unknown): Said | { text: string } {
+  if (!isOpsdeckError(e)) return say('errors.unexpected');
+  return e.said ?? { text: e.message };
+}
+
+/** The message as a parameter of other keyed text (a notification's "Started by …" line). */
+export function userSaidOf(e: unknown): Said | string {
+  const s = saidOf(e);
+  return 'key' in s ? s : s.text;
+}
+
+/** The message in the reader's language (server actions: the request's). */
+export function userMessageIn(e: unknown, locale: Locale): string {
+  return sayIn(locale, saidOf(e));
 }
 
 /**

@@ -19,6 +19,7 @@ export const addNotifyTarget = defineAction({
       chatId: i.chatId,
       from: i.emailFrom,
       to: i.emailTo ? i.emailTo.split(/[,;\s]+/).filter(Boolean) : undefined,
+      lang: i.lang,
     };
     const parsed = targetInputSchema.safeParse({ ...i, options });
     if (!parsed.success) throw new OpsdeckError('invalid_input', parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));

@@ -2,8 +2,9 @@ import 'server-only';
 import { z } from 'zod';
 import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
-import { checkRole, requestIp, type SessionUser } from './session';
+import { isOpsdeckError, userMessageIn, userMessageOf } from '@/lib/errors';
+import { say, sayIn } from '@/lib/i18n/server-text';
+import { checkRole, requestIp, requestLocale, type SessionUser } from './session';
 
 export type ActionResult<T = unknown> =
   | { ok: true; data: T; message?: string }
@@ -49,13 +50,13 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
     const gate = await checkRole(spec.role, { beforeTwoFactor: spec.beforeTwoFactor });
     if (!gate.ok) {
       recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action: spec.name, result: 'denied', detail: gate.message });
-      return { ok: false, error: gate.message, status: gate.status };
+      return { ok: false, error: sayIn(await requestLocale(), gate.said), status: gate.status };
     }
     const parsed = spec.schema.safeParse(formToObject(form));
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message);
-      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors };
+      return { ok: false, error: sayIn(await requestLocale(), say('errors.invalidForm')), fieldErrors };
     }
     const input = parsed.data as z.infer<S>;
     const about = spec.describe?.(input) ?? {};
@@ -69,7 +70,8 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
       // A wrong or throttled password confirmation is a refusal, recorded as the route handlers record it.
       const denied = isOpsdeckError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited');
       recordAudit({ ...base, result: denied ? 'denied' : 'error', detail: userMessageOf(e) });
-      return { ok: false, error: userMessageOf(e) };
+      // The audit log keeps English; the person who clicked reads it in their language.
+      return { ok: false, error: userMessageIn(e, await requestLocale()) };
     }
   }
   // The declared rule, readable by the authorization matrix test without calling the action.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from '@/lib/i18n/locales';
 import { NOTIFY_EVENTS } from '@/lib/notify';
 import { stackNameSchema as stack } from './input-schemas';
 
@@ -11,5 +12,7 @@ const optional = z.preprocess((v) => (v === '' || v === null ? undefined : v), z
 export const addTargetInput = z.object({
   stack, name: z.string(), format: z.string(), url: z.string(), events, allowPrivate: ticked,
   secret: optional, chatId: optional, emailFrom: optional, emailTo: optional,
+  // The language its messages are written in; a form without the field (a script) gets English.
+  lang: z.enum(LOCALES).default('en'),
 });
 export const targetRefInput = z.object({ stack, id: z.coerce.number().int().positive() });

@@ -6,6 +6,8 @@ import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { saveAiEnvSettingsInput } from './ai-health-schemas';
 import { defineAction } from './define-action';
+import { say, sayIn } from '@/lib/i18n/server-text';
+import { requestLocale } from './session';
 
 export const saveAiSettings = defineAction({
   name: 'ai.save-settings',
@@ -19,7 +21,7 @@ export const saveAiSettings = defineAction({
     revalidatePath(`/stacks/${stack.name}/ai`);
     return {
       data: { sha: r.saved.after },
-      message: `Saved to the env file as version ${r.saved.seq} (${r.saved.summary}). Opsdeck checks with it now; apply it from the Configuration tab to recreate the app with it.`,
+      message: sayIn(await requestLocale(), say('changes.savedAiSettings', { seq: String(r.saved.seq), summary: r.saved.said ?? r.saved.summary })),
     };
   },
 });

@@ -6,6 +6,8 @@ import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { editInput } from './config-schemas';
 import { defineAction } from './define-action';
+import { say, sayIn } from '@/lib/i18n/server-text';
+import { requestLocale } from './session';
 
 /** Save = validate, then compare-and-swap on the version the form was based on. */
 export const saveConfigEdit = defineAction({
@@ -21,6 +23,6 @@ export const saveConfigEdit = defineAction({
       throw new OpsdeckError('invalid_input', `Not saved: ${result.prepared.validation.errors.map((e) => e.title).join('; ')}.`);
     }
     revalidatePath(`/stacks/${stack.name}/config`);
-    return { data: { sha: result.saved.after, seq: result.saved.seq, summary: result.saved.summary }, message: `Saved version ${result.saved.seq} (${result.saved.summary}). Apply it to recreate the services it changes.` };
+    return { data: { sha: result.saved.after, seq: result.saved.seq, summary: result.saved.summary }, message: sayIn(await requestLocale(), say('changes.savedVersion', { seq: String(result.saved.seq), summary: result.saved.said ?? result.saved.summary })) };
   },
 });

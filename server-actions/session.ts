@@ -1,11 +1,14 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { authOptions } from '@/lib/auth/auth-options';
 import { loadSessionUser } from '@/lib/auth/session-check';
 import { clientIpFrom } from '@/lib/auth/client-ip';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { mustEnrolTwoFactor } from '@/lib/auth/totp';
+import { LOCALE_COOKIE, pickLocale, type Locale } from '@/lib/i18n/locales';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 
 export interface SessionUser {
   id: number;
@@ -24,7 +27,9 @@ export async function currentUser(): Promise<SessionUser | null> {
   return loadSessionUser(session.uid, session.sv, session.sid);
 }
 
-export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; user: SessionUser | null; message: string };
+export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; user: SessionUser | null; message: string; said: Said };
+
+const refusal = (said: Said) => ({ message: said.text, said });
 
 /**
  * Used by the action wrapper, by every route handler and by pages: one check everywhere.
@@ -33,12 +38,12 @@ export type Gate = { ok: true; user: SessionUser } | { ok: false; status: 401 | 
  */
 export async function checkRole(required: Role, opts: { beforeTwoFactor?: boolean } = {}): Promise<Gate> {
   const user = await currentUser();
-  if (!user) return { ok: false, status: 401, user: null, message: 'You are not signed in, or your session has ended. Sign in again.' };
+  if (!user) return { ok: false, status: 401, user: null, ...refusal(say('errors.signedOut')) };
   if (!opts.beforeTwoFactor && mustEnrolTwoFactor(user)) {
-    return { ok: false, status: 403, user, message: 'Set up two-factor sign-in first (Account → Two-factor sign-in); admins need it here.' };
+    return { ok: false, status: 403, user, ...refusal(say('errors.twoFactorFirst')) };
   }
   if (!hasRole(user.role, required)) {
-    return { ok: false, status: 403, user, message: `This needs the ${required} role; you are signed in as ${user.role}.` };
+    return { ok: false, status: 403, user, ...refusal(say('errors.needsRole', { required, role: user.role })) };
   }
   return { ok: true, user };
 }
@@ -60,6 +65,11 @@ export function recheckFor(uid: unknown, sv: unknown, required: Role, sid: unkno
     const user = loadSessionUser(uid, sv, sid);
     return user !== null && hasRole(user.role, required);
   };
+}
+
+/** The reader's language, chosen as the pages choose it (i18n/request.ts): their setting, else the browser's. */
+export async function requestLocale(): Promise<Locale> {
+  return pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
 }
 
 export async function requestIp(): Promise<string> {

@@ -5,6 +5,7 @@ import { deliver, getTarget } from '@/lib/notify';
 import { OpsdeckError } from '@/lib/errors';
 import { defineAction } from './define-action';
 import { targetRefInput } from './notify-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const testNotifyTarget = defineAction({
   name: 'notify.test',
@@ -14,7 +15,9 @@ export const testNotifyTarget = defineAction({
   run: async (i, { user }) => {
     const target = getTarget(i.stack, i.id);
     // One try, no retries: the admin is waiting for the answer.
-    const r = await deliver(target, { event: 'test', stack: i.stack, severity: 'info', title: 'Opsdeck test message', text: `Sent by ${user.username} from the notifications page.`, at: new Date().toISOString() }, []);
+    const title = say('notify.testTitle');
+    const text = say('notify.testText', { user: user.username });
+    const r = await deliver(target, { event: 'test', stack: i.stack, severity: 'info', title: title.text, text: text.text, said: { title, text }, at: new Date().toISOString() }, []);
     revalidatePath(`/stacks/${i.stack}/notifications`);
     if (!r.ok) throw new OpsdeckError('conflict', `Test message not delivered: ${r.error}.`);
     return { data: r, message: 'Test message delivered.' };

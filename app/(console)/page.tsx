@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function OverviewPage() {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const overview = await loadOverview();
   const t = await getTranslations('stack.overview');
   const dockerDown = overview.docker?.ok === false;

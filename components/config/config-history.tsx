@@ -4,6 +4,7 @@ import { ActionForm } from '@/components/ui/action-form';
 import { JobActionForm } from '@/components/deploy/job-action-form';
 import { applyConfig } from '@/server-actions/apply-config';
 import { undoConfigEdit } from '@/server-actions/undo-config-edit';
+import { renderSaid } from '@/lib/i18n/said';
 
 const COLUMNS = ['seq', 'when', 'who', 'why', 'what', 'applied'] as const;
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
@@ -16,11 +17,14 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
   const current = versions.find((v) => v.after === sha);
   const pending = current && !current.applied;
   const t = useTranslations('config.versions');
+  // What changed, in the reader's language (lib/i18n/said.ts); versions written before keys keep their English.
+  const ts = useTranslations('server');
+  const summary = (v: ConfigVersion) => renderSaid(ts, { ...v.said, text: v.summary });
   return (
     <div data-testid={`${kind}-history`} className="space-y-2">
       {canEdit && pending && (
         <div className="rounded-md border border-sky-800 bg-sky-950/40 p-3 text-sm">
-          <p className="mb-2">{t('pending', { seq: current.seq, summary: current.summary })}</p>
+          <p className="mb-2">{t('pending', { seq: current.seq, summary: summary(current) })}</p>
           <JobActionForm action={applyConfig} submitLabel={t('apply', { seq: current.seq })} testId={`${kind}-apply`} confirm={t('confirmApply')}>
             <input type="hidden" name="stack" value={stack} />
             <input type="hidden" name="kind" value={kind} />
@@ -42,8 +46,8 @@ export function ConfigHistory({ stack, kind, sha, versions, canEdit }: { stack: 
                 <td className="px-2 py-1">{v.seq}</td>
                 <td className="px-2 py-1 font-mono text-xs">{when(v.at)}</td>
                 <td className="px-2 py-1">{v.by}</td>
-                <td className="px-2 py-1">{v.reason}</td>
-                <td className="px-2 py-1">{v.summary}</td>
+                <td className="px-2 py-1">{t(`reasons.${v.reason}`)}</td>
+                <td className="px-2 py-1">{summary(v)}</td>
                 <td className="px-2 py-1">{v.applied ? t('job', { id: v.applied.job }) : '—'}</td>
               </tr>
             ))}

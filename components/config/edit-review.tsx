@@ -35,7 +35,7 @@ export function EditReview({ review }: { review: Review }) {
             {envDiff.map((r) => (
               <tr key={r.key} className="border-t border-slate-800">
                 <td className="px-2 py-1">{r.key}</td>
-                <td className="px-2 py-1">{r.secret ? t('secretChange', { change: r.change }) : r.change}</td>
+                <td className="px-2 py-1">{r.secret ? t('secretChange', { change: t(`changeKinds.${r.change}`) }) : t(`changeKinds.${r.change}`)}</td>
                 <td className="px-2 py-1 text-rose-300">{r.secret ? (r.change === 'added' ? '' : '••••') : (r.before ?? '')}</td>
                 <td className="px-2 py-1 text-emerald-300">{r.secret ? (r.change === 'removed' ? '' : t('secretChanged')) : (r.after ?? '')}</td>
               </tr>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
+import { renderSaid } from '@/lib/i18n/said';
 import { formatBytes, formatElapsed, formatWhen } from './format';
 import { followJob } from './job-stream';
 
@@ -15,7 +16,7 @@ export interface JobView {
   finishedAt: string | null;
   summary: string | null;
   errorDetail: string | null;
-  progress: { phase: string; bytes?: number; totalBytes?: number; rate?: number; elapsedMs: number } | null;
+  progress: { phase: string; key?: string; params?: unknown; bytes?: number; totalBytes?: number; rate?: number; elapsedMs: number } | null;
 }
 
 interface Line {
@@ -24,6 +25,8 @@ interface Line {
   type: 'log' | 'step';
   level: 'info' | 'warn' | 'error' | null;
   text: string;
+  /** `key` and `params` when the server wrote keyed text (lib/i18n/said.ts); older lines have only `text`. */
+  data?: { key?: string; params?: unknown } | null;
 }
 
 const STATUS_STYLE: Record<JobView['status'], string> = {
@@ -42,6 +45,8 @@ const STATUS_STYLE: Record<JobView['status'], string> = {
 export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string; initial?: JobView; onEnd?: (status: JobView['status']) => void; refreshOnEnd?: boolean }) {
   const router = useRouter();
   const t = useTranslations('jobs');
+  // Steps, progress and Opsdeck's own lines in the reader's language; the stored English otherwise.
+  const ts = useTranslations('server');
   const [meta, setMeta] = useState<JobView | null>(initial ?? null);
   const [lines, setLines] = useState<Line[]>([]);
   const [progress, setProgress] = useState(initial?.progress ?? null);
@@ -114,7 +119,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
       {status === 'running' && (
         <div data-testid="job-progress" className="space-y-1 px-3 py-3 text-sm sm:px-5" aria-live="polite">
           <div className="flex flex-wrap gap-x-4">
-            <span className="font-medium">{progress?.phase ?? t('starting')}</span>
+            <span className="font-medium">{progress ? renderSaid(ts, { ...progress, text: progress.phase }) : t('starting')}</span>
             {progress?.bytes !== undefined && <span>{formatBytes(progress.bytes)}{progress.totalBytes ? ` ${t('of', { total: formatBytes(progress.totalBytes) })}` : ''}</span>}
             {progress?.rate ? <span>{formatBytes(progress.rate)}/s</span> : null}
             <span className="text-slate-400">{t('elapsed', { time: formatElapsed(elapsed) })}</span>
@@ -143,7 +148,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
           <li key={l.seq} className={l.type === 'step' ? 'mt-1 font-semibold text-sky-300' : l.level === 'error' ? 'text-rose-300' : l.level === 'warn' ? 'text-amber-300' : 'text-slate-300'}>
             <span className="mr-2 text-slate-500">{l.at.slice(11, 19)}</span>
             {l.type === 'step' ? '▸ ' : ''}
-            {l.text}
+            {renderSaid(ts, { ...l.data, text: l.text })}
           </li>
         ))}
       </ol>

@@ -1,5 +1,6 @@
 import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
+import { LOCALES } from '@/lib/i18n/locales';
 import { NOTIFY_EVENTS, NOTIFY_FORMATS, type NotifyTargetView } from '@/lib/notify';
 import { addNotifyTarget } from '@/server-actions/add-notify-target';
 import { deleteNotifyTarget } from '@/server-actions/delete-notify-target';
@@ -25,6 +26,9 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
             {NOTIFY_FORMATS.map((f) => <option key={f} value={f}>{formatLabel(f)}</option>)}
           </select>
           <input name="url" type="url" placeholder="https://…" aria-label={t('url')} className={`${input} w-full sm:w-96`} required />
+          <select name="lang" aria-label={t('lang')} className={input} defaultValue="en">
+            {LOCALES.map((l) => <option key={l} value={l}>{t(`langs.${l}`)}</option>)}
+          </select>
           <fieldset className="flex w-full flex-wrap gap-3 text-sm">
             <legend className="sr-only">{t('events')}</legend>
             {events.map((e) => (
@@ -47,6 +51,7 @@ export function NotifyPanel({ stack, targets }: { stack: string; targets: Notify
             <div className="flex flex-wrap items-baseline gap-3">
               <span className="font-medium">{w.name}</span>
               <span className="text-xs text-slate-400">{formatLabel(w.format)}</span>
+              <span className="text-xs text-slate-400">{t(`langs.${w.lang}`)}</span>
               <code className="break-all text-xs text-slate-400">{w.urlMasked}</code>
               {w.allowPrivate && <span className="ml-2 rounded bg-amber-900/60 px-1.5 text-xs text-amber-200">{t('privateAllowed')}</span>}
             </div>

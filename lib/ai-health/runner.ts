@@ -13,6 +13,7 @@ import { runProbe } from './probes';
 import { getSettings, getState, recordResult, saveState } from './store';
 import { columnDimension, readVectorColumns } from './vector-columns';
 import type { Dependency, DependencyState, ProbeKind, ProbeResult } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 /** Minimum gap between two deep probes of one dependency, whoever asks. */
 export const DEEP_MIN_GAP_MS = 30_000;
@@ -74,7 +75,7 @@ async function execute(d: Dependency, probe: ProbeKind, opts: RunOptions): Promi
   next.nextDeepAt = settings.deepIntervalSec > 0 && next.lastDeepAt !== undefined ? next.lastDeepAt + settings.deepIntervalSec * 1000 : undefined;
   saveState(d, next, done);
   if (next.status === 'down' && prev.status !== 'down') {
-    notify(d.stack, 'ai.down', { severity: 'warning', title: `AI provider ${d.label} (${d.role}) is down`, text: `${d.model}: ${r.message}` });
+    notify(d.stack, 'ai.down', { severity: 'warning', title: say('notify.aiDown', { label: d.label, role: d.role }), text: `${d.model}: ${r.message}` });
   }
   return r;
 }

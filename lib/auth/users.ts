@@ -15,6 +15,7 @@ import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '@/li
 import { verifyOwnPassword } from '@/lib/auth/reauth';
 import { trustedDeviceFor } from '@/lib/auth/trusted-device';
 import { endUserSessions } from '@/lib/auth/sessions';
+import { say } from '@/lib/i18n/server-text';
 
 export interface User {
   id: number;
@@ -75,7 +76,7 @@ function rowById(db: Db, id: number): UserRow | undefined {
 
 function requireRow(db: Db, id: number): UserRow {
   const row = rowById(db, id);
-  if (!row) throw new OpsdeckError('not_found', 'That user does not exist (any more).');
+  if (!row) throw new OpsdeckError('not_found', say('errors.userGone'));
   return row;
 }
 
@@ -145,7 +146,7 @@ export async function setPassword(id: number, password: string): Promise<User> {
   const { changes } = db
     .prepare(`UPDATE users SET password_hash = @hash, ${BUMP} WHERE id = @id`)
     .run({ id, hash, now: new Date().toISOString() });
-  if (changes === 0) throw new OpsdeckError('not_found', 'That user does not exist (any more).');
+  if (changes === 0) throw new OpsdeckError('not_found', say('errors.userGone'));
   return toUser(requireRow(db, id));
 }
 

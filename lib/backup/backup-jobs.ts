@@ -4,7 +4,7 @@
  * feature calls takeBackup / restoreDatabase inside its own job instead.
  */
 import { recordAudit } from '@/lib/audit';
-import { userMessageOf } from '@/lib/errors';
+import { userSaidOf } from '@/lib/errors';
 import { notify, openProblem, resolveProblem } from '@/lib/notify';
 import { startJob, type Job, type JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
@@ -16,6 +16,7 @@ import { getBackupSettings } from './settings';
 import { takeBackup } from './take-backup';
 import { adoptDumpFile, importDirectory } from './import';
 import fs from 'node:fs';
+import { say } from '@/lib/i18n/server-text';
 
 /** Applies the stack's retention policy; every deletion is audited. Returns the ids deleted. */
 export function applyRetention(stack: Stack, ctx: Pick<JobContext, 'emit' | 'user' | 'id'>, now: Date = new Date()): string[] {
@@ -44,13 +45,13 @@ export function startBackupJob(stack: Stack, opts: { by: string | null; reason?:
     try {
       entry = await takeBackup(stack, { reason, testRestore: opts.testRestore }, ctx);
     } catch (e) {
-      const failed = { title: `${reason === 'scheduled' ? 'Scheduled backup' : 'Backup'} of ${stack.name} failed`, text: userMessageOf(e), severity: 'critical' as const };
+      const failed = { title: reason === 'scheduled' ? say('notify.scheduledBackupFailed', { stack: stack.name }) : say('notify.backupFailed', { stack: stack.name }), text: userSaidOf(e), severity: 'critical' as const };
       notify(stack.name, 'backup.failed', failed);
       // Remembered so the next good backup can say "backups work again" with how long they did not.
       openProblem(stack.name, 'backup', 'backup.failed', failed, { alreadySent: true });
       throw e;
     }
-    resolveProblem(stack.name, 'backup', 'backup.recovered', (downFor) => `Backups of ${stack.name} succeed again (failing for ${downFor})`);
+    resolveProblem(stack.name, 'backup', 'backup.recovered', (downFor) => say('notify.backupsRecovered', { stack: stack.name, downFor }));
     const deleted = applyRetention(stack, ctx);
     // Never fails the backup: a target that is down is logged, recorded and notified.
     // The S3 client and age are loaded only for stacks with offsite targets (about 30 MB of RSS).
@@ -62,15 +63,14 @@ export function startBackupJob(stack: Stack, opts: { by: string | null; reason?:
 
 export function startRestoreJob(stack: Stack, backupId: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
   return startJob({ stack: stack.name, kind: 'restore', title: `Restore of ${backupId}`, target: backupId, startedBy: by }, async (ctx) => {
-    const title = `Restore of ${backupId} on ${stack.name}`;
     try {
       const r = await restoreDatabase(stack, backupId, ctx, opts);
       const kept = [r.keptAs ? `The previous database is kept as ${r.keptAs} (Undo restore puts it back).` : '', r.keptVolumes.length ? `The previous volume data is kept in ${r.keptVolumes.join(', ')}.` : ''].filter(Boolean).join(' ');
       const summary = `Restored ${r.backup.id}${opts.parts && opts.parts !== 'database' ? ` (${opts.parts === 'both' ? 'database and volumes' : 'volumes'})` : ''}; the app is healthy. ${kept}`;
-      notify(stack.name, 'restore.finished', { title: `${title} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      notify(stack.name, 'restore.finished', { title: say('notify.restoreFinished', { backup: backupId, stack: stack.name }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {
-      notify(stack.name, 'restore.finished', { title: `${title} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      notify(stack.name, 'restore.finished', { title: say('notify.restoreFailed', { backup: backupId, stack: stack.name }), text: say('notify.startedBy', { text: userSaidOf(e), by }), severity: 'critical' });
       throw e;
     }
   });

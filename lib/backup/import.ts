@@ -16,6 +16,8 @@ import { formatBytes } from './failure';
 import { HashingFileSink, sha256File } from './file-sink';
 import { EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, backupId, fsyncDir, readManifest, writeManifest, type BackupManifest } from './manifest';
 import { pgTools } from '@/lib/postgres/tools';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 const LOOSE = /\.(dump|backup|sql|sql\.gz)$/i;
 
@@ -31,7 +33,8 @@ function timeFromName(name: string): string | null {
 }
 
 async function copyHashing(source: string, target: string, ctx: JobContext): Promise<{ sha256: string; size: number }> {
-  const sink = new HashingFileSink(target, (n) => ctx.emit({ type: 'progress', phase: 'Copying into the backup folder', bytes: n }));
+  const phase = keyedPhase(say('progress.copyingIn'));
+  const sink = new HashingFileSink(target, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n }));
   await pipeline(fs.createReadStream(source, { highWaterMark: 1024 * 1024 }), sink);
   return { sha256: sink.digest(), size: sink.bytes };
 }
@@ -56,7 +59,8 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
     if (opts.move) {
       fs.renameSync(source, tmp);
       size = fs.statSync(tmp).size;
-      sha256 = await sha256File(tmp, (n) => ctx.emit({ type: 'progress', phase: 'Computing the checksum', bytes: n, totalBytes: size }), ctx.signal);
+      const phase = keyedPhase(say('progress.checksum'));
+      sha256 = await sha256File(tmp, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: size }), ctx.signal);
     } else {
       ({ sha256, size } = await copyHashing(source, tmp, ctx));
     }
@@ -66,7 +70,7 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
       return same;
     }
     ctx.emit({ type: 'log', text: `${shown}: ${format === 'custom' ? 'pg_dump custom format' : format === 'plain-gzip' ? 'gzipped SQL dump' : 'SQL dump'}, ${formatBytes(size)}.` });
-    ctx.emit({ type: 'step', name: 'import.verify', text: `Verifying ${shown}: reading it to its end` });
+    ctx.emit({ type: 'step', name: 'import.verify', ...say('steps.import.verify', { file: shown }) });
     const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal, { full: true });
     if (!check.ok) throw new OpsdeckError('invalid_input', `${shown} is not a usable backup (${check.detail}), so it was not imported.`, { detail: check.detail ?? undefined });
     const at = new Date().toISOString();

@@ -22,6 +22,8 @@ import { swapInDatabase } from './swap';
 import {
   dropRestoredVolumes, loadVolumes, swapInVolumesOnly, swapVolumesBack, swapVolumesIn, verifyVolumeChecksums, type PreparedVolume, type RestorePart,
 } from './volume-restore';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 export interface RestoreOptions {
   /** How long the app gets to become healthy after the swap (default 120 s). */
@@ -50,8 +52,9 @@ const rateOf = (bytes: number, since: number) => Math.round(bytes / Math.max(0.0
 export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promise<void> {
   if (entry.problem) throw new OpsdeckError('conflict', `Backup ${entry.id} cannot be restored: ${entry.problem}`);
   const t0 = Date.now();
+  const verifying = keyedPhase(say('progress.verifyingChecksum'));
   const actual = await sha256File(entry.dumpPath, (n) =>
-    ctx.emit({ type: 'progress', phase: 'Verifying the checksum', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
+    ctx.emit({ type: 'progress', ...verifying, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }), ctx.signal);
   if (actual !== entry.manifest.sha256) {
     throw new OpsdeckError(
       'conflict',
@@ -71,18 +74,19 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
   const note: RestoreNote = { stack: stack.name, database: db, scratch };
   ctx.remember('restore', note);
   const custom = entry.manifest.dumpFormat === 'custom';
-  ctx.emit({ type: 'step', name: 'restore.load', text: `Restoring into a new database ${scratch} next to the live one (${custom ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction'})` });
+  ctx.emit({ type: 'step', name: 'restore.load', ...say('steps.restore.load', { scratch, tool: custom ? 'pg_restore' : 'psql -v ON_ERROR_STOP=1 --single-transaction' }) });
   await during('create-scratch', createDatabaseLike(tools, scratch, db));
   const t0 = Date.now();
   const query = stack.app?.schemaVersionQuery;
+  const restoring = keyedPhase(say('progress.restoringInto', { scratch }));
   const { checked } = await loadInSandbox(tools, {
     file: entry.dumpPath,
     format: entry.manifest.dumpFormat,
     scratch,
-    onBytes: (n) => ctx.emit({ type: 'progress', phase: `Restoring into ${scratch}`, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
+    onBytes: (n) => ctx.emit({ type: 'progress', ...restoring, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
   }, ctx, async (as, via) => {
     ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${custom ? 'pg_restore' : 'psql'} ran ${via}).` });
-    ctx.emit({ type: 'step', name: 'restore.check', text: `Checking ${scratch}` });
+    ctx.emit({ type: 'step', name: 'restore.check', ...say('steps.restore.check', { scratch }) });
     // As the restore role: the dump's own code (a view, a function) never runs as the stack's user.
     const { tables, schema } = await inspectRestored(tools, scratch, query, as);
     if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
@@ -112,7 +116,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
       throw new OpsdeckError('invalid_input', `Backup ${entry.id} holds no volume archives (a database dump only): restore its database instead.`);
     }
     tools = pgTools(stack);
-    ctx.emit({ type: 'step', name: 'restore.checksum', text: `Verifying the checksum of ${entry.id} (${formatBytes(entry.manifest.size + (entry.manifest.volumes ?? []).reduce((n, v) => n + v.size, 0))})` });
+    ctx.emit({ type: 'step', name: 'restore.checksum', ...say('steps.restore.checksum', { id: entry.id, size: formatBytes(entry.manifest.size + (entry.manifest.volumes ?? []).reduce((n, v) => n + v.size, 0)) }) });
     if (withDb) await verifyChecksum(entry, ctx);
     if (withVolumes) await verifyVolumeChecksums(entry, ctx);
 
@@ -170,7 +174,7 @@ export async function dropKeptDatabase(stack: Stack, name: string, ctx: JobConte
     tools = pgTools(stack);
     const known = await listKeptDatabases(tools);
     if (!known.some((k) => k.name === name)) throw new OpsdeckError('not_found', `There is no kept database named "${name}" for stack ${stack.name}.`);
-    ctx.emit({ type: 'step', name: 'drop', text: `Dropping the kept database ${name}` });
+    ctx.emit({ type: 'step', name: 'drop', ...say('steps.restore.drop', { name }) });
     await dropDatabase(tools, name);
   } catch (e) {
     throw explainFailure(e, { stack, tools });

@@ -9,6 +9,7 @@ import { notify } from '@/lib/notify';
 import { getStack } from '@/lib/stacks';
 import { startBackupJob } from './backup-jobs';
 import { listBackupSettings, markScheduledRun, nextScheduledRun } from './settings';
+import { say } from '@/lib/i18n/server-text';
 
 /** Later than this after its time, a run counts as missed (the tick runs every 30 s). */
 const MISSED_AFTER_MS = 5 * 60_000;
@@ -26,8 +27,8 @@ function reportMissed(stack: string, due: Date, now: Date, outcome: string): voi
   if (now.getTime() - due.getTime() <= MISSED_AFTER_MS || missedNotified.get(stack) === due.toISOString()) return;
   missedNotified.set(stack, due.toISOString());
   notify(stack, 'backup.missed', {
-    title: `Scheduled backup of ${stack} missed`,
-    text: `The backup due at ${due.toISOString()} did not run on time; ${outcome}`,
+    title: say('notify.backupMissed', { stack }),
+    text: say('notify.backupMissedText', { due: due.toISOString(), outcome }),
   });
 }
 

@@ -11,6 +11,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { waitAppHealthy } from './app-health';
 import { keptName, renameDatabases } from './databases';
 import { during, type PgTools } from '@/lib/postgres/tools';
+import { say } from '@/lib/i18n/server-text';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 
@@ -47,11 +48,11 @@ export async function swapInDatabase(
   let alsoStarted = false;
   try {
     if (app) {
-      emit({ type: 'step', name: 'swap.stop-app', text: `Stopping the app (${app}) so nothing writes during the swap` });
+      emit({ type: 'step', name: 'swap.stop-app', ...say('steps.swap.stopApp', { app }) });
       const n = await stopService(stack, app);
       emit({ type: 'log', text: n ? `Stopped ${n} ${app} container(s).` : `${app} was not running.` });
     }
-    emit({ type: 'step', name: 'swap.rename', text: `Swapping databases: ${db} → ${keptAs}, ${source} → ${db}` });
+    emit({ type: 'step', name: 'swap.rename', ...say('steps.swap.rename', { db, kept: keptAs, source }) });
     await during('rename', renameDatabases(tools, [[db, keptAs], [source, db]]));
     swapped = true;
     emit({ type: 'log', text: `${opts.what} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
@@ -60,9 +61,9 @@ export async function swapInDatabase(
       await opts.also.swapIn();
     }
     if (app) {
-      emit({ type: 'step', name: 'swap.start-app', text: `Starting the app (${app})` });
+      emit({ type: 'step', name: 'swap.start-app', ...say('steps.swap.startApp', { app }) });
       await startService(stack, app);
-      emit({ type: 'step', name: 'swap.health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for the app to be healthy` });
+      emit({ type: 'step', name: 'swap.health', ...say('steps.swap.health', { seconds: String(Math.round(timeoutMs / 1000)) }) });
       const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
       if (!health.ok) {
         emit({ type: 'log', level: 'error', text: `The app did not become healthy: ${health.lastSeen}.` });
@@ -86,14 +87,14 @@ async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: bo
   const emit = ctx.emit;
   try {
     if (swapped) {
-      emit({ type: 'step', name: 'swap.back', text: `Swapping back: ${note.keptAs} → ${note.database}` });
+      emit({ type: 'step', name: 'swap.back', ...say('steps.swap.back', { kept: note.keptAs, db: note.database }) });
       if (note.appService) await stopService(stack, note.appService);
       await also?.swapBack().catch((e) => emit({ type: 'log', level: 'error', text: `Putting the volumes back failed: ${(e as Error).message}. Their previous data is in the volumes named …__kept_….` }));
       await renameDatabases(tools, [[note.database, note.source], [note.keptAs, note.database]]);
       emit({ type: 'log', text: `The previous database is live again as ${note.database}.` });
     }
     if (note.appService) {
-      emit({ type: 'step', name: 'swap.restart-app', text: `Starting the app (${note.appService}) on the previous database` });
+      emit({ type: 'step', name: 'swap.restart-app', ...say('steps.swap.restartApp', { app: note.appService }) });
       await startService(stack, note.appService);
       const health = await waitAppHealthy(stack, { timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
       emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}. Check the Status tab.` });

@@ -19,6 +19,8 @@ import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupM
 import { PgCommandError, during, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { archiveVolumes } from './volume-backup';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 export interface BackupOptions {
   reason: BackupReason;
@@ -52,9 +54,10 @@ export async function testRestoreBackup(tools: PgTools, entry: BackupEntry, ctx:
   try {
     await during('create-scratch', createDatabaseLike(tools, scratch, tools.conn.database));
     const started = Date.now();
+    const phase = keyedPhase(say('progress.testRestore'));
     const load = {
       file: entry.dumpPath, format: entry.manifest.dumpFormat, scratch,
-      onBytes: (n: number) => ctx.emit({ type: 'progress', phase: 'Test restore into a scratch database', bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }),
+      onBytes: (n: number) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, started) }),
     };
     // Counted as the restore role, like any look into a freshly loaded dump.
     return (await loadInSandbox(tools, load, ctx, (as) => tableCounts(tools, scratch, as))).checked;
@@ -75,7 +78,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
   let tmp: string | null = null;
   let sink: HashingFileSink | null = null;
   try {
-    emit({ type: 'step', name: 'backup.prepare', text: 'Checking the database and the backup folder' });
+    emit({ type: 'step', name: 'backup.prepare', ...say('steps.backup.prepare') });
     // A Swarm stack's volumes live on their nodes; archiving them is not built (docs/scale-out.md).
     if (stack.runtime === 'swarm' && stack.backupSet?.volumes.length) {
       throw new OpsdeckError('config_invalid', `Stack ${stack.name} runs on Swarm: backups there hold the database dump only, not volumes. Remove backups.volumes from its opsdeck.yaml entry.`);
@@ -95,9 +98,10 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     ctx.remember(`temp-file:${tmp}`, tmp);
 
     const level = opts.fast ? ['-Z1'] : [];
-    emit({ type: 'step', name: 'backup.dump', text: `Dumping ${db} with pg_dump -Fc${opts.fast ? ' -Z1' : ''} (${tools.where})` });
+    emit({ type: 'step', name: 'backup.dump', ...say('steps.backup.dump', { db, fast: opts.fast ? 'yes' : 'no', where: tools.where }) });
     const t0 = Date.now();
-    sink = new HashingFileSink(tmp, (n) => emit({ type: 'progress', phase: 'Writing the dump', bytes: n, rate: rateOf(n, t0) }));
+    const writing = keyedPhase(say('progress.writingDump'));
+    sink = new HashingFileSink(tmp, (n) => emit({ type: 'progress', ...writing, bytes: n, rate: rateOf(n, t0) }));
     const r = await tools.run(['pg_dump', '-Fc', ...level, '--no-password', `--dbname=${db}`], { stdout: sink, signal: ctx.signal });
     if (r.exitCode !== 0) throw new PgCommandError('pg_dump', r.exitCode, r.stderr);
     const sha256 = sink.digest();
@@ -106,7 +110,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     emit({ type: 'log', text: `Wrote ${formatBytes(written)} in ${secs.toFixed(1)} s (${formatBytes(written / Math.max(secs, 0.001))}/s), sha256 ${sha256.slice(0, 16)}…` });
     if (r.stderr.trim()) emit({ type: 'log', level: 'warn', text: `pg_dump said: ${r.stderr.trim().slice(-1000)}` });
 
-    emit({ type: 'step', name: 'backup.verify', text: 'Verifying the dump with pg_restore --list' });
+    emit({ type: 'step', name: 'backup.verify', ...say('steps.backup.verify') });
     const check = await verifyDump(tools, tmp, 'custom', ctx.signal);
     if (!check.ok) throw new OpsdeckError('internal', 'The dump that was just written does not read back as a valid backup, so it was not kept.', { detail: check.detail ?? undefined });
     emit({ type: 'log', text: `pg_restore --list read ${check.entries} entries.` });

@@ -18,6 +18,8 @@ import { formatBytes } from './failure';
 import { HashingFileSink } from './file-sink';
 import { TEMP_PREFIX, volumeArchiveFile, type BackupManifest, type VolumeArchive } from './manifest';
 import { TarFingerprint } from './tar-fingerprint';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 /** zlib's default level, and `gzip`'s: the benchmark's tar by hand uses the same. */
 export const VOLUME_GZIP_LEVEL = 6;
@@ -42,7 +44,8 @@ async function archiveOne(stack: Stack, volume: string, image: string, dir: stri
   const file = volumeArchiveFile(id, volume);
   const tmp = path.join(dir, `${TEMP_PREFIX}${file}`);
   const t0 = Date.now();
-  const sink = new HashingFileSink(tmp, (n) => ctx.emit({ type: 'progress', phase: `Archiving volume ${volume}`, bytes: n, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
+  const phase = keyedPhase(say('progress.archivingVolume', { volume }));
+  const sink = new HashingFileSink(tmp, (n) => ctx.emit({ type: 'progress', ...phase, bytes: n, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   const fp = new TarFingerprint('volume/');
   try {
     await readVolumeArchive(stack, real, image, (tar) => pipeline(tar, tap(fp), createGzip({ level: VOLUME_GZIP_LEVEL }), sink, { signal: ctx.signal }));
@@ -69,7 +72,7 @@ export async function archiveVolumes(stack: Stack, dir: string, id: string, ctx:
   if (!set || set.volumes.length === 0) return {};
   const mode = set.consistency;
   const app = mode === 'pause' ? (stack.app?.service ?? null) : null;
-  ctx.emit({ type: 'step', name: 'backup.volumes', text: `Archiving volume(s) ${set.volumes.join(', ')} (${mode === 'pause' ? `${app ?? 'no app'} paused meanwhile` : 'read while the app runs'})` });
+  ctx.emit({ type: 'step', name: 'backup.volumes', ...say('steps.backup.volumes', { volumes: set.volumes.join(', '), how: mode === 'pause' ? say('steps.backup.pausedMeanwhile', { app: app ?? say('steps.backup.noApp') }) : say('steps.backup.readWhileRunning') }) });
   const image = await helperImage(stack);
   const written: string[] = [];
   let pausedAt: Date | null = null;

@@ -24,6 +24,7 @@ import { volumeArchiveFile, type VolumeArchive } from './manifest';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './swap';
 import { TarFingerprint } from './tar-fingerprint';
 import { tap } from './volume-backup';
+import { say } from '@/lib/i18n/server-text';
 
 export const RESTORE_PARTS = ['database', 'volumes', 'both'] as const;
 export type RestorePart = (typeof RESTORE_PARTS)[number];
@@ -72,7 +73,7 @@ export async function loadVolumes(stack: Stack, entry: BackupEntry, ctx: JobCont
   for (const archive of entry.manifest.volumes ?? []) {
     const live = await stackVolumeName(stack, archive.volume);
     const restored = `${live}__restore_${ctx.id}`;
-    ctx.emit({ type: 'step', name: 'restore.volume', text: `Restoring volume ${archive.volume} into a new volume ${restored} (${formatBytes(archive.size)})` });
+    ctx.emit({ type: 'step', name: 'restore.volume', ...say('steps.restore.volume', { volume: archive.volume, restored, size: formatBytes(archive.size) }) });
     made.push(restored);
     // Noted before it exists: if Opsdeck dies now, recovery.ts removes it.
     ctx.remember('restore-volumes', { stack: stack.name, volumes: made });
@@ -104,7 +105,7 @@ async function copy(stack: Stack, p: PreparedVolume, script: string, mounts: Rec
 /** With the app stopped: live data → kept volume, restored data → live volume. */
 export async function swapVolumesIn(stack: Stack, prepared: PreparedVolume[], ctx: JobContext, done: PreparedVolume[]): Promise<void> {
   for (const p of prepared) {
-    ctx.emit({ type: 'step', name: 'swap.volume', text: `Swapping volume ${p.archive.volume}: its data → ${p.kept}, the restored data → ${p.live}` });
+    ctx.emit({ type: 'step', name: 'swap.volume', ...say('steps.swap.volume', { volume: p.archive.volume, kept: p.kept, live: p.live }) });
     await createVolume(stack, p.kept, { 'io.opsdeck.kept-of': p.live });
     done.push(p);
     await copy(stack, p, SWAP_IN, { [p.live]: '/live', [p.kept]: '/kept', [p.restored]: '/restored' });
@@ -114,7 +115,7 @@ export async function swapVolumesIn(stack: Stack, prepared: PreparedVolume[], ct
 /** Puts the kept data back into each live volume that was swapped; the kept volume goes after. */
 export async function swapVolumesBack(stack: Stack, done: PreparedVolume[], ctx: JobContext): Promise<void> {
   for (const p of done) {
-    ctx.emit({ type: 'step', name: 'swap.volume-back', text: `Swapping back volume ${p.archive.volume}: ${p.kept} → ${p.live}` });
+    ctx.emit({ type: 'step', name: 'swap.volume-back', ...say('steps.swap.volumeBack', { volume: p.archive.volume, kept: p.kept, live: p.live }) });
     await copy(stack, p, SWAP_BACK, { [p.live]: '/live', [p.kept]: '/kept' });
     await removeVolume(p.kept, stack);
     ctx.emit({ type: 'log', text: `Volume ${p.live} holds its previous data again.` });
@@ -148,14 +149,14 @@ export async function swapInVolumesOnly(stack: Stack, prepared: PreparedVolume[]
   const done: PreparedVolume[] = [];
   try {
     if (app) {
-      ctx.emit({ type: 'step', name: 'swap.stop-app', text: `Stopping the app (${app}) so nothing writes during the swap` });
+      ctx.emit({ type: 'step', name: 'swap.stop-app', ...say('steps.swap.stopApp', { app }) });
       await stopService(stack, app);
     }
     await swapVolumesIn(stack, prepared, ctx, done);
     if (app) {
-      ctx.emit({ type: 'step', name: 'swap.start-app', text: `Starting the app (${app})` });
+      ctx.emit({ type: 'step', name: 'swap.start-app', ...say('steps.swap.startApp', { app }) });
       await startService(stack, app);
-      ctx.emit({ type: 'step', name: 'swap.health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for the app to be healthy` });
+      ctx.emit({ type: 'step', name: 'swap.health', ...say('steps.swap.health', { seconds: String(Math.round(timeoutMs / 1000)) }) });
       const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
       if (!health.ok) {
         throw new OpsdeckError('conflict', `The app did not become healthy on the restored volumes within ${Math.round(timeoutMs / 1000)} s (last seen: ${health.lastSeen}). The previous data was put back.`);

@@ -21,6 +21,7 @@ import { readConfigFile, type ConfigKind } from './files';
 import { secretValues } from './hidden';
 import { appliedBaseline, markApplied, writeVersion } from './history';
 import { validateCandidate } from './validate';
+import { say } from '@/lib/i18n/server-text';
 
 export interface ApplyOptions {
   kind: ConfigKind;
@@ -78,7 +79,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
   const ctx: JobContext = { ...jobCtx, emit: (e: EmitInput) => jobCtx.emit(e.type === 'log' ? { ...e, text: mask(e.text) } : e) };
   const masked = (e: unknown) => (isOpsdeckError(e) ? new OpsdeckError(e.code, mask(e.message), { detail: e.detail ? mask(e.detail) : undefined, cause: e }) : e);
 
-  ctx.emit({ type: 'step', name: 'config.validate', text: `Checking the ${opts.kind} file` });
+  ctx.emit({ type: 'step', name: 'config.validate', ...say('steps.config.validate', { kind: opts.kind }) });
   const check = await validateCandidate(stackIn, opts.kind, current.text);
   for (const p of check.warnings) ctx.emit({ type: 'log', level: 'warn', text: `! ${p.title} (${p.where})` });
   if (!check.ok) {
@@ -86,7 +87,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
     throw new OpsdeckError('invalid_input', `Nothing was applied: the file fails ${check.errors.length} check(s).`);
   }
   let stack = reload(stackIn);
-  ctx.emit({ type: 'step', name: 'config.plan', text: 'Finding the services whose configuration changed' });
+  ctx.emit({ type: 'step', name: 'config.plan', ...say('steps.config.plan') });
   const services = await changedServices(stack, ctx);
   if (services && services.length === 0) {
     markApplied(stack, opts.kind, current.sha, ctx.id);
@@ -96,7 +97,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
   if (baseline) ctx.remember('config-apply', { stack: stack.name, kind: opts.kind, applied: current.sha, baseline: baseline.sha, services });
 
   try {
-    ctx.emit({ type: 'step', name: 'config.recreate', text: `Recreating ${services ? services.join(', ') : 'what changed'}` });
+    ctx.emit({ type: 'step', name: 'config.recreate', ...say('steps.config.recreate', { services: services ? services.join(', ') : say('steps.config.whatChanged') }) });
     await recreate(stack, services, ctx, 'Applying the new configuration');
     await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   } catch (failure) {
@@ -107,8 +108,8 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
       throw new OpsdeckError('conflict', `Applying failed (${reason}) and there is no earlier version of the file to roll back to.`, { cause: failure });
     }
     try {
-      ctx.emit({ type: 'step', name: 'config.rollback', text: 'Rolling back to the previous file and containers' });
-      writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: `back to the version the containers ran (${reason})` });
+      ctx.emit({ type: 'step', name: 'config.rollback', ...say('steps.config.rollback') });
+      writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: say('changes.backToRan', { reason }) });
       markApplied(stack, opts.kind, baseline.sha, ctx.id);
       stack = reload(stackIn);
       await recreate(stack, services, ctx, 'Recreating from the previous file');

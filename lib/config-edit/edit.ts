@@ -14,6 +14,8 @@ import { readConfigFile, type ConfigKind } from './files';
 import { hideEnvText, hideText, restoreEnvText, restoreText, secretValues } from './hidden';
 import { listVersions, versionText, writeVersion, type ConfigVersion, type VersionReason } from './history';
 import { validateCandidate, type Validation } from './validate';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 
 export type EditInput =
   | { kind: ConfigKind; baseSha: string; mode: 'raw'; text: string }
@@ -69,11 +71,19 @@ export interface Prepared {
   envDiff: EnvDiffRow[];
   lineDiff: LineDiffRow[];
   summary: string;
+  /** The summary as keyed text, shown in the reader's language. */
+  said: Said;
 }
 
-function envSummary(rows: EnvDiffRow[]): string {
-  const by = (c: EnvDiffRow['change']) => rows.filter((r) => r.change === c).map((r) => r.key);
-  return (['changed', 'added', 'removed'] as const).filter((c) => by(c).length).map((c) => `${c} ${by(c).join(', ')}`).join('; ');
+/** "changed A, B; added C", as keyed text (one literal key per kind of change); null when nothing changed. */
+function envSummary(rows: EnvDiffRow[]): Said | null {
+  const keys = (c: EnvDiffRow['change']) => rows.filter((r) => r.change === c).map((r) => r.key).join(', ');
+  const parts = [
+    keys('changed') && say('changes.changed', { keys: keys('changed') }),
+    keys('added') && say('changes.added', { keys: keys('added') }),
+    keys('removed') && say('changes.removed', { keys: keys('removed') }),
+  ].filter((p): p is Said => !!p);
+  return parts.length ? parts.reduce((a, b) => say('changes.and', { a, b })) : null;
 }
 
 /** The candidate text an edit produces, checked and diffed against the file; nothing is written. */
@@ -94,7 +104,8 @@ export async function prepareEdit(stack: Stack, input: EditInput): Promise<Prepa
     const lineDiff = hiddenLineDiff(base.text, candidate, stackSecretMap(stack));
     const plus = lineDiff.filter((r) => r.op === '+').length;
     const minus = lineDiff.filter((r) => r.op === '-').length;
-    return { candidate, validation, envDiff: [], lineDiff, summary: `+${plus} −${minus} lines` };
+    const said = say('changes.lines', { plus: String(plus), minus: String(minus) });
+    return { candidate, validation, envDiff: [], lineDiff, summary: said.text, said };
   }
   let before = new Map<string, string>();
   let after = new Map<string, string>();
@@ -106,7 +117,8 @@ export async function prepareEdit(stack: Stack, input: EditInput): Promise<Prepa
   }
   const secrets = [...secretValues(after), ...secretValues(before)];
   const envDiff = diffEnv(before, after, secrets);
-  return { candidate, validation, envDiff, lineDiff: [], summary: envSummary(envDiff) || 'formatting only' };
+  const said = envSummary(envDiff) ?? say('changes.formattingOnly');
+  return { candidate, validation, envDiff, lineDiff: [], summary: said.text, said };
 }
 
 export interface SaveResult {
@@ -118,7 +130,7 @@ export interface SaveResult {
 export async function saveEdit(stack: Stack, input: EditInput, by: string, reason: VersionReason = 'edit'): Promise<SaveResult> {
   const { candidate, ...prepared } = await prepareEdit(stack, input);
   if (!prepared.validation.ok) return { saved: null, prepared };
-  const saved = writeVersion(stack, { kind: input.kind, baseSha: input.baseSha, text: candidate, by, reason, summary: prepared.summary });
+  const saved = writeVersion(stack, { kind: input.kind, baseSha: input.baseSha, text: candidate, by, reason, summary: prepared.said });
   return { saved, prepared };
 }
 
@@ -132,7 +144,7 @@ export function restoreBefore(stack: Stack, kind: ConfigKind, seq: number | 'las
   if (!v) throw new OpsdeckError('not_found', seq === 'last' ? 'There is no saved change to undo.' : `There is no version ${seq}.`);
   const text = versionText(stack, kind, v.before);
   if (text === null) throw new OpsdeckError('not_found', `The content before version ${v.seq} is no longer kept (or fails its checksum).`);
-  return writeVersion(stack, { kind, baseSha, text, by, reason: seq === 'last' ? 'undo' : 'restore', summary: `back to before version ${v.seq} (${v.summary})` });
+  return writeVersion(stack, { kind, baseSha, text, by, reason: seq === 'last' ? 'undo' : 'restore', summary: say('changes.backTo', { seq: String(v.seq), summary: v.said ?? v.summary }) });
 }
 
 /** One secret's value, for the explicit (and audited, by the action) "Reveal" button. */

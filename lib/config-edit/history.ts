@@ -11,6 +11,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { getDb } from '@/lib/store/db';
 import type { Stack } from '@/lib/stacks/types';
 import { readConfigFile, sha256, writeFileAtomic, type ConfigKind } from './files';
+import type { Said } from '@/lib/i18n/said';
 
 export type VersionReason = 'edit' | 'undo' | 'restore' | 'rollback' | 'ai-settings';
 
@@ -26,6 +27,8 @@ export interface ConfigVersion {
   reason: VersionReason;
   /** What changed, in words that carry no value (keys, line counts). */
   summary: string;
+  /** The summary as keyed text (versions written before keys have only `summary`). */
+  said?: Said;
   /** Set when an apply job brought the containers to this version (or a rollback back to it). */
   applied?: { at: string; job: string };
 }
@@ -76,7 +79,7 @@ export interface WriteRequest {
   text: string;
   by: string;
   reason: VersionReason;
-  summary: string;
+  summary: string | Said;
 }
 
 /** Who wrote the file last, for the conflict message. */
@@ -105,7 +108,8 @@ export function writeVersion(stack: Stack, req: WriteRequest): ConfigVersion {
     const last = listVersions(stack, req.kind, 1)[0];
     const version: ConfigVersion = {
       seq: (last?.seq ?? 0) + 1, kind: req.kind, file: current.path, before: current.sha, after, by: req.by,
-      at: new Date().toISOString(), reason: req.reason, summary: req.summary,
+      at: new Date().toISOString(), reason: req.reason,
+      ...(typeof req.summary === 'string' ? { summary: req.summary } : { summary: req.summary.text, said: req.summary }),
     };
     writeFileAtomic(path.join(dir, metaName(version.seq)), JSON.stringify(version));
     return version;

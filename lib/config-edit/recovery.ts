@@ -4,6 +4,7 @@ import type { RecoveryHandler } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { readConfigFile, type ConfigKind } from './files';
 import { markApplied, versionText, writeVersion } from './history';
+import { say } from '@/lib/i18n/server-text';
 
 interface ApplyNote {
   stack: string;
@@ -26,7 +27,7 @@ export const configApplyRecovery: RecoveryHandler = async ({ jobId, value, log }
     log(`The ${note.kind} file changed since the apply started (or its previous version is gone): left as it is. Apply the version you want from the Configuration tab.`, 'warn');
     return;
   }
-  writeVersion(stack, { kind: note.kind, baseSha: note.applied, text, by: `opsdeck (recovery of job #${jobId})`, reason: 'rollback', summary: 'back to the version the containers ran (Opsdeck stopped during the apply)' });
+  writeVersion(stack, { kind: note.kind, baseSha: note.applied, text, by: `opsdeck (recovery of job #${jobId})`, reason: 'rollback', summary: say('changes.backToRanRecovery') });
   markApplied(stack, note.kind, note.baseline, jobId);
   const r = await runCompose(composeProjectOf(getStack(note.stack)), ['up', '-d', ...(note.services ?? [])]);
   if (r.code !== 0) throw new Error(`compose could not recreate the services from the previous file: ${r.stderr.slice(-300)}`);

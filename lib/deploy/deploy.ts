@@ -7,6 +7,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
 import { runPreflight } from './preflight';
+import { say } from '@/lib/i18n/server-text';
 
 async function compose(stack: Stack, args: string[], ctx: JobContext, what: string): Promise<void> {
   ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
@@ -25,7 +26,7 @@ async function compose(stack: Stack, args: string[], ctx: JobContext, what: stri
  * changed compose or env file to a running stack, since compose recreates only what changed.
  */
 export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
-  ctx.emit({ type: 'step', name: 'deploy.preflight', text: 'Pre-flight checks' });
+  ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runPreflight(stack);
   for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
   const failed = checks.filter((c) => !c.ok);
@@ -36,12 +37,12 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
   if (kind === 'v2') up.push('--pull', pull);
   else if (pull === 'always') {
     // docker-compose v1's `up` has no --pull: an explicit pull step first does the same.
-    ctx.emit({ type: 'step', name: 'deploy.pull', text: 'Pulling every image (deploy.pull: always)' });
+    ctx.emit({ type: 'step', name: 'deploy.pull', ...say('steps.deploy.pull') });
     await compose(stack, ['pull'], ctx, 'Pull');
   } else if (pull === 'never') {
     ctx.emit({ type: 'log', text: 'docker-compose v1 has no --pull: "never" is held by the pre-flight check, which refused any missing image.' });
   }
-  ctx.emit({ type: 'step', name: 'deploy.up', text: `Bringing the stack to its compose file (pull: ${pull}${build ? ', build' : ''})` });
+  ctx.emit({ type: 'step', name: 'deploy.up', ...say('steps.deploy.up', { pull, build: build ? 'yes' : 'no' }) });
   await compose(stack, up, ctx, 'Deploy');
   await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   return `Deployed ${stack.name}: every service is healthy.`;
@@ -49,13 +50,17 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
 
 export type StackLifecycle = 'start' | 'stop' | 'restart';
 
+// One literal key per action, so the messages parity test sees each.
+const stackStep = (action: StackLifecycle, stack: string) =>
+  action === 'start' ? say('steps.stack.start', { stack }) : action === 'stop' ? say('steps.stack.stop', { stack }) : say('steps.stack.restart', { stack });
+
 /**
  * Whole-stack start/stop/restart as a job: the status page's dependency-ordered lifecycle (database
  * first on start, app first on stop), holding the stack's lock, then the health gate. Stop keeps
  * containers and volumes.
  */
 export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
-  ctx.emit({ type: 'step', name: `stack.${action}`, text: `${action[0].toUpperCase()}${action.slice(1)} every service of ${stack.name}` });
+  ctx.emit({ type: 'step', name: `stack.${action}`, ...stackStep(action, stack.name) });
   const result = await runLifecycle(stack, action);
   for (const c of result.containers) ctx.emit({ type: 'log', text: `${c.name} (${c.service}): ${c.outcome}` });
   if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });

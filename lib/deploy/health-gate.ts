@@ -4,6 +4,7 @@ import { crashFailure, lastLogLines, watchForCrashes } from '@/lib/health/crash-
 import { stackFetch } from '@/lib/reach/http';
 import type { Emit } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
+import { say } from '@/lib/i18n/server-text';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 
@@ -38,27 +39,27 @@ export async function waitForHealthy(stack: Stack, emit: Emit, opts: HealthGateO
   const started = Date.now();
   const deadline = started + timeoutMs;
   const crashes = watchForCrashes(stack, started);
-  emit({ type: 'step', name: 'health', text: `Waiting up to ${Math.round(timeoutMs / 1000)} s for every service to be healthy` });
+  emit({ type: 'step', name: 'health', ...say('steps.health', { seconds: String(Math.round(timeoutMs / 1000)) }) });
   let lastReport = '';
   for (;;) {
-    if (opts.signal?.aborted) throw new OpsdeckError('conflict', 'The health wait was cancelled.');
+    if (opts.signal?.aborted) throw new OpsdeckError('conflict', say('errors.healthCancelled'));
     const services = await listStackServices(stack);
     const bad = unhealthyServices(services);
     const appProblem = bad.length === 0 && stack.app?.healthUrl ? await probeApp(stack, stack.app.healthUrl) : null;
     if (bad.length === 0 && !appProblem) {
-      emit({ type: 'log', text: 'All services are healthy.' });
+      emit({ type: 'log', ...say('log.allHealthy') });
       return;
     }
     // Between two restarts a crash-looping container is listed as running: ask the engine each time.
     const crash = await crashes.check(services.filter((s) => s.declared).map((s) => s.name));
     if (crash) throw await crashFailure(stack, crash, started);
     const report = bad.length ? bad.map((s) => `${s.name}: ${s.state}`).join(', ') : `app health URL ${stack.app!.healthUrl} ${appProblem}`;
-    if (report !== lastReport) emit({ type: 'log', text: `Waiting: ${report}` });
+    if (report !== lastReport) emit({ type: 'log', ...say('log.waiting', { report }) });
     lastReport = report;
     if (Date.now() >= deadline) {
       const culprit = bad[0]?.name ?? stack.app?.service;
       const logs = culprit ? await lastLogLines(stack, culprit).catch(() => '(could not read its logs)') : '';
-      throw new OpsdeckError('conflict', `Health check failed after ${Math.round(timeoutMs / 1000)} s: ${report}.`, {
+      throw new OpsdeckError('conflict', say('errors.healthTimeout', { seconds: String(Math.round(timeoutMs / 1000)), report }), {
         detail: culprit ? `Last log lines of ${culprit}:\n${logs}` : undefined,
       });
     }

@@ -8,6 +8,8 @@ import { readStackEnv } from '@/lib/stacks';
 import { deploySettingsOf } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 
 export interface PreflightCheck {
   id: 'docker' | 'compose' | 'compose-config' | 'env-file' | 'disk' | 'images';
@@ -17,6 +19,13 @@ export interface PreflightCheck {
   detail: string;
   /** What to do when it failed. */
   fix?: string;
+  /** Label and fix as keyed text, shown in the reader's language (English above stays for the job log). */
+  said?: { label: Said; fix?: Said };
+}
+
+/** The label (and fix) of a check from keyed text: the English strings plus the keys. */
+function labelled(label: Said, fix?: Said): Pick<PreflightCheck, 'label' | 'fix' | 'said'> {
+  return { label: label.text, ...(fix ? { fix: fix.text } : {}), said: { label, ...(fix ? { fix } : {}) } };
 }
 
 /** Below this, a deploy may fail half-way while pulling or writing; refuse before changing anything. */
@@ -26,12 +35,12 @@ const REGISTRY_TIMEOUT_MS = 5000;
 
 /** The doctor's env-file rules, so the deploy refuses exactly what the status page reports as an error. */
 function envCheck(stack: Stack): PreflightCheck {
-  const label = 'Env file has no placeholders';
-  if (!stack.envFile) return { id: 'env-file', label, ok: true, detail: 'no env file' };
+  const label = labelled(say('preflight.envFile'));
+  if (!stack.envFile) return { id: 'env-file', ...label, ok: true, detail: 'no env file' };
   const env = readStackEnv(stack);
   const errors = checkEnv(stack, fs.readFileSync(stack.envFile, 'utf8'), env, composeVariables(stack.composeFiles)).filter((f) => f.severity === 'error');
-  if (errors.length === 0) return { id: 'env-file', label, ok: true, detail: stack.envFile };
-  return { id: 'env-file', label, ok: false, detail: errors.map((f) => f.title).join('; '), fix: errors.map((f) => `${f.where}: ${f.fix}`).join(' ') };
+  if (errors.length === 0) return { id: 'env-file', ...label, ok: true, detail: stack.envFile };
+  return { id: 'env-file', ...label, ok: false, detail: errors.map((f) => f.title).join('; '), fix: errors.map((f) => `${f.where}: ${f.fix}`).join(' ') };
 }
 
 function freeAt(dir: string): number | null {
@@ -57,8 +66,8 @@ async function diskCheck(stack: Stack, dockerOk: boolean): Promise<PreflightChec
   ].join('; ');
   const low = measured.filter((m) => m.free !== null && m.free < MIN_FREE_BYTES);
   return low.length === 0
-    ? { id: 'disk', label: 'Enough free disk', ok: true, detail }
-    : { id: 'disk', label: 'Enough free disk', ok: false, detail, fix: `Free at least 1 GiB on ${low.map((m) => m.dir).join(' and ')} (old images: \`docker image prune\`).` };
+    ? { id: 'disk', ...labelled(say('preflight.disk')), ok: true, detail }
+    : { id: 'disk', ...labelled(say('preflight.disk'), say('preflight.diskFix', { dirs: low.map((m) => m.dir).join(' and ') })), ok: false, detail };
 }
 
 /** Present locally, or (unless the stack says never pull) resolvable in its registry right now. */
@@ -79,9 +88,8 @@ async function imagesCheck(stack: Stack, configText: string): Promise<PreflightC
     if (r.ok) pullable.push(`${name} (${svc.image})`);
     else problems.push(`${name} (${svc.image}): ${pull === 'always' ? 'deploy.pull is "always", but it is' : 'not present, and'} not pullable: ${r.reason}`);
   }
-  const label = 'Images present or pullable';
-  if (problems.length) return { id: 'images', label, ok: false, detail: problems.join('; '), fix: 'Build it, or check the registry/tag (and the engine\'s registry login).' };
-  return { id: 'images', label, ok: true, detail: pullable.length ? `Found in the registry, will be pulled: ${pullable.join(', ')}.` : 'All service images are present locally.' };
+  if (problems.length) return { id: 'images', ...labelled(say('preflight.images'), say('preflight.imagesFix')), ok: false, detail: problems.join('; ') };
+  return { id: 'images', ...labelled(say('preflight.images')), ok: true, detail: pullable.length ? `Found in the registry, will be pulled: ${pullable.join(', ')}.` : 'All service images are present locally.' };
 }
 
 /**
@@ -92,16 +100,16 @@ export async function runPreflight(stack: Stack): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
   const ping = await pingDocker(stack);
   checks.push(ping.ok
-    ? { id: 'docker', label: 'Docker reachable', ok: true, detail: `Engine ${ping.version}` }
-    : { id: 'docker', label: 'Docker reachable', ok: false, detail: ping.error.message, fix: stack.docker ? `Start the Docker daemon on ${stack.docker.host} or fix this stack's docker: settings.` : 'Start the Docker daemon or fix DOCKER_HOST.' });
+    ? { id: 'docker', ...labelled(say('preflight.docker')), ok: true, detail: `Engine ${ping.version}` }
+    : { id: 'docker', ...labelled(say('preflight.docker'), stack.docker ? say('preflight.dockerFixHost', { host: stack.docker.host }) : say('preflight.dockerFix')), ok: false, detail: ping.error.message });
 
   let composeOk = false;
   try {
     const c = await detectCompose();
     composeOk = true;
-    checks.push({ id: 'compose', label: 'Compose available', ok: true, detail: `${c.kind === 'v2' ? 'docker compose' : 'docker-compose'} ${c.version}` });
+    checks.push({ id: 'compose', ...labelled(say('preflight.compose')), ok: true, detail: `${c.kind === 'v2' ? 'docker compose' : 'docker-compose'} ${c.version}` });
   } catch {
-    checks.push({ id: 'compose', label: 'Compose available', ok: false, detail: 'Neither `docker compose` nor `docker-compose` works.', fix: 'Install the compose plugin (v2) or docker-compose (v1).' });
+    checks.push({ id: 'compose', ...labelled(say('preflight.compose'), say('preflight.composeFix')), ok: false, detail: 'Neither `docker compose` nor `docker-compose` works.' });
   }
 
   let configText = '';
@@ -109,14 +117,14 @@ export async function runPreflight(stack: Stack): Promise<PreflightCheck[]> {
     const r = await runCompose(composeProjectOf(stack), ['config']);
     configText = r.code === 0 ? r.stdout : '';
     checks.push(r.code === 0
-      ? { id: 'compose-config', label: 'Compose file valid', ok: true, detail: stack.composeFiles.join(', ') }
-      : { id: 'compose-config', label: 'Compose file valid', ok: false, detail: r.stderr.trim().split('\n').slice(-3).join(' '), fix: 'Fix the compose file; `docker compose config` shows the same error.' });
+      ? { id: 'compose-config', ...labelled(say('preflight.composeConfig')), ok: true, detail: stack.composeFiles.join(', ') }
+      : { id: 'compose-config', ...labelled(say('preflight.composeConfig'), say('preflight.composeConfigFix')), ok: false, detail: r.stderr.trim().split('\n').slice(-3).join(' ') });
   }
 
   try {
     checks.push(envCheck(stack));
   } catch (e) {
-    checks.push({ id: 'env-file', label: 'Env file readable', ok: false, detail: (e as Error).message, fix: 'Create the env file or fix its path in opsdeck.yaml.' });
+    checks.push({ id: 'env-file', ...labelled(say('preflight.envReadable'), say('preflight.envReadableFix')), ok: false, detail: (e as Error).message });
   }
 
   checks.push(await diskCheck(stack, ping.ok));

@@ -20,6 +20,7 @@ import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/
 import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
 import { appTasks, DEFAULT_SWARM_TIMEOUT_MS, followRollingUpdate, recordTaskImages, SwarmFollowTimeout, taskName, taskStates } from './swarm-follow';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
+import { say } from '@/lib/i18n/server-text';
 
 export interface SwarmUpgradeOptions {
   targetTag: string;
@@ -109,7 +110,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   }
 
   // Nothing has changed yet: a tag that cannot be had aborts here.
-  emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} can be had on every node` });
+  emit({ type: 'step', name: 'upgrade.image', ...say('steps.upgrade.imageEveryNode', { ref: targetRef }) });
   let resolved;
   try {
     resolved = await resolveSwarmImage(stack, targetRef);
@@ -140,7 +141,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
 
   // What runs now, so the log shows changes only.
   const seen = await taskStates(stack, app.service);
-  emit({ type: 'step', name: 'upgrade.rolling', text: `Swarm updates ${app.service} task by task` });
+  emit({ type: 'step', name: 'upgrade.rolling', ...say('steps.upgrade.rolling', { service: app.service }) });
   try {
     await updateServiceImage(stack, app.service, targetRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
   } catch (e) {
@@ -183,7 +184,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}, but restoring the pre-upgrade backup ${data.backupId ?? ''} could not finish (${userMessageOf(e)}).`, { cause: e });
   }
   finishUpgrade(ctx.id, 'rolled-back', `${reason}${restored}`, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back by Swarm`, text: `${reason}\nThe app runs ${fromRef} again${restored}.` });
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: `${reason}\nThe app runs ${fromRef} again${restored}.` });
   throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}${restored}.`, {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,
   });

@@ -12,6 +12,7 @@ import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } fr
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 import { rollbackSwarmUpgrade } from './swarm-rollback';
 import { upgradeSwarmApp } from './swarm-upgrade';
+import { say } from '@/lib/i18n/server-text';
 
 export interface UpgradeOptions {
   /** Tag of the app image's repository, e.g. "1.1.0". */
@@ -76,7 +77,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   });
   emit({ type: 'log', text: `Upgrading ${app.service}: ${current.ref} (${current.image.version ?? 'unknown version'}, schema ${schemaBefore ?? 'none'}) → ${targetRef}` });
 
-  emit({ type: 'step', name: 'upgrade.backup', text: 'Taking a verified backup before anything changes' });
+  emit({ type: 'step', name: 'upgrade.backup', ...say('steps.upgrade.backup') });
   let backupId: string;
   try {
     backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
@@ -87,7 +88,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   updateUpgrade(ctx.id, { backupId });
 
   // Nothing has changed yet: a target that cannot be had aborts the upgrade, with no rollback to report.
-  emit({ type: 'step', name: 'upgrade.image', text: `Making sure ${targetRef} is present` });
+  emit({ type: 'step', name: 'upgrade.image', ...say('steps.upgrade.image', { ref: targetRef }) });
   let target: ImageInfo;
   try {
     let found = await inspectImage(targetRef, stack);
@@ -112,7 +113,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   try {
     if (opts.runMigrations && app.migrationsDir) {
       const pending = pendingMigrations(app.migrationsDir, schemaBefore);
-      emit({ type: 'step', name: 'upgrade.migrations', text: pending.length ? `Running ${pending.length} migration(s): ${pending.map((m) => m.version).join(', ')}` : 'No migration is newer than the database' });
+      emit({ type: 'step', name: 'upgrade.migrations', ...(pending.length ? say('steps.upgrade.migrations', { count: String(pending.length), versions: pending.map((m) => m.version).join(', ') }) : say('steps.upgrade.noMigrations')) });
       try {
         await runMigrations(stack, pending, emit, migrated);
       } finally {
@@ -120,7 +121,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
       }
     }
 
-    emit({ type: 'step', name: 'upgrade.recreate', text: `Recreating ${app.service} on ${targetRef}` });
+    emit({ type: 'step', name: 'upgrade.recreate', ...say('steps.upgrade.recreate', { service: app.service, ref: targetRef }) });
     recreated = true;
     await recreateApp(stack, app.service, targetRef, ctx);
     await waitForHealthy(stack, emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
@@ -144,7 +145,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     }
     finishUpgrade(ctx.id, 'rolled-back', reason, await readSchemaVersion(stack).catch(() => null));
     ctx.forget('upgrade');
-    notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: `Upgrade to ${targetRef} rolled back`, text: `${reason}\nThe app runs ${current.ref} again.` });
+    notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBack', { ref: targetRef }), text: say('notify.runsAgain', { reason, ref: current.ref }) });
     // The detail (the unhealthy service's last log lines) goes with the job, not only into its log.
     throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}) and was rolled back to ${current.ref}; the app is healthy on the previous version with its data.`, { detail, cause: failure });
   }
@@ -166,7 +167,7 @@ interface RollbackPlan {
 
 /** Previous image first (so the restore's "start the app" starts the old version), then the data. */
 async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Promise<void> {
-  ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `Rolling back to ${plan.ref}` });
+  ctx.emit({ type: 'step', name: 'upgrade.rollback', ...say('steps.upgrade.rollback', { ref: plan.ref }) });
   if (plan.recreated) await recreateApp(stack, plan.service, plan.ref, ctx);
   const schemaNow = await readSchemaVersion(stack).catch(() => 'unknown');
   // A committed migration counts even when it did not bump the version: its changes are in the data.
@@ -201,7 +202,7 @@ export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: {
     backupId: last.backupId, startedBy: ctx.user, startedAt: new Date().toISOString(),
   });
   try {
-    ctx.emit({ type: 'step', name: 'rollback.recreate', text: `Recreating ${app.service} on ${last.fromRef}` });
+    ctx.emit({ type: 'step', name: 'rollback.recreate', ...say('steps.upgrade.recreate', { service: app.service, ref: last.fromRef }) });
     await recreateApp(stack, app.service, ref, ctx);
     if (last.backupId && schemaBefore !== last.schemaBefore) {
       ctx.emit({ type: 'log', text: `The upgrade changed the schema (${last.schemaBefore ?? 'none'} → ${schemaBefore ?? 'none'}): restoring its pre-upgrade backup ${last.backupId}.` });

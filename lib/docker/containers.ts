@@ -13,6 +13,7 @@ import {
   type ServiceState,
   type StackService,
 } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 const STATES: InstanceState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -131,12 +132,12 @@ export async function resolveStackContainer(stack: Stack, containerId: string, s
     info = await docker.getContainer(containerId).inspect();
   } catch (e) {
     const err = dockerError(e, endpoint.label, 'looking up a container');
-    if (err.code === 'not_found') throw new OpsdeckError('not_found', 'That container no longer exists.');
+    if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
   assertInStack(stack, info.Config.Labels, service || undefined);
   const instances = (await stackContainers(stack)).filter((c) => c.Id === info.Id).map(toInstance);
-  if (!instances[0]) throw new OpsdeckError('not_found', 'That container no longer exists.');
+  if (!instances[0]) throw new OpsdeckError('not_found', say('errors.containerGone'));
   return instances[0];
 }
 

@@ -13,6 +13,7 @@ import { getDocker } from './client';
 import { listStackServices, resolveStackContainer } from './containers';
 import { dockerError } from './errors';
 import type { ServiceInstance, StackService } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart';
 
@@ -57,8 +58,8 @@ function pick(stack: Stack, all: StackService[], service?: string): StackService
   if (service === undefined) return all;
   const found = all.find((s) => s.name === service);
   if (!found) {
-    const names = all.map((s) => s.name).join(', ') || 'none';
-    throw new OpsdeckError('not_found', `Stack "${stack.name}" has no service "${service.slice(0, 60)}" (its services: ${names}).`);
+    const names = all.map((s) => s.name).join(', ') || say('errors.none');
+    throw new OpsdeckError('not_found', say('errors.noService', { stack: stack.name, service: service.slice(0, 60), services: names }));
   }
   return [found];
 }

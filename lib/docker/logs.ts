@@ -15,6 +15,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
 import { dockerError } from './errors';
 import { resolveStackContainer } from './containers';
+import { say } from '@/lib/i18n/server-text';
 
 export type LogStreamName = 'stdout' | 'stderr';
 
@@ -80,7 +81,7 @@ export async function inspectLogTarget(stack: Stack, containerId: string, servic
     };
   } catch (e) {
     const err = dockerError(e, endpoint.label, 'inspecting a container for its logs');
-    if (err.code === 'not_found') throw new OpsdeckError('not_found', 'That container no longer exists.');
+    if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
 }
@@ -163,7 +164,7 @@ export async function openContainerLogs(stack: Stack, containerId: string, servi
   } catch (e) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? e;
     const err = dockerError(e, endpoint.label, `reading the logs of ${target.name}`);
-    if (err.code === 'not_found') throw new OpsdeckError('not_found', 'That container no longer exists.');
+    if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
   openStreams++;

@@ -10,6 +10,7 @@ import { composeProjectOf } from '@/lib/deploy/compose-project';
 import { OpsdeckError } from '@/lib/errors';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
+import { say } from '@/lib/i18n/server-text';
 
 /**
  * Restarts since the gate began that count as a loop. Docker's restart back-off (100 ms, doubling)
@@ -115,7 +116,7 @@ export async function crashFailure(stack: Stack, crash: CrashSign, gateStart: nu
   const secs = Math.max(1, Math.round((Date.now() - gateStart) / 1000));
   return new OpsdeckError(
     'conflict',
-    `Health check failed after ${secs} s: ${crash.service} is crashing (${crash.reason})${said ? `; it said: "${said}"` : ''}.`,
+    said ? say('errors.healthCrashSaid', { seconds: String(secs), service: crash.service, reason: crash.reason, said }) : say('errors.healthCrash', { seconds: String(secs), service: crash.service, reason: crash.reason }),
     { detail: `Last log lines of ${crash.service}:\n${logs}` },
   );
 }

@@ -3,6 +3,8 @@
  * status 'running' per stack), so it holds across requests, workers and processes sharing the file.
  */
 import { OpsdeckError } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { getDb } from '@/lib/store/db';
 import type { Job, JobEvent, JobHolder, JobProgress, JobStatus, LogLevel } from './types';
 import { ownerInfo } from './owner';
@@ -55,9 +57,9 @@ const toJob = (r: JobRow): Job => ({
   progress: parseJson<JobProgress>(r.progress),
 });
 
-export function busyMessage(stack: string, holder: JobHolder): string {
-  const who = holder.startedBy ?? 'the scheduler';
-  return `Stack ${stack} is busy: ${holder.kind} #${holder.id} started by ${who} at ${holder.startedAt}. Wait for it to finish, then try again.`;
+export function busyMessage(stack: string, holder: JobHolder): Said {
+  const who = holder.startedBy ?? say('errors.theScheduler');
+  return say('errors.busy', { stack, kind: holder.kind, id: holder.id, who, at: holder.startedAt });
 }
 
 export function runningJob(stack: string): Job | null {

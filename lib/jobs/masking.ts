@@ -4,6 +4,7 @@
  * masking existed, or while the env file was unreadable, must not leak either.
  */
 import { stackRedactorByName } from '@/lib/stacks/stack-secrets';
+import { mapSaidParams, type SaidParams } from '@/lib/i18n/said';
 import type { Job, JobEvent } from './types';
 
 export type Mask = (text: string) => string;
@@ -19,10 +20,11 @@ export function maskJob(job: Job, mask: Mask = jobRedactor(job.stack)): Job {
     target: job.target === null ? null : mask(job.target),
     summary: job.summary === null ? null : mask(job.summary),
     errorDetail: job.errorDetail === null ? null : mask(job.errorDetail),
-    progress: job.progress ? { ...job.progress, phase: mask(job.progress.phase) } : null,
+    progress: job.progress ? { ...job.progress, phase: mask(job.progress.phase), ...(job.progress.params ? { params: mapSaidParams(job.progress.params, mask) } : {}) } : null,
   };
 }
 
 export function maskEvent(event: JobEvent, mask: Mask): JobEvent {
-  return { ...event, text: mask(event.text) };
+  const params = event.data?.params as SaidParams | undefined;
+  return { ...event, text: mask(event.text), ...(params ? { data: { ...event.data, params: mapSaidParams(params, mask) } } : {}) };
 }

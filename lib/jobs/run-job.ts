@@ -4,7 +4,9 @@
  * go to the store as they happen, which is what the SSE route streams to the page.
  */
 import { recordAudit } from '@/lib/audit';
-import { isOpsdeckError } from '@/lib/errors';
+import { isOpsdeckError, saidOf } from '@/lib/errors';
+import { mapSaidParams, type Said, type SaidParams } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { observeJob } from '@/lib/metrics/events';
 import { appendEvent, deleteNote, finishJob, getJob, heartbeat, insertRunningJob, saveProgress, setNote, type NewJob } from './job-store';
 import { HEARTBEAT_STALE_MS } from './owner';
@@ -14,7 +16,6 @@ import type { EmitInput, Job, JobContext } from './types';
 /** Progress snapshots are written at most this often; a dump reports thousands of chunks a second. */
 const PROGRESS_EVERY_MS = 400;
 const LOG_LINE_MAX = 4000;
-const UNEXPECTED = 'The job failed because of an unexpected error. The details are in the Opsdeck log.';
 
 const live = globalThis as typeof globalThis & { __opsdeckLiveJobs?: Map<string, AbortController>; __opsdeckBeat?: NodeJS.Timeout };
 const liveJobs = (live.__opsdeckLiveJobs ??= new Map());
@@ -42,20 +43,24 @@ function makeContext(job: Job, controller: AbortController, mask: (text: string)
   let lastProgress = 0;
   // Every text a job reports is shown to viewers: compose output, pg messages and container log
   // lines can all carry the stack's passwords, so nothing reaches the store unmasked.
+  // Keyed text (lib/i18n/said.ts) keeps its key and masked parameters, so the page can translate it.
+  const keyed = (e: { key?: string; params?: SaidParams }): { key?: string; params?: SaidParams } =>
+    e.key ? { key: e.key, ...(e.params ? { params: mapSaidParams(e.params, mask) } : {}) } : {};
   const emit = (e: EmitInput) => {
     try {
       if (e.type === 'progress') {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_EVERY_MS) return;
         lastProgress = now;
-        saveProgress(job.id, { phase: mask(e.phase), bytes: e.bytes, totalBytes: e.totalBytes, rate: e.rate, elapsedMs: now - started });
+        saveProgress(job.id, { phase: mask(e.phase), ...keyed(e), bytes: e.bytes, totalBytes: e.totalBytes, rate: e.rate, elapsedMs: now - started });
       } else if (e.type === 'step') {
         const text = mask(e.text ?? e.name);
-        appendEvent(job.id, 'step', text, 'info', { name: mask(e.name) });
-        saveProgress(job.id, { phase: text, elapsedMs: Date.now() - started });
+        appendEvent(job.id, 'step', text, 'info', { name: mask(e.name), ...keyed(e) });
+        saveProgress(job.id, { phase: text, ...keyed(e), elapsedMs: Date.now() - started });
       } else {
         // Masked before the cut, so a secret straddling the limit cannot leave its head behind.
-        appendEvent(job.id, 'log', mask(e.text).slice(0, LOG_LINE_MAX), e.level ?? 'info');
+        const data = keyed(e);
+        appendEvent(job.id, 'log', mask(e.text).slice(0, LOG_LINE_MAX), e.level ?? 'info', data.key ? data : null);
       }
     } catch (err) {
       // A log write must never fail the operation it describes.
@@ -82,21 +87,23 @@ async function execute(job: Job, controller: AbortController, work: JobWork, mas
   let status: 'succeeded' | 'failed' = 'succeeded';
   let summary: string;
   let detail: string | null = null;
+  let failure: Said | { text: string } = { text: '' };
   try {
     summary = mask((await work(ctx)) || `${job.title}: done.`);
     ctx.emit({ type: 'log', text: summary });
   } catch (e) {
     status = 'failed';
+    failure = isOpsdeckError(e) ? saidOf(e) : say('errors.unexpectedJob');
     if (isOpsdeckError(e)) {
       summary = mask(e.message);
       detail = e.detail ? mask(e.detail) : null;
     } else {
       // An untyped error's text was never written for users: a generic line, the masked raw text as detail.
-      summary = UNEXPECTED;
+      summary = failure.text;
       detail = mask(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
       console.error(`[opsdeck] job ${job.id} (${job.kind}) failed:`, mask(e instanceof Error ? (e.stack ?? detail) : detail));
     }
-    ctx.emit({ type: 'log', level: 'error', text: summary });
+    ctx.emit({ type: 'log', level: 'error', ...failure, text: summary });
   } finally {
     liveJobs.delete(job.id);
   }

@@ -1,3 +1,5 @@
+import type { Said, SaidParams } from '@/lib/i18n/said';
+
 /**
  * The job model shared by every long-running, stack-changing operation (backup, restore, deploy,
  * upgrade). A job belongs to one stack and holds that stack's lock while it runs; its log and its
@@ -9,6 +11,9 @@ export type JobStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 export interface JobProgress {
   /** What is happening, in words: "Writing the dump", "Restoring into memos__restore_12". */
   phase: string;
+  /** The phase as keyed text (lib/i18n/said.ts), for readers in another language. */
+  key?: string;
+  params?: SaidParams;
   /** Bytes done so far (written, read or streamed, depending on the phase). */
   bytes?: number;
   /** Total bytes when known, for a percentage. */
@@ -45,15 +50,29 @@ export interface JobEvent {
   type: 'log' | 'step' | 'end';
   level: LogLevel | null;
   text: string;
-  /** For `end`: { status }; for `step`: { name }. */
+  /** For `end`: { status }; for `step`: { name }; with `key` and `params` when the text is keyed (lib/i18n/said.ts). */
   data: Record<string, unknown> | null;
 }
 
 /** What job code reports. `progress` is a snapshot (only the latest is kept); the others are log lines. */
 export type EmitInput =
-  | { type: 'log'; text: string; level?: LogLevel }
-  | { type: 'step'; name: string; text?: string }
-  | { type: 'progress'; phase: string; bytes?: number; totalBytes?: number; rate?: number };
+  | ({ type: 'log'; text: string; level?: LogLevel } & Keyed)
+  | ({ type: 'step'; name: string; text?: string } & Keyed)
+  | ({ type: 'progress'; phase: string; bytes?: number; totalBytes?: number; rate?: number } & Keyed);
+
+/**
+ * Text made with `say(…)` carries its key and parameters beside the English (spread it in:
+ * `emit({ type: 'step', name, ...say('steps.x', { … }) })`); the page renders it in its language.
+ */
+interface Keyed {
+  key?: string;
+  params?: SaidParams;
+}
+
+/** A step or log line made with say(): its `text` is the English (progress: `phase`). */
+export function keyedPhase(said: Said): { phase: string; key: string; params?: SaidParams } {
+  return { phase: said.text, key: said.key, params: said.params };
+}
 
 export type Emit = (event: EmitInput) => void;
 

@@ -16,7 +16,7 @@ export function telegramUrl(base: string, token: string): string {
 }
 
 async function sendEmail(target: NotifyTarget, n: Notification): Promise<string | null> {
-  const { subject, text } = payloadFor('email', n) as { subject: string; text: string };
+  const { subject, text } = payloadFor('email', n, { lang: target.options.lang }) as { subject: string; text: string };
   // Loaded on first use: most installs never send email, and the module costs memory in every process.
   const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(target.url, {
@@ -37,7 +37,7 @@ export async function sendOnce(target: NotifyTarget, n: Notification): Promise<s
   if (target.format === 'email') return sendEmail(target, n);
   const secret = target.options.secret;
   let url = target.url;
-  let payload = payloadFor(target.format, n, { chatId: target.options.chatId });
+  let payload = payloadFor(target.format, n, { chatId: target.options.chatId, lang: target.options.lang });
   if (target.format === 'dingtalk' && secret) url = dingtalkSignedUrl(url, secret);
   if (target.format === 'feishu' && secret) payload = feishuSignedBody(payload as Record<string, unknown>, secret);
   if (target.format === 'telegram') url = telegramUrl(url, secret ?? '');

@@ -1,3 +1,7 @@
+import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import type { Said } from '@/lib/i18n/said';
+import { say, sayIn } from '@/lib/i18n/server-text';
+
 /**
  * One notification, shaped for each receiver. Chat webhooks (DingTalk, Feishu/Lark, WeCom, Slack)
  * each expect their own JSON body; "generic" is ours, for scripts and other tools; Telegram's Bot
@@ -36,10 +40,28 @@ export interface Notification {
   at: string;
   /** A recovered notice: how long the outage lasted. */
   downForMs?: number;
+  /** Title and text as keyed text, rendered in each target's language (its `lang` option). */
+  said?: { title?: Said; text?: Said };
 }
 
-export function payloadFor(format: NotifyFormat, n: Notification, opts: { chatId?: string } = {}): unknown {
-  const line = `[${n.severity.toUpperCase()}] ${n.title} (stack ${n.stack})`;
+/** The notification as a target in `lang` reads it: title and text rendered, the keys dropped. */
+export function inLanguage(n: Notification, lang: Locale = DEFAULT_LOCALE): Notification {
+  // The keys are ours, not the receiver's.
+  const { said, ...plain } = n;
+  if (!said || lang === DEFAULT_LOCALE) return plain;
+  return { ...plain, title: said.title ? sayIn(lang, said.title) : n.title, text: said.text ? sayIn(lang, said.text) : n.text };
+}
+
+// One literal key per severity, so the messages parity test sees each.
+const SEVERITY: Record<Notification['severity'], () => Said> = {
+  info: () => say('notify.severity.info'),
+  warning: () => say('notify.severity.warning'),
+  critical: () => say('notify.severity.critical'),
+};
+
+export function payloadFor(format: NotifyFormat, shown: Notification, opts: { chatId?: string; lang?: Locale } = {}): unknown {
+  const n = inLanguage(shown, opts.lang);
+  const line = sayIn(opts.lang ?? DEFAULT_LOCALE, say('notify.line', { severity: SEVERITY[n.severity](), title: n.title, stack: n.stack }));
   switch (format) {
     case 'generic':
       return n;

@@ -3,6 +3,8 @@
  * stays open, a reminder goes out every re-notify interval; when it comes back, one "recovered"
  * notice says how long it was down. A key names the thing: "service:memos", "ai:chat", "backup".
  */
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { getDb } from '@/lib/store';
 import type { Notification, NotifyEvent } from './formats';
 import { formatDuration, getPolicy, inQuietHours } from './policy';
@@ -17,13 +19,13 @@ interface OpenRow { stack: string; key: string; event: NotifyEvent; title: strin
  * the caller notified every occurrence itself (a failed backup is news each time); only record it.
  */
 export function openProblem(
-  stack: string, key: string, event: NotifyEvent, msg: { title: string; text: string; severity: Severity }, opts: { now?: Date; alreadySent?: boolean } = {},
+  stack: string, key: string, event: NotifyEvent, msg: { title: string | Said; text: string | Said; severity: Severity }, opts: { now?: Date; alreadySent?: boolean } = {},
 ): boolean {
   const now = opts.now ?? new Date();
   const at = now.toISOString();
   const r = getDb()
     .prepare('INSERT INTO notify_open (stack, key, event, title, severity, since, last_sent_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stack, key) DO NOTHING')
-    .run(stack, key, event, msg.title, msg.severity, at, at);
+    .run(stack, key, event, typeof msg.title === 'string' ? msg.title : msg.title.text, msg.severity, at, at);
   if (r.changes === 0) return false;
   if (!opts.alreadySent) notify(stack, event, { ...msg, now });
   return true;
@@ -34,7 +36,7 @@ export function openProblem(
  * (a thing that was never reported down has nothing to recover from). A recovery from a critical
  * problem goes out even in quiet hours: whoever the alarm woke should also hear it is over.
  */
-export function resolveProblem(stack: string, key: string, event: NotifyEvent, title: (downFor: string) => string, now = new Date()): boolean {
+export function resolveProblem(stack: string, key: string, event: NotifyEvent, title: (downFor: string) => string | Said, now = new Date()): boolean {
   const row = getDb().prepare('SELECT * FROM notify_open WHERE stack = ? AND key = ?').get(stack, key) as OpenRow | undefined;
   if (!row) return false;
   getDb().prepare('DELETE FROM notify_open WHERE stack = ? AND key = ?').run(stack, key);
@@ -43,7 +45,7 @@ export function resolveProblem(stack: string, key: string, event: NotifyEvent, t
   notify(stack, event, {
     severity: 'info',
     title: title(downFor),
-    text: `Recovered after ${downFor} (down since ${row.since}; it was: ${row.title}).`,
+    text: say('notify.recovered', { downFor, since: row.since, title: row.title }),
     downForMs,
     ignoreQuietHours: row.severity === 'critical',
     now,
@@ -69,7 +71,8 @@ export function notifyTick(now = new Date()): { released: number; reminded: numb
     for (const h of db.prepare('SELECT id, notification FROM notify_held WHERE stack = ? ORDER BY id').all(stack) as { id: number; notification: string }[]) {
       db.prepare('DELETE FROM notify_held WHERE id = ?').run(h.id);
       const n = JSON.parse(h.notification) as Notification;
-      sendNow({ ...n, text: `${n.text}\n(Held during quiet hours since ${n.at}.)` });
+      const held = say('notify.held', { text: n.said?.text ?? n.text, at: n.at });
+      sendNow({ ...n, text: held.text, said: { ...n.said, text: held } });
       released++;
     }
   }
@@ -77,7 +80,7 @@ export function notifyTick(now = new Date()): { released: number; reminded: numb
     const every = getPolicy(r.stack).renotifyMinutes;
     if (!every || now.getTime() - Date.parse(r.last_sent_at) < every * 60_000) continue;
     db.prepare('UPDATE notify_open SET last_sent_at = ?, reminders = reminders + 1 WHERE stack = ? AND key = ?').run(now.toISOString(), r.stack, r.key);
-    notify(r.stack, r.event, { severity: r.severity, title: `Still down: ${r.title}`, text: `Down for ${formatDuration(now.getTime() - Date.parse(r.since))} (since ${r.since}).`, now });
+    notify(r.stack, r.event, { severity: r.severity, title: say('notify.stillDown', { title: r.title }), text: say('notify.downFor', { duration: formatDuration(now.getTime() - Date.parse(r.since)), since: r.since }), now });
     reminded++;
   }
   return { released, reminded };

@@ -1,6 +1,7 @@
+import type { Said } from '@/lib/i18n/said';
 import { getDb } from '@/lib/store';
 import { sendOnce, SEND_TIMEOUT_MS } from './channels';
-import type { Notification, NotifyEvent } from './formats';
+import { inLanguage, type Notification, type NotifyEvent } from './formats';
 import { maskUrl, targetsFor, type NotifyTarget } from './targets';
 import { getPolicy, inQuietHours } from './policy';
 import { WebhookRefused } from './safe-post';
@@ -32,9 +33,12 @@ async function attempt(target: NotifyTarget, n: Notification): Promise<string | 
   }
 }
 
+const plain = (t: string | Said) => (typeof t === 'string' ? t : t.text);
+
 /** Sends with retries and records each try; resolves with the final status, never rejects. */
 export async function deliver(target: NotifyTarget, n: Notification, delays: readonly number[] = RETRY_DELAYS_MS): Promise<{ ok: boolean; error: string | null; attempts: number }> {
-  const id = record(target.id, n);
+  // The page shows the title the receiver got, in its language.
+  const id = record(target.id, inLanguage(n, target.options.lang));
   let error: string | null = null;
   for (let i = 0; i <= delays.length; i++) {
     error = await attempt(target, n);
@@ -55,11 +59,15 @@ export async function deliver(target: NotifyTarget, n: Notification, delays: rea
 export function notify(
   stack: string,
   event: NotifyEvent,
-  msg: { title: string; text: string; severity?: Notification['severity']; downForMs?: number; ignoreQuietHours?: boolean; now?: Date },
+  msg: { title: string | Said; text: string | Said; severity?: Notification['severity']; downForMs?: number; ignoreQuietHours?: boolean; now?: Date },
 ): void {
   const now = msg.now ?? new Date();
-  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: msg.title, text: msg.text, at: now.toISOString() };
+  const n: Notification = { event, stack, severity: msg.severity ?? 'warning', title: plain(msg.title), text: plain(msg.text), at: now.toISOString() };
   if (msg.downForMs !== undefined) n.downForMs = msg.downForMs;
+  // Keyed text (say(…)) goes along, so each target reads it in its own language.
+  if (typeof msg.title !== 'string' || typeof msg.text !== 'string') {
+    n.said = { ...(typeof msg.title !== 'string' ? { title: msg.title } : {}), ...(typeof msg.text !== 'string' ? { text: msg.text } : {}) };
+  }
   try {
     // Quiet hours hold back what is not critical; held notices are sent when they end (incidents.ts).
     if (!msg.ignoreQuietHours && n.severity !== 'critical' && event !== 'test' && inQuietHours(getPolicy(stack), now)) {

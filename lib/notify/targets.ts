@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { LOCALES, type Locale } from '@/lib/i18n/locales';
 import { maskSecret } from '@/lib/secrets';
 import { getDb } from '@/lib/store';
 import { NOTIFY_EVENTS, NOTIFY_FORMATS, type NotifyEvent, type NotifyFormat } from './formats';
+import { say } from '@/lib/i18n/server-text';
 
 export interface NotifyTarget {
   id: number;
@@ -27,12 +29,15 @@ export const targetOptionsSchema = z.object({
   chatId: z.string().trim().regex(/^(-?\d{1,20}|@\w{4,64})$/, { error: 'a chat id (digits) or @channelname' }).optional(),
   from: z.email().optional(),
   to: z.array(z.email()).min(1).max(20).optional(),
+  /** The language its messages are written in (en when absent: targets made before it existed). */
+  lang: z.enum(LOCALES).optional(),
 });
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
 /** What the browser may see: the URL reduced to its origin plus the token's last 4 characters. */
 export interface NotifyTargetView extends Omit<NotifyTarget, 'url' | 'options'> {
   urlMasked: string;
+  lang: Locale;
   lastDelivery: { status: string; attempts: number; error: string | null; at: string; title: string } | null;
 }
 
@@ -77,12 +82,12 @@ export function addTarget(stack: string, input: z.input<typeof targetInputSchema
 
 export function deleteTarget(stack: string, id: number): void {
   const r = getDb().prepare('DELETE FROM notify_targets WHERE id = ? AND stack = ?').run(id, stack);
-  if (r.changes === 0) throw new OpsdeckError('not_found', 'That webhook does not exist (any more).');
+  if (r.changes === 0) throw new OpsdeckError('not_found', say('errors.webhookGone'));
 }
 
 export function getTarget(stack: string, id: number): NotifyTarget {
   const row = getDb().prepare('SELECT * FROM notify_targets WHERE id = ? AND stack = ?').get(id, stack) as Row | undefined;
-  if (!row) throw new OpsdeckError('not_found', 'That webhook does not exist (any more).');
+  if (!row) throw new OpsdeckError('not_found', say('errors.webhookGone'));
   return toTarget(row);
 }
 
@@ -95,9 +100,9 @@ export function targetsFor(stack: string, event: NotifyEvent): NotifyTarget[] {
 export function listTargets(stack: string): NotifyTargetView[] {
   const last = getDb().prepare('SELECT status, attempts, last_error, updated_at, title FROM notify_deliveries WHERE target_id = ? ORDER BY id DESC LIMIT 1');
   return (getDb().prepare('SELECT * FROM notify_targets WHERE stack = ? ORDER BY id').all(stack) as Row[]).map((r) => {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the options hold secrets: never shown
+    // The options hold secrets: only the language is shown.
     const { url, options, ...t } = toTarget(r);
     const d = last.get(r.id) as { status: string; attempts: number; last_error: string | null; updated_at: string; title: string } | undefined;
-    return { ...t, urlMasked: maskUrl(url), lastDelivery: d ? { status: d.status, attempts: d.attempts, error: d.last_error, at: d.updated_at, title: d.title } : null };
+    return { ...t, urlMasked: maskUrl(url), lang: options.lang ?? 'en', lastDelivery: d ? { status: d.status, attempts: d.attempts, error: d.last_error, at: d.updated_at, title: d.title } : null };
   });
 }

@@ -23,6 +23,8 @@ import { recordCopy } from './copies';
 import { Tap, decryptStream, decrypterFor } from './crypt';
 import { objectKey, type SetIndex } from './layout';
 import { readIndex } from './remote';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'remember' | 'forget'>;
 
@@ -38,7 +40,9 @@ const damaged = (id: string, file: string, why: string) =>
 async function download(s3: S3Client, target: OffsiteTarget, index: SetIndex, f: SetIndex['files'][number], to: string, ctx: Ctx): Promise<void> {
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey(target, index.stack, index.id, f.name) }));
   const t0 = Date.now();
-  const tap = new Tap((n) => ctx.emit({ type: 'progress', phase: `Downloading ${f.name} from ${target.name}`, bytes: n, totalBytes: f.encryptedSize, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
+  // Made once, not per chunk.
+  const phase = keyedPhase(say('progress.downloading', { file: f.name, target: target.name }));
+  const tap = new Tap((n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: f.encryptedSize, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   await pipeline(got.Body as Readable, tap, fs.createWriteStream(to, { mode: 0o600 }), { signal: ctx.signal });
   if (tap.bytes !== f.encryptedSize) throw damaged(index.id, f.name, `${tap.bytes} bytes, the index says ${f.encryptedSize}`);
   if (tap.digest() !== f.encryptedSha256) throw damaged(index.id, f.name, 'its checksum does not match the index');
@@ -66,7 +70,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
   const s3 = s3For(stack, target);
   const temps: string[] = [];
   try {
-    ctx.emit({ type: 'step', name: 'offsite.index', text: `Reading set ${id} on offsite target ${target.name}` });
+    ctx.emit({ type: 'step', name: 'offsite.index', ...say('steps.offsite.index', { id, target: target.name }) });
     const index = await readIndex(s3, target, stack.name, parsed.data).catch((e) => {
       if ((e as { name?: string }).name === 'NoSuchKey') return null;
       throw explainS3(e, target);
@@ -92,7 +96,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       // has its backups would pass with a wrong key.
       const m = index.files.find((f) => f.name === index.manifest)!;
       const { enc, out } = tempsOf(m);
-      ctx.emit({ type: 'step', name: 'offsite.decrypt', text: `Checking that the key you supplied opens the copy on ${target.name}` });
+      ctx.emit({ type: 'step', name: 'offsite.decrypt', ...say('steps.offsite.checkKey', { target: target.name }) });
       await download(s3, target, index, m, enc, ctx).catch((e) => {
         throw explainS3(e, target);
       });
@@ -101,7 +105,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       return local;
     }
     const total = index.files.reduce((a, f) => a + f.encryptedSize, 0);
-    ctx.emit({ type: 'step', name: 'offsite.download', text: `Downloading ${index.files.length} file(s), ${formatBytes(total)} encrypted, and checking each against the set's index` });
+    ctx.emit({ type: 'step', name: 'offsite.download', ...say('steps.offsite.download', { count: String(index.files.length), size: formatBytes(total) }) });
     // The manifest first: a wrong key is found after a few hundred bytes, not after the whole dump.
     const order = [...index.files].sort((a, b) => (a.name === index.manifest ? -1 : b.name === index.manifest ? 1 : 0));
     const ready: { name: string; tmp: string }[] = [];
@@ -110,7 +114,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       await download(s3, target, index, f, enc, ctx).catch((e) => {
         throw explainS3(e, target);
       });
-      if (f.name === index.manifest) ctx.emit({ type: 'step', name: 'offsite.decrypt', text: 'Decrypting with the key you supplied and checking every file' });
+      if (f.name === index.manifest) ctx.emit({ type: 'step', name: 'offsite.decrypt', ...say('steps.offsite.decrypt') });
       await decryptTo(identity, enc, out, index, f);
       fs.rmSync(enc, { force: true });
       ready.push({ name: f.name, tmp: out });

@@ -7,11 +7,12 @@
  * does by default. The key is held in memory for the job only; it is never written anywhere.
  */
 import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
-import { userMessageOf } from '@/lib/errors';
+import { userSaidOf } from '@/lib/errors';
 import { startJob, type Job } from '@/lib/jobs';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks/types';
 import { fetchRemoteSet } from './fetch-set';
+import { say } from '@/lib/i18n/server-text';
 
 export function startOffsiteRestoreJob(stack: Stack, input: { target: string; backupId: string; identity: string }, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
   const title = `Restore of ${input.backupId} from offsite ${input.target}`;
@@ -22,10 +23,10 @@ export function startOffsiteRestoreJob(stack: Stack, input: { target: string; ba
       const r = await restoreDatabase(stack, entry.id, ctx, { ...opts, parts });
       const volumes = r.keptVolumes.length ? ` and its volumes (the previous data kept in ${r.keptVolumes.join(', ')})` : '';
       const summary = `Restored ${r.backup.id}${volumes} from offsite target ${input.target}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
-      notify(stack.name, 'restore.finished', { title: `${title} on ${stack.name} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      notify(stack.name, 'restore.finished', { title: say('notify.offsiteRestoreFinished', { backup: input.backupId, target: input.target, stack: stack.name }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {
-      notify(stack.name, 'restore.finished', { title: `${title} on ${stack.name} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      notify(stack.name, 'restore.finished', { title: say('notify.offsiteRestoreFailed', { backup: input.backupId, target: input.target, stack: stack.name }), text: say('notify.startedBy', { text: userSaidOf(e), by }), severity: 'critical' });
       throw e;
     }
   });

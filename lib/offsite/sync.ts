@@ -15,6 +15,7 @@ import { describeTarget, explainS3, s3For } from './client';
 import { recordCopy, verifiedIds } from './copies';
 import { deleteRemoteSet, listRemoteSets, planRemoteRetention } from './remote';
 import { uploadSet, type UploadOptions } from './upload';
+import { say } from '@/lib/i18n/server-text';
 
 export interface OffsiteResult {
   copied: string[];
@@ -66,7 +67,7 @@ async function syncTarget(stack: Stack, target: OffsiteTarget, ctx: Ctx, opts: U
 export async function copyOffsite(stack: Stack, ctx: Ctx, opts: UploadOptions = {}): Promise<OffsiteResult> {
   const out: OffsiteResult = { copied: [], failed: [], deleted: [] };
   for (const target of stack.offsite ?? []) {
-    ctx.emit({ type: 'step', name: 'backup.offsite', text: `Copying to offsite target ${describeTarget(target)}, encrypted` });
+    ctx.emit({ type: 'step', name: 'backup.offsite', ...say('steps.offsite.copy', { target: describeTarget(target) }) });
     const before = out.failed.length;
     try {
       await syncTarget(stack, target, ctx, opts, out);
@@ -78,8 +79,8 @@ export async function copyOffsite(stack: Stack, ctx: Ctx, opts: UploadOptions = 
     const failed = out.failed.slice(before);
     if (failed.length > 0) {
       notify(stack.name, 'backup.failed', {
-        title: `Offsite copy of ${stack.name} to ${target.name} failed`,
-        text: `${failed.map((f) => `${f.backupId ?? 'target'}: ${f.error}`).join(' ')} The local backup is fine; the next backup tries the copy again.`,
+        title: say('notify.offsiteFailed', { stack: stack.name, target: target.name }),
+        text: say('notify.offsiteFailedText', { failures: failed.map((f) => `${f.backupId ?? 'target'}: ${f.error}`).join(' ') }),
         severity: 'warning',
       });
     }

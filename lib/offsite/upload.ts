@@ -15,6 +15,8 @@ import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
 import { Tap, encryptFile } from './crypt';
 import { SET_FORMAT, indexKey, objectKey, setIndexSchema, type SetIndex } from './layout';
 import { setFiles, type SetFile } from './set-files';
+import { say } from '@/lib/i18n/server-text';
+import { keyedPhase } from '@/lib/jobs/types';
 
 const PART_SIZE = 8 * 1024 * 1024;
 
@@ -45,7 +47,9 @@ async function uploadFile(s3: S3Client, target: OffsiteTarget, stack: string, id
   const plain = new Tap();
   const { stream, size } = await encryptFile(file.path, target.recipients, plain);
   const t0 = Date.now();
-  const sent = new Tap((n) => ctx.emit({ type: 'progress', phase: `Uploading ${file.name} to ${target.name}`, bytes: n, totalBytes: size, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
+  // Made once, not per chunk.
+  const phase = keyedPhase(say('progress.uploading', { file: file.name, target: target.name }));
+  const sent = new Tap((n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: size, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   stream.on('error', (e) => sent.destroy(e));
   stream.pipe(sent);
   const upload = new Upload({

@@ -8,13 +8,14 @@ import { pgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { takeBaseBackup } from './base-backup';
 import { currentEpoch, readState } from './layout';
+import { say } from '@/lib/i18n/server-text';
 
 export function startBaseBackupJob(stack: Stack, by: string): { job: Job; done: Promise<Job> } {
   if (!stack.pitr?.enabled) throw new OpsdeckError('conflict', `Continuous archiving is off for stack ${stack.name} (backups.pitr in opsdeck.yaml). Nothing was changed.`);
   const epoch = currentEpoch(readState(stack));
   if (!epoch) throw new OpsdeckError('conflict', 'Archiving has not started yet (Opsdeck starts it within 30 s of starting up): try again in a minute. Nothing was changed.');
   return startJob({ stack: stack.name, kind: 'pitr-base-backup', title: 'Base backup for point-in-time restore', target: epoch.id, startedBy: by }, async (ctx) => {
-    ctx.emit({ type: 'step', name: 'pitr.base-backup', text: 'Taking a base backup (pg_basebackup), verified with pg_verifybackup' });
+    ctx.emit({ type: 'step', name: 'pitr.base-backup', ...say('steps.pitr.baseBackup') });
     const b = await takeBaseBackup(stack, pgTools(stack), epoch.id, ctx.signal);
     return `Base backup ${b.id} written and verified (${(b.sizeBytes / 1048576).toFixed(1)} MB): moments from ${b.finishedAt} on can be restored from it.`;
   });

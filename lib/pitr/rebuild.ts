@@ -25,6 +25,7 @@ import { baseBackupDir } from './base-backup';
 import { pitrDir, walDir, workDir } from './layout';
 import { findGaps, SEGMENT, type EpochWal } from './segments';
 import type { Piece } from './window';
+import { say } from '@/lib/i18n/server-text';
 
 export const REBUILD_ROLE = 'pitr-rebuild';
 
@@ -204,10 +205,10 @@ export async function rebuildPoint(stack: Stack, tools: PgTools, piece: Piece, w
   const note: RebuildNote = { stack: stack.name, container: null, dir: workDir(stack, ctx.id) };
   ctx.remember('pitr-rebuild', note);
   try {
-    ctx.emit({ type: 'step', name: 'pitr.prepare', text: `Copying base backup ${piece.base.id} and the archived WAL (each segment checked)` });
+    ctx.emit({ type: 'step', name: 'pitr.prepare', ...say('steps.pitr.prepare', { base: piece.base.id }) });
     const segments = await prepare(stack, piece, wal, target, note.dir);
     ctx.emit({ type: 'log', text: `${segments} WAL segment(s) checked against their checksums and offered to the rebuild.` });
-    ctx.emit({ type: 'step', name: 'pitr.replay', text: `Replaying WAL to ${target.toISOString()} in a throwaway PostgreSQL container (no network)` });
+    ctx.emit({ type: 'step', name: 'pitr.replay', ...say('steps.pitr.replay', { at: target.toISOString() }) });
     note.container = await startIsolatedHelper(stack, service, {
       role: REBUILD_ROLE,
       name: `opsdeck-pitr-rebuild-${stack.name}-${ctx.id}`.slice(0, 120),
@@ -218,10 +219,10 @@ export async function rebuildPoint(stack: Stack, tools: PgTools, piece: Piece, w
     const t0 = Date.now();
     await waitPromoted(stack, note.container, tools.conn.user, ctx, opts.timeoutMs ?? 30 * 60_000);
     ctx.emit({ type: 'log', text: `Replayed to ${target.toISOString()} in ${((Date.now() - t0) / 1000).toFixed(1)} s.` });
-    ctx.emit({ type: 'step', name: 'pitr.preview', text: 'Reading the rebuilt database' });
+    ctx.emit({ type: 'step', name: 'pitr.preview', ...say('steps.pitr.preview') });
     const p = await preview(note.container, stack, tools, target);
     for (const t of p.tables) ctx.emit({ type: 'log', text: `${t.name}: ${t.rows} rows${t.newest ? `, newest ${t.newest}` : ''}` });
-    ctx.emit({ type: 'step', name: 'pitr.dump', text: 'Dumping the rebuilt database (pg_dump -Fc)' });
+    ctx.emit({ type: 'step', name: 'pitr.dump', ...say('steps.pitr.dump') });
     const id = await dumpRebuilt(note.container, stack, tools, target, ctx, p);
     return { preview: p, backupId: id };
   } finally {

@@ -9,7 +9,7 @@ import { deleteBackupFiles } from '@/lib/backup/catalogue';
 import { pgTools } from '@/lib/postgres/tools';
 import { restoreDatabase, type RestoreOptions } from '@/lib/backup/restore';
 import { compareVersions, readSchemaVersion } from '@/lib/deploy/migrations';
-import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { OpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
 import { startJob, type Job, type JobContext } from '@/lib/jobs';
 import { notify } from '@/lib/notify';
 import type { Stack } from '@/lib/stacks/types';
@@ -19,6 +19,7 @@ import { rebuildPoint, type PointPreview } from './rebuild';
 import { markArchived } from './watch';
 import { planTarget, recoveryWindow } from './window';
 import { markPreviewRestored, readPreview, savePreview } from './previews';
+import { say } from '@/lib/i18n/server-text';
 
 export interface PointResult {
   preview: PointPreview;
@@ -32,7 +33,7 @@ export async function previewPoint(stack: Stack, target: Date, ctx: JobContext, 
   if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', 'That is not a time.');
   if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', `${target.toISOString()} is in the future: a database can only be put back to a moment that has passed.`);
   const tools = pgTools(stack);
-  ctx.emit({ type: 'step', name: 'pitr.window', text: 'Checking the recoverable window' });
+  ctx.emit({ type: 'step', name: 'pitr.window', ...say('steps.pitr.window') });
   if ((await slotInfo(tools, slotName(stack))).active) {
     // A commit after the target, archived: recovery can stop exactly at the target.
     const lsn = await markArchived(stack, tools);
@@ -52,7 +53,7 @@ export async function previewPoint(stack: Stack, target: Date, ctx: JobContext, 
 
 export async function restoreToPoint(stack: Stack, target: Date, ctx: JobContext, opts: RestoreOptions & { timeoutMs?: number } = {}): Promise<PointResult> {
   const r = await previewPoint(stack, target, ctx, opts);
-  ctx.emit({ type: 'step', name: 'pitr.restore', text: `Restoring the database as it was at ${target.toISOString()} (backup ${r.backupId}) the safe way` });
+  ctx.emit({ type: 'step', name: 'pitr.restore', ...say('steps.pitr.restore', { at: target.toISOString(), backup: r.backupId }) });
   const done = await restoreDatabase(stack, r.backupId, ctx, opts);
   return { ...r, keptAs: done.keptAs };
 }
@@ -64,7 +65,7 @@ export function startPointRestoreJob(stack: Stack, target: Date, by: string, opt
       const r = await restoreToPoint(stack, target, ctx, opts);
       const summary = `Restored the database as it was at ${at}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
       recordAudit({ actor: by, role: null, ip: null, action: 'backup.restore-point', stack: stack.name, target: at, result: 'ok', detail: `job #${ctx.id}, via ${r.backupId}` });
-      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${at} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      notify(stack.name, 'restore.finished', { title: say('notify.pointRestoreFinished', { stack: stack.name, at }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {
       recordAudit({ actor: by, role: null, ip: null, action: 'backup.restore-point', stack: stack.name, target: at, result: 'error', detail: userMessageOf(e) });
@@ -106,10 +107,10 @@ export function startPreviewRestoreJob(stack: Stack, previewJob: string, by: str
     try {
       const done = await restoreDatabase(stack, p.backupId, ctx, opts);
       const summary = `Restored the database as it was at ${p.target}; the app is healthy. The previous database is kept as ${done.keptAs} (Undo restore puts it back).`;
-      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${p.target} finished`, text: `${summary} Started by ${by}.`, severity: 'info' });
+      notify(stack.name, 'restore.finished', { title: say('notify.pointRestoreFinished', { stack: stack.name, at: p.target }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {
-      notify(stack.name, 'restore.finished', { title: `Restore of ${stack.name} to ${p.target} failed`, text: `${userMessageOf(e)} Started by ${by}.`, severity: 'critical' });
+      notify(stack.name, 'restore.finished', { title: say('notify.pointRestoreFailed', { stack: stack.name, at: p.target }), text: say('notify.startedBy', { text: userSaidOf(e), by }), severity: 'critical' });
       throw e;
     }
   });

@@ -13,6 +13,7 @@ import { dropSlot, durableArchivePosition, RECEIVER_ROLE, slotInfo, type SlotInf
 import { addEvent, currentEpoch, readState, slotName, updateState } from './layout';
 import { lsnToBigInt } from './segments';
 import { listHelpers, removeHelper } from '@/lib/docker';
+import { say } from '@/lib/i18n/server-text';
 
 export interface ArchiveStatus {
   live: boolean;
@@ -44,7 +45,7 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
       addEvent(s, 'error', text);
       s.slotWarned = false;
     });
-    notify(stack.name, 'pitr.slot-dropped', { title: `Point-in-time archiving of ${stack.name} stopped: replication slot dropped`, text, severity: 'critical' });
+    notify(stack.name, 'pitr.slot-dropped', { title: say('notify.slotDropped', { stack: stack.name }), text, severity: 'critical' });
     return { live: false, lagSeconds: null, lagBytes: null, retainedBytes: info.retainedBytes, slotDropped: true };
   }
   let lagSeconds: number | null = null;
@@ -65,12 +66,12 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
     if (info.retainedBytes > warnAt && !st.slotWarned) {
       st.slotWarned = true;
       addEvent(st, 'warn', `The replication slot holds ${Math.round(info.retainedBytes / 1048576)} MB of WAL (limit ${settings.slotLimitMb} MB).`);
-      notify(stack.name, 'pitr.lag', { title: `WAL held for ${stack.name}'s archive is near its limit`, text: `The replication slot holds ${Math.round(info.retainedBytes / 1048576)} MB of WAL on the database's disk; at ${settings.slotLimitMb} MB Opsdeck drops it. Is the archive receiver running?`, severity: 'warning' });
+      notify(stack.name, 'pitr.lag', { title: say('notify.slotNearLimit', { stack: stack.name }), text: say('notify.slotNearLimitText', { mb: String(Math.round(info.retainedBytes / 1048576)), limit: String(settings.slotLimitMb) }), severity: 'warning' });
     } else if (info.retainedBytes <= warnAt) st.slotWarned = false;
     const late = lagSeconds === null || lagSeconds > settings.lagAlertSeconds;
     if (late && !st.lagAlerted) {
       st.lagAlerted = true;
-      notify(stack.name, 'pitr.lag', { title: `The WAL archive of ${stack.name} is behind`, text: lagSeconds === null ? 'No archive receiver is connected: new changes are not archived.' : `The archive is ${Math.round(lagSeconds)} s behind (alert above ${settings.lagAlertSeconds} s).`, severity: 'warning' });
+      notify(stack.name, 'pitr.lag', { title: say('notify.archiveBehind', { stack: stack.name }), text: lagSeconds === null ? say('notify.noReceiver') : say('notify.archiveLag', { seconds: String(Math.round(lagSeconds)), limit: String(settings.lagAlertSeconds) }), severity: 'warning' });
     } else if (!late) st.lagAlerted = false;
   });
   void s;

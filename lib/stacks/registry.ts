@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { OpsdeckError } from '@/lib/errors';
 import { loadStacks, locateConfig } from './load-config';
 import type { Stack } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 /**
  * Process-wide view of the configured stacks. Every request asks for them, so they are cached;
@@ -84,7 +85,7 @@ export function getStack(name: string): Stack {
   const stack = listStacks().find((s) => s.name === name);
   if (!stack) {
     const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
-    throw new OpsdeckError('not_found', `No stack named "${shown}" is configured.`);
+    throw new OpsdeckError('not_found', say('errors.noStack', { name: shown }));
   }
   return stack;
 }

@@ -1,5 +1,6 @@
 import { notify } from '@/lib/notify';
 import type { TimelineEvent } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 /** A service that died this many times within the window is in a restart loop. */
 const LOOP_DEATHS = 3;
@@ -75,8 +76,8 @@ export function notifyFromEvent(stack: string, e: TimelineEvent, now = Date.now(
   const recent = [...(deaths.get(key) ?? []), now].filter((x) => now - x < LOOP_WINDOW_MS);
   deaths.set(key, recent);
   if (recent.length >= LOOP_DEATHS) {
-    once(`${key}/loop`, now, () => notify(stack, 'service.restart-loop', { severity: 'critical', title: `${e.service} is restarting in a loop`, text: `${recent.length} unexpected exits in 15 minutes. Last: ${e.text}` }));
+    once(`${key}/loop`, now, () => notify(stack, 'service.restart-loop', { severity: 'critical', title: say('notify.restartLoop', { service: e.service! }), text: say('notify.restartLoopText', { count: String(recent.length), last: e.text }) }));
   } else {
-    once(`${key}/down`, now, () => notify(stack, 'service.down', { severity: 'critical', title: `${e.service} went down`, text: e.text }));
+    once(`${key}/down`, now, () => notify(stack, 'service.down', { severity: 'critical', title: say('notify.serviceDown', { service: e.service! }), text: e.text }));
   }
 }

@@ -12,6 +12,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { notifyFromEvent } from './alerts';
 import { recordEvent } from './event-store';
 import type { ServiceStatus, StackStatus, TimelineEvent } from './types';
+import { say } from '@/lib/i18n/server-text';
 
 function serviceState(desired: number, running: number): ServiceStatus['state'] {
   if (running === 0) return desired === 0 ? 'stopped' : 'not-created';
@@ -66,7 +67,7 @@ export function recordSwarmChange(stack: Stack, change: SwarmChange): TimelineEv
   if (change.kind === 'node') {
     const n = change.node;
     if (n.state === 'down' || n.state === 'disconnected') {
-      notify(stack.name, 'service.down', { severity: 'critical', title: `node ${n.hostname} is down`, text: `Swarm node ${n.hostname} (${n.role}, ${n.address}) went from ${change.from} to ${n.state}: its tasks are rescheduled on the other nodes.` });
+      notify(stack.name, 'service.down', { severity: 'critical', title: say('notify.nodeDown', { node: n.hostname }), text: say('notify.nodeDownText', { node: n.hostname, role: n.role, address: n.address, from: change.from, state: n.state }) });
     }
     return null;
   }

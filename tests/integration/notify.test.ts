@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addTarget, deliver, getTarget, listTargets, notify, type NotifyFormat } from '@/lib/notify';
 import { isPrivateAddress, MAX_RESPONSE_BYTES } from '@/lib/notify/safe-post';
 import { openDb } from '@/lib/store';
+import { say } from '@/lib/i18n/server-text';
 
 interface Received { path: string; body: unknown }
 const received: Received[] = [];
@@ -131,5 +132,19 @@ describe('notifications over real HTTP', () => {
     notify('other', 'restore.finished', { title: 'Restore finished', text: 'demo is serving backup 2026-11-22' });
     expect(Date.now() - t0).toBeLessThan(50);
     await expect.poll(() => received.map((r) => r.path)).toEqual(['/restore-only']);
+  });
+
+  it('notify() writes each target in its own language: Chinese for a zh-CN one, the same English as before for the others', async () => {
+    const zh = addTarget('lang', { name: 'zh', format: 'feishu', url: `${base}/lang/zh`, events: ['backup.failed'], allowPrivate: true, options: { lang: 'zh-CN' } }, 'admin');
+    addTarget('lang', { name: 'en', format: 'feishu', url: `${base}/lang/en`, events: ['backup.failed'], allowPrivate: true }, 'admin');
+    const reason = say('errors.healthTimeout', { seconds: '120', report: 'postgres: exited' });
+    notify('lang', 'backup.failed', { severity: 'critical', title: say('notify.backupFailed', { stack: 'lang' }), text: say('notify.startedBy', { text: reason, by: 'alice' }) });
+    await expect.poll(() => received.filter((r) => r.path.startsWith('/lang/')).length).toBe(2);
+    const body = (p: string) => received.find((r) => r.path === p)?.body;
+    expect(body('/lang/zh')).toEqual({ msg_type: 'text', content: { text: '[严重] lang 的备份失败（服务栈 lang）\n健康检查在 120 秒后失败：postgres: exited。 由 alice 发起。' } });
+    expect(body('/lang/en')).toEqual({ msg_type: 'text', content: { text: '[CRITICAL] Backup of lang failed (stack lang)\nHealth check failed after 120 s: postgres: exited. Started by alice.' } });
+    // The page shows what the receiver got, and which language it gets.
+    await expect.poll(() => listTargets('lang').find((t) => t.id === zh)?.lastDelivery?.status).toBe('sent');
+    expect(listTargets('lang').find((t) => t.id === zh)).toMatchObject({ lang: 'zh-CN', lastDelivery: { title: 'lang 的备份失败' } });
   });
 });

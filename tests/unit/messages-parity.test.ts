@@ -8,6 +8,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(ROOT, 'messages');
 /** Where UI code asks for messages. */
 const CODE_DIRS = ['app', 'components'];
+/** Where server code writes keyed text (lib/i18n/said.ts) with `say('key', …)`: keys of the `server` messages. */
+const SERVER_DIRS = ['lib', 'server-actions'];
+const SAY_DEFINITION = path.join(ROOT, 'lib/i18n/server-text.ts');
 
 /** Every leaf key path of a message tree, with its text. */
 function leaves(node: unknown, prefix = ''): Map<string, string> {
@@ -91,6 +94,29 @@ describe('messages', () => {
       }
     }
     expect(checked, 'keys found in the code').toBeGreaterThan(300);
+    expect(missing).toEqual([]);
+  });
+
+  it('has every key the server code says, in every language, and every say() names its key literally', async () => {
+    const trees = await Promise.all(LOCALES.map(async (l) => ({ locale: l, keys: leaves(await loadMessages(l)) })));
+    const files = SERVER_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d))).filter((f) => f !== SAY_DEFINITION);
+    const missing: string[] = [];
+    const built: string[] = [];
+    let checked = 0;
+    for (const file of files) {
+      // Comments may mention say(…) without calling it.
+      const text = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+      const where = path.relative(ROOT, file);
+      // A key built at run time could be missing without this test seeing it: one literal key per call.
+      // say( as a call of its own or spread (`...say(`), not a method named say.
+      for (const m of text.matchAll(/(?:(?<![\w$.])|(?<=\.\.\.))say\(\s*(?!')([^)]{0,40})/g)) built.push(`${where}: say(${m[1]}`);
+      for (const m of text.matchAll(/(?:(?<![\w$.])|(?<=\.\.\.))say\(\s*'([^']+)'/g)) {
+        checked++;
+        for (const { locale, keys } of trees) if (!keys.has(`server.${m[1]}`)) missing.push(`${locale} server.${m[1]} (${where})`);
+      }
+    }
+    expect(checked, 'say() calls found in the server code').toBeGreaterThan(130);
+    expect(built).toEqual([]);
     expect(missing).toEqual([]);
   });
 });

@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 export default async function AccountPasswordPage() {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   return <PasswordPanel sessions={countUserSessions(gate.user.id)} />;
 }

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function SecurityPage() {
   const gate = await checkRole('viewer', { beforeTwoFactor: true });
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   return (
     <>
       <h1 className="text-2xl font-semibold">{(await getTranslations('account.twoFactor'))('title')}</h1>

@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function TokensPage() {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const t = await getTranslations('account.tokens');
   let stacks: string[] = [];
   try {

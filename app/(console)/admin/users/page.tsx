@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 export default async function UsersPage() {
   const gate = await checkRole('admin');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   return <UsersAdmin users={listUsers()} me={gate.user.id} />;
 }

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 // Chrome for one stack's pages. Each page under it still checks its own role and stack.
 export default async function StackLayout({ children, params }: { children: ReactNode; params: Promise<{ name: string }> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   let title: string;
   try {

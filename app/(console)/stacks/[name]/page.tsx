@@ -16,7 +16,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function StackStatusPage({ params }: { params: Promise<{ name: string }> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   const t = await getTranslations('status');
   let initial;

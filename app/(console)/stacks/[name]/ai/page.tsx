@@ -25,7 +25,7 @@ function envSettings(stack: Stack) {
 
 export default async function StackAiPage({ params }: { params: Promise<{ name: string }> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   const view = await getAiHealthView(name);
   const admin = hasRole(gate.user.role, 'admin');

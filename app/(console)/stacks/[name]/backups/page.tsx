@@ -15,7 +15,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function BackupsPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ job?: string }> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   let stack: Stack;
   try {

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function ConfigPage({ params }: { params: Promise<{ name: string }> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   let stack: Stack;
   try {

@@ -18,7 +18,7 @@ const instant = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? new D
 // Live logs of a stack. The stream itself is checked again by its route handler.
 export default async function StackLogsPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Search> }) {
   const gate = await checkRole('viewer');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   const q = await searchParams;
   let services: string[];

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function NotificationsPage({ params }: { params: Promise<{ name: string }> }) {
   const gate = await checkRole('admin');
-  if (!gate.ok) return <Forbidden message={gate.message} />;
+  if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const stack = getStack((await params).name);
   return <NotifyPanel stack={stack.name} targets={listTargets(stack.name)} />;
 }
