@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+// Before dockerode loads: its gRPC session and SSH transport are then loaded only when used.
+import './optional-deps';
 import Docker from 'dockerode';
 
 /**

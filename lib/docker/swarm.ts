@@ -5,6 +5,8 @@
  * exactly what `docker stack deploy -c … <project>` created, and tasks are asked for by those
  * services' ids only.
  */
+// Before dockerode loads: its gRPC session and SSH transport are then loaded only when used.
+import './optional-deps';
 import Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
