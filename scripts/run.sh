@@ -41,5 +41,5 @@ cat <<MSG
 MSG
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://${HOST}:${PORT}}"
 # node itself rather than npx, which would stay alive as a second Node process around the server;
-# the V8 flags are the image's (Dockerfile CMD): a small young generation and size-first code.
-exec node --max-semi-space-size=2 --optimize-for-size node_modules/next/dist/bin/next start -p "$PORT" -H "$HOST"
+# the V8 flag is the image's (Dockerfile CMD): a small young generation.
+exec node --max-semi-space-size=2 node_modules/next/dist/bin/next start -p "$PORT" -H "$HOST"
