@@ -19,7 +19,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API responses are JSON, streams and files (next.config.ts gives them the static
+  // Pages only: API responses are JSON, streams and files (next.config.mjs gives them the static
   // headers), and static assets are the same for everyone.
   matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico).*)' }],
 };

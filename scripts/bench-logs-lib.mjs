@@ -63,7 +63,9 @@ export async function startServer({ config, port, password }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-data-'));
   const logFile = path.join(dataDir, 'server.log');
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // BENCH_NODE_FLAGS: V8/Node flags for the server, e.g. to weigh the ones the image ships with.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...flags, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', OPSDECK_CONFIG: config, OPSDECK_DATA_DIR: dataDir, OPSDECK_ADMIN_PASSWORD: password, NEXTAUTH_URL: `http://127.0.0.1:${port}` },
     stdio: ['ignore', out, out],

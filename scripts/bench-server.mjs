@@ -25,6 +25,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 const compose = (project, envFile, args) => execFileSync('docker-compose', ['-p', project, '-f', path.join(ROOT, 'examples/demo/compose.yml'), '--env-file', envFile, ...args], { stdio: 'pipe' });
 
+/**
+ * The Node flags each server is started with where it ships: the image's `CMD ["node", …flags,
+ * "server.js"]` and scripts/run.sh's `exec node …flags node_modules/next/dist/bin/next start`.
+ */
+function shippedNodeFlags() {
+  const cmd = /^CMD (\[.*\])$/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+  const image = cmd ? JSON.parse(cmd[1]) : [];
+  if (image[0] !== 'node' || image.at(-1) !== 'server.js') throw new Error('Dockerfile: no CMD ["node", …, "server.js"]');
+  const run = /^exec node (.*?)\s*node_modules\/next\/dist\/bin\/next start /m.exec(fs.readFileSync(path.join(ROOT, 'scripts/run.sh'), 'utf8'));
+  if (!run) throw new Error('scripts/run.sh: no `exec node … node_modules/next/dist/bin/next start` line');
+  return { standalone: image.slice(1, -1), 'next start': run[1].split(/\s+/).filter(Boolean) };
+}
+const NODE_FLAGS = shippedNodeFlags();
+
 /** RSS in MB of `pid` and every process below it. */
 const treeRssMb = (pid) => treeRss(pid) / 1048576;
 
@@ -61,15 +75,17 @@ async function openStream(url, cookie, ac) {
   (async () => { try { for (;;) { const { done } = await reader.read(); if (done) break; } } catch { /* aborted */ } })();
 }
 
-async function measure(mode, stack, dir) {
-  const port = await freePort();
+async function measure(mode, stack, dir, fixedPort) {
+  // BENCH_PORT pins the servers' ports (standalone there, `next start` one above) when free ones
+  // are not wanted, e.g. beside other servers on a shared machine.
+  const port = fixedPort ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = fs.mkdtempSync(path.join(dir, `data-${mode.replace(/\W/g, '')}-`));
   const env = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', OPSDECK_DATA_DIR: dataDir, OPSDECK_ADMIN_PASSWORD: PASSWORD, NEXTAUTH_URL: base, OPSDECK_DEMO_ENV_FILE: stack.envFile, OPSDECK_DEMO_PROJECT: stack.project, OPSDECK_CONFIG: '', NEXT_DIST_DIR: DIST };
   const t0 = performance.now();
   const server = mode === 'standalone'
-    ? spawn(process.execPath, [path.join(ROOT, DIST, 'standalone/server.js')], { cwd: path.join(ROOT, DIST, 'standalone'), env, stdio: 'ignore' })
-    : spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env, stdio: 'ignore' });
+    ? spawn(process.execPath, [...NODE_FLAGS[mode], path.join(ROOT, DIST, 'standalone/server.js')], { cwd: path.join(ROOT, DIST, 'standalone'), env, stdio: 'ignore' })
+    : spawn(process.execPath, [...NODE_FLAGS[mode], path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env, stdio: 'ignore' });
   const streams = [];
   try {
     for (;;) {
@@ -115,15 +131,20 @@ async function measure(mode, stack, dir) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-server-'));
-console.log('building the standalone output…');
-execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: ROOT, env: { ...process.env, OPSDECK_STANDALONE: '1', NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'pipe' });
+// BENCH_SKIP_BUILD=1 reuses the last build in DIST (to compare run-time settings on one build).
+if (process.env.BENCH_SKIP_BUILD !== '1') {
+  console.log('building the standalone output…');
+  execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: ROOT, env: { ...process.env, OPSDECK_STANDALONE: '1', NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'pipe' });
+}
 const stack = await demoStack(dir);
 let failed = false;
 try {
   await sleep(8000); // let the demo stack reach healthy so the server's first view is a normal one
   const results = [];
-  for (const mode of ['standalone', 'next start']) results.push(await measure(mode, stack, dir));
+  const basePort = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : null;
+  for (const [i, mode] of ['standalone', 'next start'].entries()) results.push(await measure(mode, stack, dir, basePort === null ? undefined : basePort + i));
   console.log(`\nOpsdeck production server (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; RSS of the process tree)`);
+  console.log(`node flags: standalone ${NODE_FLAGS.standalone.join(' ') || '(none)'}; next start ${NODE_FLAGS['next start'].join(' ') || '(none)'}`);
   const row = (mode, name, value, target, unit) => {
     const verdict = target === null ? '' : value < target ? 'PASS' : 'FAIL';
     if (verdict === 'FAIL') failed = true;

@@ -26,7 +26,7 @@ if [ -z "${OPSDECK_CONFIG:-}" ] && [ ! -f opsdeck.yaml ]; then
 fi
 
 # Rebuild only when something the build reads is newer than the last build.
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server-actions instrumentation.ts next.config.ts package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server-actions instrumentation.ts next.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
   echo "[opsdeck] building (next build)…"
   npx next build > .next-build.log 2>&1 || { tail -40 .next-build.log; exit 1; }
   rm -f .next-build.log
@@ -40,4 +40,6 @@ cat <<MSG
 
 MSG
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://${HOST}:${PORT}}"
-exec npx next start -p "$PORT" -H "$HOST"
+# node itself rather than npx, which would stay alive as a second Node process around the server;
+# the V8 flag is the image's (Dockerfile CMD): a small young generation.
+exec node --max-semi-space-size=2 node_modules/next/dist/bin/next start -p "$PORT" -H "$HOST"

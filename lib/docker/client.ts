@@ -4,6 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+// Before dockerode loads: its gRPC session and SSH transport are then loaded only when used.
+import './optional-deps';
 import Docker from 'dockerode';
 import type { EngineSettings } from '@/lib/stacks/types';
 

@@ -2,12 +2,13 @@
  * The S3 client for one offsite target. Credentials come from the stack's env file (or the file a
  * `<VAR>_FILE` names), read when a copy starts, so a rotated key needs no restart.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
 import { readSecretVar } from '@/lib/stacks/database';
 import { readStackEnv } from '@/lib/stacks/env-file';
 import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
 import type { Stack } from '@/lib/stacks/types';
+import { s3Sdk } from './sdk';
 
 export interface ClientOptions {
   /** SDK attempts per request (each part of a multipart upload is retried on its own). */
@@ -26,12 +27,14 @@ export function targetCredentials(stack: Stack, target: OffsiteTarget): { access
   return { accessKeyId, secretAccessKey };
 }
 
-export function s3For(stack: Stack, target: OffsiteTarget, opts: ClientOptions = {}): S3Client {
+export async function s3For(stack: Stack, target: OffsiteTarget, opts: ClientOptions = {}): Promise<S3Client> {
+  const credentials = targetCredentials(stack, target);
+  const { S3Client } = await s3Sdk();
   return new S3Client({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     forcePathStyle: target.forcePathStyle,
-    credentials: targetCredentials(stack, target),
+    credentials,
     maxAttempts: opts.maxAttempts ?? 4,
     requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 120_000, connectionTimeout: Math.min(opts.requestTimeoutMs ?? 10_000, 10_000) },
   });

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { backupDir, getBackup, type BackupEntry } from '@/lib/backup/catalogue';
 import { formatBytes } from '@/lib/backup/failure';
@@ -25,6 +25,7 @@ import { objectKey, type SetIndex } from './layout';
 import { readIndex } from './remote';
 import { say } from '@/lib/i18n/server-text';
 import { keyedPhase } from '@/lib/jobs/types';
+import { s3Sdk } from './sdk';
 
 type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'remember' | 'forget'>;
 
@@ -38,6 +39,7 @@ const damaged = (id: string, file: string, why: string) =>
   new OpsdeckError('conflict', `The offsite copy of ${id} is damaged (${file}: ${why}), so Opsdeck refuses to restore it. Nothing was changed.`);
 
 async function download(s3: S3Client, target: OffsiteTarget, index: SetIndex, f: SetIndex['files'][number], to: string, ctx: Ctx): Promise<void> {
+  const { GetObjectCommand } = await s3Sdk();
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey(target, index.stack, index.id, f.name) }));
   const t0 = Date.now();
   // Made once, not per chunk.
@@ -67,7 +69,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
   const target = offsiteTarget(stack, targetName);
   decrypterFor(identity); // A malformed key is refused before anything is downloaded.
   const dir = backupDir(stack);
-  const s3 = s3For(stack, target);
+  const s3 = await s3For(stack, target);
   const temps: string[] = [];
   try {
     ctx.emit({ type: 'step', name: 'offsite.index', ...say('steps.offsite.index', { id, target: target.name }) });

@@ -1,12 +1,14 @@
 /** Reading a target: the sets it holds (by their indexes), and removing one set. */
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
+import { s3Sdk } from './sdk';
 import { SET_INDEX, indexKey, setIndexSchema, setPrefix, stackPrefix, type SetIndex } from './layout';
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
+    const { ListObjectsV2Command } = await s3Sdk();
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -15,6 +17,7 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
 }
 
 export async function readIndex(s3: S3Client, target: OffsiteTarget, stack: string, id: string): Promise<SetIndex | null> {
+  const { GetObjectCommand } = await s3Sdk();
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: indexKey(target, stack, id) }));
   let raw: unknown;
   try {
@@ -44,6 +47,7 @@ export async function listRemoteSets(s3: S3Client, target: OffsiteTarget, stack:
 
 /** Deletes a set: its index first, so a half-deleted set is no longer listed. */
 export async function deleteRemoteSet(s3: S3Client, target: OffsiteTarget, stack: string, id: string): Promise<number> {
+  const { DeleteObjectCommand } = await s3Sdk();
   await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: indexKey(target, stack, id) }));
   const keys = await listKeys(s3, target.bucket, setPrefix(target, stack, id));
   for (const Key of keys) await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key }));

@@ -26,7 +26,7 @@ export interface OffsiteResult {
 type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'user'>;
 
 async function syncTarget(stack: Stack, target: OffsiteTarget, ctx: Ctx, opts: UploadOptions, out: OffsiteResult): Promise<void> {
-  const s3 = s3For(stack, target);
+  const s3 = await s3For(stack, target);
   try {
     const have = verifiedIds(stack.name, target.name);
     const local = listBackups(stack).filter((e) => !e.problem);

@@ -4,8 +4,7 @@
  * file retried as a whole when its upload fails, then the set's index, then a check of what the
  * bucket holds against what was sent.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { OpsdeckError } from '@/lib/errors';
 import type { BackupEntry } from '@/lib/backup/catalogue';
@@ -13,6 +12,7 @@ import { formatBytes } from '@/lib/backup/failure';
 import type { JobContext } from '@/lib/jobs';
 import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
 import { Tap, encryptFile } from './crypt';
+import { s3Sdk, s3Upload } from './sdk';
 import { SET_FORMAT, indexKey, objectKey, setIndexSchema, type SetIndex } from './layout';
 import { setFiles, type SetFile } from './set-files';
 import { say } from '@/lib/i18n/server-text';
@@ -52,6 +52,7 @@ async function uploadFile(s3: S3Client, target: OffsiteTarget, stack: string, id
   const sent = new Tap((n) => ctx.emit({ type: 'progress', ...phase, bytes: n, totalBytes: size, rate: Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000)) }));
   stream.on('error', (e) => sent.destroy(e));
   stream.pipe(sent);
+  const { Upload } = await s3Upload();
   const upload = new Upload({
     client: s3,
     params: { Bucket: target.bucket, Key: objectKey(target, stack, id, file.name), Body: sent, ContentLength: size, ContentType: 'application/octet-stream' },
@@ -74,11 +75,13 @@ async function uploadFile(s3: S3Client, target: OffsiteTarget, stack: string, id
 /** What the bucket holds for the set matches the index: every object's size, and the index's own bytes. */
 export async function verifyRemoteSet(s3: S3Client, target: OffsiteTarget, index: SetIndex, indexBytes: string): Promise<void> {
   for (const f of index.files) {
+    const { HeadObjectCommand } = await s3Sdk();
     const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey(target, index.stack, index.id, f.name) }));
     if (head.ContentLength !== f.encryptedSize) {
       throw new OpsdeckError('conflict', `The copy of ${f.name} on ${target.name} is ${head.ContentLength ?? 'of unknown size'} bytes, ${f.encryptedSize} were sent.`);
     }
   }
+  const { GetObjectCommand } = await s3Sdk();
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: indexKey(target, index.stack, index.id) }));
   const text = (await got.Body?.transformToString('utf8')) ?? '';
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -103,6 +106,7 @@ export async function uploadSet(s3: S3Client, target: OffsiteTarget, entry: Back
     manifest: manifest.name, files: done,
   });
   const body = `${JSON.stringify(index, null, 2)}\n`;
+  const { PutObjectCommand } = await s3Sdk();
   await withRetries(`Upload of the index of ${entry.id}`, ctx, opts, () =>
     s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: indexKey(target, stack, entry.id), Body: body, ContentType: 'application/json' })));
   await withRetries(`Check of ${entry.id} on ${target.name}`, ctx, opts, () => verifyRemoteSet(s3, target, index, body));

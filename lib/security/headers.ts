@@ -24,16 +24,8 @@ export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean } = {
   ].join('; ');
 }
 
-/** For every response, pages and API alike (next.config.ts and proxy.ts). */
-export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  // Paths carry stack names and job ids: other sites learn only that a link came from Opsdeck.
-  { key: 'Referrer-Policy', value: 'same-origin' },
-  // Older browsers ignore frame-ancestors; this says the same to them.
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-];
+// Kept in plain JavaScript for next.config.mjs, which is loaded without a TypeScript compiler.
+export { STATIC_SECURITY_HEADERS } from './static-headers.mjs';
 
 /** A random nonce, base64 of 16 bytes from the platform's CSPRNG. */
 export function newNonce(): string {

@@ -42,7 +42,7 @@ export async function loadOffsite(stack: Stack): Promise<OffsiteTargetView[]> {
     let s3;
     try {
       // A page must not hang on a bucket that does not answer: one short try.
-      s3 = s3For(stack, target, { maxAttempts: 1, requestTimeoutMs: 8000 });
+      s3 = await s3For(stack, target, { maxAttempts: 1, requestTimeoutMs: 8000 });
       view.sets = (await listRemoteSets(s3, target, stack.name)).map((s) => ({
         id: s.id, finishedAt: s.finishedAt, reason: s.reason, files: s.files.length,
         encryptedBytes: s.files.reduce((a, f) => a + f.encryptedSize, 0), verifiedAt: verified.get(s.id) ?? null,

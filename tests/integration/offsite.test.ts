@@ -61,7 +61,7 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout
     expect(job.summary).toMatch(/offsite: 1 copied/);
     expect(logOf(job.id)).toMatch(/copied and verified/);
 
-    const client = s3For(stack, stack.offsite![0]);
+    const client = await s3For(stack, stack.offsite![0]);
     const [set] = await listRemoteSets(client, stack.offsite![0], 'demo');
     const local = listBackups(stack)[0];
     expect(set.id).toBe(local.id);
@@ -140,7 +140,7 @@ describe('offsite copies (local S3 server, real Docker + PostgreSQL)', { timeout
     expect(fs.readdirSync(stack.backupDir).sort()).toEqual(localFiles);
 
     // Flip one byte of the encrypted dump on the server (same size).
-    const client = s3For(stack, target);
+    const client = await s3For(stack, target);
     const key = objectKey(target, 'demo', id, `${id}.dump`);
     const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToByteArray());
     const damaged = Buffer.from(body);
