@@ -83,11 +83,16 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
     await sleep(300);
     await insert('three');
     await switchWal();
-    await insert('four');
-    await watchArchive(env.stack);
+    const four = await insert('four');
+    // The receiver reports what it has written once a second and each check makes that durable:
+    // within seconds the window reaches the last row (the periodic check runs every 5 s).
+    const w = await waitFor('the archive to cover the last row', async () => {
+      await watchArchive(env.stack);
+      const now = await recoveryWindow(env.stack);
+      return now.latest && now.latest >= four.at ? now : null;
+    }, 15_000);
 
     // Refusals: the future, before the window.
-    const w = await recoveryWindow(env.stack);
     expect(w.earliest).not.toBeNull();
     expect(() => planTarget(w, new Date(Date.now() + 3600_000))).toThrow(/in the future/);
     expect(() => planTarget(w, new Date(Date.parse(w.earliest!) - 60_000))).toThrow(/outside the recoverable window/);
