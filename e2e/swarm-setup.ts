@@ -23,6 +23,9 @@ export default async function swarmSetup() {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-e2e-swarm-'));
   const config = path.join(dataDir, 'opsdeck.yaml');
+  // The stack file's own defaults (what it was deployed with), where the status page's PostgreSQL check reads its credentials.
+  const envFile = path.join(dataDir, 'stack.env');
+  fs.writeFileSync(envFile, 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
   fs.writeFileSync(
     config,
     [
@@ -32,9 +35,11 @@ export default async function swarmSetup() {
       '    runtime: swarm',
       `    project: ${PROJECT}`,
       `    compose: ${STACK_FILE}`,
+      `    envFile: ${envFile}`,
       `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
       '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      '    app: { service: memos }',
+      // Published nowhere: asked from inside a running memos task on its node (the engine relay); the demo app records its schema where Memos does.
+      `    app: { service: memos, healthUrl: "http://127.0.0.1:5230/healthz", schemaVersionQuery: "SELECT value FROM system_setting WHERE name = 'schema_version'" }`,
       '',
     ].join('\n'),
   );

@@ -1,7 +1,8 @@
 /**
  * A `runtime: swarm` stack through the console's pages, on the three-node cluster of
  * scripts/swarm-bed.sh (run with playwright.swarm.config.ts, which deploys the stack and starts a
- * server of its own): status with services, tasks per node and nodes, live; scale; drain with the
+ * server of its own): status with services, tasks per node and nodes, live, the PostgreSQL panel and
+ * the app's probe reached on the tasks' nodes; scale; drain with the
  * confirmation listing the tasks that move; activate; the refusals; logs tagged with slot and node.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -42,6 +43,15 @@ test('status: the three nodes, the services with their replicas, the tasks per n
   await expect(pg).toHaveAttribute('data-state', 'running');
   await expect(pg).toContainText('postgres.1');
   await expect(page.locator('[data-testid="swarm-task"][data-service="memos"][data-desired="running"][data-state="running"]')).toHaveCount(2);
+  // The PostgreSQL panel logs in through swarm2's engine (the database task's node), the app is probed inside a memos task.
+  const pgPanel = page.getByTestId('postgres-panel');
+  await expect(pgPanel).toHaveAttribute('data-state', 'up');
+  await expect(pgPanel).toContainText('memos@postgres:5432/memos (through the Docker Engine)');
+  await expect(pgPanel).toContainText(/\b17\.\d+/);
+  await expect(pgPanel.getByTestId('pg-schema')).toHaveText('0.1.0');
+  const probe = page.getByTestId('swarm-panel').getByTestId('probe');
+  await expect(probe).toHaveAttribute('data-ok', 'true');
+  await expect(probe).toContainText('http://127.0.0.1:5230/healthz');
 });
 
 test('refusals are shown as errors: the database node is not drained, the database not scaled', async ({ page }) => {

@@ -70,7 +70,8 @@ function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoi
   );
 }
 
-function Probe({ probe }: { probe: AppProbe }) {
+/** What the app answered at its health URL (also under a Swarm stack's services table). */
+export function Probe({ probe }: { probe: AppProbe }) {
   const t = useTranslations('status.card');
   return (
     <p className={`text-sm ${probe.ok ? 'text-emerald-300' : 'text-rose-300'}`} data-testid="probe" data-ok={probe.ok}>

@@ -44,7 +44,9 @@ export function StatusView({ stack, initial, canOperate, canAdmin = false }: { s
       switch (m.type) {
         case 'status':
           setStatus(m.status);
-          setProbe(null); // the status carries a fresh probe
+          // A compose status carries a fresh probe. A Swarm one from the manager's watcher carries none:
+          // the sampler's last probe stays until the next.
+          setProbe((prev) => (m.status.swarm ? (m.status.services.find((s) => s.probe)?.probe ?? prev) : null));
           break;
         case 'history':
           setUsage(m.usage);
@@ -104,7 +106,7 @@ export function StatusView({ stack, initial, canOperate, canAdmin = false }: { s
       )}
       {/* A Swarm stack has tasks on nodes, not containers here: its own tables and node/scale controls. */}
       {status.swarm ? (
-        <SwarmPanel stack={stack} swarm={status.swarm} canOperate={canOperate} canAdmin={canAdmin} />
+        <SwarmPanel stack={stack} swarm={status.swarm} probe={probe ?? status.services.find((s) => s.probe)?.probe ?? null} canOperate={canOperate} canAdmin={canAdmin} />
       ) : (
         // grid-cols-1 (minmax(0, 1fr)): a long container name or port list wraps instead of widening the column past the phone.
         <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">

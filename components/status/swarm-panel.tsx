@@ -2,6 +2,8 @@
 
 import { useTranslations } from 'next-intl';
 import type { SwarmSnapshot, SwarmTask } from '@/lib/docker/swarm';
+import type { AppProbe } from '@/lib/status/types';
+import { Probe } from './service-card';
 import { NodeControls, ScaleControl } from './swarm-controls';
 
 const CARD = 'space-y-3 rounded-xl border border-slate-800 bg-slate-900 p-4';
@@ -28,8 +30,9 @@ const STATE_CLASS: Record<string, string> = {
  * The Swarm view of a `runtime: swarm` stack, from the status feed's `status.swarm` (replaced on
  * every change the manager reports): services with their replicas and rolling update, the tasks of
  * each node, and the nodes. On a phone each table scrolls sideways inside its card, not the page.
+ * `probe`: the app's health URL as asked from inside one of its running tasks (the engine relay).
  */
-export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: string; swarm: SwarmSnapshot; canOperate: boolean; canAdmin: boolean }) {
+export function SwarmPanel({ stack, swarm, probe, canOperate, canAdmin }: { stack: string; swarm: SwarmSnapshot; probe: AppProbe | null; canOperate: boolean; canAdmin: boolean }) {
   const t = useTranslations('status.swarm');
   const tasksOf = (nodeId: string) =>
     swarm.services.flatMap((s) => s.tasks.filter((x) => x.nodeId === nodeId).map((x) => ({ ...x, service: s.name })));
@@ -65,6 +68,7 @@ export function SwarmPanel({ stack, swarm, canOperate, canAdmin }: { stack: stri
             </tbody>
           </table>
         </div>
+        {probe && <Probe probe={probe} />}
       </section>
 
       <section className={CARD} aria-labelledby="swarm-nodes">

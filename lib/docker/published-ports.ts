@@ -6,12 +6,15 @@
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
 import { serviceTarget } from './service-containers';
+import { swarmPublishedPorts } from './swarm-tasks';
 
 /**
  * The container port that `hostPort` is published from by the service's container (the app's
  * health URL names the host's port); the same number when it is not published.
  */
 export async function containerPortFor(stack: Stack, service: string, hostPort: number): Promise<number> {
+  // On Swarm the service publishes, not the task's container (whose node may have no engine configured).
+  if (stack.runtime === 'swarm') return (await swarmPublishedPorts(stack, service)).find((p) => p.published === hostPort)?.target ?? hostPort;
   const { docker, endpoint, container } = await serviceTarget(stack, service);
   try {
     const info = await docker.getContainer(container.id).inspect();
@@ -32,7 +35,12 @@ export async function containerPortFor(stack: Stack, service: string, hostPort: 
  */
 export async function publishesPort(stack: Stack, service: string, containerPort: number | null, hostPort: number): Promise<boolean | null> {
   try {
-    // On Swarm the task's container on its node; a port published through the ingress is the service's, not its.
+    if (stack.runtime === 'swarm') {
+      // The service's ports, from the manager: a task's container shows none of them, and asking its
+      // node would need that node's engine just to choose the route.
+      const ports = await swarmPublishedPorts(stack, service);
+      return ports.some((p) => (containerPort === null || p.target === containerPort) && p.published === hostPort);
+    }
     const { docker, container } = await serviceTarget(stack, service);
     const info = await docker.getContainer(container.id).inspect();
     if (info.HostConfig?.NetworkMode === 'host') return null;

@@ -43,6 +43,7 @@ interface RawTask {
 interface RawService {
   ID: string;
   Version: { Index: number };
+  Endpoint?: { Ports?: { TargetPort?: number; PublishedPort?: number }[] };
   Spec: { Name?: string; Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number }; Global?: object } } & Record<string, unknown>;
 }
 
@@ -97,6 +98,18 @@ export async function swarmServiceContainers(stack: Stack, service: string): Pro
   } catch (e) {
     throw e instanceof OpsdeckError ? e : dockerError(e, endpoint.label, `listing the ${service} tasks of stack "${stack.name}"`);
   }
+}
+
+/**
+ * The ports the service publishes (through the ingress, or in host mode on its tasks' nodes): on
+ * Swarm a port is the service's, its tasks' containers show none of them. Asked of the manager only,
+ * so it needs no node's engine.
+ */
+export async function swarmPublishedPorts(stack: Stack, service: string): Promise<{ target: number; published: number }[]> {
+  const svc = await serviceOf(stack, service);
+  return (svc.Endpoint?.Ports ?? [])
+    .filter((p) => p.TargetPort && p.PublishedPort)
+    .map((p) => ({ target: p.TargetPort!, published: p.PublishedPort! }));
 }
 
 /** The engine of `node`: its own from swarm.nodes, else the manager's when the manager is that node. */

@@ -53,7 +53,12 @@ export class StatusHub {
   /** Stacks whose sample is under way: a slow or unreachable engine must not hold up the others. */
   private readonly sampling = new Set<string>();
   /** runtime swarm: one watcher per stack on its manager (the engine events above are compose's). */
-  private readonly swarm = new SwarmWatchers((stack, m) => this.emit(stack, m));
+  private readonly swarm = new SwarmWatchers(
+    (stack, m) => this.emit(stack, m),
+    (stack) => {
+      if (this.watchers(stack.name)) void this.pushDatabase(stack).catch(() => undefined);
+    },
+  );
 
   get running(): boolean {
     return this.engines !== null;

@@ -8,10 +8,12 @@ import { swarmSnapshot, type SwarmChange, type SwarmSnapshot } from '@/lib/docke
 import type { ContainerEvent } from '@/lib/docker/events';
 import { userMessageOf } from '@/lib/errors';
 import { notify } from '@/lib/notify';
+import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
 import { notifyFromEvent } from './alerts';
+import { probeHttp, reportedVersion } from './probe';
 import { recordEvent } from './event-store';
-import type { ServiceStatus, StackStatus, TimelineEvent } from './types';
+import type { AppProbe, ServiceStatus, StackStatus, TimelineEvent } from './types';
 import { say } from '@/lib/i18n/server-text';
 
 function serviceState(desired: number, running: number): ServiceStatus['state'] {
@@ -19,7 +21,12 @@ function serviceState(desired: number, running: number): ServiceStatus['state'] 
   return running >= desired ? 'running' : 'partial';
 }
 
-export function swarmStatusOf(stack: Stack, snap: SwarmSnapshot, at = new Date().toISOString()): StackStatus {
+/**
+ * `app` is what the app answered at its health URL (asked through the engine relay in its first
+ * running task's container, on that task's node) and the version it reports; the watcher's
+ * snapshots, read every second, carry none (the status hub's sampler probes every few seconds).
+ */
+export function swarmStatusOf(stack: Stack, snap: SwarmSnapshot, at = new Date().toISOString(), app: { probe: AppProbe | null; reported: string | null } = { probe: null, reported: null }): StackStatus {
   const services: ServiceStatus[] = snap.services.map((s) => ({
     name: s.name,
     declared: true,
@@ -27,16 +34,23 @@ export function swarmStatusOf(stack: Stack, snap: SwarmSnapshot, at = new Date()
     role: stack.database?.service === s.name ? 'database' : stack.app?.service === s.name ? 'app' : null,
     instances: [],
     endpoint: null,
-    probe: null,
-    version: stack.app?.service === s.name ? { label: s.image.split(':').pop() ?? null, reported: null } : null,
+    probe: stack.app?.service === s.name ? app.probe : null,
+    version: stack.app?.service === s.name ? { label: s.image.split(':').pop() ?? null, reported: app.reported } : null,
   }));
   return { stack: stack.name, at, services, swarm: snap };
 }
 
 export async function buildSwarmStatus(stack: Stack): Promise<StackStatus> {
   const at = new Date().toISOString();
+  const url = stack.app?.healthUrl;
   try {
-    return swarmStatusOf(stack, await swarmSnapshot(stack), at);
+    // The probe never throws; a manager that fails ends this at once (the probe finishes unheard).
+    const [snap, probe, reported] = await Promise.all([
+      swarmSnapshot(stack),
+      url ? probeHttp(url, { secrets: stackSecrets(stack), stack }) : null,
+      url ? reportedVersion(url, 2000, stack) : null,
+    ]);
+    return swarmStatusOf(stack, snap, at, { probe, reported });
   } catch (e) {
     return { stack: stack.name, at, services: [], error: userMessageOf(e) };
   }

@@ -11,7 +11,14 @@ import { recordSwarmChange, swarmStatusOf } from './swarm-status';
 export class SwarmWatchers {
   private readonly open = new Map<string, { key: string; close(): void }>();
 
-  constructor(private readonly emit: (stack: string, message: StatusMessage) => void) {}
+  /**
+   * `onDatabaseMoved`: the database service's running task changed (restarted, rescheduled to
+   * another node), so the PostgreSQL panel is checked again now rather than at its next period.
+   */
+  constructor(
+    private readonly emit: (stack: string, message: StatusMessage) => void,
+    private readonly onDatabaseMoved: (stack: Stack) => void = () => undefined,
+  ) {}
 
   sync(stacks: readonly Stack[]): void {
     const wanted = new Map(stacks.filter((s) => s.runtime === 'swarm' && s.swarm).map((s) => [s.name, s] as const));
@@ -25,12 +32,17 @@ export class SwarmWatchers {
     for (const [name, stack] of wanted) {
       if (this.open.has(name)) continue;
       let last = '';
+      let database: string | null = null;
       const w = watchSwarm(stack, {
         // Read every second; pushed to the page only when something changed.
         onSnapshot: (snap) => {
           const json = JSON.stringify(snap);
           if (json === last) return;
           last = json;
+          const tasks = snap.services.find((s) => s.name === stack.database?.service)?.tasks ?? [];
+          const now = tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').map((t) => `${t.id}@${t.nodeId}`).join(',');
+          if (database !== null && now !== database) this.onDatabaseMoved(stack);
+          database = now;
           this.emit(name, { type: 'status', status: swarmStatusOf(stack, snap) });
         },
         onChange: (change) => {

@@ -5,12 +5,14 @@
  * verified backup, rows changed, the safe restore (the app scaled to 0 and back around the swap)
  * bringing back exactly the backed-up rows with the previous database kept for undo, a restore
  * failing its health gate swapped back, and on the Swarm upgrade path the pre-upgrade backup, restored
- * when a migration fails after another committed.
+ * when a migration fails after another committed. The status page's PostgreSQL check and app probe
+ * reach the tasks on their nodes too.
  * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
  */
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +24,10 @@ import { deploySwarmStack } from '@/lib/docker/swarm-deploy';
 import { upgradeHistory } from '@/lib/deploy/history';
 import { upgradeSwarmApp } from '@/lib/deploy/swarm-upgrade';
 import { eventsAfter, runJob } from '@/lib/jobs';
+import { checkDatabase } from '@/lib/postgres';
 import { pgQuery, pgTools } from '@/lib/postgres/tools';
 import { loadStacks } from '@/lib/stacks';
+import { buildStackStatus } from '@/lib/status/snapshot';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
 
@@ -131,6 +135,29 @@ describe('backup and restore of the pinned database of a Swarm stack', () => {
     expect(crypto.createHash('sha256').update(fs.readFileSync(entry.dumpPath)).digest('hex')).toBe(entry.manifest.sha256);
     expect(fs.statSync(entry.dumpPath).size).toBe(entry.manifest.size);
   }, 120_000);
+
+  it("the status page's PostgreSQL check and app probe reach the tasks on their nodes", async () => {
+    // Through the engine relay in the postgres task's container on swarm2 (the manager is swarm1).
+    const db = await checkDatabase(stack);
+    expect(db, JSON.stringify(db)).toMatchObject({ state: 'up', database: 'memos', target: 'memos@postgres:5432/memos (through the Docker Engine)', schema: { version: '0.5.0', note: null } });
+    expect(db.state === 'up' ? db.serverVersion : '').toMatch(/^17\./);
+    // No engine for swarm2: the panel says which node and which key to add, not a connection error,
+    // even with something else answering on the configured loopback port (a PostgreSQL of the host):
+    // the manager says the service publishes nothing there, so that is not the stack's database.
+    const decoy = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => decoy.listen(0, '127.0.0.1', resolve));
+    try {
+      const blind: Stack = { ...stack, database: { ...stack.database!, port: (decoy.address() as net.AddressInfo).port }, swarm: { manager: MANAGER, nodes: { swarm3: ENGINES[2] } } };
+      expect(await checkDatabase(blind)).toMatchObject({ state: 'down', reason: expect.stringMatching(/^The postgres task of stack swarm-db runs on node swarm2, and Opsdeck has no engine address for that node: add it under swarm\.nodes/) });
+    } finally {
+      decoy.close();
+    }
+    // The app's health URL, asked from inside its first running task (the demo app listens on 5230, published nowhere).
+    const status = await buildStackStatus({ ...stack, app: { ...stack.app!, healthUrl: 'http://127.0.0.1:5230/healthz' } });
+    const app = status.services.find((s) => s.name === 'memos');
+    expect(app?.probe, JSON.stringify(status.services)).toMatchObject({ ok: true, httpStatus: 200, url: 'http://127.0.0.1:5230/healthz' });
+    expect(app?.version?.reported).toBe('1.0.0');
+  }, 60_000);
 
   it('restores exactly the backed-up rows, the app scaled to 0 and back to 2, the previous database kept for undo', async () => {
     await sql("DELETE FROM probe WHERE id = 1; UPDATE probe SET note = 'changed' WHERE id = 2; INSERT INTO probe VALUES (4, 'four')");
