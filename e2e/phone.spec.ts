@@ -234,6 +234,11 @@ for (const language of [
       await expect(steps).toContainText(/正在用 pg_dump -Fc 导出 memos（/);
       await expect(steps).not.toContainText('Verifying the dump with pg_restore --list');
       await expect(steps).not.toContainText('Checking the database and the backup folder');
+      // Its title and end summary too, in the log and in the list of recent jobs.
+      await expect(log.getByTestId('job-title')).toHaveText(t('server.jobs.title.backup'));
+      await expect(log.getByTestId('job-summary')).toHaveText(/^备份 \S+ 已写入并验证（[^）]+）.*。$/);
+      await expect(page.getByTestId('recent-jobs')).toContainText(`#${englishBackupJob} ${t('server.jobs.title.backup')}`);
+      await expect(page.getByTestId('recent-jobs')).not.toContainText('written and verified');
     });
 
     test('a job that failed says why, readable on the phone', async () => {

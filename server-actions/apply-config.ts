@@ -1,6 +1,7 @@
 'use server';
 
 import { applyConfig as apply } from '@/lib/config-edit';
+import { say } from '@/lib/i18n/server-text';
 import { startJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { applyInput } from './config-schemas';
@@ -14,7 +15,7 @@ export const applyConfig = defineAction({
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
     const { job } = startJob(
-      { stack: stack.name, kind: 'config-apply', title: `Apply the ${i.kind} file of ${stack.name}`, target: i.sha.slice(0, 12), startedBy: user.username },
+      { stack: stack.name, kind: 'config-apply', title: say('jobs.title.configApply', { kind: i.kind, stack: stack.name }), target: i.sha.slice(0, 12), startedBy: user.username },
       (ctx) => apply(stack, { kind: i.kind, sha: i.sha }, ctx),
     );
     return { data: { jobId: job.id }, message: `Apply started (job #${job.id}).` };

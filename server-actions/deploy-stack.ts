@@ -1,6 +1,7 @@
 'use server';
 
 import { deployStack as deploy } from '@/lib/deploy/deploy';
+import { say } from '@/lib/i18n/server-text';
 import { startJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
@@ -13,7 +14,7 @@ export const deployStack = defineAction({
   describe: (i) => ({ stack: i.stack }),
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
-    const { job } = startJob({ stack: stack.name, kind: 'deploy', title: `Deploy ${stack.name}`, startedBy: user.username }, (ctx) => deploy(stack, ctx));
+    const { job } = startJob({ stack: stack.name, kind: 'deploy', title: say('jobs.title.deploy', { stack: stack.name }), startedBy: user.username }, (ctx) => deploy(stack, ctx));
     return { data: { jobId: job.id }, message: `Deploy started (job #${job.id}).` };
   },
 });

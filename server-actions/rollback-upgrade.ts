@@ -1,6 +1,7 @@
 'use server';
 
 import { rollbackLastUpgrade } from '@/lib/deploy/upgrade';
+import { say } from '@/lib/i18n/server-text';
 import { startJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
@@ -13,7 +14,7 @@ export const rollbackUpgrade = defineAction({
   describe: (i) => ({ stack: i.stack }),
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
-    const { job } = startJob({ stack: stack.name, kind: 'rollback', title: `Roll back ${stack.name}`, startedBy: user.username }, (ctx) => rollbackLastUpgrade(stack, ctx));
+    const { job } = startJob({ stack: stack.name, kind: 'rollback', title: say('jobs.title.rollback', { stack: stack.name }), startedBy: user.username }, (ctx) => rollbackLastUpgrade(stack, ctx));
     return { data: { jobId: job.id }, message: `Rollback started (job #${job.id}).` };
   },
 });

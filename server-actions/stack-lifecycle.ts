@@ -1,10 +1,18 @@
 'use server';
 
 import { stackLifecycle as lifecycle } from '@/lib/deploy/deploy';
+import { say } from '@/lib/i18n/server-text';
 import { startJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
 import { lifecycleInput } from './deploy-schemas';
+
+// Literal keys, so the messages parity test sees them.
+const TITLES = {
+  start: (stack: string) => say('jobs.title.start', { stack }),
+  stop: (stack: string) => say('jobs.title.stop', { stack }),
+  restart: (stack: string) => say('jobs.title.restart', { stack }),
+};
 
 export const stackLifecycle = defineAction({
   name: 'stack.lifecycle',
@@ -13,7 +21,7 @@ export const stackLifecycle = defineAction({
   describe: (i) => ({ stack: i.stack, target: i.action }),
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
-    const { job } = startJob({ stack: stack.name, kind: i.action, title: `${i.action[0].toUpperCase()}${i.action.slice(1)} ${stack.name}`, startedBy: user.username }, (ctx) => lifecycle(stack, i.action, ctx));
+    const { job } = startJob({ stack: stack.name, kind: i.action, title: TITLES[i.action](stack.name), startedBy: user.username }, (ctx) => lifecycle(stack, i.action, ctx));
     return { data: { jobId: job.id }, message: `${i.action} started (job #${job.id}).` };
   },
 });

@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { JobLog } from '@/components/jobs/job-log';
 import { hasRole, type Role } from '@/lib/auth/roles';
+import { renderSaid } from '@/lib/i18n/said';
 import { runningJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { loadDeployView } from '@/lib/views/deploy';
@@ -22,11 +23,12 @@ export async function DeployPanel({ stackName, role }: { stackName: string; role
   const running = runningJob(stack.name);
   const admin = hasRole(role, 'admin');
   const t = await getTranslations('deploy');
+  const ts = await getTranslations('server');
   return (
     <>
       {running && (
         <section className={card}>
-          <h2 className="font-semibold">{t('runningNow', { title: running.title })}</h2>
+          <h2 className="font-semibold">{t('runningNow', { title: renderSaid(ts, { ...running.titleSaid, text: running.title }) })}</h2>
           <JobLog jobId={running.id} />
         </section>
       )}

@@ -1,6 +1,7 @@
 import { useTranslations } from 'next-intl';
 import type { Change, VersionPanel } from '@/lib/deploy/versions';
 import type { SwarmTaskImage } from '@/lib/docker/swarm-images';
+import { renderSaid } from '@/lib/i18n/said';
 
 const at = (c: Change) => c.at.replace('T', ' ').slice(0, 19);
 /** `1@swarm2 → opsdeck/demo-app:1.1.0 (running)`: task slot @ node → the image it runs. */
@@ -8,8 +9,11 @@ export const taskLine = (t: SwarmTaskImage) => `${t.slot ?? '·'}@${t.node} → 
 
 export function VersionPanelView({ v }: { v: VersionPanel }) {
   const t = useTranslations('deploy.versions');
+  // A job's title in the reader's language (the stored English for rows written before keys).
+  const ts = useTranslations('server');
+  const what = (c: Change) => renderSaid(ts, { ...c.whatSaid, text: c.what });
   const when = (c: Change | null) =>
-    !c ? t('notYet') : c.by !== null ? t('changedBy', { what: c.what, by: c.by, at: at(c) }) : t('changedByScheduler', { what: c.what, at: at(c) });
+    !c ? t('notYet') : c.by !== null ? t('changedBy', { what: what(c), by: c.by, at: at(c) }) : t('changedByScheduler', { what: what(c), at: at(c) });
   // The test id is the row's English name (version-app-version…), whatever the language shown.
   const rows: [string, string, string][] = [
     ['app-version', t('appVersion'), v.app?.version ?? t('unknown')],

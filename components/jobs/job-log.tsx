@@ -7,14 +7,19 @@ import { renderSaid } from '@/lib/i18n/said';
 import { formatBytes, formatElapsed, formatWhen } from './format';
 import { followJob } from './job-stream';
 
+/** Keyed text's key and parameters (lib/i18n/said.ts); absent on rows written before keys. */
+type SaidKey = { key?: string; params?: unknown } | null;
+
 export interface JobView {
   id: string;
   title: string;
+  titleSaid?: SaidKey;
   status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   startedBy: string | null;
   startedAt: string;
   finishedAt: string | null;
   summary: string | null;
+  summarySaid?: SaidKey;
   errorDetail: string | null;
   progress: { phase: string; key?: string; params?: unknown; bytes?: number; totalBytes?: number; rate?: number; elapsedMs: number } | null;
 }
@@ -50,7 +55,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
   const [meta, setMeta] = useState<JobView | null>(initial ?? null);
   const [lines, setLines] = useState<Line[]>([]);
   const [progress, setProgress] = useState(initial?.progress ?? null);
-  const [end, setEnd] = useState<Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'> | null>(initial && initial.status !== 'running' ? initial : null);
+  const [end, setEnd] = useState<Pick<JobView, 'status' | 'summary' | 'summarySaid' | 'errorDetail' | 'finishedAt'> | null>(initial && initial.status !== 'running' ? initial : null);
   const [now, setNow] = useState(() => Date.now());
   const box = useRef<HTMLOListElement>(null);
   const endHandler = useRef<((status: JobView['status']) => void) | undefined>(undefined);
@@ -79,7 +84,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
         setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message }]);
       },
       end: (data) => {
-        const ended = JSON.parse(data) as Pick<JobView, 'status' | 'summary' | 'errorDetail' | 'finishedAt'>;
+        const ended = JSON.parse(data) as Pick<JobView, 'status' | 'summary' | 'summarySaid' | 'errorDetail' | 'finishedAt'>;
         setEnd(ended);
         // Only for a job that ended while we watched, not for the replay of an old one.
         if (sawRunning) endHandler.current?.(ended.status);
@@ -109,7 +114,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
     <section data-testid="job-log" data-job={job.id} data-status={status} className="rounded-xl border border-slate-800 bg-slate-900">
       <header className="flex flex-wrap items-baseline gap-x-3 gap-y-1 border-b border-slate-800 px-3 py-3 sm:px-5">
         <h2 className="font-semibold">
-          {job.title} <span className="text-slate-500">#{job.id}</span>
+          <span data-testid="job-title">{renderSaid(ts, { ...job.titleSaid, text: job.title })}</span> <span className="text-slate-500">#{job.id}</span>
         </h2>
         <span data-testid="job-status" data-status={status} className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status]}`}>{t(`status.${status}`)}</span>
         <span className="text-xs text-slate-400">
@@ -133,7 +138,7 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
       )}
       {end && end.status !== 'running' && (
         <div data-testid="job-outcome" role={end.status === 'succeeded' ? 'status' : 'alert'} className={`px-3 py-3 text-sm sm:px-5 ${end.status === 'succeeded' ? 'text-emerald-300' : 'text-rose-300'}`}>
-          <p>{end.summary}</p>
+          <p data-testid="job-summary">{end.summary === null ? null : renderSaid(ts, { ...end.summarySaid, text: end.summary })}</p>
           <p className="text-xs text-slate-500">{t('took', { time: formatElapsed(elapsed) })}</p>
           {end.errorDetail && (
             <details className="mt-2 text-slate-300">

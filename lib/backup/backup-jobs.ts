@@ -15,6 +15,7 @@ import { dropKeptDatabase, restoreDatabase, undoRestore, type RestoreOptions } f
 import { getBackupSettings } from './settings';
 import { takeBackup } from './take-backup';
 import { adoptDumpFile, importDirectory } from './import';
+import { backupSummary, importDirSummary, restoreSummary } from './job-summaries';
 import fs from 'node:fs';
 import { say } from '@/lib/i18n/server-text';
 
@@ -40,7 +41,7 @@ export function applyRetention(stack: Stack, ctx: Pick<JobContext, 'emit' | 'use
 
 export function startBackupJob(stack: Stack, opts: { by: string | null; reason?: 'manual' | 'scheduled'; testRestore?: boolean }): { job: Job; done: Promise<Job> } {
   const reason = opts.reason ?? 'manual';
-  return startJob({ stack: stack.name, kind: 'backup', title: reason === 'scheduled' ? 'Scheduled backup' : 'Backup', startedBy: opts.by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'backup', title: reason === 'scheduled' ? say('jobs.title.scheduledBackup') : say('jobs.title.backup'), startedBy: opts.by }, async (ctx) => {
     let entry;
     try {
       entry = await takeBackup(stack, { reason, testRestore: opts.testRestore }, ctx);
@@ -56,17 +57,15 @@ export function startBackupJob(stack: Stack, opts: { by: string | null; reason?:
     // Never fails the backup: a target that is down is logged, recorded and notified.
     // The S3 client and age are loaded only for stacks with offsite targets (about 30 MB of RSS).
     const offsite = stack.offsite?.length ? await (await import('@/lib/offsite/sync')).copyOffsite(stack, ctx) : null;
-    const remote = offsite ? `; offsite: ${offsite.copied.length} copied${offsite.failed.length ? `, ${offsite.failed.length} FAILED (see the log)` : ''}` : '';
-    return `Backup ${entry.id} written and verified (${formatBytes(entry.manifest.size)})${deleted.length ? `; retention deleted ${deleted.length} old backup(s)` : ''}${remote}.`;
+    return backupSummary(entry.id, entry.manifest.size, deleted.length, offsite && { copied: offsite.copied.length, failed: offsite.failed.length });
   });
 }
 
 export function startRestoreJob(stack: Stack, backupId: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
-  return startJob({ stack: stack.name, kind: 'restore', title: `Restore of ${backupId}`, target: backupId, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'restore', title: say('jobs.title.restore', { backup: backupId }), target: backupId, startedBy: by }, async (ctx) => {
     try {
       const r = await restoreDatabase(stack, backupId, ctx, opts);
-      const kept = [r.keptAs ? `The previous database is kept as ${r.keptAs} (Undo restore puts it back).` : '', r.keptVolumes.length ? `The previous volume data is kept in ${r.keptVolumes.join(', ')}.` : ''].filter(Boolean).join(' ');
-      const summary = `Restored ${r.backup.id}${opts.parts && opts.parts !== 'database' ? ` (${opts.parts === 'both' ? 'database and volumes' : 'volumes'})` : ''}; the app is healthy. ${kept}`;
+      const summary = restoreSummary(r.backup.id, opts.parts, r.keptAs, r.keptVolumes);
       notify(stack.name, 'restore.finished', { title: say('notify.restoreFinished', { backup: backupId, stack: stack.name }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {
@@ -77,25 +76,25 @@ export function startRestoreJob(stack: Stack, backupId: string, by: string, opts
 }
 
 export function startUndoRestoreJob(stack: Stack, kept: string, by: string, opts: { healthTimeoutMs?: number } = {}): { job: Job; done: Promise<Job> } {
-  return startJob({ stack: stack.name, kind: 'undo-restore', title: `Undo restore (put back ${kept})`, target: kept, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'undo-restore', title: say('jobs.title.undoRestore', { kept }), target: kept, startedBy: by }, async (ctx) => {
     const r = await undoRestore(stack, kept, ctx, opts);
-    return `Put ${kept} back as the live database; the app is healthy. The database it replaced is kept as ${r.keptAs}.`;
+    return say('jobs.summary.undoRestore', { kept, replaced: r.keptAs });
   });
 }
 
 export function startDropKeptJob(stack: Stack, name: string, by: string): { job: Job; done: Promise<Job> } {
-  return startJob({ stack: stack.name, kind: 'drop-database', title: `Drop kept database ${name}`, target: name, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'drop-database', title: say('jobs.title.dropKept', { name }), target: name, startedBy: by }, async (ctx) => {
     await dropKeptDatabase(stack, name, ctx);
-    return `Dropped the kept database ${name}.`;
+    return say('jobs.summary.dropKept', { name });
   });
 }
 
 /** Imports an uploaded file (already streamed to a temp file in the backup folder by the route). */
 export function startImportUploadJob(stack: Stack, upload: { tempPath: string; originalName: string }, by: string): { job: Job; done: Promise<Job> } {
-  return startJob({ stack: stack.name, kind: 'import', title: 'Import of an uploaded backup', target: upload.originalName, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'import', title: say('jobs.title.importUpload'), target: upload.originalName, startedBy: by }, async (ctx) => {
     try {
       const entry = await adoptDumpFile(stack, upload.tempPath, { originalName: upload.originalName, move: true }, ctx);
-      return `Imported ${upload.originalName} as ${entry.id}.`;
+      return say('jobs.summary.importUpload', { file: upload.originalName, id: entry.id });
     } finally {
       fs.rmSync(upload.tempPath, { force: true });
     }
@@ -103,8 +102,8 @@ export function startImportUploadJob(stack: Stack, upload: { tempPath: string; o
 }
 
 export function startImportDirectoryJob(stack: Stack, dir: string, by: string): { job: Job; done: Promise<Job> } {
-  return startJob({ stack: stack.name, kind: 'import', title: `Import from ${dir}`, target: dir, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'import', title: say('jobs.title.importDir', { dir }), target: dir, startedBy: by }, async (ctx) => {
     const r = await importDirectory(stack, dir, ctx);
-    return `Imported ${r.imported.length} backup(s) from ${dir}${r.failed.length ? `; ${r.failed.length} file(s) could not be imported (see the log)` : ''}.`;
+    return importDirSummary(r.imported.length, dir, r.failed.length);
   });
 }

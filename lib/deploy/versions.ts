@@ -2,7 +2,7 @@ import { pingDocker, runningImageOf, type ImageInfo } from '@/lib/docker';
 import { swarmManagerEngine, swarmServiceImage, type SwarmTaskImage } from '@/lib/docker/swarm-images';
 import { detectCompose } from '@/lib/docker/compose-cli';
 import { userMessageOf } from '@/lib/errors';
-import { listJobs } from '@/lib/jobs';
+import { listJobs, type SaidKey } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { upgradeHistory, type UpgradeRecord } from './history';
 import { readSchemaVersion } from './migrations';
@@ -23,6 +23,8 @@ export interface VersionPanel {
 
 export interface Change {
   what: string;
+  /** `what` as keyed text (a job's title), for readers in another language. */
+  whatSaid?: SaidKey | null;
   by: string | null;
   at: string;
 }
@@ -77,7 +79,7 @@ export async function versionPanel(stack: Stack, appImage?: AppImage | null): Pr
   const lastDeploy = listJobs(stack.name, { kinds: ['deploy', 'upgrade', 'rollback'], limit: 20 }).find((j) => j.status === 'succeeded');
   const candidates = [
     lastUpgrade?.finishedAt && lastUpgrade.result === 'succeeded' ? { what: `${lastUpgrade.kind} to ${lastUpgrade.toRef}`, by: lastUpgrade.startedBy, at: lastUpgrade.finishedAt } : null,
-    lastDeploy?.finishedAt ? { what: lastDeploy.title, by: lastDeploy.startedBy, at: lastDeploy.finishedAt } : null,
+    lastDeploy?.finishedAt ? { what: lastDeploy.title, whatSaid: lastDeploy.titleSaid, by: lastDeploy.startedBy, at: lastDeploy.finishedAt } : null,
   ].filter((c): c is NonNullable<typeof c> => c !== null);
   return {
     app: image && stack.app

@@ -6,7 +6,7 @@ import { OpsdeckError } from '@/lib/errors';
 import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { getDb } from '@/lib/store/db';
-import type { Job, JobEvent, JobHolder, JobProgress, JobStatus, LogLevel } from './types';
+import type { Job, JobEvent, JobHolder, JobProgress, JobStatus, LogLevel, SaidKey } from './types';
 import { ownerInfo } from './owner';
 
 interface JobRow {
@@ -22,6 +22,8 @@ interface JobRow {
   summary: string | null;
   error_detail: string | null;
   progress: string | null;
+  title_said: string | null;
+  summary_said: string | null;
 }
 
 export interface OwnedJobRow extends JobRow {
@@ -31,7 +33,7 @@ export interface OwnedJobRow extends JobRow {
   heartbeat_at: string | null;
 }
 
-const COLUMNS = 'id, stack, kind, title, target, status, started_by, started_at, finished_at, summary, error_detail, progress';
+const COLUMNS = 'id, stack, kind, title, target, status, started_by, started_at, finished_at, summary, error_detail, progress, title_said, summary_said';
 
 function parseJson<T>(text: string | null): T | null {
   if (!text) return null;
@@ -42,17 +44,32 @@ function parseJson<T>(text: string | null): T | null {
   }
 }
 
+/** A stored { key, params }, or null when absent or not keyed text. */
+function parseSaid(text: string | null): SaidKey | null {
+  const v = parseJson<SaidKey>(text);
+  return v && typeof v.key === 'string' ? v : null;
+}
+
+/** Keyed text to store: its key and parameters; plain text has none. */
+function saidColumn(v: string | Said | null): string | null {
+  return v !== null && typeof v === 'object' ? JSON.stringify({ key: v.key, ...(v.params ? { params: v.params } : {}) }) : null;
+}
+
+const textOf = (v: string | Said): string => (typeof v === 'string' ? v : v.text);
+
 const toJob = (r: JobRow): Job => ({
   id: r.id,
   stack: r.stack,
   kind: r.kind,
   title: r.title ?? r.kind,
+  titleSaid: r.title === null ? null : parseSaid(r.title_said),
   target: r.target,
   status: r.status,
   startedBy: r.started_by,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   summary: r.summary,
+  summarySaid: r.summary === null ? null : parseSaid(r.summary_said),
   errorDetail: r.error_detail,
   progress: parseJson<JobProgress>(r.progress),
 });
@@ -70,7 +87,8 @@ export function runningJob(stack: string): Job | null {
 export interface NewJob {
   stack: string;
   kind: string;
-  title: string;
+  /** Keyed (`say('jobs.title.…', …)`) so each reader sees it in their language; the English is stored too. */
+  title: string | Said;
   target?: string | null;
   startedBy: string | null;
 }
@@ -89,9 +107,9 @@ export function insertRunningJob(input: NewJob): Job {
     const now = new Date().toISOString();
     const id = String(next.n);
     db.prepare(
-      `INSERT INTO jobs (id, stack, kind, title, target, status, started_by, started_at, owner_host, owner_pid, owner_instance, heartbeat_at)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-    ).run(id, input.stack, input.kind, input.title, input.target ?? null, input.startedBy, now, owner.host, owner.pid, owner.instance, now);
+      `INSERT INTO jobs (id, stack, kind, title, title_said, target, status, started_by, started_at, owner_host, owner_pid, owner_instance, heartbeat_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+    ).run(id, input.stack, input.kind, textOf(input.title), saidColumn(input.title), input.target ?? null, input.startedBy, now, owner.host, owner.pid, owner.instance, now);
     return getJob(id)!;
   });
   // IMMEDIATE: take the write lock before reading, so two processes cannot both see "free".
@@ -143,11 +161,14 @@ export function heartbeat(jobIds: string[]): void {
   for (const id of jobIds) stmt.run(now, id);
 }
 
-/** Ends a job (which frees the stack). Only a running job changes: finishing twice is a no-op. */
-export function finishJob(jobId: string, status: Exclude<JobStatus, 'running'>, summary: string, errorDetail: string | null = null): boolean {
+/**
+ * Ends a job (which frees the stack). Only a running job changes: finishing twice is a no-op.
+ * A keyed summary (say(…)) is stored with its key, so each reader sees it in their language.
+ */
+export function finishJob(jobId: string, status: Exclude<JobStatus, 'running'>, summary: string | Said, errorDetail: string | null = null): boolean {
   const r = getDb()
-    .prepare("UPDATE jobs SET status = ?, finished_at = ?, summary = ?, error_detail = ? WHERE id = ? AND status = 'running'")
-    .run(status, new Date().toISOString(), summary, errorDetail, jobId);
+    .prepare("UPDATE jobs SET status = ?, finished_at = ?, summary = ?, summary_said = ?, error_detail = ? WHERE id = ? AND status = 'running'")
+    .run(status, new Date().toISOString(), textOf(summary), saidColumn(summary), errorDetail, jobId);
   return r.changes === 1;
 }
 

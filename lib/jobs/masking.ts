@@ -5,7 +5,7 @@
  */
 import { stackRedactorByName } from '@/lib/stacks/stack-secrets';
 import { mapSaidParams, type SaidParams } from '@/lib/i18n/said';
-import type { Job, JobEvent } from './types';
+import type { Job, JobEvent, SaidKey } from './types';
 
 export type Mask = (text: string) => string;
 
@@ -13,10 +13,15 @@ export function jobRedactor(stack: string): Mask {
   return stackRedactorByName(stack);
 }
 
+const maskSaid = (said: SaidKey | null, mask: Mask): SaidKey | null =>
+  said?.params ? { ...said, params: mapSaidParams(said.params, mask) } : said;
+
 export function maskJob(job: Job, mask: Mask = jobRedactor(job.stack)): Job {
   return {
     ...job,
     title: mask(job.title),
+    titleSaid: maskSaid(job.titleSaid, mask),
+    summarySaid: maskSaid(job.summarySaid, mask),
     target: job.target === null ? null : mask(job.target),
     summary: job.summary === null ? null : mask(job.summary),
     errorDetail: job.errorDetail === null ? null : mask(job.errorDetail),

@@ -4,6 +4,7 @@
  * start again); each note kind has a handler, supplied by the feature that writes it.
  */
 import fs from 'node:fs';
+import { say } from '@/lib/i18n/server-text';
 import { deleteNote, appendEvent, finishJob, notesOf, runningJobsWithOwners, type OwnedJobRow } from './job-store';
 import { ownerIsGone } from './owner';
 import { jobRedactor } from './masking';
@@ -63,11 +64,9 @@ async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHan
       log(`Cleanup "${note.key}" failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
     }
   }
-  const summary = problems
-    ? `Interrupted: Opsdeck stopped during the job; ${problems} cleanup step(s) failed (see the log).`
-    : 'Interrupted: Opsdeck stopped during the job; what it left half-done was cleaned up.';
+  const summary = problems ? say('jobs.summary.interruptedProblems', { count: String(problems) }) : say('jobs.summary.interrupted');
   finishJob(job.id, 'interrupted', summary);
-  appendEvent(job.id, 'end', summary, problems ? 'error' : 'warn', { status: 'interrupted' });
+  appendEvent(job.id, 'end', summary.text, problems ? 'error' : 'warn', { status: 'interrupted' });
 }
 
 /**
@@ -82,7 +81,7 @@ export async function recoverInterruptedJobs(handlers: Record<string, RecoveryHa
       await recoverOne(job, handlers);
     } catch (e) {
       console.error(`[opsdeck] recovering job ${job.id} failed:`, e);
-      finishJob(job.id, 'interrupted', 'Interrupted: Opsdeck stopped during the job; cleanup could not run (see the Opsdeck log).');
+      finishJob(job.id, 'interrupted', say('jobs.summary.interruptedNoCleanup'));
     }
     done.push(job.id);
   }

@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, saidOf } from '@/lib/errors';
-import { mapSaidParams, type Said, type SaidParams } from '@/lib/i18n/said';
+import { isSaid, mapSaidParams, type Said, type SaidParams } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { observeJob } from '@/lib/metrics/events';
 import { appendEvent, deleteNote, finishJob, getJob, heartbeat, insertRunningJob, saveProgress, setNote, type NewJob } from './job-store';
@@ -79,34 +79,43 @@ function makeContext(job: Job, controller: AbortController, mask: (text: string)
   };
 }
 
-/** What the work returns: the one-line summary shown in lists. */
-export type JobWork = (ctx: JobContext) => Promise<string | void>;
+/** What the work returns: the one-line summary shown in lists, keyed (say(…)) where it can be. */
+export type JobWork = (ctx: JobContext) => Promise<string | Said | void>;
+
+/** The job's title as a parameter of other keyed text. */
+const titleOf = (job: Job): string | Said => (job.titleSaid ? { ...job.titleSaid, text: job.title } : job.title);
+
+/** Keyed text with its English and its parameters masked; plain text masked. */
+function maskSaid(v: string | Said | { text: string }, mask: (text: string) => string): string | Said {
+  if (typeof v === 'string') return mask(v);
+  if (!isSaid(v)) return mask(v.text);
+  return { ...v, text: mask(v.text), ...(v.params ? { params: mapSaidParams(v.params, mask) } : {}) };
+}
 
 async function execute(job: Job, controller: AbortController, work: JobWork, mask: (text: string) => string): Promise<Job> {
   const ctx = makeContext(job, controller, mask);
   let status: 'succeeded' | 'failed' = 'succeeded';
-  let summary: string;
+  let summary: string | Said;
   let detail: string | null = null;
-  let failure: Said | { text: string } = { text: '' };
   try {
-    summary = mask((await work(ctx)) || `${job.title}: done.`);
-    ctx.emit({ type: 'log', text: summary });
+    summary = maskSaid((await work(ctx)) || say('jobs.summary.done', { title: titleOf(job) }), mask);
+    ctx.emit({ type: 'log', ...(typeof summary === 'string' ? { text: summary } : summary) });
   } catch (e) {
     status = 'failed';
-    failure = isOpsdeckError(e) ? saidOf(e) : say('errors.unexpectedJob');
     if (isOpsdeckError(e)) {
-      summary = mask(e.message);
+      summary = maskSaid(saidOf(e), mask);
       detail = e.detail ? mask(e.detail) : null;
     } else {
       // An untyped error's text was never written for users: a generic line, the masked raw text as detail.
-      summary = failure.text;
+      summary = say('errors.unexpectedJob');
       detail = mask(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
       console.error(`[opsdeck] job ${job.id} (${job.kind}) failed:`, mask(e instanceof Error ? (e.stack ?? detail) : detail));
     }
-    ctx.emit({ type: 'log', level: 'error', ...failure, text: summary });
+    ctx.emit({ type: 'log', level: 'error', ...(typeof summary === 'string' ? { text: summary } : summary) });
   } finally {
     liveJobs.delete(job.id);
   }
+  const summaryText = typeof summary === 'string' ? summary : summary.text;
   try {
     finishJob(job.id, status, summary, detail);
     appendEvent(job.id, 'end', status === 'succeeded' ? 'Finished.' : 'Failed.', status === 'succeeded' ? 'info' : 'error', { status });
@@ -122,9 +131,9 @@ async function execute(job: Job, controller: AbortController, work: JobWork, mas
     stack: job.stack,
     target: `#${job.id}${job.target ? ` ${job.target}` : ''}`,
     result: status === 'succeeded' ? 'ok' : 'error',
-    detail: summary,
+    detail: summaryText,
   });
-  return getJob(job.id) ?? { ...job, status, summary };
+  return getJob(job.id) ?? { ...job, status, summary: summaryText };
 }
 
 /**
@@ -138,7 +147,8 @@ export function startJob(input: NewJob, work: JobWork): { job: Job; done: Promis
   ensureHeartbeat();
   // The stack's secrets are read once per job, when it starts.
   const mask = jobRedactor(job.stack);
-  appendEvent(job.id, 'log', mask(`${job.title} started by ${job.startedBy ?? 'the scheduler'}.`), 'info');
+  const started = say('jobs.started', { title: titleOf(job), who: job.startedBy ?? say('errors.theScheduler') });
+  appendEvent(job.id, 'log', mask(started.text), 'info', { key: started.key, params: mapSaidParams(started.params, mask) });
   // Deferred one tick so the caller has the id before the first event lands.
   const done = new Promise<Job>((resolve) => setImmediate(() => resolve(execute(job, controller, work, mask))));
   return { job, done };

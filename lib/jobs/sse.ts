@@ -70,7 +70,7 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
             out += frame('progress', job.progress);
           }
           const ended = job.status !== 'running';
-          if (ended) out += frame('end', { status: job.status, summary: job.summary, errorDetail: job.errorDetail, finishedAt: job.finishedAt }, last);
+          if (ended) out += frame('end', { status: job.status, summary: job.summary, summarySaid: job.summarySaid, errorDetail: job.errorDetail, finishedAt: job.finishedAt }, last);
           // A named event, not a comment: the page sees it and can tell a quiet job from a dead stream.
           if (!out && Date.now() - lastSent > KEEPALIVE_MS) out = frame('ping', {});
           if (out) {

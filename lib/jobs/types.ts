@@ -24,11 +24,19 @@ export interface JobProgress {
   elapsedMs: number;
 }
 
+/** The key and parameters of keyed text (lib/i18n/said.ts) stored beside its English. */
+export interface SaidKey {
+  key: string;
+  params?: SaidParams;
+}
+
 export interface Job {
   id: string;
   stack: string;
   kind: string;
   title: string;
+  /** The title as keyed text, for readers in another language; null on rows written before keys. */
+  titleSaid: SaidKey | null;
   target: string | null;
   status: JobStatus;
   startedBy: string | null;
@@ -36,6 +44,8 @@ export interface Job {
   finishedAt: string | null;
   /** One line for lists: the result, or the plain-words reason of a failure. */
   summary: string | null;
+  /** The summary as keyed text; null when it has none (old rows, raw text). */
+  summarySaid: SaidKey | null;
   /** Technical detail of a failure (masked): the "details" disclosure. */
   errorDetail: string | null;
   progress: JobProgress | null;

@@ -15,14 +15,14 @@ import { fetchRemoteSet } from './fetch-set';
 import { say } from '@/lib/i18n/server-text';
 
 export function startOffsiteRestoreJob(stack: Stack, input: { target: string; backupId: string; identity: string }, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
-  const title = `Restore of ${input.backupId} from offsite ${input.target}`;
+  const title = say('jobs.title.offsiteRestore', { backup: input.backupId, target: input.target });
   return startJob({ stack: stack.name, kind: 'restore', title, target: input.backupId, startedBy: by }, async (ctx) => {
     try {
       const entry = await fetchRemoteSet(stack, input.target, input.backupId, input.identity, ctx);
       const parts = opts.parts ?? (entry.manifest.volumes?.length ? 'both' : 'database');
       const r = await restoreDatabase(stack, entry.id, ctx, { ...opts, parts });
-      const volumes = r.keptVolumes.length ? ` and its volumes (the previous data kept in ${r.keptVolumes.join(', ')})` : '';
-      const summary = `Restored ${r.backup.id}${volumes} from offsite target ${input.target}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      const volumes = r.keptVolumes.length ? say('jobs.summary.offsiteVolumes', { volumes: r.keptVolumes.join(', ') }) : '';
+      const summary = say('jobs.summary.offsiteRestore', { id: r.backup.id, volumes, target: input.target, kept: String(r.keptAs) });
       notify(stack.name, 'restore.finished', { title: say('notify.offsiteRestoreFinished', { backup: input.backupId, target: input.target, stack: stack.name }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {

@@ -14,9 +14,9 @@ export function startBaseBackupJob(stack: Stack, by: string): { job: Job; done: 
   if (!stack.pitr?.enabled) throw new OpsdeckError('conflict', `Continuous archiving is off for stack ${stack.name} (backups.pitr in opsdeck.yaml). Nothing was changed.`);
   const epoch = currentEpoch(readState(stack));
   if (!epoch) throw new OpsdeckError('conflict', 'Archiving has not started yet (Opsdeck starts it within 30 s of starting up): try again in a minute. Nothing was changed.');
-  return startJob({ stack: stack.name, kind: 'pitr-base-backup', title: 'Base backup for point-in-time restore', target: epoch.id, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'pitr-base-backup', title: say('jobs.title.baseBackup'), target: epoch.id, startedBy: by }, async (ctx) => {
     ctx.emit({ type: 'step', name: 'pitr.base-backup', ...say('steps.pitr.baseBackup') });
     const b = await takeBaseBackup(stack, pgTools(stack), epoch.id, ctx.signal);
-    return `Base backup ${b.id} written and verified (${(b.sizeBytes / 1048576).toFixed(1)} MB): moments from ${b.finishedAt} on can be restored from it.`;
+    return say('jobs.summary.baseBackup', { id: b.id, size: (b.sizeBytes / 1048576).toFixed(1), from: b.finishedAt });
   });
 }

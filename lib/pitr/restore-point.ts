@@ -60,10 +60,10 @@ export async function restoreToPoint(stack: Stack, target: Date, ctx: JobContext
 
 export function startPointRestoreJob(stack: Stack, target: Date, by: string, opts: RestoreOptions & { timeoutMs?: number } = {}): { job: Job; done: Promise<Job> } {
   const at = target.toISOString();
-  return startJob({ stack: stack.name, kind: 'restore', title: `Restore to ${at}`, target: at, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'restore', title: say('jobs.title.restoreTo', { at }), target: at, startedBy: by }, async (ctx) => {
     try {
       const r = await restoreToPoint(stack, target, ctx, opts);
-      const summary = `Restored the database as it was at ${at}; the app is healthy. The previous database is kept as ${r.keptAs} (Undo restore puts it back).`;
+      const summary = say('jobs.summary.pointRestore', { at, kept: String(r.keptAs) });
       recordAudit({ actor: by, role: null, ip: null, action: 'backup.restore-point', stack: stack.name, target: at, result: 'ok', detail: `job #${ctx.id}, via ${r.backupId}` });
       notify(stack.name, 'restore.finished', { title: say('notify.pointRestoreFinished', { stack: stack.name, at }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
@@ -90,11 +90,11 @@ export async function refuseTarget(stack: Stack, target: Date, now = new Date())
 /** Rebuilds `target` and records its preview (previews.ts) for the admin to restore or not. */
 export function startPointPreviewJob(stack: Stack, target: Date, by: string): { job: Job; done: Promise<Job> } {
   const at = target.toISOString();
-  return startJob({ stack: stack.name, kind: 'pitr-preview', title: `Preview of ${at}`, target: at, startedBy: by }, async (ctx) => {
+  return startJob({ stack: stack.name, kind: 'pitr-preview', title: say('jobs.title.preview', { at }), target: at, startedBy: by }, async (ctx) => {
     const r = await previewPoint(stack, target, ctx);
     savePreview(stack, { jobId: ctx.id, target: at, backupId: r.backupId, preview: r.preview, by, madeAt: new Date().toISOString(), restoreJob: null });
     const rows = r.preview.tables.map((t) => `${t.name}=${t.rows}`).join(', ');
-    return `The database as it was at ${at} is rebuilt and ready as backup ${r.backupId} (${rows}). Nothing was changed yet: check the preview, then restore it.`;
+    return say('jobs.summary.preview', { at, backup: r.backupId, rows });
   });
 }
 
@@ -102,11 +102,11 @@ export function startPointPreviewJob(stack: Stack, target: Date, by: string): { 
 export function startPreviewRestoreJob(stack: Stack, previewJob: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
   const p = readPreview(stack, previewJob);
   if (!p) throw new OpsdeckError('not_found', 'That preview is not there any more: preview the moment again. Nothing was changed.');
-  const started = startJob({ stack: stack.name, kind: 'restore', title: `Restore to ${p.target}`, target: p.target, startedBy: by }, async (ctx) => {
+  const started = startJob({ stack: stack.name, kind: 'restore', title: say('jobs.title.restoreTo', { at: p.target }), target: p.target, startedBy: by }, async (ctx) => {
     ctx.emit({ type: 'log', text: `Restoring the database as it was at ${p.target} (previewed in job #${p.jobId}, backup ${p.backupId}).` });
     try {
       const done = await restoreDatabase(stack, p.backupId, ctx, opts);
-      const summary = `Restored the database as it was at ${p.target}; the app is healthy. The previous database is kept as ${done.keptAs} (Undo restore puts it back).`;
+      const summary = say('jobs.summary.pointRestore', { at: p.target, kept: String(done.keptAs) });
       notify(stack.name, 'restore.finished', { title: say('notify.pointRestoreFinished', { stack: stack.name, at: p.target }), text: say('notify.startedBy', { text: summary, by }), severity: 'info' });
       return summary;
     } catch (e) {

@@ -8,6 +8,7 @@
  */
 import { MIGRATION_NOTIFY } from './migration-notify';
 import { migrationOffsite } from './migration-offsite';
+import { migrationJobSaid } from './migration-job-said';
 import { migrationUpgradeTasks } from './migration-upgrade-tasks';
 
 export interface Migration {
@@ -348,4 +349,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_NOTIFY,
   migrationOffsite,
   migrationUpgradeTasks,
+  migrationJobSaid,
 ];
