@@ -58,7 +58,7 @@ async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promis
     role: RECEIVER_ROLE,
     name: receiverName(stack),
     // Not --synchronous: that fsyncs every message the server sends, i.e. about once per commit under
-    // load, doubling the database's own fsyncs on the same disk (measured: 0.86x the TPS). The position
+    // load, doubling the database's own fsyncs on the same disk. The position
     // written is reported every second and Opsdeck makes it durable itself (durableArchivePosition).
     cmd: ['pg_receivewal', '-D', `/pitr/wal/${epoch.id}`, '-S', epoch.slot, '--status-interval=1', '--no-password'],
     env: { PGHOST: '127.0.0.1', PGPORT: port, PGUSER: tools.conn.user, PGPASSWORD: tools.conn.password, HOME: '/tmp' },
