@@ -5,6 +5,7 @@
  */
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FrameSplitter, STDERR } from './frames';
 
 const STDERR_KEEP = 64 * 1024;
 
@@ -14,10 +15,7 @@ const STDERR_KEEP = 64 * 1024;
  * is full the callback waits for 'drain', which stops reading from the socket.
  */
 export class Demux extends Writable {
-  private header = Buffer.alloc(8);
-  private headerFill = 0;
-  private remaining = 0;
-  private kind = 0;
+  private readonly frames = new FrameSplitter();
   stdoutBytes = 0;
   stderrTail = '';
   captured: Buffer[] = [];
@@ -35,37 +33,21 @@ export class Demux extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    let offset = 0;
     let mustWait = false;
-    while (offset < chunk.length) {
-      if (this.remaining === 0) {
-        const take = Math.min(8 - this.headerFill, chunk.length - offset);
-        chunk.copy(this.header, this.headerFill, offset, offset + take);
-        this.headerFill += take;
-        offset += take;
-        if (this.headerFill < 8) break;
-        this.kind = this.header[0];
-        this.remaining = this.header.readUInt32BE(4);
-        this.headerFill = 0;
-        continue;
-      }
-      const take = Math.min(this.remaining, chunk.length - offset);
-      const part = chunk.subarray(offset, offset + take);
-      offset += take;
-      this.remaining -= take;
-      if (this.kind === 2) {
+    this.frames.split(chunk, (kind, part) => {
+      if (kind === STDERR) {
         this.stderrTail = (this.stderrTail + part.toString('utf8')).slice(-STDERR_KEEP);
-      } else {
-        this.stdoutBytes += part.length;
-        if (this.out) {
-          if (!this.out.write(part)) mustWait = true;
-        } else if (this.capturedBytes < this.maxCapture) {
-          const keep = part.subarray(0, this.maxCapture - this.capturedBytes);
-          this.captured.push(Buffer.from(keep));
-          this.capturedBytes += keep.length;
-        }
+        return;
       }
-    }
+      this.stdoutBytes += part.length;
+      if (this.out) {
+        if (!this.out.write(part)) mustWait = true;
+      } else if (this.capturedBytes < this.maxCapture) {
+        const keep = part.subarray(0, this.maxCapture - this.capturedBytes);
+        this.captured.push(Buffer.from(keep));
+        this.capturedBytes += keep.length;
+      }
+    });
     if (!mustWait || !this.out) return cb();
     const out = this.out;
     if (out.destroyed) return cb(out.errored ?? new Error('the output stream was closed'));

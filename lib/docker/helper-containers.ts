@@ -12,6 +12,7 @@ import { HELPER_LABEL } from './beside';
 import { getDocker, type EngineOwner } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
+import { unframe } from './frames';
 import type { ExecOptions, ExecResult } from './exec';
 import { runningServiceContainer } from './service-containers';
 
@@ -118,13 +119,7 @@ export async function helperLogs(id: string, tail = 20, stack?: EngineOwner): Pr
   try {
     const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
     // Multiplexed frames (no TTY): strip their 8-byte headers.
-    let out = '';
-    for (let i = 0; i + 8 <= buf.length;) {
-      const size = buf.readUInt32BE(i + 4);
-      out += buf.subarray(i + 8, i + 8 + size).toString('utf8');
-      i += 8 + size;
-    }
-    return out.trim();
+    return Buffer.concat(unframe(buf)).toString('utf8').trim();
   } catch {
     return '';
   }

@@ -14,6 +14,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { getDocker } from './client';
 import { dockerError } from './errors';
+import { FrameSplitter, STDERR } from './frames';
 import { resolveStackContainer } from './containers';
 import { say } from '@/lib/i18n/server-text';
 
@@ -114,34 +115,12 @@ function dial(stack: Stack, containerId: string, opts: ContainerLogOptions): Pro
 
 /** Splits Docker's multiplexed body into pieces without copying payload bytes. */
 async function* demultiplex(body: AsyncIterable<Buffer>): AsyncGenerator<LogPiece[]> {
-  const header = Buffer.alloc(8);
-  let headerLen = 0;
-  let remaining = 0;
-  let stream: LogStreamName = 'stdout';
-  let start = false;
+  const frames = new FrameSplitter();
   for await (const chunk of body) {
     const out: LogPiece[] = [];
-    let off = 0;
-    while (off < chunk.length) {
-      if (remaining === 0) {
-        // A header can itself be split across chunks.
-        const take = Math.min(8 - headerLen, chunk.length - off);
-        chunk.copy(header, headerLen, off, off + take);
-        headerLen += take;
-        off += take;
-        if (headerLen < 8) break;
-        headerLen = 0;
-        stream = header[0] === 2 ? 'stderr' : 'stdout';
-        remaining = header.readUInt32BE(4);
-        start = true;
-        continue;
-      }
-      const take = Math.min(remaining, chunk.length - off);
-      out.push({ stream, data: chunk.subarray(off, off + take), messageStart: start });
-      start = false;
-      remaining -= take;
-      off += take;
-    }
+    frames.split(chunk, (kind, data, messageStart) => {
+      out.push({ stream: kind === STDERR ? 'stderr' : 'stdout', data, messageStart });
+    });
     if (out.length) yield out;
   }
 }

@@ -17,6 +17,7 @@ import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
 import { dockerError } from './errors';
+import { FrameSplitter, STDERR } from './frames';
 import { serviceTarget, stoppedMeanwhile } from './service-containers';
 
 type Relay = 'bash' | 'nc';
@@ -74,10 +75,7 @@ function relayFor(docker: Docker, containerId: string): Promise<Relay | null> {
 export class EngineSocket extends Duplex {
   private inner: Duplex | null = null;
   private pending: { chunk: Buffer; cb: (e?: Error | null) => void }[] = [];
-  private header = Buffer.alloc(8);
-  private headerFill = 0;
-  private remaining = 0;
-  private kind = 0;
+  private readonly frames = new FrameSplitter();
   private received = 0;
   private preambleSeen = 0;
   private stderr = '';
@@ -112,41 +110,26 @@ export class EngineSocket extends Duplex {
   }
 
   private demux(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.remaining === 0) {
-        const take = Math.min(8 - this.headerFill, chunk.length - offset);
-        chunk.copy(this.header, this.headerFill, offset, offset + take);
-        this.headerFill += take;
-        offset += take;
-        if (this.headerFill < 8) return;
-        this.kind = this.header[0];
-        this.remaining = this.header.readUInt32BE(4);
-        this.headerFill = 0;
-        continue;
+    this.frames.split(chunk, (kind, part) => {
+      if (kind === STDERR) {
+        this.stderr = (this.stderr + part.toString('utf8')).slice(-2000);
+        return;
       }
-      const take = Math.min(this.remaining, chunk.length - offset);
-      const part = chunk.subarray(offset, offset + take);
-      offset += take;
-      this.remaining -= take;
-      if (this.kind === 2) this.stderr = (this.stderr + part.toString('utf8')).slice(-2000);
-      else {
-        let data = part;
-        if (this.preambleSeen < PREAMBLE.length) {
-          const n = Math.min(PREAMBLE.length - this.preambleSeen, data.length);
-          if (!data.subarray(0, n).equals(PREAMBLE.subarray(this.preambleSeen, this.preambleSeen + n))) {
-            // Not the relay: the daemon saying the exec did not start (the container is stopping).
-            this.destroy(Object.assign(new Error(`${this.label}: ${data.toString('utf8').trim().split('\n')[0]}`), { code: 'ECONNREFUSED' }));
-            return;
-          }
-          this.preambleSeen += n;
-          data = data.subarray(n);
-          if (data.length === 0) continue;
+      let data = part;
+      if (this.preambleSeen < PREAMBLE.length) {
+        const n = Math.min(PREAMBLE.length - this.preambleSeen, data.length);
+        if (!data.subarray(0, n).equals(PREAMBLE.subarray(this.preambleSeen, this.preambleSeen + n))) {
+          // Not the relay: the daemon saying the exec did not start (the container is stopping).
+          this.destroy(Object.assign(new Error(`${this.label}: ${data.toString('utf8').trim().split('\n')[0]}`), { code: 'ECONNREFUSED' }));
+          return false;
         }
-        this.received += data.length;
-        if (!this.push(data)) this.inner?.pause();
+        this.preambleSeen += n;
+        data = data.subarray(n);
+        if (data.length === 0) return;
       }
-    }
+      this.received += data.length;
+      if (!this.push(data)) this.inner?.pause();
+    });
   }
 
   private finishRead(): void {

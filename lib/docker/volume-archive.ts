@@ -11,6 +11,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { HELPER_LABEL } from './beside';
 import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
+import { unframe } from './frames';
 import { serviceContainers } from './service-containers';
 
 /** Where a helper mounts the volume; archive entries are named `volume/…`. */
@@ -121,17 +122,6 @@ export async function writeVolumeArchive(stack: Stack, volume: string, image: st
   }
 }
 
-/** Docker's log stream without its 8-byte frame headers. */
-function unframe(buf: Buffer): string {
-  const parts: Buffer[] = [];
-  for (let i = 0; i + 8 <= buf.length;) {
-    const len = buf.readUInt32BE(i + 4);
-    parts.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
 /**
  * Runs `cmd` (an argument array) in a helper with `mounts` (volume → path) and waits for it.
  * Used for the copy between volumes of a swap; the output is kept for the error message.
@@ -144,7 +134,7 @@ export async function runWithVolumes(stack: Stack, image: string, mounts: Record
     await c.start();
     const { StatusCode } = (await c.wait()) as { StatusCode: number };
     const logs = (await c.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return { exitCode: StatusCode, output: unframe(logs).slice(-4000) };
+    return { exitCode: StatusCode, output: Buffer.concat(unframe(logs)).toString('utf8').slice(-4000) };
   } catch (e) {
     throw dockerError(e, endpoint.label, `copying data between volumes of stack "${stack.name}"`);
   } finally {
