@@ -132,6 +132,10 @@ test('a viewer reads the status but has no controls, and the server refuses the 
   expect((await anonymous.get('/api/stacks/demo/status')).status()).toBe(401);
   await anonymous.dispose();
   expect((await page.request.get('/api/stacks/no-such-stack/status')).status()).toBe(404);
+  // The pages of an unknown stack are the 404 page, not an error page.
+  for (const path of ['/stacks/no-such-stack', '/stacks/no-such-stack/backups', '/stacks/no-such-stack/config']) {
+    expect((await page.request.get(path)).status(), path).toBe(404);
+  }
   await page.waitForTimeout(1000);
   expect((await (await memos()).inspect()).State.StartedAt).toBe(before);
 });

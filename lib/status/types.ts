@@ -2,28 +2,15 @@
  * The status of a stack as the browser receives it: plain JSON, no environment variables, health
  * output already scrubbed of the stack's secrets. Built by snapshot.ts, pushed by hub.ts.
  */
-import type { HealthLogEntry, ImageIdentity, PublishedPort } from '@/lib/docker/inspect';
-import type { HealthState, InstanceState, ServiceState } from '@/lib/docker/types';
+import type { ContainerDetail } from '@/lib/docker/inspect';
+import type { ServiceState } from '@/lib/docker/types';
 import type { SwarmSnapshot } from '@/lib/docker/swarm';
 
-export interface InstanceStatus {
-  id: string;
-  name: string;
-  state: InstanceState;
-  health: HealthState;
-  healthLog: HealthLogEntry[];
-  failingStreak: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  restartCount: number;
-  exitCode: number | null;
-  oomKilled: boolean;
-  error: string | null;
-  image: ImageIdentity;
-  networkMode: string;
-  ports: PublishedPort[];
-  restartPolicy: string;
-}
+/** One container of a service, as the page shows it: the inspect fields without labels, env or mounts. */
+export type InstanceStatus = Pick<
+  ContainerDetail,
+  'id' | 'name' | 'state' | 'health' | 'healthLog' | 'failingStreak' | 'startedAt' | 'finishedAt' | 'restartCount' | 'exitCode' | 'oomKilled' | 'error' | 'image' | 'networkMode' | 'ports' | 'restartPolicy'
+>;
 
 export interface AppProbe {
   url: string;

@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react';
-import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/layout/forbidden';
 import { StackTabs } from '@/components/stacks/stack-tabs';
 import { getStack } from '@/lib/stacks';
-import { isOpsdeckError } from '@/lib/errors';
+import { orNotFound } from '@/lib/views/or-not-found';
 import { checkRole } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';
@@ -13,13 +12,7 @@ export default async function StackLayout({ children, params }: { children: Reac
   const gate = await checkRole('viewer');
   if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
-  let title: string;
-  try {
-    title = getStack(name).title;
-  } catch (e) {
-    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
-    throw e;
-  }
+  const { title } = await orNotFound(() => getStack(name));
   return (
     <>
       <div className="flex flex-wrap items-baseline gap-x-3">

@@ -1,6 +1,5 @@
 import { Suspense } from 'react';
 import { getTranslations } from 'next-intl/server';
-import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/layout/forbidden';
 import { DoctorSection } from '@/components/status/doctor-section';
 import { loadStatus } from '@/lib/views/status';
@@ -8,8 +7,8 @@ import { StatusView } from '@/components/status/status-view';
 import { loadPitr } from '@/lib/views/pitr';
 import { PitrStatusLine } from '@/components/pitr/pitr-status-line';
 import { getStack } from '@/lib/stacks';
+import { orNotFound } from '@/lib/views/or-not-found';
 import { hasRole } from '@/lib/auth/roles';
-import { isOpsdeckError } from '@/lib/errors';
 import { checkRole } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';
@@ -19,15 +18,7 @@ export default async function StackStatusPage({ params }: { params: Promise<{ na
   if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
   const t = await getTranslations('status');
-  let initial;
-  let pitr;
-  try {
-    initial = await loadStatus(name);
-    pitr = await loadPitr(getStack(name));
-  } catch (e) {
-    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
-    throw e;
-  }
+  const { initial, pitr } = await orNotFound(async () => ({ initial: await loadStatus(name), pitr: await loadPitr(getStack(name)) }));
   return (
     <>
       <StatusView stack={name} initial={initial} canOperate={hasRole(gate.user.role, 'operator')} canAdmin={hasRole(gate.user.role, 'admin')} />

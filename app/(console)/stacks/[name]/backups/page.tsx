@@ -1,4 +1,3 @@
-import { notFound } from 'next/navigation';
 import { BackupsView } from '@/components/backups/backups-view';
 import { loadBackups } from '@/lib/views/backups';
 import { loadOffsite } from '@/lib/views/offsite';
@@ -6,9 +5,8 @@ import { loadPitr } from '@/lib/views/pitr';
 import { Forbidden } from '@/components/layout/forbidden';
 import { ACTION_ROLE, hasRole } from '@/lib/auth/roles';
 import { backupDownloadRoleOf } from '@/lib/backup/download-role';
-import { isOpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
-import type { Stack } from '@/lib/stacks/types';
+import { orNotFound } from '@/lib/views/or-not-found';
 import { checkRole } from '@/server-actions/session';
 
 export const dynamic = 'force-dynamic';
@@ -17,13 +15,7 @@ export default async function BackupsPage({ params, searchParams }: { params: Pr
   const gate = await checkRole('viewer');
   if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const { name } = await params;
-  let stack: Stack;
-  try {
-    stack = getStack(name);
-  } catch (e) {
-    if (isOpsdeckError(e) && e.code === 'not_found') notFound();
-    throw e;
-  }
+  const stack = await orNotFound(() => getStack(name));
   const { job } = await searchParams;
   const [data, offsite, pitr] = await Promise.all([loadBackups(stack, job ?? null), loadOffsite(stack), loadPitr(stack)]);
   const can = { operate: hasRole(gate.user.role, ACTION_ROLE.backup), admin: hasRole(gate.user.role, ACTION_ROLE.restore), download: hasRole(gate.user.role, backupDownloadRoleOf(stack)) };
