@@ -29,20 +29,7 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
  * forms are covered too, because passwords end up percent-encoded inside DSNs and URLs.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  const masks = new Map<string, string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_REDACT_LENGTH) continue;
-    const mask = maskSecret(secret);
-    masks.set(secret, mask);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && !masks.has(encoded)) masks.set(encoded, mask);
-  }
-  if (masks.size === 0 || text === '') return text;
-  const pattern = [...masks.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-    .join('|');
-  return text.replace(new RegExp(pattern, 'g'), (match) => masks.get(match) ?? MASK);
+  return text === '' ? text : secretRedactor(secrets)(text);
 }
 
 /**
