@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'server-actions/**/*.test.ts', 'tests/**/*.test.ts'],
     // The swarm tests need the three-node cluster of scripts/swarm-bed.sh (its `env` sets this).
-    exclude: ['**/node_modules/**', ...(process.env.OPSDECK_SWARM_BED === '1' ? [] : ['tests/integration/swarm.test.ts', 'tests/integration/swarm-backup.test.ts', 'tests/integration/swarm-rollback.test.ts'])],
+    exclude: ['**/node_modules/**', ...(process.env.OPSDECK_SWARM_BED === '1' ? [] : ['tests/integration/swarm.test.ts', 'tests/integration/swarm-backup.test.ts', 'tests/integration/swarm-rollback.test.ts', 'tests/integration/swarm-recovery.test.ts'])],
     environment: 'node',
     setupFiles: ['tests/support/bed-per-worker.ts'],
     // Files on one engine run one at a time (they share its containers, networks and registry);

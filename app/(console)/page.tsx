@@ -3,6 +3,7 @@ import { Forbidden } from '@/components/layout/forbidden';
 import { AutoRefresh } from '@/components/ui/auto-refresh';
 import { ConfigProblems } from '@/components/stacks/config-problems';
 import { DockerBanner } from '@/components/stacks/docker-banner';
+import { EngineLine } from '@/components/stacks/engine-line';
 import { StackCard } from '@/components/stacks/stack-card';
 import { loadOverview } from '@/lib/views/overview';
 import { checkRole } from '@/server-actions/session';
@@ -14,7 +15,9 @@ export default async function OverviewPage() {
   if (!gate.ok) return <Forbidden message={gate.message} said={gate.said} />;
   const overview = await loadOverview();
   const t = await getTranslations('stack.overview');
-  const dockerDown = overview.docker?.ok === false;
+  // Opsdeck's own engine down matters when a stack lives there (or it is the only one); the others show on the Docker line.
+  const own = overview.engines?.find((e) => e.isDefault);
+  const ownDown = overview.docker?.ok === false && (!!own?.stacks.length || overview.engines?.length === 1);
   return (
     <>
       <AutoRefresh seconds={5} />
@@ -23,10 +26,11 @@ export default async function OverviewPage() {
         <p className="min-w-0 break-all text-sm text-slate-400">{overview.source.demo ? t('demo') : t('from', { path: overview.source.path ?? '' })}</p>
       </div>
       {overview.configError && <ConfigProblems error={overview.configError} />}
-      {overview.docker && !overview.docker.ok && <DockerBanner message={overview.docker.message} />}
+      {overview.docker && !overview.docker.ok && ownDown && <DockerBanner message={overview.docker.message} />}
+      {overview.engines && <EngineLine engines={overview.engines} />}
       {overview.stacks.map((s) => (
-        // With Docker down every stack carries the same English reason from the loader: shown translated here.
-        <StackCard key={s.stack.name} stack={s.stack} services={s.services} error={dockerDown ? t('stateUnknown') : s.error} />
+        // A stack whose engine is down carries the loader's English reason: shown translated here.
+        <StackCard key={s.stack.name} stack={s.stack} services={s.services} error={s.engineDown ? t('stateUnknown') : s.error} />
       ))}
     </>
   );

@@ -81,8 +81,14 @@ export function upgradeHistory(stack: string, limit = 50): UpgradeRecord[] {
   return (getDb().prepare('SELECT * FROM upgrades WHERE stack = ? ORDER BY started_at DESC, job_id DESC LIMIT ?').all(stack, limit) as Row[]).map(toRecord);
 }
 
-/** The last upgrade that succeeded and has not been rolled back since: what "Roll back" undoes. */
+/**
+ * The last upgrade that succeeded and has not been rolled back since: what "Roll back" undoes. A
+ * rollback that failed left the upgrade in place (it puts the upgraded image back), so it does not
+ * hide the upgrade; the rollback's own checks compare the service with it before anything changes.
+ */
 export function lastSuccessfulUpgrade(stack: string): UpgradeRecord | null {
-  const [latest] = upgradeHistory(stack, 1).filter((u) => u.result !== 'running');
+  const recent = upgradeHistory(stack, 20);
+  if (recent[0]?.result === 'running') return null;
+  const latest = recent.find((u) => !(u.kind === 'rollback' && u.result === 'failed'));
   return latest && latest.kind === 'upgrade' && latest.result === 'succeeded' ? latest : null;
 }

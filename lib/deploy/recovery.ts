@@ -3,6 +3,7 @@ import type { RecoveryHandler } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { composeProjectOf, pinImage } from './compose-project';
 import { finishUpgrade, upgradeHistory } from './history';
+import { SWARM_UPDATE_NOTE, swarmUpdateRecovery } from './swarm-recovery';
 
 interface UpgradeNote {
   stack: string;
@@ -28,4 +29,4 @@ export const upgradeRecovery: RecoveryHandler = async ({ jobId, value, log }) =>
   finishUpgrade(jobId, 'failed', 'Interrupted: Opsdeck stopped during the upgrade; the previous image was put back.', null);
 };
 
-export const DEPLOY_RECOVERY = { upgrade: upgradeRecovery };
+export const DEPLOY_RECOVERY = { upgrade: upgradeRecovery, [SWARM_UPDATE_NOTE]: swarmUpdateRecovery };

@@ -17,6 +17,7 @@ import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, type UpgradeRecord } from './history';
 import { readSchemaVersion } from './migrations';
+import { SWARM_UPDATE_NOTE, type SwarmUpdateNote } from './swarm-recovery';
 import { appTasks, DEFAULT_SWARM_TIMEOUT_MS, followRollingUpdate, recordTaskImages, taskName, taskStates } from './swarm-follow';
 
 export interface SwarmRollbackOptions {
@@ -87,6 +88,11 @@ export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: 
     toRef: last.fromRef, toImageId: last.fromImageId, toVersion: last.fromVersion, schemaBefore: schemaNow, backupId: last.backupId, startedBy: ctx.user,
     startedAt: new Date().toISOString(),
   });
+  const note: SwarmUpdateNote = {
+    stack: stack.name, service, kind: 'rollback', fromRef: current, targetRef: last.fromRef, backupId: last.backupId, targetSchema: last.schemaBefore, schemaBefore: schemaNow, dataBack,
+    updateStartedAt: (await swarmServiceState(stack, service)).updateStartedAt,
+  };
+  ctx.remember(SWARM_UPDATE_NOTE, note);
   ctx.emit({ type: 'log', text: `Rolling ${service} back on Swarm: ${current} → ${last.fromRef}${dataBack ? `, and the database to the pre-upgrade backup ${last.backupId} (schema ${schemaNow ?? 'none'} → ${last.schemaBefore ?? 'none'})` : ''}` });
   try {
     if (dataBack) await rollImageAndDataBack(stack, service, last, opts, ctx);
@@ -94,9 +100,11 @@ export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: 
   } catch (e) {
     finishUpgrade(ctx.id, 'failed', userMessageOf(e), await readSchemaVersion(stack).catch(() => null));
     await recordTaskImages(stack, service, ctx.id, ctx);
+    ctx.forget(SWARM_UPDATE_NOTE);
     throw e;
   }
   finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack).catch(() => null));
   await recordTaskImages(stack, service, ctx.id, ctx);
+  ctx.forget(SWARM_UPDATE_NOTE);
   return `Rolled back ${service} to ${last.fromRef}: every task runs it${dataBack ? `, and the database was restored from the pre-upgrade backup ${last.backupId}` : ''}.`;
 }

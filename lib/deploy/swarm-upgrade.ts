@@ -21,6 +21,7 @@ import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
 import { appTasks, DEFAULT_SWARM_TIMEOUT_MS, followRollingUpdate, recordTaskImages, SwarmFollowTimeout, taskName, taskStates } from './swarm-follow';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 import { say } from '@/lib/i18n/server-text';
+import { SWARM_UPDATE_NOTE, type SwarmUpdateNote } from './swarm-recovery';
 
 export interface SwarmUpgradeOptions {
   targetTag: string;
@@ -78,6 +79,8 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
     return await runSwarmUpgrade(stack, opts, ctx);
   } finally {
     await recordTaskImages(stack, stack.app!.service, ctx.id, ctx);
+    // Ended either way: nothing for the start-up recovery to report (swarm-recovery.ts).
+    ctx.forget(SWARM_UPDATE_NOTE);
   }
 }
 
@@ -96,6 +99,8 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     fromVersion: fromImage?.ok ? fromImage.version : null, toRef: targetRef, toImageId: null, toVersion: null, schemaBefore, backupId: null,
     startedBy: ctx.user, startedAt: new Date().toISOString(),
   });
+  const note: SwarmUpdateNote = { stack: stack.name, service: app.service, kind: 'upgrade', fromRef, targetRef, backupId: null, schemaBefore, updateStartedAt: before.updateStartedAt };
+  ctx.remember(SWARM_UPDATE_NOTE, note);
   emit({ type: 'log', text: `Upgrading ${app.service} on Swarm: ${fromRef} → ${targetRef}, one task at a time, rolled back by Swarm if a new task fails` });
 
   if (stack.database) {
@@ -103,6 +108,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     try {
       data.backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
       updateUpgrade(ctx.id, { backupId: data.backupId });
+      ctx.remember(SWARM_UPDATE_NOTE, { ...note, backupId: data.backupId });
     } catch (e) {
       finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, schemaBefore);
       throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });

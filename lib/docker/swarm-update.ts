@@ -8,6 +8,7 @@ import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
 import { VERSION_LABEL } from './images';
+import { SCALED_FROM_LABEL } from './swarm-tasks';
 import { dockerAt, listSwarmServiceSpecs, swarmManager, toNode } from './swarm';
 
 interface RawService {
@@ -18,7 +19,10 @@ interface RawService {
     TaskTemplate?: { ContainerSpec?: { Image?: string; Healthcheck?: { Test?: string[] } } };
     UpdateConfig?: Record<string, unknown>;
     RollbackConfig?: Record<string, unknown>;
+    Labels?: Record<string, string>;
+    Mode?: { Replicated?: { Replicas?: number } };
   } & Record<string, unknown>;
+  PreviousSpec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } };
   UpdateStatus?: { State?: string; StartedAt?: string; CompletedAt?: string; Message?: string };
 }
 
@@ -26,6 +30,12 @@ export interface SwarmServiceState {
   id: string;
   /** The spec's image without its digest pin. */
   image: string;
+  /** The image of the spec before the last change (what a rollback returns to); null when there was none. */
+  previousImage: string | null;
+  /** Replicas asked for; null for a global service. */
+  replicas: number | null;
+  /** The replica count Opsdeck kept when it scaled the service to 0 (label io.opsdeck.scaled-from); null when it did not. */
+  scaledFrom: number | null;
   hasHealthcheck: boolean;
   /** updating | completed | paused | rollback_started | rollback_paused | rollback_completed, or null before any update. */
   updateState: string | null;
@@ -48,6 +58,9 @@ export async function swarmServiceState(stack: Stack, service: string): Promise<
   return {
     id: raw.ID,
     image: shortImage(raw.Spec.TaskTemplate?.ContainerSpec?.Image ?? ''),
+    previousImage: raw.PreviousSpec?.TaskTemplate?.ContainerSpec?.Image ? shortImage(raw.PreviousSpec.TaskTemplate.ContainerSpec.Image) : null,
+    replicas: raw.Spec.Mode?.Replicated?.Replicas ?? null,
+    scaledFrom: raw.Spec.Labels?.[SCALED_FROM_LABEL] !== undefined ? Number(raw.Spec.Labels[SCALED_FROM_LABEL]) : null,
     hasHealthcheck: Boolean(test && test.length && test[0] !== 'NONE'),
     updateState: raw.UpdateStatus?.State ?? null,
     updateStartedAt: raw.UpdateStatus?.StartedAt ?? null,

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { say } from '@/lib/i18n/server-text';
+import { isSaid, mapSaidParams, type Said } from '@/lib/i18n/said';
 import { deleteNote, appendEvent, finishJob, notesOf, runningJobsWithOwners, type OwnedJobRow } from './job-store';
 import { ownerIsGone } from './owner';
 import { jobRedactor } from './masking';
@@ -15,7 +16,8 @@ export interface RecoveryInput {
   stack: string;
   kind: string;
   value: unknown;
-  log: (text: string, level?: LogLevel) => void;
+  /** Plain text, or keyed text (say(…)) that each reader sees in their language. */
+  log: (text: string | Said, level?: LogLevel) => void;
 }
 
 export type RecoveryHandler = (input: RecoveryInput) => Promise<void>;
@@ -45,7 +47,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHandler>): Promise<void> {
   // Cleanup handlers report raw error text; it lands in a log every viewer can read.
   const mask = jobRedactor(job.stack);
-  const log = (text: string, level: LogLevel = 'info') => appendEvent(job.id, 'log', mask(text), level);
+  const log = (text: string | Said, level: LogLevel = 'info') => {
+    if (!isSaid(text)) return void appendEvent(job.id, 'log', mask(text), level);
+    appendEvent(job.id, 'log', mask(text.text), level, { key: text.key, ...(text.params ? { params: mapSaidParams(text.params, mask) } : {}) });
+  };
   log('Opsdeck stopped while this job was running. Cleaning up what it left half-done.', 'warn');
   // Newest note first: undo in the reverse order things were done.
   const notes = notesOf(job.id).reverse();

@@ -1,7 +1,9 @@
 import 'server-only';
 import { listStacks, configSource, ConfigError } from '@/lib/stacks';
-import { listStackServices, pingDocker, type StackService } from '@/lib/docker';
+import { listStackServices, type StackService } from '@/lib/docker';
+import { askEngine, enginesInUse, type EngineAnswer } from '@/lib/docker/engines-in-use';
 import { userMessageOf } from '@/lib/errors';
+import { DOCKER_PING_TIMEOUT_MS } from '@/lib/health/readiness';
 
 export interface StackSummary {
   name: string;
@@ -16,9 +18,15 @@ export interface Overview {
   /** Where the stacks come from; the page words it in the user's language. */
   source: { demo: boolean; path: string | null };
   configError?: { message: string; problems: { file: string; key: string; message: string }[] };
-  docker?: { ok: true; version: string } | { ok: false; message: string };
-  stacks: { stack: StackSummary; services: StackService[] | null; error?: string }[];
+  /** Opsdeck's own engine (DOCKER_HOST): the banner when it is down and a stack lives there. */
+  docker?: EngineAnswer;
+  /** Every engine in use (Opsdeck's own first), each with its stacks and its answer: the Docker line. */
+  engines?: OverviewEngine[];
+  /** `engineDown`: the stack's engine did not answer, so its state is unknown (the page words it). */
+  stacks: { stack: StackSummary; services: StackService[] | null; error?: string; engineDown?: boolean }[];
 }
+
+export type OverviewEngine = { label: string; isDefault: boolean; stacks: string[] } & EngineAnswer;
 
 /**
  * Everything the overview shows, gathered so one failing part (bad config, Docker down, one stack's
@@ -34,8 +42,11 @@ export async function loadOverview(): Promise<Overview> {
     if (e instanceof ConfigError) return { source, configError: { message: e.message, problems: e.problems }, stacks: [] };
     return { source, configError: { message: userMessageOf(e), problems: [] }, stacks: [] };
   }
-  const ping = await pingDocker();
-  const docker = ping.ok ? ping : { ok: false as const, message: ping.error.message };
+  const engines: OverviewEngine[] = await Promise.all(enginesInUse(stacks).map(async (e) => ({
+    label: e.label, isDefault: e.isDefault, stacks: e.stacks, ...(await askEngine(e, DOCKER_PING_TIMEOUT_MS)),
+  })));
+  const docker = engines.find((e) => e.isDefault)!;
+  const engineOf = (name: string) => engines.find((e) => e.stacks.includes(name));
   const rows = await Promise.all(
     stacks.map(async (stack) => {
       const summary: StackSummary = {
@@ -46,8 +57,9 @@ export async function loadOverview(): Promise<Overview> {
         composeFiles: stack.composeFiles,
         envFile: stack.envFile,
       };
-      // The default engine's answer says nothing of a stack on an engine of its own (docker:).
-      if (!ping.ok && !stack.docker) return { stack: summary, services: null, error: 'Service state unknown: Docker is not reachable.' };
+      // Each stack by its own engine's answer: one engine down says nothing of the others' stacks.
+      const engine = engineOf(stack.name);
+      if (engine && !engine.ok) return { stack: summary, services: null, error: `Service state unknown: Docker is not reachable at ${engine.label}.`, engineDown: true };
       try {
         return { stack: summary, services: await listStackServices(stack) };
       } catch (e) {
@@ -55,5 +67,5 @@ export async function loadOverview(): Promise<Overview> {
       }
     }),
   );
-  return { source, docker, stacks: rows };
+  return { source, docker: docker.ok ? { ok: true, version: docker.version } : { ok: false, message: docker.message }, engines, stacks: rows };
 }

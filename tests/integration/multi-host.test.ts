@@ -4,7 +4,8 @@
  * each (`docker: { host, tls }`). Deployed through the compose CLI on its own engine, statuses of
  * both right; one engine's dockerd stopped while the status hub watches: that stack says "engine
  * unreachable" within seconds and no call hangs, the other stack keeps its live feed; the engine
- * started again: the stack recovers. An engine that accepts connections but does not answer
+ * started again: the stack recovers. /api/ready's body and the overview's Docker line name each engine
+ * with its state (one stopped: unreachable, the other fine). An engine that accepts connections but does not answer
  * (dockerd frozen) gives the same state within the status deadline. A wrong certificate is refused when the config loads, and a
  * client certificate the engine does not trust is named as such.
  */
@@ -18,7 +19,10 @@ import { runCompose } from '@/lib/docker/compose-cli';
 import { composeProjectOf } from '@/lib/deploy/compose-project';
 import { ConfigError, loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
+import { readiness } from '@/lib/health/readiness';
+import { clearStackCache } from '@/lib/stacks';
 import { buildStackStatus, StatusHub, type StatusMessage } from '@/lib/status';
+import { loadOverview } from '@/lib/views/overview';
 import { ENGINE_DEADLINE_MS } from '@/lib/status/snapshot';
 import { closeDb, openDb } from '@/lib/store/db';
 
@@ -175,6 +179,50 @@ describe('stacks on two Docker hosts over TCP with TLS', () => {
     expect(hub.engineState(east)).toEqual({ connected: true });
     await until('east worker running again (restart: always)', async () => (await workerState(east)) === 'running', 30_000);
     hub.stop();
+  });
+
+  it('one engine stopped: /api/ready\'s body and the overview\'s Docker line say it is unreachable and the other fine; Opsdeck stays ready', async () => {
+    // readiness() and loadOverview() read the configured stacks, as the route and the page do.
+    const savedConfig = process.env.OPSDECK_CONFIG;
+    process.env.OPSDECK_CONFIG = path.join(dir, 'opsdeck.yaml');
+    clearStackCache();
+    const [eastLabel, westLabel] = engines.map((e) => e.host.replace('tcp://', 'https://'));
+    try {
+      const before = await readiness();
+      expect(before.engines.filter((e) => !e.default)).toEqual([{ default: false, reachable: true, stacks: ['east'] }, { default: false, reachable: true, stacks: ['west'] }]);
+      tlsEngines('stop', engines[0].name);
+      const r = await timed(() => readiness());
+      // Opsdeck itself can serve (its store is writable): ready, with each engine's state in the body.
+      expect(r.value.ready).toBe(true);
+      expect(r.value.engines.filter((e) => !e.default)).toEqual([{ default: false, reachable: false, stacks: ['east'] }, { default: false, reachable: true, stacks: ['west'] }]);
+      expect(r.value.engines[0].default).toBe(true);
+      // The route has no auth: no engine address in the body.
+      expect(JSON.stringify(r.value)).not.toContain(new URL(eastLabel).hostname);
+      expect(r.ms).toBeLessThan(3000);
+
+      const o = await loadOverview();
+      expect(o.engines?.filter((e) => !e.isDefault)).toEqual([
+        { label: eastLabel, isDefault: false, stacks: ['east'], ok: false, message: expect.stringMatching(/^Docker is not reachable at https:\/\/[0-9.]+:2376: connection refused/) },
+        { label: westLabel, isDefault: false, stacks: ['west'], ok: true, version: expect.stringMatching(/^\d+\./) },
+      ]);
+      expect(o.engines?.[0].isDefault).toBe(true);
+      expect(o.stacks.find((s) => s.stack.name === 'east')).toMatchObject({ services: null, engineDown: true, error: `Service state unknown: Docker is not reachable at ${eastLabel}.` });
+      const westRow = o.stacks.find((s) => s.stack.name === 'west')!;
+      expect(westRow.engineDown).toBeUndefined();
+      expect(westRow.services?.map((s) => [s.name, s.state])).toEqual([['worker', 'running']]);
+    } finally {
+      tlsEngines('start', engines[0].name);
+      if (savedConfig === undefined) delete process.env.OPSDECK_CONFIG;
+      else process.env.OPSDECK_CONFIG = savedConfig;
+    }
+    process.env.OPSDECK_CONFIG = path.join(dir, 'opsdeck.yaml');
+    try {
+      await until('east reachable again in readiness', async () => (await readiness()).engines.find((e) => e.stacks.includes('east'))?.reachable, 30_000);
+    } finally {
+      if (savedConfig === undefined) delete process.env.OPSDECK_CONFIG;
+      else process.env.OPSDECK_CONFIG = savedConfig;
+      clearStackCache();
+    }
   });
 
   it('an engine that accepts connections but does not answer (dockerd frozen): the status says so within its deadline', async () => {
