@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { E2E_ADMIN } from './fixtures';
 import { startOpsdeck } from './server';
-import { activateAll, docker, ENGINES, MANAGER, PROJECT, removeStack, replicas, STACK_FILE, STACK_NAME, SWARM_STATE_FILE, until, type SwarmE2EState } from './swarm-cluster';
+import { activateAll, docker, ENGINES, MANAGER, PROJECT, removeStack, replicas, STACK_FILE, STACK_NAME, SWARM_STATE_FILE, until, writeSwarmConfig, type SwarmE2EState } from './swarm-cluster';
 
 /**
  * The Swarm e2e's world: the demo stack deployed fresh on the three-node cluster (memos 2/2,
@@ -22,27 +22,13 @@ export default async function swarmSetup() {
   }, 180_000);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-e2e-swarm-'));
-  const config = path.join(dataDir, 'opsdeck.yaml');
-  // The stack file's own defaults (what it was deployed with), where the status page's PostgreSQL check reads its credentials.
-  const envFile = path.join(dataDir, 'stack.env');
-  fs.writeFileSync(envFile, 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
-  fs.writeFileSync(
-    config,
-    [
-      'stacks:',
-      `  - name: ${STACK_NAME}`,
-      '    preset: generic',
-      '    runtime: swarm',
-      `    project: ${PROJECT}`,
-      `    compose: ${STACK_FILE}`,
-      `    envFile: ${envFile}`,
-      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
-      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      // Published nowhere: asked from inside a running memos task on its node (the engine relay); the demo app records its schema where Memos does.
-      `    app: { service: memos, healthUrl: "http://127.0.0.1:5230/healthz", schemaVersionQuery: "SELECT value FROM system_setting WHERE name = 'schema_version'" }`,
-      '',
-    ].join('\n'),
-  );
+  // Published nowhere: the app is asked from inside a running memos task on its node (the engine relay); the demo app records its schema where Memos does.
+  const config = writeSwarmConfig(dataDir, {
+    name: STACK_NAME,
+    project: PROJECT,
+    engines: ENGINES,
+    app: `{ service: memos, healthUrl: "http://127.0.0.1:5230/healthz", schemaVersionQuery: "SELECT value FROM system_setting WHERE name = 'schema_version'" }`,
+  });
   const port = Number(process.env.E2E_PORT ?? 3230);
   const logFile = path.join(dataDir, 'server.log');
   const server = await startOpsdeck({ port, dataDir, logFile, env: { OPSDECK_CONFIG: config, OPSDECK_ADMIN_PASSWORD: E2E_ADMIN.password, OPSDECK_REGISTRY_LOOKUP: 'off' } });

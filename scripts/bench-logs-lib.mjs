@@ -1,4 +1,4 @@
-// Helpers for scripts/bench-logs.mjs: a throwaway compose project of log generators, an Opsdeck
+// Helpers for scripts/bench-logs.mjs (and the other benches): a throwaway compose project of log generators, an Opsdeck
 // production server pointed at it, a signed-in session, and process measurements. Plain Node.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -203,6 +203,49 @@ export async function countSse(url, cookie, stopAt) {
     ctrl.abort();
   }
   return { lines, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Follows a status stream (/api/stacks/<name>/status). `waitFor(pred)` resolves with the time
+ * (performance.now()) the first status matching `pred` arrived, at once when the last one does;
+ * `current()` is the last status.
+ */
+export async function followStatus(url, cookie) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { Cookie: cookie }, signal: controller.signal });
+  if (!res.ok) throw new Error(`status stream: HTTP ${res.status}`);
+  const waiters = new Set();
+  let last = null;
+  (async () => {
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body) {
+        buf += decoder.decode(chunk, { stream: true });
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          buf = buf.slice(i + 2);
+          const m = data ? JSON.parse(data) : null;
+          if (m?.type !== 'status') continue;
+          last = m.status;
+          const at = performance.now();
+          for (const w of [...waiters]) if (w.pred(last) && waiters.delete(w)) w.resolve(at);
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+  return {
+    waitFor: (pred, timeoutMs = 30_000) => new Promise((resolve, reject) => {
+      if (last && pred(last)) return resolve(performance.now());
+      const w = { pred, resolve };
+      waiters.add(w);
+      setTimeout(() => waiters.delete(w) && reject(new Error(`no matching status within ${timeoutMs / 1000} s`)), timeoutMs).unref();
+    }),
+    current: () => last,
+    close: () => controller.abort(),
+  };
 }
 
 /**

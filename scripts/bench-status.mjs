@@ -12,7 +12,7 @@
 import './engine-env.mjs';
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
-import { benchProject, freePort, signIn, sleep, startServer } from './bench-logs-lib.mjs';
+import { benchProject, followStatus, freePort, signIn, sleep, startServer } from './bench-logs-lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 10);
 const PASSWORD = 'bench-admin-password-1';
@@ -26,49 +26,6 @@ const docker = (...args) => new Promise((resolve, reject) => {
   p.stderr.on('data', (d) => (err += d));
   p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker ${args.join(' ')}: ${err}`))));
 });
-
-/** Follows the status stream; `waitFor(pred)` resolves with the time a matching status arrived. */
-async function followStatus(url, cookie) {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { Cookie: cookie }, signal: controller.signal });
-  if (!res.ok) throw new Error(`status stream: HTTP ${res.status}`);
-  const waiters = new Set();
-  let last = null;
-  (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (!data) continue;
-          const m = JSON.parse(data);
-          if (m.type !== 'status') continue;
-          last = { at: performance.now(), status: m.status };
-          for (const w of [...waiters]) {
-            if (!w.pred(m.status)) continue;
-            waiters.delete(w);
-            w.resolve(last.at);
-          }
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return {
-    waitFor: (pred, timeoutMs = 30_000) => new Promise((resolve, reject) => {
-      const w = { pred, resolve };
-      waiters.add(w);
-      setTimeout(() => waiters.delete(w) && reject(new Error('no matching status within 30 s')), timeoutMs).unref();
-    }),
-    close: () => controller.abort(),
-  };
-}
 
 /** `docker events` for one container; `waitFor(action)` resolves with the time the line was printed. */
 function followEvents(id) {

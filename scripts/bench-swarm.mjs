@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createJiti } from 'jiti';
-import { freePort, ROOT, signIn, sleep, startServer } from './bench-logs-lib.mjs';
+import { followStatus, freePort, ROOT, signIn, sleep, startServer } from './bench-logs-lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 5);
 const LINES = Number(process.env.LINES || 40_000);
@@ -80,51 +80,6 @@ const { loadStacks } = await jiti.import(path.join(ROOT, 'lib/stacks/index.ts'))
 const { readSwarmLogs } = await jiti.import(path.join(ROOT, 'lib/docker/swarm-logs.ts'));
 const [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: config } });
 
-/** Follows the status stream; `waitFor(pred)` resolves with the time a matching status arrived. */
-async function followStatus(url, cookie) {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { Cookie: cookie }, signal: controller.signal });
-  if (!res.ok) throw new Error(`status stream: HTTP ${res.status}`);
-  const waiters = new Set();
-  let last = null;
-  (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          buf = buf.slice(i + 2);
-          if (!data) continue;
-          const m = JSON.parse(data);
-          if (m.type !== 'status') continue;
-          last = m.status;
-          const at = performance.now();
-          for (const w of [...waiters]) {
-            if (!w.pred(last)) continue;
-            waiters.delete(w);
-            w.resolve(at);
-          }
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return {
-    waitFor: (pred, timeoutMs = 60_000) => new Promise((resolve, reject) => {
-      if (last && pred(last)) return resolve(performance.now());
-      const w = { pred, resolve };
-      waiters.add(w);
-      setTimeout(() => waiters.delete(w) && reject(new Error('no matching status within the time')), timeoutMs).unref();
-    }),
-    current: () => last,
-    close: () => controller.abort(),
-  };
-}
-
 /** `docker events` on the manager for one container's die; resolves with the time it was printed. */
 function dieEvent(id) {
   const p = spawn('docker', ['events', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Action}}'], { env: { ...process.env, DOCKER_HOST: MANAGER } });
@@ -181,7 +136,7 @@ try {
     if (!id) throw new Error(`no container of task ${task.id} on the manager`);
     const die = dieEvent(id);
     await sleep(500); // the CLI's event stream is connected
-    const shown = stream.waitFor((s) => appTasks(s).some((t) => t.id === task.id && t.state !== 'running'));
+    const shown = stream.waitFor((s) => appTasks(s).some((t) => t.id === task.id && t.state !== 'running'), 60_000);
     const t0 = performance.now();
     docker('kill', id);
     const [cli, page] = await Promise.all([die.seen, shown]);

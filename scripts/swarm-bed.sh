@@ -39,20 +39,14 @@ START_TIMEOUT=${DOCKER_START_TIMEOUT:-120}
 
 log() { printf '[%s-bed] %s\n' "$P" "$*" >&2; }
 die() { printf '[%s-bed] ERROR: %s\n' "$P" "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib-engine.sh
+source "$ROOT/scripts/lib-engine.sh"
 
 run_dir() { echo "/run/opsdeck-bed/$P$1"; }
 sock() { echo "$(run_dir "$1")/docker.sock"; }
 addr() { echo "$SUBNET.$((10 + $1))"; }
 dk() { local n=$1; shift; DOCKER_HOST=unix://$(sock "$n") "$BIN/docker" "$@"; }
 engine_ok() { dk "$1" info >/dev/null 2>&1; }
-
-proc_is() { # PID NAME
-  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
-  local stat
-  stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
-  [[ $stat =~ ^[0-9]+\ \((.*)\)\ ([A-Za-z]) ]] || return 1
-  [[ ${BASH_REMATCH[1]} == "$2" && ${BASH_REMATCH[2]} != [ZX] ]]
-}
 
 print_env() {
   cat <<EOF
@@ -97,56 +91,26 @@ check_isolated() {
 }
 
 start_node() { # N
-  local n=$1 run data pid
+  local n=$1 run data
   engine_ok "$n" && return 0
   run=$(run_dir "$n")
   data=$CACHE/bed/engines/$P$n
   mkdir -p "$run" "$data"
-  if [[ -s $run/docker.pid ]]; then
-    pid=$(<"$run/docker.pid")
-    if ! proc_is "$pid" dockerd; then
-      log "removing stale pid file of $P$n (process $pid is gone)"
-      rm -f "$run/docker.pid"
-    fi
-  fi
-  local cdir=$run/exec/containerd
-  if [[ -s $cdir/containerd.pid ]] && ! proc_is "$(<"$cdir/containerd.pid")" containerd; then
-    rm -f "$cdir/containerd.pid" "$cdir"/containerd.sock*
-  fi
+  engine_clear_stale "$run" "$P$n"
   if [[ ! -s $run/docker.pid ]]; then
     # A namespace left by an engine that died still holds its bridges and iptables rules.
     fresh_node_ns "$n"
     log "starting dockerd $P$n at $(addr "$n") (log: .cache/bed/$P$n.log)"
     # unshare --uts: a host name of its own, which Swarm takes as the node's name.
-    nsenter --net="/var/run/netns/$P$n" setsid nohup unshare --uts env PATH="$BIN:$PATH" \
+    engine_launch "$P$n" "$CACHE/bed/$P$n.log" unshare --uts env PATH="$BIN:$PATH" \
       sh -c 'hostname "$1"; shift; exec "$@"' sh "swarm$n" "$BIN/dockerd" \
       --data-root "$data" --exec-root "$run/exec" --pidfile "$run/docker.pid" -H "unix://$(sock "$n")" \
-      --containerd-namespace "opsdeck-$P$n" --containerd-plugins-namespace "opsdeck-$P$n-plugins" \
-      >>"$CACHE/bed/$P$n.log" 2>&1 </dev/null 8>&- 9>&- &
-    disown $! 2>/dev/null || true
+      --containerd-namespace "opsdeck-$P$n" --containerd-plugins-namespace "opsdeck-$P$n-plugins"
   fi
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until engine_ok "$n"; do
-    if ((SECONDS >= deadline)); then
-      tail -n 20 "$CACHE/bed/$P$n.log" >&2 || true
-      die "dockerd $P$n did not answer within ${START_TIMEOUT}s"
-    fi
-    sleep 0.3
-  done
+  engine_wait "$START_TIMEOUT" "$CACHE/bed/$P$n.log" "dockerd $P$n did not answer" engine_ok "$n"
 }
 
-stop_node() { # N
-  local run pid
-  run=$(run_dir "$1")
-  [[ -s $run/docker.pid ]] || return 0
-  pid=$(<"$run/docker.pid")
-  if proc_is "$pid" dockerd; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 300); do proc_is "$pid" dockerd || break; sleep 0.2; done
-    proc_is "$pid" dockerd && kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$run/docker.pid"
-}
+stop_node() { engine_stop "$(run_dir "$1")" 300; } # N
 
 swarm_state() { dk "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown; }
 

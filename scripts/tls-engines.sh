@@ -33,6 +33,8 @@ START_TIMEOUT=${DOCKER_START_TIMEOUT:-90}
 
 log() { printf '[tls-engines] %s\n' "$*" >&2; }
 die() { printf '[tls-engines] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib-engine.sh
+source "$ROOT/scripts/lib-engine.sh"
 
 for n in "${NAMES[@]}"; do [[ $n =~ ^[a-z][a-z0-9-]{0,10}$ ]] || die "engine name must be lower-case letters, digits and '-' (max 11): $n"; done
 [[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "OPSDECK_TLS_SUBNET must be two octets like 10.233: $SUBNET"
@@ -44,14 +46,6 @@ run_dir() { echo "/run/opsdeck-bed/$1"; }
 sock() { echo "$(run_dir "$1")/docker.sock"; }
 veth() { echo "tv-$1"; }
 dk() { local n=$1; shift; DOCKER_HOST=unix://$(sock "$n") "$BIN/docker" "$@"; }
-
-proc_is() { # PID NAME
-  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
-  local stat
-  stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
-  [[ $stat =~ ^[0-9]+\ \((.*)\)\ ([A-Za-z]) ]] || return 1
-  [[ ${BASH_REMATCH[1]} == "$2" && ${BASH_REMATCH[2]} != [ZX] ]]
-}
 
 # Over TCP with the client certificate: the engine is up exactly when a TLS client can use it.
 tls_ok() {
@@ -142,52 +136,25 @@ check_isolated() {
 }
 
 start_engine() { # NAME
-  local n=$1 run data pid
+  local n=$1 run data
   run=$(run_dir "$n")
   data=$CACHE/bed/engines/$n
   mkdir -p "$run" "$data"
-  if [[ -s $run/docker.pid ]]; then
-    pid=$(<"$run/docker.pid")
-    proc_is "$pid" dockerd || { log "removing stale pid file of $n (process $pid is gone)"; rm -f "$run/docker.pid"; }
-  fi
-  local cdir=$run/exec/containerd
-  if [[ -s $cdir/containerd.pid ]] && ! proc_is "$(<"$cdir/containerd.pid")" containerd; then
-    rm -f "$cdir/containerd.pid" "$cdir"/containerd.sock*
-  fi
+  engine_clear_stale "$run" "$n"
   if [[ ! -s $run/docker.pid ]]; then
     # Keep the namespace (and its veth) when it is ours; a left-over one may hold a dead engine's bridges.
     if [[ ! -e /var/run/netns/$n ]] || ! ip link show "$(veth "$n")" >/dev/null 2>&1 || [[ ${FRESH:-0} == 1 ]]; then fresh_ns "$n"; fi
     log "starting dockerd $n on tcp://$(addr "$n"):2376 with --tlsverify (log: .cache/bed/$n.log)"
-    nsenter --net="/var/run/netns/$n" setsid nohup env PATH="$BIN:$PATH" "$BIN/dockerd" \
+    engine_launch "$n" "$CACHE/bed/$n.log" env PATH="$BIN:$PATH" "$BIN/dockerd" \
       --data-root "$data" --exec-root "$run/exec" --pidfile "$run/docker.pid" \
       -H "unix://$(sock "$n")" -H "tcp://$(addr "$n"):2376" \
       --tlsverify --tlscacert "$TLS/ca/ca.pem" --tlscert "$TLS/$n/server-cert.pem" --tlskey "$TLS/$n/server-key.pem" \
-      --containerd-namespace "opsdeck-$n" --containerd-plugins-namespace "opsdeck-$n-plugins" \
-      >>"$CACHE/bed/$n.log" 2>&1 </dev/null 8>&- 9>&- &
-    disown $! 2>/dev/null || true
+      --containerd-namespace "opsdeck-$n" --containerd-plugins-namespace "opsdeck-$n-plugins"
   fi
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until tls_ok "$n"; do
-    if ((SECONDS >= deadline)); then
-      tail -n 20 "$CACHE/bed/$n.log" >&2 || true
-      die "dockerd $n did not answer over TLS within ${START_TIMEOUT}s"
-    fi
-    sleep 0.3
-  done
+  engine_wait "$START_TIMEOUT" "$CACHE/bed/$n.log" "dockerd $n did not answer over TLS" tls_ok "$n"
 }
 
-stop_engine() { # NAME
-  local run pid
-  run=$(run_dir "$1")
-  [[ -s $run/docker.pid ]] || return 0
-  pid=$(<"$run/docker.pid")
-  if proc_is "$pid" dockerd; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do proc_is "$pid" dockerd || break; sleep 0.2; done
-    proc_is "$pid" dockerd && kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$run/docker.pid"
-}
+stop_engine() { engine_stop "$(run_dir "$1")" 150; } # NAME
 
 copy_images() { # the default bed's images this set needs, onto the engines that lack them
   local from=unix:///run/opsdeck-bed/opsdeck/docker.sock n tar lacking=()

@@ -2,6 +2,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
 import { listStackServices } from '@/lib/docker';
 import { inspectLogTarget, openContainerLogs, type ContainerLogStream, type LogTarget } from '@/lib/docker/logs';
+import { abortableSleep } from './abortable-sleep';
 import { advance, CursorGate, type Cursor } from './cursor';
 import { LineSplitter } from './line-splitter';
 import { dateToDockerParam, tsFromDate, tsToDockerParam } from './timestamp';
@@ -27,18 +28,6 @@ export interface SourceOptions {
   /** How often a follower looks for the restarted container. */
   pollMs?: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** The container to read for a service: the running one, else the most recently created. */
 async function currentContainer(stack: Stack, service: string): Promise<string | null> {
@@ -82,7 +71,7 @@ export async function* serviceSource(stack: Stack, spec: SourceSpec, opts: Sourc
       if (!id) {
         if (!opts.follow) return yield* sayOnce('waiting', `${spec.service} has no container.`);
         yield* sayOnce('waiting', `${spec.service} has no container yet; waiting for one to start.`);
-        await sleep(pollMs, signal);
+        await abortableSleep(pollMs, signal);
         continue;
       }
       // A pinned container was checked against the stack already; it may carry no service label.
@@ -91,7 +80,7 @@ export async function* serviceSource(stack: Stack, spec: SourceSpec, opts: Sourc
         // Cheap check before opening a stream: has the service started again since the stream ended?
         const t = await inspectLogTarget(stack, id, service);
         if (!t.running || (t.id === ended.id && t.startedAt === ended.startedAt)) {
-          await sleep(pollMs, signal);
+          await abortableSleep(pollMs, signal);
           continue;
         }
       }
@@ -139,7 +128,7 @@ export async function* serviceSource(stack: Stack, spec: SourceSpec, opts: Sourc
       // the stream), just reopen from the cursor.
       const now = await inspectLogTarget(stack, t.id, service).catch(() => null);
       if (now?.running && now.startedAt === t.startedAt) {
-        await sleep(pollMs, signal);
+        await abortableSleep(pollMs, signal);
         continue;
       }
       ended = t;
@@ -152,7 +141,7 @@ export async function* serviceSource(stack: Stack, spec: SourceSpec, opts: Sourc
       if (!isOpsdeckError(e)) console.error(`[logs ${stack.name}/${spec.service}]`, e);
       if (!opts.follow) return yield [marker('error', `${spec.service}: ${userMessageOf(e)}`)];
       yield* sayOnce('error', `${spec.service}: ${userMessageOf(e)} Retrying.`);
-      await sleep(pollMs * 4, signal);
+      await abortableSleep(pollMs * 4, signal);
     } finally {
       stream?.close();
     }

@@ -10,6 +10,7 @@ import { swarmSnapshot } from '@/lib/docker/swarm';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
+import { abortableSleep } from './abortable-sleep';
 import { advance, CursorGate, toResumePoint, type Cursor } from './cursor';
 import { detectLevel } from './json-level';
 import type { LogRequest, LogSession } from './session';
@@ -18,18 +19,6 @@ import type { LogItem, LogLine } from './types';
 
 export const POLL_MS = 1000;
 const MAX_SOURCES = 20;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** `slot@node` as it travels on the wire (no spaces: the record's first field ends at one). */
 export const lineTag = (l: Pick<SwarmLogLine, 'slot' | 'node'>) => `${l.slot ?? ''}@${l.node.replace(/\s/g, '_')}`;
@@ -104,7 +93,7 @@ export async function openSwarmLogSession(stack: Stack, req: LogRequest, opts: {
       }
       first = false;
       if (!follow) return;
-      await sleep(opts.pollMs ?? POLL_MS, signal);
+      await abortableSleep(opts.pollMs ?? POLL_MS, signal);
     }
   })();
 

@@ -10,7 +10,6 @@
  * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
  */
 import crypto from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -30,42 +29,13 @@ import { loadStacks } from '@/lib/stacks';
 import { buildStackStatus } from '@/lib/status/snapshot';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
+import { onEngine, removeLastRun, SWARM_ENGINES, SWARM_MANAGER, until, writeSwarmConfig } from '../support/swarm-cluster';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
-const MANAGER = ENGINES[0];
+const ENGINES = SWARM_ENGINES;
+const MANAGER = SWARM_MANAGER;
 const PROJECT = 'opsdeck-test-swarmdb';
 let dir: string;
 let stack: Stack;
-
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
-
-/** A fresh database every run: the upgrade at the end migrates it to 1.1.0's schema. */
-async function removeLastRun() {
-  onEngine(MANAGER, 'stack', 'rm', PROJECT);
-  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
-  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
-  for (const e of ENGINES) {
-    const left = ofProject(e, 'ps', '-aq');
-    if (left.length) onEngine(e, 'rm', '-f', ...left);
-    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
-  }
-}
 
 const running = async (service: string) => {
   const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
@@ -78,27 +48,11 @@ const logOf = (id: string) => eventsAfter(id, 0).map((e) => e.text).join('\n');
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swarmdb-'));
   openDb(path.join(dir, 'opsdeck.db'));
-  // The stack file's own defaults, in the env file Opsdeck reads the credentials from.
-  fs.writeFileSync(path.join(dir, 'stack.env'), 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
-  fs.writeFileSync(
-    path.join(dir, 'opsdeck.yaml'),
-    [
-      'stacks:',
-      '  - name: swarm-db',
-      '    preset: generic',
-      '    runtime: swarm',
-      `    project: ${PROJECT}`,
-      `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
-      `    envFile: ${path.join(dir, 'stack.env')}`,
-      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
-      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      // Read through the engine relay in the database task's container (lib/docker/tunnel.ts, on swarm2).
-      "    app: { service: memos, schemaVersionQuery: 'SELECT v FROM app_version' }",
-      '',
-    ].join('\n'),
-  );
-  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: path.join(dir, 'opsdeck.yaml') } });
-  await removeLastRun();
+  // The stack file's own defaults go in the env file Opsdeck reads the credentials from. The schema
+  // version is read through the engine relay in the database task's container (lib/docker/tunnel.ts, on swarm2).
+  const config = writeSwarmConfig(dir, { name: 'swarm-db', project: PROJECT, app: "{ service: memos, schemaVersionQuery: 'SELECT v FROM app_version' }" });
+  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: config } });
+  await removeLastRun(PROJECT);
   const r = await deploySwarmStack(stack);
   expect(r.code, r.output).toBe(0);
   await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);

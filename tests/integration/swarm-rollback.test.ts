@@ -8,7 +8,6 @@
  * followed task by task.
  * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,10 +25,10 @@ import { MEMOS_SCHEMA_VERSION_QUERY } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
 import { loadDeployView } from '@/lib/views/deploy';
+import { onEngine, removeLastRun, REPO, SWARM_ENGINES, SWARM_MANAGER, until, writeSwarmConfig } from '../support/swarm-cluster';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
-const MANAGER = ENGINES[0];
+const ENGINES = SWARM_ENGINES;
+const MANAGER = SWARM_MANAGER;
 const PROJECT = 'opsdeck-test-swarmup';
 const V1 = 'opsdeck/demo-app:1.0.0';
 const V11 = 'opsdeck/demo-app:1.1.0';
@@ -39,35 +38,6 @@ const TIMING = { healthTimeoutMs: 240_000, monitorMs: 2000 };
 let dir: string;
 let stack: Stack;
 let savedLookup: string | undefined;
-
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
-
-/** A fresh database every run: the upgrade migrates it to 0.2.0, which 1.0.0 refuses. */
-async function removeLastRun() {
-  onEngine(MANAGER, 'stack', 'rm', PROJECT);
-  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
-  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
-  for (const e of ENGINES) {
-    const left = ofProject(e, 'ps', '-aq');
-    if (left.length) onEngine(e, 'rm', '-f', ...left);
-    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
-  }
-}
 
 const running = async (service: string) => {
   const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
@@ -83,26 +53,14 @@ beforeAll(async () => {
   process.env.OPSDECK_REGISTRY_LOOKUP = 'off';
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swarmup-'));
   openDb(path.join(dir, 'opsdeck.db'));
-  fs.writeFileSync(path.join(dir, 'stack.env'), 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
-  fs.writeFileSync(
-    path.join(dir, 'opsdeck.yaml'),
-    [
-      'stacks:',
-      '  - name: swarm-up',
-      '    preset: generic',
-      '    runtime: swarm',
-      `    project: ${PROJECT}`,
-      `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
-      `    envFile: ${path.join(dir, 'stack.env')}`,
-      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
-      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      // The demo app's own schema version (1.0.0 writes 0.1.0, the 0.2.0 migration moves it).
-      `    app: { service: memos, migrationsDir: ${path.join(REPO, 'examples/demo/migrations')}, schemaVersionQuery: "${MEMOS_SCHEMA_VERSION_QUERY}" }`,
-      '',
-    ].join('\n'),
-  );
-  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: path.join(dir, 'opsdeck.yaml') } });
-  await removeLastRun();
+  // The demo app's own schema version (1.0.0 writes 0.1.0, the 0.2.0 migration moves it).
+  const config = writeSwarmConfig(dir, {
+    name: 'swarm-up',
+    project: PROJECT,
+    app: `{ service: memos, migrationsDir: ${path.join(REPO, 'examples/demo/migrations')}, schemaVersionQuery: "${MEMOS_SCHEMA_VERSION_QUERY}" }`,
+  });
+  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: config } });
+  await removeLastRun(PROJECT);
   const r = await deploySwarmStack(stack);
   expect(r.code, r.output).toBe(0);
   await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);

@@ -23,50 +23,18 @@ import { loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
 import { buildStackStatus, StatusHub, type StatusMessage } from '@/lib/status';
+import { onEngine, removeLastRun, REPO, SWARM_MANAGER, until, writeSwarmConfig } from '../support/swarm-cluster';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const BED = path.join(REPO, 'scripts', 'swarm-bed.sh');
-const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
-const MANAGER = ENGINES[0];
+const MANAGER = SWARM_MANAGER;
 const PROJECT = 'opsdeck-test-swarm';
 let dir: string;
 let stack: Stack;
-
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 120_000): Promise<Truthy<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as Truthy<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const bed = (...args: string[]) => {
   const r = spawnSync('bash', [BED, ...args], { encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) throw new Error(`swarm-bed ${args.join(' ')} failed: ${r.stderr}`);
 };
-
-const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
-
-/** A fresh database every run: the upgrade to 1.1.0 below migrates it, and 1.0.0 refuses a newer schema. */
-async function removeLastRun() {
-  onEngine(MANAGER, 'stack', 'rm', PROJECT);
-  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
-  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
-  for (const e of ENGINES) {
-    // A task container stopped with its node's dockerd (the kill-node case) stays behind, holding the volume.
-    const left = ofProject(e, 'ps', '-aq');
-    if (left.length) onEngine(e, 'rm', '-f', ...left);
-    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
-  }
-}
 
 const running = async (service: string) => {
   const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
@@ -76,37 +44,20 @@ const running = async (service: string) => {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swarm-'));
   openDb(path.join(dir, 'opsdeck.db'));
-  // The stack file's defaults: the upgrade's pre-upgrade backup logs in with them.
-  fs.writeFileSync(path.join(dir, 'stack.env'), 'POSTGRES_USER=memos\nPOSTGRES_PASSWORD=Opsdeck-demo-7f3K9qLx2mWv\nPOSTGRES_DB=memos\n');
-  fs.writeFileSync(
-    path.join(dir, 'opsdeck.yaml'),
-    [
-      'stacks:',
-      `  - name: swarm-demo`,
-      '    preset: generic',
-      '    runtime: swarm',
-      `    project: ${PROJECT}`,
-      `    compose: ${path.join(REPO, 'examples/swarm/stack.yml')}`,
-      `    envFile: ${path.join(dir, 'stack.env')}`,
-      // Each node's engine (by host name; the bed names them swarm1..3 whatever its prefix): the
-      // upgrade's pre-flight asks every node whether it has the target image.
-      `    swarm: { manager: "${MANAGER}", nodes: { ${ENGINES.map((e, i) => `swarm${i + 1}: "${e}"`).join(', ')} } }`,
-      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
-      '    app: { service: memos }',
-      '',
-    ].join('\n'),
-  );
-  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: path.join(dir, 'opsdeck.yaml') } });
+  // The stack file's defaults: the upgrade's pre-upgrade backup logs in with them; and every node's
+  // engine: the upgrade's pre-flight asks each whether it has the target image.
+  const config = writeSwarmConfig(dir, { name: 'swarm-demo', project: PROJECT, app: '{ service: memos }' });
+  [stack] = loadStacks({ cwd: dir, env: { OPSDECK_CONFIG: config } });
   // A run that failed half-way may have left a node drained.
   for (const n of ['swarm1', 'swarm2', 'swarm3']) await activateNode(stack, n);
-  await removeLastRun();
+  await removeLastRun(PROJECT);
   const r = await deploySwarmStack(stack);
   expect(r.code, r.output).toBe(0);
   await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);
 }, 480_000);
 
 afterAll(async () => {
-  spawnSync('docker', ['stack', 'rm', PROJECT], { env: { ...process.env, DOCKER_HOST: MANAGER } });
+  onEngine(MANAGER, 'stack', 'rm', PROJECT);
   closeDb();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
