@@ -66,7 +66,7 @@ function endOf(t: SwarmTask): string {
 }
 
 /** The failing task's error and the service's last log lines (of the failed tasks when they logged), masked. */
-async function failure(stack: Stack, svc: SwarmService, failed: SwarmTask[], what: string): Promise<OpsdeckError> {
+async function failure(stack: Stack, svc: SwarmService, failed: SwarmTask[], what: string, after = ''): Promise<OpsdeckError> {
   const mask = stackRedactor(stack);
   const taskError = (t: SwarmTask) => mask(endOf(t));
   const task = [...failed].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).find((t) => t.error) ?? failed.at(-1);
@@ -80,7 +80,7 @@ async function failure(stack: Stack, svc: SwarmService, failed: SwarmTask[], wha
   const texts = recent.map((l) => mask(l.text));
   const warned = texts.filter((t) => WARNED.test(t));
   const said = lastWords((warned.length ? warned : texts).join('\n'));
-  return new OpsdeckError('conflict', `Deploy failed: ${svc.name} ${what}; ${taskWhy}${said ? `; the app said: "${said}"` : ''}.`, {
+  return new OpsdeckError('conflict', `Deploy failed: ${svc.name} ${what}; ${taskWhy}${said ? `; the app said: "${said}"` : ''}${after}.`, {
     detail: quoted.length ? `Last log lines of ${svc.name}:\n${quoted.join('\n')}` : undefined,
   });
 }
@@ -111,9 +111,12 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
       if (failed.length >= CRASH_LOOP_RESTARTS) throw await failure(stack, svc, failed, `had ${failed.length} tasks fail since the deploy began`);
       if (svc.updateState && ROLLED_BACK.has(svc.updateState)) {
         const { updateStartedAt } = await swarmServiceState(stack, name);
-        if (updateStartedAt !== null && updateStartedAt !== (opts.updatesBefore.get(name) ?? null)) {
-          throw await failure(stack, svc, failed, `had its update stopped by Swarm (${svc.updateState}${svc.updateMessage ? `: ${svc.updateMessage}` : ''})`);
-        }
+        if (updateStartedAt === null || updateStartedAt === (opts.updatesBefore.get(name) ?? null)) continue;
+        // Rolled back: the job ends once the previous tasks run again (or at the deadline), so it says where the service is.
+        const back = svc.updateState === 'rollback_completed' && lag(svc, name) !== null && Date.now() < deadline;
+        if (back) continue;
+        const where = lag(svc, name) === null ? `; every task runs ${svc.image} again` : `; ${lag(svc, name)}`;
+        throw await failure(stack, svc, failed, `had its update stopped by Swarm (${svc.updateState}${svc.updateMessage ? `: ${svc.updateMessage}` : ''})`, where);
       }
     }
     const lags = opts.services.map((n) => lag(byName.get(n), n)).filter((x): x is string => x !== null);

@@ -1,7 +1,8 @@
 /**
  * The deploy tab's Deploy job on a `runtime: swarm` stack, on the three-node cluster of
  * scripts/swarm-bed.sh: a fresh stack deployed from its compose file until its services run and the
- * app answers; a compose file with keys `docker stack deploy` ignores or rejects refused, each key
+ * app answers; the same stack redeployed with a broken release in an override file, rolled back by
+ * Swarm and the job failed saying so; a compose file with keys `docker stack deploy` ignores or rejects refused, each key
  * named with its service, and nothing created; an app that never gets healthy failing the job with
  * the task's error and the app's own last line. Stacks of its own (opsdeck-test-swdeploy*), so it
  * can share a cluster with the other swarm files.
@@ -109,6 +110,31 @@ describe('deploying a Swarm stack from the deploy tab', () => {
     // The job log never shows the stack's secrets.
     expect(log).not.toContain(PG_PASSWORD);
   }, 600_000);
+
+  it('redeploys it with an override whose app never gets healthy: Swarm rolls the update back by the file\'s update_config, the job fails saying so', async () => {
+    // A second file over the stack file, as `compose: [a, b]` in opsdeck.yaml: the broken release with a health check that gives up fast.
+    const override = path.join(dir, 'broken-release.yml');
+    fs.writeFileSync(override, [
+      'services:',
+      '  memos:',
+      '    image: opsdeck/demo-app:never-healthy',
+      '    healthcheck:',
+      '      interval: 2s',
+      '      timeout: 10s',
+      '      retries: 2',
+      '      start_period: 1s',
+      '',
+    ].join('\n'));
+    const stack = stackOf('swdeploy-next', PROJECTS.good, `[${path.join(REPO, 'examples/swarm/stack.yml')}, ${override}]`, ['    app: { service: memos }']);
+    const job = await deploy(stack, 300_000);
+    const log = jobLog(job.id);
+    expect(job.status, log).toBe('failed');
+    expect(job.summary).toMatch(/^Deploy failed: memos had its update stopped by Swarm \(rollback_completed.*; task memos\.[12] on swarm[123] complete: .*; every task runs opsdeck\/demo-app:1\.0\.0 again\.$/);
+    expect(log).toMatch(/task memos\.[12] on swarm[123]: starting opsdeck\/demo-app:never-healthy/);
+    // The job ended once Swarm had the previous release back on every task.
+    const memos = (await swarmSnapshot(stack)).services.find((s) => s.name === 'memos')!;
+    expect(memos.tasks.filter((t) => t.desiredState === 'running').map((t) => [t.state, t.image])).toEqual([['running', 'opsdeck/demo-app:1.0.0'], ['running', 'opsdeck/demo-app:1.0.0']]);
+  }, 420_000);
 
   it('refuses a compose file with keys docker stack deploy ignores or rejects, naming each key and service; nothing is deployed', async () => {
     const file = path.join(dir, 'bad.yml');
