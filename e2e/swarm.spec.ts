@@ -2,7 +2,7 @@
  * A `runtime: swarm` stack through the console's pages, on the three-node cluster of
  * scripts/swarm-bed.sh (run with playwright.swarm.config.ts, which deploys the stack and starts a
  * server of its own): status with services, tasks per node and nodes, live, the PostgreSQL panel and
- * the app's probe reached on the tasks' nodes; scale; drain with the
+ * the app's probe reached on the tasks' nodes; the deploy tab's Swarm pre-flight and Deploy; scale; drain with the
  * confirmation listing the tasks that move; activate; the refusals; logs tagged with slot and node.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -52,6 +52,25 @@ test('status: the three nodes, the services with their replicas, the tasks per n
   const probe = page.getByTestId('swarm-panel').getByTestId('probe');
   await expect(probe).toHaveAttribute('data-ok', 'true');
   await expect(probe).toContainText('http://127.0.0.1:5230/healthz');
+});
+
+test('deploy tab: the Swarm pre-flight passes, and Deploy runs docker stack deploy until every service has converged', async ({ page }) => {
+  test.setTimeout(300_000);
+  page.on('dialog', (d) => d.accept());
+  await signInOk(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await page.goto(`${STATUS}/deploy`);
+  const checks = page.getByTestId('preflight').locator('li');
+  const labels = ['Swarm manager reachable', 'Compose file loads for docker stack deploy', 'No keys docker stack deploy ignores or rejects', 'Env file has no placeholders', 'Images on the nodes or in the registry'];
+  await expect(checks).toHaveCount(labels.length);
+  for (const label of labels) await expect(checks.filter({ hasText: label }).getByLabel('pass')).toBeVisible();
+  await expect(checks.filter({ hasText: 'Swarm manager reachable' })).toContainText('Swarm manager of 3 node(s)');
+  // The file the stack already runs: the same services, nothing to replace; the job still checks every one.
+  await page.getByTestId('deploy-form').getByRole('button', { name: 'Deploy' }).click();
+  const log = page.getByTestId('job-log');
+  await expect(log).toContainText('docker stack deploy of opsdeck-e2e-swarm on the Swarm manager');
+  await expect(log.getByTestId('job-status')).toHaveText('succeeded', { timeout: 240_000 });
+  await expect(log).toContainText('All services are healthy.');
+  await expect(log).toContainText(/task memos\.[12] on swarm[123]: running opsdeck\/demo-app:1\.0\.0/);
 });
 
 test('refusals are shown as errors: the database node is not drained, the database not scaled', async ({ page }) => {

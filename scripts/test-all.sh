@@ -55,12 +55,13 @@ fi
 say "typecheck, lint and build passed"
 
 # The swarm pass has engines of its own (swarm1..3) and spends most of its time waiting on Swarm
-# (monitor windows, health checks, a rollback): it runs beside the Vitest passes.
+# (monitor windows, health checks, a rollback): it runs beside the Vitest passes. Every
+# tests/integration/swarm*.test.ts is its (the main pass leaves them out: vitest.config.mts).
 say "swarm pass (a three-node Swarm, scripts/swarm-bed.sh) beside the Vitest passes (log: $REPORTS/swarm.log)"
 (
   rc=0
   if bash scripts/swarm-bed.sh up; then
-    (eval "$(bash scripts/swarm-bed.sh env)" && OPSDECK_TEST_BEDS='' npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-swarm.json" tests/integration/swarm.test.ts tests/integration/swarm-backup.test.ts tests/integration/swarm-rollback.test.ts tests/integration/swarm-recovery.test.ts) || rc=1
+    (eval "$(bash scripts/swarm-bed.sh env)" && OPSDECK_TEST_BEDS='' npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-swarm.json" tests/integration/swarm*.test.ts) || rc=1
     # The Swarm stack's pages in Chromium, on the same cluster (playwright.swarm.config.ts: its own server and port).
     (eval "$(bash scripts/swarm-bed.sh env)" && E2E_PORT=3230 PLAYWRIGHT_JSON_OUTPUT_NAME=$REPORTS/playwright-swarm.json npx playwright test -c playwright.swarm.config.ts --reporter=list,json) || rc=1
   else

@@ -7,6 +7,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
 import { runPreflight } from './preflight';
+import { deploySwarm } from './swarm-stack-deploy';
 import { say } from '@/lib/i18n/server-text';
 
 async function compose(stack: Stack, args: string[], ctx: JobContext, what: string): Promise<void> {
@@ -24,8 +25,10 @@ async function compose(stack: Stack, args: string[], ctx: JobContext, what: stri
  * Deploy = bring the stack to its compose file: pre-flight checks (nothing changes while one
  * fails), `up -d` with its output in the job log, then the health gate. The same job applies a
  * changed compose or env file to a running stack, since compose recreates only what changed.
+ * A `runtime: swarm` stack takes the Swarm path (swarm-stack-deploy.ts): same job, `docker stack deploy`.
  */
 export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+  if (stack.runtime === 'swarm') return deploySwarm(stack, ctx, opts);
   ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runPreflight(stack);
   for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });

@@ -12,7 +12,7 @@ import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export interface PreflightCheck {
-  id: 'docker' | 'compose' | 'compose-config' | 'env-file' | 'disk' | 'images';
+  id: 'docker' | 'compose' | 'compose-config' | 'env-file' | 'disk' | 'images' | 'swarm' | 'swarm-keys';
   label: string;
   ok: boolean;
   /** What was found, in words. */
@@ -24,7 +24,7 @@ export interface PreflightCheck {
 }
 
 /** The label (and fix) of a check from keyed text: the English strings plus the keys. */
-function labelled(label: Said, fix?: Said): Pick<PreflightCheck, 'label' | 'fix' | 'said'> {
+export function labelled(label: Said, fix?: Said): Pick<PreflightCheck, 'label' | 'fix' | 'said'> {
   return { label: label.text, ...(fix ? { fix: fix.text } : {}), said: { label, ...(fix ? { fix } : {}) } };
 }
 
@@ -34,7 +34,7 @@ export const MIN_FREE_BYTES = 1024 ** 3;
 const REGISTRY_TIMEOUT_MS = 5000;
 
 /** The doctor's env-file rules, so the deploy refuses exactly what the status page reports as an error. */
-function envCheck(stack: Stack): PreflightCheck {
+export function envCheck(stack: Stack): PreflightCheck {
   const label = labelled(say('preflight.envFile'));
   if (!stack.envFile) return { id: 'env-file', ...label, ok: true, detail: 'no env file' };
   const env = readStackEnv(stack);

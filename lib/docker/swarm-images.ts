@@ -114,3 +114,26 @@ export async function swarmManagerEngine(stack: Stack): Promise<{ label: string;
     return null;
   }
 }
+
+/** What the Swarm pre-flight asks of the manager: its engine and API versions, and whether it manages a swarm. */
+export type SwarmManagerInfo =
+  | { ok: true; label: string; version: string; apiVersion: string; manager: boolean; nodeState: string; nodes: number; managers: number }
+  | { ok: false; label: string; error: string };
+
+export async function swarmManagerInfo(stack: Stack): Promise<SwarmManagerInfo> {
+  const { docker, endpoint } = swarmManager(stack);
+  try {
+    const [v, info] = await Promise.all([
+      docker.version() as Promise<{ Version?: string; ApiVersion?: string }>,
+      docker.info() as Promise<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; Nodes?: number; Managers?: number } }>,
+    ]);
+    const s = info.Swarm ?? {};
+    return {
+      ok: true, label: endpoint.label, version: v.Version ?? 'unknown', apiVersion: v.ApiVersion ?? '0.0',
+      manager: s.ControlAvailable === true, nodeState: s.LocalNodeState ?? 'inactive', nodes: s.Nodes ?? 0, managers: s.Managers ?? 0,
+    };
+  } catch (e) {
+    const err = dockerError(e, endpoint.label, 'asking the Swarm manager');
+    return { ok: false, label: endpoint.label, error: err.message };
+  }
+}

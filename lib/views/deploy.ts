@@ -1,6 +1,7 @@
 import 'server-only';
 import { lastSuccessfulUpgrade, upgradeHistory, type UpgradeRecord } from '@/lib/deploy/history';
 import { runPreflight, type PreflightCheck } from '@/lib/deploy/preflight';
+import { runSwarmPreflight } from '@/lib/deploy/swarm-preflight';
 import { upgradeTagChoices, type TagChoice } from '@/lib/deploy/tag-choices';
 import { appImageOf, versionPanel, type VersionPanel } from '@/lib/deploy/versions';
 import { listLocalTags, splitImageRef } from '@/lib/docker';
@@ -27,7 +28,7 @@ export async function loadDeployView(stack: Stack): Promise<DeployView> {
   const localTags = stack.runtime === 'swarm' ? (repo: string) => listSwarmLocalTags(stack, repo) : (repo: string) => listLocalTags(repo, stack);
   const [versions, checks, choices] = await Promise.all([
     versionPanel(stack, current),
-    runPreflight(stack),
+    stack.runtime === 'swarm' ? runSwarmPreflight(stack) : runPreflight(stack),
     current ? upgradeTagChoices(current, localTags) : Promise.resolve({ tags: [], registryError: null }),
   ]);
   return {
