@@ -9,12 +9,15 @@ import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
 import { pgServerQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
+import { closeKeptQuery } from '@/lib/postgres/kept-query';
 import type { Stack } from '@/lib/stacks/types';
 import { addEvent, currentEpoch, pitrDir, readState, receiverName, slotName, stamp, updateState, walDir, type Epoch } from './layout';
 import { latestBaseBackup, takeBaseBackup, type BaseBackup } from './base-backup';
 import { describePrerequisites, pitrPrerequisites } from './prerequisites';
 
 export const RECEIVER_ROLE = 'wal-receiver';
+/** The watch's kept connection (lib/postgres/kept-query.ts), closed when archiving stops. */
+export const WATCH_PURPOSE = 'pitr-watch';
 type Log = (text: string, level?: 'info' | 'warn' | 'error') => void;
 
 export interface SlotInfo {
@@ -35,8 +38,9 @@ export function databaseService(stack: Stack): string {
   return service;
 }
 
-export async function slotInfo(tools: PgTools, slot: string): Promise<SlotInfo> {
-  const rows = await pgServerQuery(tools, `SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
+/** `query` runs server-wide SQL: psql by default, the watch passes its kept connection (watch.ts). */
+export async function slotInfo(tools: PgTools, slot: string, query = (sql: string) => pgServerQuery(tools, sql)): Promise<SlotInfo> {
+  const rows = await query(`SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
     coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn), 0)::bigint, r.flush_lsn, r.write_lsn
     FROM (SELECT 1) x LEFT JOIN pg_replication_slots s ON s.slot_name = ${quoteLiteral(slot)} LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid`);
   const [now, currentLsn, exists, active, retained, flush, write] = rows[0];
@@ -149,6 +153,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
 /** Switches archiving off: receiver removed, slot dropped (it would hold WAL forever), epoch ended. */
 export async function stopArchiving(stack: Stack, reason: string): Promise<void> {
   for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
+  await closeKeptQuery(stack, WATCH_PURPOSE);
   const tools = pgTools(stack);
   const slot = slotName(stack);
   await dropSlot(tools, slot);
