@@ -9,7 +9,7 @@ import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
 import { pgServerQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
-import { closeKeptQuery } from '@/lib/postgres/kept-query';
+import { closeKeptQuery, keptServerQuery } from '@/lib/postgres/kept-query';
 import type { Stack } from '@/lib/stacks/types';
 import { addEvent, currentEpoch, pitrDir, readState, receiverName, slotName, stamp, updateState, walDir, type Epoch } from './layout';
 import { latestBaseBackup, takeBaseBackup, type BaseBackup } from './base-backup';
@@ -47,6 +47,12 @@ export async function slotInfo(tools: PgTools, slot: string, query = (sql: strin
   return { now: new Date(now).toISOString(), currentLsn, exists: exists === 't', active: active === 't', retainedBytes: Number(retained), flushLsn: flush || null, writeLsn: write || null };
 }
 
+/**
+ * slotInfo over the stack's kept connection, not a `docker exec psql` per look: that costs the
+ * database container about 30 ms of CPU each time (lib/postgres/kept-query.ts).
+ */
+export const keptSlotInfo = (stack: Stack, tools: PgTools, slot: string) => slotInfo(tools, slot, (sql) => keptServerQuery(stack, tools, WATCH_PURPOSE, sql));
+
 async function receiverRunning(stack: Stack): Promise<boolean> {
   const all = await listHelpers(stack, RECEIVER_ROLE);
   for (const h of all.filter((x) => !x.running)) await removeHelper(h.id, stack);
@@ -75,7 +81,7 @@ async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promis
 async function waitStreaming(stack: Stack, tools: PgTools, slot: string, id: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await slotInfo(tools, slot)).active) return;
+    if ((await keptSlotInfo(stack, tools, slot)).active) return;
     const exit = await helperExit(id, stack).catch(() => ({ exitCode: -1 }));
     if (exit) {
       const said = await helperLogs(id, 20, stack);
@@ -102,7 +108,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
   const tools = pgTools(stack);
   const settings = stack.pitr;
   const slot = slotName(stack);
-  const info = await slotInfo(tools, slot);
+  const info = await keptSlotInfo(stack, tools, slot);
   let epoch = currentEpoch(readState(stack));
   let newEpoch = false;
   if (!info.exists || !epoch || epoch.slot !== slot) {

@@ -9,8 +9,7 @@ import { pgServerQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';
-import { keptServerQuery } from '@/lib/postgres/kept-query';
-import { dropSlot, durableArchivePosition, RECEIVER_ROLE, slotInfo, WATCH_PURPOSE, type SlotInfo } from './archiver';
+import { dropSlot, durableArchivePosition, keptSlotInfo, RECEIVER_ROLE, type SlotInfo } from './archiver';
 import { addEvent, currentEpoch, readState, slotName, updateState } from './layout';
 import { lsnToBigInt } from './segments';
 import { listHelpers, removeHelper } from '@/lib/docker';
@@ -31,7 +30,7 @@ export interface ArchiveStatus {
 export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)): Promise<ArchiveStatus> {
   const settings = { ...PITR_DEFAULTS, ...stack.pitr };
   const slot = slotName(stack);
-  const info = await watchedSlot(stack, tools, slot);
+  const info = await keptSlotInfo(stack, tools, slot);
   const limit = settings.slotLimitMb * 1024 * 1024;
   if (info.exists && info.retainedBytes > limit) {
     for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
@@ -79,12 +78,6 @@ export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)
   return { live: info.active, lagSeconds, lagBytes, retainedBytes: info.retainedBytes, slotDropped: false };
 }
 
-/**
- * The slot's figures over the watch's kept connection, not a `docker exec psql` per look: that costs
- * the database container about 30 ms of CPU each time (lib/postgres/kept-query.ts).
- */
-const watchedSlot = (stack: Stack, tools: PgTools, slot: string) => slotInfo(tools, slot, (sql) => keptServerQuery(stack, tools, WATCH_PURPOSE, sql));
-
 /** The archive's durable position in the current epoch (null without a connected receiver). */
 function archivedUpTo(stack: Stack, info: SlotInfo): string | null {
   const e = currentEpoch(readState(stack));
@@ -107,7 +100,7 @@ export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const info = await watchedSlot(stack, tools, slotName(stack));
+    const info = await keptSlotInfo(stack, tools, slotName(stack));
     const durable = archivedUpTo(stack, info);
     if (durable && lsnToBigInt(durable) >= lsnToBigInt(lsn)) {
       await watchArchive(stack, tools);
