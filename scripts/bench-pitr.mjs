@@ -15,11 +15,15 @@
 // It starts its own demo stack (compose project opsdeck-test-*) and drives lib/pitr and lib/backup
 // directly (through jiti, as TypeScript), with its own temporary data dir.
 // Env: BENCH_SCALE (pgbench scale, default 10 ≈ 160 MB; 68 ≈ 1 GB), BENCH_SECONDS (default 20),
-//      BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_KEEP=1 (leave the stack up).
+//      BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_KEEP=1 (leave the stack up),
+//      BENCH_RESTORE=0 (skip the restore figures: TPS, CPU cost and lag only).
+// CPU cost: CPU seconds per 1000 transactions of each party (scripts/bench-pitr-cost.mjs), off vs
+// on, over the same pgbench runs; it holds when other work on the machine makes TPS noisy.
 import './engine-env.mjs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createJiti } from 'jiti';
+import { costMeter, diff } from './bench-pitr-cost.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
@@ -34,6 +38,7 @@ const { startBackupEnv } = await jiti.import(path.join(ROOT, 'tests/support/back
 const pitr = await jiti.import(path.join(ROOT, 'lib/pitr/index.ts'));
 const backup = await jiti.import(path.join(ROOT, 'lib/backup/index.ts'));
 const { PITR_DEFAULTS } = await jiti.import(path.join(ROOT, 'lib/stacks/pitr-schema.ts'));
+const { receiverName: receiverNameOf } = await jiti.import(path.join(ROOT, 'lib/pitr/layout.ts'));
 
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
@@ -65,6 +70,7 @@ const interval = (v) => {
 const env = await startBackupEnv({ timeoutMs: 300_000 });
 const stack = env.stack;
 stack.pitr = { enabled: true, ...PITR_DEFAULTS };
+const receiverName = receiverNameOf(stack);
 const pgId = (await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${env.demo.projectName}`, '--filter', 'label=com.docker.compose.service=postgres'])).trim();
 const { user, database } = env.demo.postgres;
 const inDb = (args) => run('docker', ['exec', '-e', `PGPASSWORD=${env.demo.postgres.password}`, pgId, ...args]);
@@ -79,6 +85,10 @@ const pgbench = (args) => PGBENCH_INSIDE
   : run('docker', ['run', '--rm', '--network', `container:${pgId}`, '-e', `PGPASSWORD=${env.demo.postgres.password}`, '--entrypoint', 'pgbench', pgImage, '-h', '127.0.0.1', ...args, '-U', user, database]);
 const psql = (sql) => inDb(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', database, '-c', sql]);
 
+// The server's flush_lag over one connection kept for the whole run: a `docker exec psql` a second
+// would cost the database container about 30 ms of CPU each time, on both sides.
+const lagClient = await env.demo.pg();
+
 /** One second at a time until stopped: Opsdeck's watch (as its scheduler runs it) and the server's flush_lag. */
 function sampler() {
   let on = true;
@@ -89,8 +99,8 @@ function sampler() {
       const t = Date.now();
       const s = await pitr.watchArchive(stack).catch(() => null);
       if (s?.lagSeconds !== null && s?.lagSeconds !== undefined && s.live) ours.push(s.lagSeconds);
-      const f = await psql("SELECT coalesce(flush_lag::text, '') FROM pg_stat_replication WHERE application_name = 'pg_receivewal'").catch(() => '');
-      const v = interval(f.split('\n')[0] ?? '');
+      const f = await lagClient.query("SELECT coalesce(flush_lag::text, '') AS v FROM pg_stat_replication WHERE application_name = 'pg_receivewal'").then((r) => r.rows[0]?.v ?? '', () => '');
+      const v = interval(f);
       if (v !== null) flush.push(v);
       await sleep(Math.max(0, 1000 - (Date.now() - t)));
     }
@@ -98,46 +108,26 @@ function sampler() {
   return { stop: async () => ((on = false), await done, { ours, flush }) };
 }
 
+const receiverId = () => execFileSync('docker', ['ps', '-q', '--filter', `name=^${receiverName}$`], { encoding: 'utf8' }).trim() || null;
+const meter = costMeter({ database: pgId, receiver: receiverId });
+
 async function side(archiving) {
   if (archiving) await pitr.ensureArchiving(stack, (t) => log(`  ${t}`));
   else await pitr.stopArchiving(stack, 'benchmark: the "off" side');
   await psql('CHECKPOINT');
   const s = sampler();
+  const before = meter();
   const out = await pgbench(['-n', '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, 2)), '-T', String(SECONDS)]);
+  const cpu = diff(before, meter());
   const lag = await s.stop();
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-  if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${out}`);
-  return { tps, lag };
+  const tx = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
+  if (!Number.isFinite(tps) || !Number.isFinite(tx)) throw new Error(`pgbench printed no tps:\n${out}`);
+  return { tps, tx, cpu, lag };
 }
 
-let failed = false;
-try {
-  log(`pgbench -i -s ${SCALE} on ${env.demo.projectName}`);
-  await inDb(['pgbench', '-i', '-q', '-s', String(SCALE), '-U', user, database]);
-  log(`database size ${(Number(await psql(`SELECT pg_database_size('${database}')`)) / 1048576).toFixed(0)} MB`);
-  const pairs = [];
-  const ours = [];
-  const flush = [];
-  for (let r = 1; r <= ROUNDS; r++) {
-    const order = r % 2 ? [false, true] : [true, false];
-    const got = {};
-    for (const a of order) {
-      const x = await side(a);
-      got[a ? 'on' : 'off'] = x.tps;
-      if (a) {
-        ours.push(...x.lag.ours);
-        flush.push(...x.lag.flush);
-      }
-      log(`round ${r} archiving ${a ? 'on ' : 'off'}: ${x.tps.toFixed(1)} tps`);
-    }
-    pairs.push(got);
-  }
-  const ratios = pairs.map((p) => p.on / p.off);
-  const m = median(ratios);
-  const tpsOk = m >= 0.95;
-  failed ||= !tpsOk;
-
-  // Restore: a point just now vs a dump of the same database (archiving on).
+/** Restore: a point just now vs a dump of the same database (archiving on). */
+async function restoreFigures() {
   await pitr.ensureArchiving(stack);
   await pitr.watchArchive(stack);
   const target = new Date();
@@ -153,18 +143,64 @@ try {
   const plain = await backup.startRestoreJob(stack, id, 'bench', { healthTimeoutMs: 300_000, parts: 'database' }).done;
   const plainMs = Date.now() - t0;
   if (plain.status !== 'succeeded') throw new Error(`plain restore: ${plain.summary}`);
+  return { pointMs, plainMs };
+}
+
+let failed = false;
+try {
+  log(`pgbench -i -s ${SCALE} on ${env.demo.projectName}`);
+  await inDb(['pgbench', '-i', '-q', '-s', String(SCALE), '-U', user, database]);
+  log(`database size ${(Number(await psql(`SELECT pg_database_size('${database}')`)) / 1048576).toFixed(0)} MB`);
+  const pairs = [];
+  const cost = { on: { tx: 0, cpu: {} }, off: { tx: 0, cpu: {} } };
+  const ours = [];
+  const flush = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const order = r % 2 ? [false, true] : [true, false];
+    const got = {};
+    for (const a of order) {
+      const x = await side(a);
+      got[a ? 'on' : 'off'] = x.tps;
+      const c = cost[a ? 'on' : 'off'];
+      c.tx += x.tx;
+      for (const [k, v] of Object.entries(x.cpu)) c.cpu[k] = (c.cpu[k] ?? 0) + v;
+      if (a) {
+        ours.push(...x.lag.ours);
+        flush.push(...x.lag.flush);
+      }
+      log(`round ${r} archiving ${a ? 'on ' : 'off'}: ${x.tps.toFixed(1)} tps`);
+    }
+    pairs.push(got);
+  }
+  const ratios = pairs.map((p) => p.on / p.off);
+  const m = median(ratios);
+  const tpsOk = m >= 0.95;
+  failed ||= !tpsOk;
+
+  const restore = process.env.BENCH_RESTORE === '0' ? null : await restoreFigures();
 
   const f = (x) => (x === null ? 'n/a' : `${x.toFixed(2)} s`);
   console.log('');
   console.log(`pgbench ${PGBENCH_INSIDE ? 'inside the database container' : 'in its own container'}, scale ${SCALE}, ${CLIENTS} clients, ${SECONDS} s per side, ${ROUNDS} interleaved pairs; lag sampled every second on both sides`);
   for (const [i, p] of pairs.entries()) console.log(`  pair ${i + 1}: off ${p.off.toFixed(1)} tps, on ${p.on.toFixed(1)} tps, ratio ${(p.on / p.off).toFixed(3)}`);
   console.log(`TPS with archiving on / off: median ${m.toFixed(3)}× (spread ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})  target ≥ 0.95×  ${tpsOk ? 'PASS' : 'FAIL'}`);
+  console.log(`CPU seconds per 1000 transactions (all pairs; ${cost.off.tx} tx off, ${cost.on.tx} tx on):`);
+  for (const k of [...new Set([...Object.keys(cost.off.cpu), ...Object.keys(cost.on.cpu)])]) {
+    const per = (c) => (k in c.cpu ? (1000 * c.cpu[k]) / c.tx : null);
+    const [off, on] = [per(cost.off), per(cost.on)];
+    const g = (x) => (x === null ? '—' : x.toFixed(4));
+    console.log(`  ${k.padEnd(22)} off ${g(off)}  on ${g(on)}  on−off ${off !== null && on !== null ? (on - off).toFixed(4) : g(on)}`);
+  }
   console.log(`Archive lag under load (RPO): Opsdeck's figure p50 ${f(pct(ours, 50))}, p95 ${f(pct(ours, 95))}; server flush_lag p50 ${f(pct(flush, 50))}, p95 ${f(pct(flush, 95))} (${ours.length} samples)`);
-  console.log(`Restore to a point: ${(pointMs / 1000).toFixed(1)} s (rebuild, replay, dump, safe restore); plain dump restore: ${(plainMs / 1000).toFixed(1)} s; ratio ${(pointMs / plainMs).toFixed(2)}×`);
+  if (restore) {
+    const { pointMs, plainMs } = restore;
+    console.log(`Restore to a point: ${(pointMs / 1000).toFixed(1)} s (rebuild, replay, dump, safe restore); plain dump restore: ${(plainMs / 1000).toFixed(1)} s; ratio ${(pointMs / plainMs).toFixed(2)}×`);
+  }
 } catch (e) {
   failed = true;
   console.error(`[bench-pitr] ${e instanceof Error ? e.stack : e}`);
 } finally {
+  await lagClient.end().catch(() => undefined);
   if (process.env.BENCH_KEEP !== '1') {
     await pitr.stopArchiving(stack, 'benchmark over').catch(() => undefined);
     for (const role of [pitr.RECEIVER_ROLE, pitr.REBUILD_ROLE]) {

@@ -9,12 +9,15 @@ import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
 import { pgServerQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
+import { closeKeptQuery, keptServerQuery } from '@/lib/postgres/kept-query';
 import type { Stack } from '@/lib/stacks/types';
 import { addEvent, currentEpoch, pitrDir, readState, receiverName, slotName, stamp, updateState, walDir, type Epoch } from './layout';
 import { latestBaseBackup, takeBaseBackup, type BaseBackup } from './base-backup';
 import { describePrerequisites, pitrPrerequisites } from './prerequisites';
 
 export const RECEIVER_ROLE = 'wal-receiver';
+/** The watch's kept connection (lib/postgres/kept-query.ts), closed when archiving stops. */
+export const WATCH_PURPOSE = 'pitr-watch';
 type Log = (text: string, level?: 'info' | 'warn' | 'error') => void;
 
 export interface SlotInfo {
@@ -35,13 +38,20 @@ export function databaseService(stack: Stack): string {
   return service;
 }
 
-export async function slotInfo(tools: PgTools, slot: string): Promise<SlotInfo> {
-  const rows = await pgServerQuery(tools, `SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
+/** `query` runs server-wide SQL: psql by default, the watch passes its kept connection (watch.ts). */
+export async function slotInfo(tools: PgTools, slot: string, query = (sql: string) => pgServerQuery(tools, sql)): Promise<SlotInfo> {
+  const rows = await query(`SELECT now(), pg_current_wal_lsn(), s.slot_name IS NOT NULL, coalesce(s.active, false),
     coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn), 0)::bigint, r.flush_lsn, r.write_lsn
     FROM (SELECT 1) x LEFT JOIN pg_replication_slots s ON s.slot_name = ${quoteLiteral(slot)} LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid`);
   const [now, currentLsn, exists, active, retained, flush, write] = rows[0];
   return { now: new Date(now).toISOString(), currentLsn, exists: exists === 't', active: active === 't', retainedBytes: Number(retained), flushLsn: flush || null, writeLsn: write || null };
 }
+
+/**
+ * slotInfo over the stack's kept connection, not a `docker exec psql` per look: that costs the
+ * database container about 30 ms of CPU each time (lib/postgres/kept-query.ts).
+ */
+export const keptSlotInfo = (stack: Stack, tools: PgTools, slot: string) => slotInfo(tools, slot, (sql) => keptServerQuery(stack, tools, WATCH_PURPOSE, sql));
 
 async function receiverRunning(stack: Stack): Promise<boolean> {
   const all = await listHelpers(stack, RECEIVER_ROLE);
@@ -71,7 +81,7 @@ async function startReceiver(stack: Stack, tools: PgTools, epoch: Epoch): Promis
 async function waitStreaming(stack: Stack, tools: PgTools, slot: string, id: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await slotInfo(tools, slot)).active) return;
+    if ((await keptSlotInfo(stack, tools, slot)).active) return;
     const exit = await helperExit(id, stack).catch(() => ({ exitCode: -1 }));
     if (exit) {
       const said = await helperLogs(id, 20, stack);
@@ -98,7 +108,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
   const tools = pgTools(stack);
   const settings = stack.pitr;
   const slot = slotName(stack);
-  const info = await slotInfo(tools, slot);
+  const info = await keptSlotInfo(stack, tools, slot);
   let epoch = currentEpoch(readState(stack));
   let newEpoch = false;
   if (!info.exists || !epoch || epoch.slot !== slot) {
@@ -149,6 +159,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
 /** Switches archiving off: receiver removed, slot dropped (it would hold WAL forever), epoch ended. */
 export async function stopArchiving(stack: Stack, reason: string): Promise<void> {
   for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
+  await closeKeptQuery(stack, WATCH_PURPOSE);
   const tools = pgTools(stack);
   const slot = slotName(stack);
   await dropSlot(tools, slot);

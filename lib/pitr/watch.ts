@@ -9,7 +9,7 @@ import { pgServerQuery, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
 import { PITR_DEFAULTS } from '@/lib/stacks/pitr-schema';
-import { dropSlot, durableArchivePosition, RECEIVER_ROLE, slotInfo, type SlotInfo } from './archiver';
+import { dropSlot, durableArchivePosition, keptSlotInfo, RECEIVER_ROLE, type SlotInfo } from './archiver';
 import { addEvent, currentEpoch, readState, slotName, updateState } from './layout';
 import { lsnToBigInt } from './segments';
 import { listHelpers, removeHelper } from '@/lib/docker';
@@ -30,7 +30,7 @@ export interface ArchiveStatus {
 export async function watchArchive(stack: Stack, tools: PgTools = pgTools(stack)): Promise<ArchiveStatus> {
   const settings = { ...PITR_DEFAULTS, ...stack.pitr };
   const slot = slotName(stack);
-  const info = await slotInfo(tools, slot);
+  const info = await keptSlotInfo(stack, tools, slot);
   const limit = settings.slotLimitMb * 1024 * 1024;
   if (info.exists && info.retainedBytes > limit) {
     for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
@@ -100,7 +100,7 @@ export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const info = await slotInfo(tools, slotName(stack));
+    const info = await keptSlotInfo(stack, tools, slotName(stack));
     const durable = archivedUpTo(stack, info);
     if (durable && lsnToBigInt(durable) >= lsnToBigInt(lsn)) {
       await watchArchive(stack, tools);

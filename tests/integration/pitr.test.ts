@@ -105,6 +105,24 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
     expect(fs.existsSync(path.join(env.stack.backupDir, 'pitr', 'work', job.id))).toBe(false);
   }, 240_000);
 
+  it('the watch looks at the slot over one kept connection, not a new psql each time, and gets a new one when the server drops it', async () => {
+    const watchers = async () => (await env.sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck-pitr-watch'")).map((r) => r.pid);
+    await watchArchive(env.stack);
+    const first = await watchers();
+    expect(first).toHaveLength(1);
+    for (let i = 0; i < 3; i++) expect((await watchArchive(env.stack)).live).toBe(true);
+    expect(await watchers()).toEqual(first);
+    await env.sql('SELECT pg_terminate_backend($1)', [first[0]]);
+    // The look right after still answers (psql, when the kept connection fails), then a new one is kept.
+    expect((await watchArchive(env.stack)).live).toBe(true);
+    const next = await waitFor('a new watch connection', async () => {
+      await watchArchive(env.stack);
+      const now = await watchers();
+      return now.length === 1 && now[0] !== first[0] ? now : null;
+    });
+    expect(next).toHaveLength(1);
+  }, 60_000);
+
   it('loses no segment when the receiver is killed and started again (the slot keeps the WAL)', async () => {
     const epoch = readState(env.stack).epochs.at(-1)!.id;
     const [receiver] = await listHelpers(env.stack, RECEIVER_ROLE);
