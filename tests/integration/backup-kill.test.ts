@@ -3,63 +3,18 @@
  * SIGKILLed in the middle of its work — no chance to clean up. Then the startup recovery runs, as
  * at the next start of Opsdeck, and the outcome is checked against the real stack.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_RECOVERY, cleanBackupTempFiles, listBackups, startBackupJob, startImportDirectoryJob, startRestoreJob } from '../../lib/backup';
 import { eventsAfter, getJob, listJobs, recoverInterruptedJobs, runningJob, type Job } from '../../lib/jobs';
-import { REPO_ROOT, startBackupEnv, type BackupEnv } from '../support/backup-env';
-import { runningJobsWithOwners } from '../../lib/jobs/job-store';
+import { startBackupEnv, type BackupEnv } from '../support/backup-env';
+import { KillableJobChild } from '../support/job-child/killable';
 
 let env: BackupEnv;
-let child: ChildProcess | null = null;
-let childOutput = '';
 
-function startChild(extra: Record<string, string>): ChildProcess {
-  childOutput = '';
-  const c = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'tests/support/job-child/vitest.config.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env.env, ...extra },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  c.stdout!.on('data', (d) => (childOutput += d));
-  c.stderr!.on('data', (d) => (childOutput += d));
-  return c;
-}
-
-/** Alive: in /proc and not a zombie (a killed process nobody has reaped yet). */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until the stack's running job satisfies `ready`, then SIGKILLs the child's whole process group. */
-async function killWhen(ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = runningJob('demo');
-    if (job && (await ready(job))) {
-      const owner = runningJobsWithOwners().find((j) => j.id === job.id)?.owner_pid ?? null;
-      process.kill(-child!.pid!, 'SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
-      child = null;
-      // The job runs in the child's worker process, and a SIGKILL lands only once a process leaves
-      // uninterruptible sleep (an fsync on a loaded disk): wait until that process is really gone,
-      // as it is when Opsdeck starts again.
-      for (let i = 0; owner !== null && i < 300 && processAlive(owner); i++) await new Promise((r) => setTimeout(r, 100));
-      return getJob(job.id)!;
-    }
-    if (child!.exitCode !== null) throw new Error(`the child ended before the kill point:\n${childOutput}`);
-    if (Date.now() > deadline) throw new Error(`kill point not reached in time:\n${childOutput}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const child = new KillableJobChild();
+const killWhen = (ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 180_000) => child.killWhen('demo', ready, timeoutMs);
 
 const steps = (jobId: string) => eventsAfter(jobId, 0, 10_000).filter((e) => e.type === 'step').map((e) => (e.data as { name: string }).name);
 const tempFiles = () => fs.readdirSync(env.stack.backupDir).filter((f) => f.startsWith('.tmp-'));
@@ -76,15 +31,14 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     );
   }, 600_000);
   afterEach(() => {
-    if (child?.pid) process.kill(-child.pid, 'SIGKILL');
-    child = null;
+    child.stop();
   });
   afterAll(async () => {
     await env?.cleanup();
   });
 
   it('mid-backup: the job is interrupted, no partial backup is listed, the temp file is gone', async () => {
-    child = startChild({ CHILD_JOB: 'backup' });
+    child.start({ ...env.env, CHILD_JOB: 'backup' });
     const killed = await killWhen((j) => j.progress?.phase === 'Writing the dump' && (j.progress.bytes ?? 0) > 1024 * 1024);
     expect(killed.status).toBe('running');
     expect(tempFiles()).toHaveLength(1);
@@ -107,7 +61,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
     const backup = listBackups(env.stack).find((e) => e.manifest.reason === 'manual')!;
     await env.addMemo('memo after the backup');
 
-    child = startChild({ CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
+    child.start({ ...env.env, CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
     // Killed while the scratch database is being filled (PostgreSQL's own figure for its size).
     const killed = await killWhen(async (j) => {
       const s = steps(j.id);
@@ -135,7 +89,7 @@ describe('killing Opsdeck in the middle of a job (real Docker + PostgreSQL)', ()
 
   it('mid-restore (after the swap, app stopped): interrupted, the restored database serves, the app runs again', async () => {
     const backup = listBackups(env.stack).find((e) => e.manifest.reason === 'manual')!;
-    child = startChild({ CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
+    child.start({ ...env.env, CHILD_JOB: 'restore', CHILD_BACKUP_ID: backup.id });
     // swap.start-app is logged once the rename has committed and while the app is still stopped:
     // killed there, the swap has certainly happened and nothing has started the app again.
     const killed = await killWhen((j) => steps(j.id).includes('swap.start-app'), 300_000);

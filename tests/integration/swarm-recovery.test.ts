@@ -7,7 +7,6 @@
  * and an app Opsdeck left at 0 replicas must have them back.
  * Runs only when the cluster is up (OPSDECK_SWARM_BED=1, set by `swarm-bed.sh env`; see vitest.config).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,54 +18,22 @@ import { DEPLOY_RECOVERY } from '@/lib/deploy/recovery';
 import { swarmSnapshot } from '@/lib/docker/swarm';
 import { deploySwarmStack } from '@/lib/docker/swarm-deploy';
 import { swarmServiceState } from '@/lib/docker/swarm-update';
-import { eventsAfter, getJob, recoverInterruptedJobs, runningJob, type Job } from '@/lib/jobs';
-import { runningJobsWithOwners } from '@/lib/jobs/job-store';
+import { eventsAfter, getJob, recoverInterruptedJobs, type Job } from '@/lib/jobs';
+import { KillableJobChild } from '../support/job-child/killable';
+import { REPO, SWARM_ENGINES as ENGINES, SWARM_MANAGER as MANAGER, onEngine, removeLastRun as removeRun, until } from '../support/swarm-cluster';
 import { pgQuery, pgTools } from '@/lib/postgres/tools';
 import { clearStackCache, getStack } from '@/lib/stacks';
 import { MEMOS_SCHEMA_VERSION_QUERY } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
-const MANAGER = ENGINES[0];
 const PROJECT = 'opsdeck-test-swarmrec';
 const NAME = 'swarm-rec';
 const V1 = 'opsdeck/demo-app:1.0.0';
 const V11 = 'opsdeck/demo-app:1.1.0';
 let dir: string;
 let stack: Stack;
-let child: ChildProcess | null = null;
-let childOutput = '';
 const saved: Record<string, string | undefined> = {};
-
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const onEngine = (engine: string, ...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } });
-
-async function removeLastRun() {
-  onEngine(MANAGER, 'stack', 'rm', PROJECT);
-  const ofProject = (e: string, ...args: string[]) => onEngine(e, ...args, '--filter', `label=com.docker.stack.namespace=${PROJECT}`).stdout.split('\n').filter(Boolean);
-  await until("the last run's tasks and network gone", () => ENGINES.every((e) => !ofProject(e, 'ps', '-q').length && !ofProject(e, 'network', 'ls', '-q').length), 180_000);
-  for (const e of ENGINES) {
-    const left = ofProject(e, 'ps', '-aq');
-    if (left.length) onEngine(e, 'rm', '-f', ...left);
-    onEngine(e, 'volume', 'rm', '-f', `${PROJECT}_postgres_data`);
-  }
-}
 
 const running = async (service: string) => {
   const s = (await swarmSnapshot(stack)).services.find((x) => x.name === service);
@@ -74,47 +41,8 @@ const running = async (service: string) => {
 };
 const logOf = (id: string) => eventsAfter(id, 0, 10_000).map((e) => e.text).join('\n');
 
-function startChild(extra: Record<string, string>): ChildProcess {
-  childOutput = '';
-  const c = spawn(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'tests/support/job-child/vitest.config.ts', 'swarm-update.child'], {
-    cwd: REPO,
-    env: { ...process.env, CHILD_STACK: NAME, ...extra },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  c.stdout!.on('data', (d) => (childOutput += d));
-  c.stderr!.on('data', (d) => (childOutput += d));
-  return c;
-}
-
-/** Alive: in /proc and not a zombie. */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until the stack's running job satisfies `ready`, then SIGKILLs the child's whole process group. */
-async function killWhen(ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 300_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = runningJob(NAME);
-    if (job && (await ready(job))) {
-      const owner = runningJobsWithOwners().find((j) => j.id === job.id)?.owner_pid ?? null;
-      process.kill(-child!.pid!, 'SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
-      child = null;
-      for (let i = 0; owner !== null && i < 300 && processAlive(owner); i++) await new Promise((r) => setTimeout(r, 100));
-      return getJob(job.id)!;
-    }
-    if (child!.exitCode !== null) throw new Error(`the child ended before the kill point:\n${childOutput}`);
-    if (Date.now() > deadline) throw new Error(`kill point not reached in time:\n${childOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const child = new KillableJobChild('swarm-update.child');
+const killWhen = (ready: (job: Job) => boolean | Promise<boolean>, timeoutMs = 300_000) => child.killWhen(NAME, ready, timeoutMs, 100);
 
 beforeAll(async () => {
   for (const k of ['OPSDECK_REGISTRY_LOOKUP', 'OPSDECK_CONFIG', 'OPSDECK_DATA_DIR']) saved[k] = process.env[k];
@@ -144,7 +72,7 @@ beforeAll(async () => {
   );
   clearStackCache();
   stack = getStack(NAME);
-  await removeLastRun();
+  await removeRun(PROJECT);
   const r = await deploySwarmStack(stack);
   expect(r.code, r.output).toBe(0);
   await until('memos 2/2 and postgres 1/1', async () => (await running('memos')).length === 2 && (await running('postgres')).length === 1, 240_000);
@@ -156,8 +84,7 @@ beforeAll(async () => {
 }, 480_000);
 
 afterEach(() => {
-  if (child?.pid) process.kill(-child.pid, 'SIGKILL');
-  child = null;
+  child.stop();
 });
 
 afterAll(async () => {
@@ -176,7 +103,7 @@ const RECOVERY = { ...BACKUP_RECOVERY, ...DEPLOY_RECOVERY };
 describe('Opsdeck killed during a Swarm upgrade or Roll back', () => {
   it('mid rolling update: the note says what Swarm is doing, that the backup exists, and the history gets the outcome Swarm reached', async () => {
     // A monitor period of 10 s per task: the kill lands while Swarm is surely still updating.
-    child = startChild({ CHILD_JOB: 'upgrade', CHILD_TAG: '1.1.0', CHILD_MONITOR_MS: '10000' });
+    child.start({ CHILD_STACK: NAME, CHILD_JOB: 'upgrade', CHILD_TAG: '1.1.0', CHILD_MONITOR_MS: '10000' });
     const killed = await killWhen(async () => (await running('memos')).some((t) => t.image === V11));
     expect(killed.status).toBe('running');
     expect(upgradeHistory(NAME)[0]).toMatchObject({ jobId: killed.id, result: 'running' });
@@ -208,7 +135,7 @@ describe('Opsdeck killed during a Swarm upgrade or Roll back', () => {
   }, 600_000);
 
   it('Roll back killed with the app scaled to 0: the replicas come back, on the image that fits the data', async () => {
-    child = startChild({ CHILD_JOB: 'rollback' });
+    child.start({ CHILD_STACK: NAME, CHILD_JOB: 'rollback' });
     // The data goes back too (the upgrade migrated it), so the rollback first scales memos to 0.
     const killed = await killWhen((j) => eventsAfter(j.id, 0, 10_000).some((e) => e.text === 'Stopped 2 memos task(s).'));
     // The kill landed before the restore swapped the data (else the restore's own cleanup starts the app).
