@@ -14,6 +14,8 @@ import { startService, stopService } from '@/lib/docker';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, type UpgradeRecord } from './history';
 import { readSchemaVersion } from './migrations';
@@ -31,7 +33,7 @@ const UPDATING = new Set(['updating', 'rollback_started']);
 /** Refusals before anything changes: each says why there is nothing (safe) to roll back. */
 async function checkRollback(stack: Stack, service: string): Promise<{ last: UpgradeRecord; current: string; schemaNow: string | null; dataBack: boolean }> {
   const last = lastSuccessfulUpgrade(stack.name);
-  if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
+  if (!last) throw new OpsdeckError('conflict', say('errors.upgrade.nothingToRollBack'));
   const state = await swarmServiceState(stack, service);
   if (state.updateState && UPDATING.has(state.updateState)) throw new OpsdeckError('conflict', `Swarm is still updating ${service} (${state.updateState}): wait until it has finished.`);
   if (state.image === last.fromRef) throw new OpsdeckError('conflict', `${service} already runs ${last.fromRef}: there is nothing to roll back.`);
@@ -79,7 +81,7 @@ async function rollImageAndDataBack(stack: Stack, service: string, last: Upgrade
   }
 }
 
-export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: SwarmRollbackOptions = {}): Promise<string> {
+export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: SwarmRollbackOptions = {}): Promise<Said> {
   const service = stack.app!.service;
   const { last, current, schemaNow, dataBack } = await checkRollback(stack, service);
   insertUpgrade({
@@ -98,5 +100,6 @@ export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: 
   }
   finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack).catch(() => null));
   await recordTaskImages(stack, service, ctx.id, ctx);
-  return `Rolled back ${service} to ${last.fromRef}: every task runs it${dataBack ? `, and the database was restored from the pre-upgrade backup ${last.backupId}` : ''}.`;
+  const restored = dataBack ? say('jobs.summary.rollbackSwarmRestored', { backup: last.backupId ?? '' }) : '';
+  return say('jobs.summary.rollbackSwarm', { service, ref: last.fromRef, restored });
 }
