@@ -93,6 +93,31 @@ describe('job summaries and errors of deploys, upgrades and config applies', () 
   });
 });
 
+describe('typed errors a user reads in the backup, restore, sign-in and config pages', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.auth.tooManyPasswordsOne', { seconds: '1' }), 'Too many wrong passwords. Try again in 1 second.'],
+      [say('errors.auth.tooManyPasswords', { seconds: '30' }), 'Too many wrong passwords. Try again in 30 seconds.'],
+      [say('errors.backup.notUsable', { file: 'x.sql', why: 'psql meta-command \\! on line 4' }), 'x.sql is not a usable backup (psql meta-command \\! on line 4), so it was not imported.'],
+      [say('errors.backup.diskFull', { free: say('errors.backup.diskFree', { size: '12 KB' }) }), 'The disk holding the backup folder is full (12 KB free). Free some space (or delete old backups) and try again. Nothing partial was kept.'],
+      [say('errors.backup.diskFull', { free: '' }), 'The disk holding the backup folder is full. Free some space (or delete old backups) and try again. Nothing partial was kept.'],
+      [say('errors.backup.permissionDenied', { dir: say('errors.backup.dir', { dir: '/srv/b' }) }), 'Opsdeck may not write to the backup folder /srv/b (permission denied).'],
+      [say('errors.backup.permissionDenied', { dir: '' }), 'Opsdeck may not write to the backup folder (permission denied).'],
+      [say('errors.backup.noKept', { name: 'memos__kept_1', stack: 'demo' }), 'There is no kept database named "memos__kept_1" for stack demo.'],
+      [say('errors.backup.noSchemaVersion'), "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched."],
+      [say('errors.config.noVersion', { seq: '7' }), 'There is no version 7.'],
+      [say('errors.lifecycle.serviceNoContainer', { service: 'memos' }), 'Service "memos" has no container yet; deploy the stack first (Deploy tab).'],
+      [say('errors.lifecycle.stackNoContainers', { stack: 'demo' }), 'Stack "demo" has no containers yet; deploy the stack first (Deploy tab).'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+    expect(sayIn('zh-CN', say('errors.auth.tooManyPasswords', { seconds: '30' }))).toBe('密码错误次数过多。请在 30 秒后重试。');
+    expect(sayIn('zh-CN', say('errors.backup.notUsable', { file: 'x.sql', why: 'psql meta-command' }))).toBe('x.sql 不是可用的备份（psql meta-command），因此未导入。');
+  });
+});
+
 describe('service start/stop/restart messages', () => {
   const result = (done: string[], unchanged: string[] = []) => ({
     durationMs: 1234,
