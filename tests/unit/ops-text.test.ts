@@ -108,6 +108,12 @@ describe('typed errors a user reads in the backup, restore, sign-in and config p
       [say('errors.config.noVersion', { seq: '7' }), 'There is no version 7.'],
       [say('errors.lifecycle.serviceNoContainer', { service: 'memos' }), 'Service "memos" has no container yet; deploy the stack first (Deploy tab).'],
       [say('errors.lifecycle.stackNoContainers', { stack: 'demo' }), 'Stack "demo" has no containers yet; deploy the stack first (Deploy tab).'],
+      [say('errors.pitr.inGap', { at: 'T', gap: say('errors.pitr.gap', { from: 'A', to: 'B', why: 'segment 1 is missing' }) }), 'T falls in a gap of the archive (A to B: segment 1 is missing), so it cannot be restored.'],
+      [say('errors.pitr.inGap', { at: 'T', gap: say('errors.pitr.noWal') }), 'T falls in a gap of the archive (no archived WAL covers it), so it cannot be restored.'],
+      [say('errors.pitr.nothingChanged', { message: say('errors.pitr.notATime') }), 'That is not a time. Nothing was changed.'],
+      [say('errors.offsite.notAKey'), 'That is not an age secret key: it must be a line starting with AGE-SECRET-KEY-1 (comment lines starting with # are ignored). Nothing was changed.'],
+      [say('errors.tokens.expiry', { max: '365' }), 'A token expires after 1 to 365 days.'],
+      [say('errors.swarm.noBackupToRestore', { before: say('errors.none'), after: '3' }), 'The upgrade changed the database (schema none → 3) and has no pre-upgrade backup to restore: roll back by hand.'],
     ];
     for (const [said, text] of english) {
       expect(said.text).toBe(text);
