@@ -1,32 +1,13 @@
-import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { E2E_ADMIN, openMenu, signInOk } from './fixtures';
 import { CONSOLE_PAGES } from './console-pages';
+import { THEMES, expectNoViolations, expectTheme } from './axe-scan';
 
 /**
  * Accessible to people with low vision or a keyboard only (issue 16): the sign-in page and every
  * console page pass an axe-core WCAG 2 A/AA scan, in the dark and in the light theme. Read-only: it
  * signs in as the admin and looks, so the specs after it find the users, stacks and data unchanged.
  */
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const THEMES = ['dark', 'light'] as const;
-type Theme = (typeof THEMES)[number];
-
-/** Scans the page and fails with one readable line per violation: rule, impact, where, and why. */
-async function expectNoViolations(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const lines = violations.map((v) => {
-    const where = v.nodes.slice(0, 4).map((n) => {
-      // The first check's message says what is wrong there (for contrast: the two colours and the ratio).
-      const why = [...n.any, ...n.all, ...n.none][0]?.message ?? '';
-      return `${n.target.join(' ')}${why ? ` (${why})` : ''}`;
-    });
-    const more = v.nodes.length > 4 ? ` … and ${v.nodes.length - 4} more` : '';
-    return `- ${v.id} [${v.impact}] ${v.help}: ${where.join(' | ')}${more}`;
-  });
-  expect(lines, `${what}: ${violations.length} axe violation(s)\n${lines.join('\n')}`).toEqual([]);
-}
-
 /**
  * What a page shows only after a click, scanned too (axe skips hidden content). Each is a view
  * change in the browser only: nothing is sent that changes the server's data.
@@ -49,10 +30,6 @@ async function openAllDetails(page: Page) {
   await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
   await expect(page.getByTestId('nav-menu')).toBeVisible();
   await expect(page.locator('details:not([open])')).toHaveCount(0);
-}
-
-async function expectTheme(page: Page, theme: Theme) {
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 }
 
 for (const theme of THEMES) {

@@ -258,7 +258,9 @@ for (const language of [
       await expect(log).toHaveAttribute('data-status', 'failed');
       const outcome = log.getByTestId('job-outcome');
       await expect(outcome).toHaveAttribute('role', 'alert');
-      await expect(outcome).toContainText(`phone-${language.locale}.sql is not a usable backup`);
+      // The reason in the page's language (its key is stored with it), the import's own finding quoted as it is.
+      const reason = t('server.errors.backup.notUsable').split(' ({why})')[0].split('（{why}）')[0];
+      await expect(outcome).toContainText(reason.replace('{file}', `phone-${language.locale}.sql`));
       await expect(outcome).toContainText('\\!');
       // Readable: the reason wraps inside the screen instead of running off it; so does the detail.
       const box = (await outcome.locator('p').first().boundingBox())!;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { runLifecycle, type LifecycleAction, type LifecycleResult } from '@/lib/docker';
 import { getStack } from '@/lib/stacks';
 import { OpsdeckError } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say, sayIn } from '@/lib/i18n/server-text';
 import { busyMessage, runningJob } from '@/lib/jobs';
+import { requestLocale } from './session';
 import { stackNameSchema } from './input-schemas';
 
 /**
@@ -20,8 +23,33 @@ export const lifecycleInput = z.object({
 });
 export type LifecycleInput = z.infer<typeof lifecycleInput>;
 
-const DONE: Record<LifecycleAction, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted' };
-const ALREADY: Record<LifecycleAction, string> = { start: 'already running', stop: 'already stopped', restart: 'restarted' };
+type Params = Record<string, string | Said>;
+// One literal key per action, so the messages parity test sees each.
+const DONE: Record<LifecycleAction, (p: Params) => Said> = {
+  start: (p) => say('lifecycle.started', p),
+  stop: (p) => say('lifecycle.stopped', p),
+  restart: (p) => say('lifecycle.restarted', p),
+};
+const UNCHANGED: Record<LifecycleAction, (p: Params) => Said> = {
+  start: (p) => say('lifecycle.unchangedStart', p),
+  stop: (p) => say('lifecycle.unchangedStop', p),
+  restart: (p) => say('lifecycle.unchangedRestart', p),
+};
+const NOTHING: Record<LifecycleAction, (p: Params) => Said> = {
+  start: (p) => say('lifecycle.nothingStart', p),
+  stop: (p) => say('lifecycle.nothingStop', p),
+  restart: (p) => say('lifecycle.nothingRestart', p),
+};
+
+/** What a start/stop/restart did, as keyed text (the English is the same as before keys). */
+export function lifecycleMessage(action: LifecycleAction, i: LifecycleInput, result: LifecycleResult): Said {
+  const done = result.containers.filter((c) => c.outcome === 'done').map((c) => c.name);
+  const unchanged = result.containers.filter((c) => c.outcome === 'unchanged').map((c) => c.name);
+  const what = i.service ? say('lifecycle.service', { service: i.service }) : say('lifecycle.stack', { stack: i.stack });
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  if (!done.length) return NOTHING[action]({ what });
+  return DONE[action]({ what, containers: done.join(', '), seconds, unchanged: unchanged.length ? UNCHANGED[action]({ containers: unchanged.join(', ') }) : '' });
+}
 
 export function describeLifecycle(i: LifecycleInput): { stack: string; target: string } {
   return { stack: i.stack, target: i.service ?? '(whole stack)' };
@@ -32,12 +60,5 @@ export async function runLifecycleAction(action: LifecycleAction, i: LifecycleIn
   const holder = runningJob(i.stack);
   if (holder) throw new OpsdeckError('conflict', busyMessage(i.stack, holder));
   const result = await runLifecycle(getStack(i.stack), action, i.service);
-  const done = result.containers.filter((c) => c.outcome === 'done').map((c) => c.name);
-  const unchanged = result.containers.filter((c) => c.outcome === 'unchanged').map((c) => c.name);
-  const what = i.service ? `service ${i.service}` : `stack ${i.stack}`;
-  const seconds = (result.durationMs / 1000).toFixed(1);
-  const message = done.length
-    ? `${DONE[action]} ${what} (${done.join(', ')}) in ${seconds} s.${unchanged.length ? ` ${unchanged.join(', ')}: ${ALREADY[action]}.` : ''}`
-    : `Nothing to do: ${what} is ${ALREADY[action]}.`;
-  return { data: result, message };
+  return { data: result, message: sayIn(await requestLocale(), lifecycleMessage(action, i, result)) };
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
 import { getDb } from '@/lib/store/db';
 import { hasRole, isRole, ROLE_RANK, type Role } from '@/lib/auth/roles';
+import { say } from '@/lib/i18n/server-text';
 
 const PREFIX = 'odk_';
 export const TOKEN_MAX_DAYS = 366;
@@ -64,11 +65,11 @@ export function createApiToken(
   input: { name: string; role: Role; stacks: string[] | null; days: number },
   now = Date.now(),
 ): { token: string; info: ApiToken } {
-  if (!hasRole(owner.role, input.role)) throw new OpsdeckError('forbidden', `A token cannot have more than your own role (${owner.role}).`);
+  if (!hasRole(owner.role, input.role)) throw new OpsdeckError('forbidden', say('errors.tokens.roleTooHigh', { role: owner.role }));
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > TOKEN_MAX_DAYS) {
-    throw new OpsdeckError('invalid_input', `A token expires after 1 to ${TOKEN_MAX_DAYS} days.`);
+    throw new OpsdeckError('invalid_input', say('errors.tokens.expiry', { max: String(TOKEN_MAX_DAYS) }));
   }
-  if (input.stacks !== null && input.stacks.length === 0) throw new OpsdeckError('invalid_input', 'Pick at least one stack, or all stacks.');
+  if (input.stacks !== null && input.stacks.length === 0) throw new OpsdeckError('invalid_input', say('errors.tokens.pickStack'));
   const token = PREFIX + randomBytes(32).toString('base64url');
   const db = getDb();
   const { lastInsertRowid } = db
@@ -85,7 +86,7 @@ export function listApiTokens(userId: number): ApiToken[] {
 export function revokeApiToken(userId: number, tokenId: number, now = Date.now()): string {
   const db = getDb();
   const row = db.prepare('SELECT * FROM api_tokens WHERE id = ? AND user_id = ?').get(tokenId, userId) as Row | undefined;
-  if (!row) throw new OpsdeckError('not_found', 'No such token (it may belong to someone else or be deleted).');
+  if (!row) throw new OpsdeckError('not_found', say('errors.tokens.noSuchToken'));
   db.prepare('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(new Date(now).toISOString(), tokenId);
   return row.name;
 }

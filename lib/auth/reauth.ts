@@ -9,6 +9,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { getDb } from '@/lib/store/db';
 import { verifyPassword } from './password';
 import { THROTTLE, delayForCount } from './throttle';
+import { say } from '@/lib/i18n/server-text';
 
 const keyOf = (userId: number) => `reauth:${JSON.stringify(userId)}`;
 
@@ -21,7 +22,7 @@ export async function verifyOwnPassword(userId: number, password: string, now: n
   const waitMs = live ? live.last_at + delayForCount(live.count) - now : 0;
   if (waitMs > 0) {
     const s = Math.max(1, Math.ceil(waitMs / 1000));
-    throw new OpsdeckError('rate_limited', `Too many wrong passwords. Try again in ${s} second${s === 1 ? '' : 's'}.`);
+    throw new OpsdeckError('rate_limited', s === 1 ? say('errors.auth.tooManyPasswordsOne', { seconds: '1' }) : say('errors.auth.tooManyPasswords', { seconds: String(s) }));
   }
   const row = db.prepare('SELECT password_hash FROM users WHERE id = ? AND disabled = 0').get(userId) as { password_hash: string } | undefined;
   if (row && (await verifyPassword(password, row.password_hash))) {
@@ -33,7 +34,7 @@ export async function verifyOwnPassword(userId: number, password: string, now: n
     `INSERT INTO login_failures (key, count, first_at, last_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET count = excluded.count, last_at = excluded.last_at`,
   ).run(key, count, now, now);
-  throw new OpsdeckError('unauthenticated', 'That is not your password.');
+  throw new OpsdeckError('unauthenticated', say('errors.auth.notYourPassword'));
 }
 
 /** The confirmation before a change that replaces data: a wrong password says nothing was changed. */
@@ -41,7 +42,7 @@ export async function confirmOwnPassword(userId: number, password: string): Prom
   try {
     await verifyOwnPassword(userId, password);
   } catch (e) {
-    if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', 'That is not your password. Nothing was changed.');
+    if (e instanceof OpsdeckError && e.code === 'unauthenticated') throw new OpsdeckError('unauthenticated', say('errors.auth.notYourPasswordNothingChanged'));
     throw e;
   }
 }

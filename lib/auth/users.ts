@@ -97,7 +97,7 @@ export async function createUser(input: { username: string; password: string; ro
       .run(username, hash, role, now, now);
     return toUser(requireRow(db, Number(lastInsertRowid)));
   } catch (e) {
-    if (isUniqueViolation(e)) throw new OpsdeckError('conflict', `A user named "${username}" already exists.`);
+    if (isUniqueViolation(e)) throw new OpsdeckError('conflict', say('errors.users.exists', { name: username }));
     throw e;
   }
 }
@@ -158,7 +158,7 @@ export async function setPassword(id: number, password: string): Promise<User> {
 export async function changeOwnPassword(id: number, current: string, next: string, keepSessionId: string | undefined): Promise<{ endedSessions: number }> {
   const password = parseInput(passwordSchema, next);
   await verifyOwnPassword(id, current);
-  if (current === password) throw new OpsdeckError('invalid_input', 'The new password must differ from the current one.');
+  if (current === password) throw new OpsdeckError('invalid_input', say('errors.users.samePassword'));
   const hash = await hashPassword(password);
   const db = getDb();
   return db.transaction(() => {

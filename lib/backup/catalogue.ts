@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OpsdeckError } from '@/lib/errors';
 import type { Stack } from '@/lib/stacks/types';
+import { say } from '@/lib/i18n/server-text';
 import {
   BACKUP_ID, EXTENSION, MANIFEST_SUFFIX, TEMP_PREFIX, VOLUME_NAME, backupIdSchema, manifestPath, readManifest, volumeArchiveFile, type BackupManifest,
 } from './manifest';
@@ -99,11 +100,11 @@ export function listBackups(stack: Stack): BackupEntry[] {
 /** One backup by id; the id is validated before it is used in a path. */
 export function getBackup(stack: Stack, id: string): BackupEntry {
   const parsed = backupIdSchema.safeParse(id);
-  if (!parsed.success) throw new OpsdeckError('invalid_input', 'That is not a valid backup id.');
+  if (!parsed.success) throw new OpsdeckError('invalid_input', say('errors.backup.badId'));
   const dir = backupDir(stack);
   const manifest = readManifest(manifestPath(dir, parsed.data));
   if (!manifest || manifest.id !== parsed.data || !fs.existsSync(path.join(dir, `${manifest.id}${EXTENSION[manifest.dumpFormat]}`))) {
-    throw new OpsdeckError('not_found', `Backup "${parsed.data}" is not in the backup folder of stack ${stack.name} (any more).`);
+    throw new OpsdeckError('not_found', say('errors.backup.notInFolder', { id: parsed.data, stack: stack.name }));
   }
   return entryFor(dir, manifest);
 }

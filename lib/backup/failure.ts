@@ -8,6 +8,7 @@ import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format/bytes';
 import type { Stack } from '@/lib/stacks/types';
 import { PgCommandError, type PgStep, type PgTools } from '@/lib/postgres/tools';
+import { say } from '@/lib/i18n/server-text';
 
 
 /** Free bytes on the filesystem holding `dir` (null when it cannot be read). */
@@ -27,7 +28,7 @@ function diskFull(dir: string, cause: unknown): OpsdeckError {
   const free = freeSpace(dir);
   return new OpsdeckError(
     'internal',
-    `The disk holding the backup folder is full${free !== null ? ` (${formatBytes(free)} free)` : ''}. Free some space (or delete old backups) and try again. Nothing partial was kept.`,
+    say('errors.backup.diskFull', { free: free !== null ? say('errors.backup.diskFree', { size: formatBytes(free) }) : '' }),
     { detail: `${dir}: ${cause instanceof Error ? cause.message : String(cause)}`, cause },
   );
 }
@@ -110,7 +111,7 @@ export function explainFailure(e: unknown, ctx: { stack: Stack; tools: PgTools |
     return new OpsdeckError(
       'database_unavailable',
       isDb
-        ? `The database container of stack ${ctx.stack.name} is stopped (service ${e.service}: ${e.found}). Start it from the Status tab, then try again.`
+        ? say('errors.backup.databaseStopped', { stack: ctx.stack.name, service: e.service, found: e.found })
         : e.message,
       { detail: e.detail, cause: e },
     );
@@ -120,9 +121,9 @@ export function explainFailure(e: unknown, ctx: { stack: Stack; tools: PgTools |
   if (isOpsdeckError(e)) return e;
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EACCES' || err?.code === 'EPERM') {
-    return new OpsdeckError('internal', `Opsdeck may not write to the backup folder${ctx.dir ? ` ${ctx.dir}` : ''} (permission denied).`, { detail: err.message, cause: e });
+    return new OpsdeckError('internal', say('errors.backup.permissionDenied', { dir: ctx.dir ? say('errors.backup.dir', { dir: ctx.dir }) : '' }), { detail: err.message, cause: e });
   }
-  return new OpsdeckError('internal', 'The job failed because of an unexpected error.', { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(e), cause: e });
+  return new OpsdeckError('internal', say('errors.backup.unexpected'), { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(e), cause: e });
 }
 
 // Callers in lib/backup and lib/offsite import it from here.

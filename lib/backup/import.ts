@@ -72,7 +72,7 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
     ctx.emit({ type: 'log', text: `${shown}: ${format === 'custom' ? 'pg_dump custom format' : format === 'plain-gzip' ? 'gzipped SQL dump' : 'SQL dump'}, ${formatBytes(size)}.` });
     ctx.emit({ type: 'step', name: 'import.verify', ...say('steps.import.verify', { file: shown }) });
     const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal, { full: true });
-    if (!check.ok) throw new OpsdeckError('invalid_input', `${shown} is not a usable backup (${check.detail}), so it was not imported.`, { detail: check.detail ?? undefined });
+    if (!check.ok) throw new OpsdeckError('invalid_input', say('errors.backup.notUsable', { file: shown, why: String(check.detail) }), { detail: check.detail ?? undefined });
     const at = new Date().toISOString();
     const made = timeFromName(shown) ?? fs.statSync(tmp).mtime.toISOString();
     const manifest: BackupManifest = {
@@ -105,7 +105,7 @@ async function copyManaged(stack: Stack, srcDir: string, manifest: BackupManifes
   ctx.remember(`temp-file:${tmp}`, tmp);
   try {
     const { sha256 } = await copyHashing(path.join(srcDir, file), tmp, ctx);
-    if (sha256 !== manifest.sha256) throw new OpsdeckError('conflict', `${file} does not match its manifest (checksum mismatch); not imported.`);
+    if (sha256 !== manifest.sha256) throw new OpsdeckError('conflict', say('errors.backup.manifestMismatch', { file }));
     const id = fs.existsSync(path.join(dir, `${manifest.id}${MANIFEST_SUFFIX}`)) ? backupId(stack.name, manifest.reason, new Date(manifest.finishedAt), dir) : manifest.id;
     const copy = { ...manifest, id, file: `${id}${EXTENSION[manifest.dumpFormat]}` };
     writeManifest(dir, copy);
@@ -126,7 +126,7 @@ export async function importDirectory(stack: Stack, source: string, ctx: JobCont
     if (!fs.statSync(abs).isDirectory()) throw new Error('not a directory');
     names = fs.readdirSync(abs);
   } catch {
-    throw new OpsdeckError('invalid_input', `${abs} is not a folder Opsdeck can read.`);
+    throw new OpsdeckError('invalid_input', say('errors.backup.notAFolder', { dir: abs }));
   }
   const inPlace = path.resolve(backupDir(stack)) === abs;
   const imported: string[] = [];

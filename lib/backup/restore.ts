@@ -50,7 +50,7 @@ export interface RestoreNote {
 const rateOf = (bytes: number, since: number) => Math.round(bytes / Math.max(0.001, (Date.now() - since) / 1000));
 
 export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promise<void> {
-  if (entry.problem) throw new OpsdeckError('conflict', `Backup ${entry.id} cannot be restored: ${entry.problem}`);
+  if (entry.problem) throw new OpsdeckError('conflict', say('errors.backup.cannotRestore', { id: entry.id, problem: entry.problem }));
   const t0 = Date.now();
   const verifying = keyedPhase(say('progress.verifyingChecksum'));
   const actual = await sha256File(entry.dumpPath, (n) =>
@@ -58,7 +58,7 @@ export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promi
   if (actual !== entry.manifest.sha256) {
     throw new OpsdeckError(
       'conflict',
-      `Backup ${entry.id} has been changed or damaged since it was written (checksum mismatch), so Opsdeck refuses to restore it. Nothing was changed.`,
+      say('errors.backup.damaged', { id: entry.id }),
       { detail: `expected sha256 ${entry.manifest.sha256}, file has ${actual}` },
     );
   }
@@ -89,9 +89,9 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
     ctx.emit({ type: 'step', name: 'restore.check', ...say('steps.restore.check', { scratch }) });
     // As the restore role: the dump's own code (a view, a function) never runs as the stack's user.
     const { tables, schema } = await inspectRestored(tools, scratch, query, as);
-    if (tables === 0) throw new OpsdeckError('conflict', 'The restored database has no tables: the backup is empty. The live database was not touched.');
+    if (tables === 0) throw new OpsdeckError('conflict', say('errors.backup.noTables'));
     if (query && !schema) {
-      throw new OpsdeckError('conflict', "The restored database has no readable schema version, so it does not look like this app's database. The live database was not touched.", { detail: `query: ${query}` });
+      throw new OpsdeckError('conflict', say('errors.backup.noSchemaVersion'), { detail: `query: ${query}` });
     }
     return { tables, schema };
   });
@@ -113,7 +113,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
     const withDb = parts !== 'volumes';
     const withVolumes = parts !== 'database';
     if (withVolumes && !entry.manifest.volumes?.length) {
-      throw new OpsdeckError('invalid_input', `Backup ${entry.id} holds no volume archives (a database dump only): restore its database instead.`);
+      throw new OpsdeckError('invalid_input', say('errors.backup.noVolumes', { id: entry.id }));
     }
     tools = pgTools(stack);
     ctx.emit({ type: 'step', name: 'restore.checksum', ...say('steps.restore.checksum', { id: entry.id, size: formatBytes(entry.manifest.size + (entry.manifest.volumes ?? []).reduce((n, v) => n + v.size, 0)) }) });
@@ -159,8 +159,8 @@ export async function undoRestore(stack: Stack, kept: string, ctx: JobContext, o
   try {
     tools = pgTools(stack);
     const known = await listKeptDatabases(tools);
-    if (!known.some((k) => k.name === kept)) throw new OpsdeckError('not_found', `There is no kept database named "${kept}" for stack ${stack.name}.`);
-    if (!(await databaseExists(tools, kept))) throw new OpsdeckError('not_found', `The kept database ${kept} no longer exists.`);
+    if (!known.some((k) => k.name === kept)) throw new OpsdeckError('not_found', say('errors.backup.noKept', { name: kept, stack: stack.name }));
+    if (!(await databaseExists(tools, kept))) throw new OpsdeckError('not_found', say('errors.backup.keptGone', { name: kept }));
     return await swapInDatabase(stack, tools, kept, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the kept database ${kept}` });
   } catch (e) {
     throw explainFailure(e, { stack, tools });
@@ -173,7 +173,7 @@ export async function dropKeptDatabase(stack: Stack, name: string, ctx: JobConte
   try {
     tools = pgTools(stack);
     const known = await listKeptDatabases(tools);
-    if (!known.some((k) => k.name === name)) throw new OpsdeckError('not_found', `There is no kept database named "${name}" for stack ${stack.name}.`);
+    if (!known.some((k) => k.name === name)) throw new OpsdeckError('not_found', say('errors.backup.noKept', { name, stack: stack.name }));
     ctx.emit({ type: 'step', name: 'drop', ...say('steps.restore.drop', { name }) });
     await dropDatabase(tools, name);
   } catch (e) {

@@ -18,7 +18,7 @@ import { HashingFileSink } from './file-sink';
 import { EXTENSION, TEMP_PREFIX, backupId, fsyncDir, writeManifest, type BackupManifest, type BackupReason } from './manifest';
 import { PgCommandError, during, pgTools, type PgTools } from '@/lib/postgres/tools';
 import { archiveVolumes } from './volume-backup';
-import { OpsdeckError } from '@/lib/errors';
+import { OpsdeckError, userSaidOf } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
 import { keyedPhase } from '@/lib/jobs/types';
 
@@ -112,7 +112,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
 
     emit({ type: 'step', name: 'backup.verify', ...say('steps.backup.verify') });
     const check = await verifyDump(tools, tmp, 'custom', ctx.signal);
-    if (!check.ok) throw new OpsdeckError('internal', 'The dump that was just written does not read back as a valid backup, so it was not kept.', { detail: check.detail ?? undefined });
+    if (!check.ok) throw new OpsdeckError('internal', say('errors.backup.unreadable'), { detail: check.detail ?? undefined });
     emit({ type: 'log', text: `pg_restore --list read ${check.entries} entries.` });
 
     // The volumes after the dump: the dump is the part that must be verified first.
@@ -145,7 +145,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
       } catch (e) {
         const why = explainFailure(e, { stack, tools, dir });
         writeManifest(dir, { ...manifest, testRestore: { ok: false, at, method: 'restore into a scratch database', detail: `${why.message} ${why.detail ?? ''}`.trim() } });
-        throw new OpsdeckError(why.code, `The backup was written and verified, but its test restore failed: ${why.message}`, { detail: why.detail });
+        throw new OpsdeckError(why.code, say('errors.backup.testRestoreFailed', { reason: userSaidOf(why) }), { detail: why.detail });
       }
       entry = getBackup(stack, id);
     }

@@ -9,7 +9,7 @@ import { composeProjectOf } from '@/lib/deploy/compose-project';
 import { DEFAULT_HEALTH_TIMEOUT_MS, waitForHealthy } from '@/lib/deploy/health-gate';
 import { runningConfigHashes } from '@/lib/docker';
 import { detectCompose, runCompose } from '@/lib/docker/compose-cli';
-import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
 import type { EmitInput, JobContext } from '@/lib/jobs';
 import { secretRedactor } from '@/lib/secrets';
 import { getStack } from '@/lib/stacks/registry';
@@ -21,6 +21,7 @@ import { readConfigFile, type ConfigKind } from './files';
 import { secretValues } from './hidden';
 import { appliedBaseline, markApplied, writeVersion } from './history';
 import { validateCandidate } from './validate';
+import { mapSaidParams, type Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export interface ApplyOptions {
@@ -46,7 +47,7 @@ function reload(stack: Stack): Stack {
 async function changedServices(stack: Stack, ctx: JobContext): Promise<string[] | null> {
   if ((await detectCompose()).kind !== 'v2') return null;
   const r = await runCompose(composeProjectOf(stack), ['config', '--hash', '*'], { signal: ctx.signal });
-  if (r.code !== 0) throw new OpsdeckError('config_invalid', 'compose could not compute the services\' configuration.', { detail: r.stderr.slice(-1000) });
+  if (r.code !== 0) throw new OpsdeckError('config_invalid', say('errors.config.hashFailed'), { detail: r.stderr.slice(-1000) });
   const running = await runningConfigHashes(stack);
   const out: string[] = [];
   for (const line of r.stdout.trim().split('\n')) {
@@ -58,7 +59,7 @@ async function changedServices(stack: Stack, ctx: JobContext): Promise<string[] 
   return out.sort();
 }
 
-async function recreate(stack: Stack, services: string[] | null, ctx: JobContext, what: string): Promise<void> {
+async function recreate(stack: Stack, services: string[] | null, ctx: JobContext, what: Said): Promise<void> {
   const { kind } = await detectCompose();
   // v1 has no --hash: it is given no names and recreates what changed itself (same rule, same result).
   // No --no-deps: compose drops depends_on from the hash it stamps then, and the next deploy would
@@ -66,65 +67,69 @@ async function recreate(stack: Stack, services: string[] | null, ctx: JobContext
   const args = ['up', '-d', ...(kind === 'v2' ? ['--pull', deploySettingsOf(stack).pull] : []), ...(services ?? [])];
   ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
   const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
-  if (r.code !== 0) throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}.`, { detail: r.stderr.trim().split('\n').slice(-10).join('\n') });
+  if (r.code !== 0) throw new OpsdeckError('conflict', say('errors.deploy.composeFailed', { what, code: String(r.code) }), { detail: r.stderr.trim().split('\n').slice(-10).join('\n') });
 }
 
-export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: JobContext): Promise<string> {
+export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: JobContext): Promise<Said> {
   const current = readConfigFile(stackIn, opts.kind);
-  if (current.sha !== opts.sha) throw new OpsdeckError('conflict', 'The file changed since this version was saved: nothing was applied. Review the newest version and apply it.');
+  if (current.sha !== opts.sha) throw new OpsdeckError('conflict', say('errors.config.fileChanged'));
   const baseline = appliedBaseline(stackIn, opts.kind);
   // The job's own masker knows the secrets of the file it started with; the other version's too.
   const extra = [...(baseline && opts.kind === 'env' ? secretValues(parseEnvFile(baseline.text)).values() : []), ...stackSecrets(stackIn)];
   const mask = secretRedactor(extra);
   const ctx: JobContext = { ...jobCtx, emit: (e: EmitInput) => jobCtx.emit(e.type === 'log' ? { ...e, text: mask(e.text) } : e) };
-  const masked = (e: unknown) => (isOpsdeckError(e) ? new OpsdeckError(e.code, mask(e.message), { detail: e.detail ? mask(e.detail) : undefined, cause: e }) : e);
+  // Keyed messages keep their key: the English and every parameter are masked alike.
+  const maskedSaid = (said: Said): Said => ({ ...said, text: mask(said.text), ...(said.params ? { params: mapSaidParams(said.params, mask) } : {}) });
+  const masked = (e: unknown) => (isOpsdeckError(e) ? new OpsdeckError(e.code, e.said ? maskedSaid(e.said) : mask(e.message), { detail: e.detail ? mask(e.detail) : undefined, cause: e }) : e);
 
   ctx.emit({ type: 'step', name: 'config.validate', ...say('steps.config.validate', { kind: opts.kind }) });
   const check = await validateCandidate(stackIn, opts.kind, current.text);
   for (const p of check.warnings) ctx.emit({ type: 'log', level: 'warn', text: `! ${p.title} (${p.where})` });
   if (!check.ok) {
     for (const p of check.errors) ctx.emit({ type: 'log', level: 'error', text: `✗ ${p.title} (${p.where}): ${p.fix}` });
-    throw new OpsdeckError('invalid_input', `Nothing was applied: the file fails ${check.errors.length} check(s).`);
+    throw new OpsdeckError('invalid_input', say('errors.config.failsChecks', { count: String(check.errors.length) }));
   }
   let stack = reload(stackIn);
   ctx.emit({ type: 'step', name: 'config.plan', ...say('steps.config.plan') });
   const services = await changedServices(stack, ctx);
   if (services && services.length === 0) {
     markApplied(stack, opts.kind, current.sha, ctx.id);
-    return 'Nothing to recreate: no service\'s configuration changed.';
+    return say('jobs.summary.applyNothing');
   }
   ctx.emit({ type: 'log', text: services ? `To recreate: ${services.join(', ')}` : 'compose v1: compose recreates the services whose configuration changed.' });
   if (baseline) ctx.remember('config-apply', { stack: stack.name, kind: opts.kind, applied: current.sha, baseline: baseline.sha, services });
 
   try {
     ctx.emit({ type: 'step', name: 'config.recreate', ...say('steps.config.recreate', { services: services ? services.join(', ') : say('steps.config.whatChanged') }) });
-    await recreate(stack, services, ctx, 'Applying the new configuration');
+    await recreate(stack, services, ctx, say('errors.config.applying'));
     await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   } catch (failure) {
     const reason = mask(userMessageOf(failure));
     ctx.emit({ type: 'log', level: 'error', text: `Apply failed: ${reason}` });
     if (isOpsdeckError(failure) && failure.detail) ctx.emit({ type: 'log', level: 'error', text: failure.detail });
+    const reasonSaid = userSaidOf(failure);
     if (!baseline) {
-      throw new OpsdeckError('conflict', `Applying failed (${reason}) and there is no earlier version of the file to roll back to.`, { cause: failure });
+      throw masked(new OpsdeckError('conflict', say('errors.config.noEarlier', { reason: reasonSaid }), { cause: failure }));
     }
     try {
       ctx.emit({ type: 'step', name: 'config.rollback', ...say('steps.config.rollback') });
       writeVersion(stack, { kind: opts.kind, baseSha: current.sha, text: baseline.text, by: `${ctx.user ?? 'opsdeck'} (rollback of job #${ctx.id})`, reason: 'rollback', summary: say('changes.backToRan', { reason }) });
       markApplied(stack, opts.kind, baseline.sha, ctx.id);
       stack = reload(stackIn);
-      await recreate(stack, services, ctx, 'Recreating from the previous file');
+      await recreate(stack, services, ctx, say('errors.config.recreatingPrevious'));
       await waitForHealthy(stack, ctx.emit, { timeoutMs: 2 * (opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS), signal: ctx.signal });
     } catch (rollbackFailure) {
       ctx.forget('config-apply');
-      throw masked(new OpsdeckError('conflict', `Applying failed (${reason}), and the rollback could not finish (${userMessageOf(rollbackFailure)}). The file history has both versions.`, { cause: rollbackFailure }));
+      throw masked(new OpsdeckError('conflict', say('errors.config.rollbackFailed', { reason: reasonSaid, why: userSaidOf(rollbackFailure) }), { cause: rollbackFailure }));
     }
     ctx.forget('config-apply');
-    throw masked(new OpsdeckError('conflict', `Applying failed (${reason}) and was rolled back: the previous file is back and ${services ? services.join(', ') : 'the changed services'} run${services?.length === 1 ? 's' : ''} from it again.`, {
+    const back = { reason: reasonSaid, services: services ? services.join(', ') : say('errors.config.changedServices') };
+    throw masked(new OpsdeckError('conflict', services?.length === 1 ? say('errors.config.rolledBackOne', back) : say('errors.config.rolledBackMany', back), {
       detail: isOpsdeckError(failure) ? failure.detail : undefined,
       cause: failure,
     }));
   }
   markApplied(stack, opts.kind, current.sha, ctx.id);
   ctx.forget('config-apply');
-  return `Applied the ${opts.kind} file: recreated ${services ? services.join(', ') : 'what changed'}; every service is healthy.`;
+  return say('jobs.summary.apply', { kind: opts.kind, services: services ? services.join(', ') : say('steps.config.whatChanged') });
 }

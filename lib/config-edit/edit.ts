@@ -90,7 +90,7 @@ function envSummary(rows: EnvDiffRow[]): Said | null {
 export async function prepareEdit(stack: Stack, input: EditInput): Promise<Prepared> {
   const base = readConfigFile(stack, input.kind);
   if (base.sha !== input.baseSha) {
-    throw new OpsdeckError('conflict', 'The file changed since you opened it (someone else saved a newer version). Reload the page to see it, then make your change again.');
+    throw new OpsdeckError('conflict', say('errors.config.changedSinceOpened'));
   }
   let candidate: string;
   if (input.mode === 'form') {
@@ -141,9 +141,9 @@ export async function saveEdit(stack: Stack, input: EditInput, by: string, reaso
 export function restoreBefore(stack: Stack, kind: ConfigKind, seq: number | 'last', baseSha: string, by: string): ConfigVersion {
   const versions = listVersions(stack, kind, 1000);
   const v = seq === 'last' ? versions[0] : versions.find((x) => x.seq === seq);
-  if (!v) throw new OpsdeckError('not_found', seq === 'last' ? 'There is no saved change to undo.' : `There is no version ${seq}.`);
+  if (!v) throw new OpsdeckError('not_found', seq === 'last' ? say('errors.config.nothingToUndo') : say('errors.config.noVersion', { seq: String(seq) }));
   const text = versionText(stack, kind, v.before);
-  if (text === null) throw new OpsdeckError('not_found', `The content before version ${v.seq} is no longer kept (or fails its checksum).`);
+  if (text === null) throw new OpsdeckError('not_found', say('errors.config.notKept', { seq: String(v.seq) }));
   return writeVersion(stack, { kind, baseSha, text, by, reason: seq === 'last' ? 'undo' : 'restore', summary: say('changes.backTo', { seq: String(v.seq), summary: v.said ?? v.summary }) });
 }
 
@@ -151,6 +151,6 @@ export function restoreBefore(stack: Stack, kind: ConfigKind, seq: number | 'las
 export function revealSecret(stack: Stack, key: string): string {
   const env = readStackEnv(stack);
   const value = env.get(key);
-  if (value === undefined) throw new OpsdeckError('not_found', `${key} is not set in the env file.`);
+  if (value === undefined) throw new OpsdeckError('not_found', say('errors.config.notSetInEnv', { key }));
   return value;
 }

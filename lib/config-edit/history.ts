@@ -12,6 +12,7 @@ import { getDb } from '@/lib/store/db';
 import type { Stack } from '@/lib/stacks/types';
 import { readConfigFile, sha256, writeFileAtomic, type ConfigKind } from './files';
 import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 
 export type VersionReason = 'edit' | 'undo' | 'restore' | 'rollback' | 'ai-settings';
 
@@ -101,7 +102,7 @@ export function writeVersion(stack: Stack, req: WriteRequest): ConfigVersion {
     if (current.sha !== req.baseSha) {
       throw new OpsdeckError('conflict', `Not saved: ${lastWriter(stack, req.kind, current.sha)}. Reload the page to see it, then make your change again.`);
     }
-    if (sha256(req.text) === current.sha) throw new OpsdeckError('invalid_input', 'Nothing to save: the file would not change.');
+    if (sha256(req.text) === current.sha) throw new OpsdeckError('invalid_input', say('errors.config.nothingToSave'));
     storeBlob(dir, current.text);
     storeBlob(dir, req.text);
     const after = writeFileAtomic(current.path, req.text);

@@ -8,16 +8,20 @@ import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
 import { runPreflight } from './preflight';
 import { deploySwarm } from './swarm-stack-deploy';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
-async function compose(stack: Stack, args: string[], ctx: JobContext, what: string): Promise<void> {
+async function compose(stack: Stack, args: string[], ctx: JobContext, what: Said): Promise<void> {
   ctx.emit({ type: 'log', text: `$ compose ${args.join(' ')}` });
   const r = await runCompose(composeProjectOf(stack), args, { signal: ctx.signal, onLine: (line) => ctx.emit({ type: 'log', text: line }) });
   if (r.code !== 0) {
     const lines = r.stderr.trim().split('\n');
     // v1 ends with "Encountered errors while bringing up the project."; the line that names the service is above it.
     const cause = lines.filter((l) => /error/i.test(l) && !/^Encountered errors/.test(l)).at(-1) ?? lines.at(-1) ?? '';
-    throw new OpsdeckError('conflict', `${what} failed: compose exited with code ${r.code}. ${cause.trim()}`.trim(), { detail: lines.slice(-10).join('\n') });
+    // compose's own line is quoted as it is, not translated.
+    const code = String(r.code);
+    const said = cause.trim() ? say('errors.deploy.composeFailedCause', { what, code, cause: cause.trim() }) : say('errors.deploy.composeFailed', { what, code });
+    throw new OpsdeckError('conflict', said, { detail: lines.slice(-10).join('\n') });
   }
 }
 
@@ -27,13 +31,16 @@ async function compose(stack: Stack, args: string[], ctx: JobContext, what: stri
  * changed compose or env file to a running stack, since compose recreates only what changed.
  * A `runtime: swarm` stack takes the Swarm path (swarm-stack-deploy.ts): same job, `docker stack deploy`.
  */
-export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<Said> {
   if (stack.runtime === 'swarm') return deploySwarm(stack, ctx, opts);
   ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runPreflight(stack);
   for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
   const failed = checks.filter((c) => !c.ok);
-  if (failed.length) throw new OpsdeckError('invalid_input', `Nothing was changed: ${failed.length} pre-flight check(s) failed (${failed.map((c) => c.label).join(', ')}).`);
+  if (failed.length) {
+    const labels = failed.map((c) => c.said?.label ?? c.label).reduce((a, b) => say('errors.list', { a, b }));
+    throw new OpsdeckError('invalid_input', say('errors.deploy.preflightFailed', { count: String(failed.length), checks: labels }));
+  }
   const { pull, build } = deploySettingsOf(stack);
   const { kind } = await detectCompose();
   const up = ['up', '-d', '--remove-orphans', ...(build ? ['--build'] : [])];
@@ -41,14 +48,14 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
   else if (pull === 'always') {
     // docker-compose v1's `up` has no --pull: an explicit pull step first does the same.
     ctx.emit({ type: 'step', name: 'deploy.pull', ...say('steps.deploy.pull') });
-    await compose(stack, ['pull'], ctx, 'Pull');
+    await compose(stack, ['pull'], ctx, say('errors.deploy.pull'));
   } else if (pull === 'never') {
     ctx.emit({ type: 'log', text: 'docker-compose v1 has no --pull: "never" is held by the pre-flight check, which refused any missing image.' });
   }
   ctx.emit({ type: 'step', name: 'deploy.up', ...say('steps.deploy.up', { pull, build: build ? 'yes' : 'no' }) });
-  await compose(stack, up, ctx, 'Deploy');
+  await compose(stack, up, ctx, say('errors.deploy.deploy'));
   await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
-  return `Deployed ${stack.name}: every service is healthy.`;
+  return say('jobs.summary.deploy', { stack: stack.name });
 }
 
 export type StackLifecycle = 'start' | 'stop' | 'restart';
@@ -62,10 +69,11 @@ const stackStep = (action: StackLifecycle, stack: string) =>
  * first on start, app first on stop), holding the stack's lock, then the health gate. Stop keeps
  * containers and volumes.
  */
-export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<Said> {
   ctx.emit({ type: 'step', name: `stack.${action}`, ...stackStep(action, stack.name) });
   const result = await runLifecycle(stack, action);
   for (const c of result.containers) ctx.emit({ type: 'log', text: `${c.name} (${c.service}): ${c.outcome}` });
   if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
-  return action === 'stop' ? `Stopped ${stack.name}; containers and volumes are kept.` : `${action === 'start' ? 'Started' : 'Restarted'} ${stack.name}: every service is healthy.`;
+  const params = { stack: stack.name };
+  return action === 'stop' ? say('jobs.summary.stopped', params) : action === 'start' ? say('jobs.summary.started', params) : say('jobs.summary.restarted', params);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { openPgClient } from '@/lib/postgres/client';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Emit } from '@/lib/jobs';
 import { resolveDatabase } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
@@ -44,7 +45,7 @@ async function withClient<T>(stack: Stack, fn: (c: pg.Client) => Promise<T>): Pr
   try {
     ({ client } = await openPgClient(stack, db, { connectionTimeoutMillis: 5000 }));
   } catch (e) {
-    throw new OpsdeckError('database_unavailable', `Cannot connect to the stack's database at ${db.host}:${db.port}.`, { detail: stackRedactor(stack)((e as Error).message), cause: e });
+    throw new OpsdeckError('database_unavailable', say('errors.upgrade.dbUnreachable', { host: db.host, port: String(db.port) }), { detail: stackRedactor(stack)((e as Error).message), cause: e });
   }
   try {
     return await fn(client);
@@ -87,7 +88,8 @@ export async function runMigrations(stack: Stack, files: MigrationFile[], emit: 
         await c.query('ROLLBACK').catch(() => undefined);
         // pg quotes the failing SQL's values back, which can include credentials: masked in both.
         const why = stackRedactor(stack)((e as Error).message);
-        throw new OpsdeckError('invalid_input', `Migration ${m.version} failed and was rolled back: ${why}`, { detail: `${m.file}: ${why}`, cause: e });
+        // PostgreSQL's own message is quoted as it is, not translated.
+        throw new OpsdeckError('invalid_input', say('errors.upgrade.migrationFailed', { version: m.version, why }), { detail: `${m.file}: ${why}`, cause: e });
       }
       applied.push(m.version);
     }

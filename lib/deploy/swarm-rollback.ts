@@ -14,6 +14,8 @@ import { startService, stopService } from '@/lib/docker';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, type UpgradeRecord } from './history';
 import { readSchemaVersion } from './migrations';
@@ -32,19 +34,19 @@ const UPDATING = new Set(['updating', 'rollback_started']);
 /** Refusals before anything changes: each says why there is nothing (safe) to roll back. */
 async function checkRollback(stack: Stack, service: string): Promise<{ last: UpgradeRecord; current: string; schemaNow: string | null; dataBack: boolean }> {
   const last = lastSuccessfulUpgrade(stack.name);
-  if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
+  if (!last) throw new OpsdeckError('conflict', say('errors.upgrade.nothingToRollBack'));
   const state = await swarmServiceState(stack, service);
-  if (state.updateState && UPDATING.has(state.updateState)) throw new OpsdeckError('conflict', `Swarm is still updating ${service} (${state.updateState}): wait until it has finished.`);
-  if (state.image === last.fromRef) throw new OpsdeckError('conflict', `${service} already runs ${last.fromRef}: there is nothing to roll back.`);
+  if (state.updateState && UPDATING.has(state.updateState)) throw new OpsdeckError('conflict', say('errors.swarm.stillUpdating', { service, state: state.updateState }));
+  if (state.image === last.fromRef) throw new OpsdeckError('conflict', say('errors.swarm.alreadyBack', { service, ref: last.fromRef }));
   if (state.image !== last.toRef) {
-    throw new OpsdeckError('conflict', `${service} runs ${state.image}, not ${last.toRef} as the last upgrade left it (changed since, by a deploy?): Opsdeck does not roll back over that. Upgrade to the tag you want instead.`);
+    throw new OpsdeckError('conflict', say('errors.swarm.changedSince', { service, image: state.image, ref: last.toRef }));
   }
   const schemaNow = await readSchemaVersion(stack);
   // A committed migration counts even when it did not bump the version: its changes are in the data.
   const dataBack = last.migrations.length > 0 || schemaNow !== last.schemaBefore;
-  if (dataBack && !last.backupId) throw new OpsdeckError('conflict', `The upgrade changed the database (schema ${last.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}) and has no pre-upgrade backup to restore: roll back by hand.`);
+  if (dataBack && !last.backupId) throw new OpsdeckError('conflict', say('errors.swarm.noBackupToRestore', { before: last.schemaBefore ?? say('errors.none'), after: schemaNow ?? say('errors.none') }));
   const image = await resolveSwarmImage(stack, last.fromRef).catch((e) => ({ ok: false as const, reason: userMessageOf(e) }));
-  if (!image.ok) throw new OpsdeckError('not_found', `${last.fromRef} cannot be had any more: ${image.reason}. Nothing was changed.`);
+  if (!image.ok) throw new OpsdeckError('not_found', say('errors.swarm.cannotBeHad', { ref: last.fromRef, reason: image.reason }));
   return { last, current: state.image, schemaNow, dataBack };
 }
 
@@ -80,7 +82,7 @@ async function rollImageAndDataBack(stack: Stack, service: string, last: Upgrade
   }
 }
 
-export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: SwarmRollbackOptions = {}): Promise<string> {
+export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: SwarmRollbackOptions = {}): Promise<Said> {
   const service = stack.app!.service;
   const { last, current, schemaNow, dataBack } = await checkRollback(stack, service);
   insertUpgrade({
@@ -106,5 +108,6 @@ export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: 
   finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack).catch(() => null));
   await recordTaskImages(stack, service, ctx.id, ctx);
   ctx.forget(SWARM_UPDATE_NOTE);
-  return `Rolled back ${service} to ${last.fromRef}: every task runs it${dataBack ? `, and the database was restored from the pre-upgrade backup ${last.backupId}` : ''}.`;
+  const restored = dataBack ? say('jobs.summary.rollbackSwarmRestored', { backup: last.backupId ?? '' }) : '';
+  return say('jobs.summary.rollbackSwarm', { service, ref: last.fromRef, restored });
 }

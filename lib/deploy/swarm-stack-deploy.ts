@@ -10,11 +10,12 @@ import { OpsdeckError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { updateStartsOf, waitForSwarmConverged } from './swarm-converge';
 import { runSwarmPreflight, stackServicesOf } from './swarm-preflight';
 
-export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<string> {
+export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<Said> {
   ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runSwarmPreflight(stack);
   for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
@@ -37,5 +38,5 @@ export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthT
   }
   // Task times come from the manager's clock, this from ours: a little slack for a skew.
   await waitForSwarmConverged(stack, ctx, { services, since: since - 5000, timeoutMs: opts.healthTimeoutMs, updatesBefore });
-  return `Deployed ${stack.name} on Swarm: ${services.join(', ')} converged, every task running.`;
+  return say('jobs.summary.deploySwarm', { stack: stack.name, services: services.join(', ') });
 }

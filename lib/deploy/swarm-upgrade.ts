@@ -8,7 +8,7 @@
  * When a migration fails or Swarm rolls the app back after one committed, the pre-upgrade backup is
  * restored through the safe restore path (the app scaled to 0 and back around the swap).
  */
-import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
 import { restoreDatabase } from '@/lib/backup/restore';
 import { takeBackup } from '@/lib/backup/take-backup';
 import type { JobContext } from '@/lib/jobs';
@@ -20,6 +20,7 @@ import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/
 import { finishUpgrade, insertUpgrade, updateUpgrade } from './history';
 import { appTasks, DEFAULT_SWARM_TIMEOUT_MS, followRollingUpdate, recordTaskImages, SwarmFollowTimeout, taskName, taskStates } from './swarm-follow';
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { SWARM_UPDATE_NOTE, type SwarmUpdateNote } from './swarm-recovery';
 
@@ -74,7 +75,7 @@ async function failWithData(stack: Stack, plan: DataPlan, reason: string, ctx: J
 }
 
 /** The upgrade job; whichever way it ends, its history entry records which task runs which image. */
-export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<string> {
+export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<Said> {
   try {
     return await runSwarmUpgrade(stack, opts, ctx);
   } finally {
@@ -84,13 +85,13 @@ export async function upgradeSwarmApp(stack: Stack, opts: SwarmUpgradeOptions, c
   }
 }
 
-async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<string> {
+async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: JobContext): Promise<Said> {
   const app = stack.app!;
   const emit = ctx.emit;
   const before = await swarmServiceState(stack, app.service);
   const fromRef = before.image;
   const targetRef = `${splitImageRef(fromRef).repo}:${opts.targetTag}`;
-  if (targetRef === fromRef) throw new OpsdeckError('conflict', `${app.service} already runs ${targetRef}.`);
+  if (targetRef === fromRef) throw new OpsdeckError('conflict', say('errors.upgrade.alreadyRuns', { service: app.service, ref: targetRef }));
   const fromImage = await resolveSwarmImage(stack, fromRef).catch(() => null);
   const schemaBefore = await readSchemaVersion(stack);
   const data: DataPlan = { backupId: null, schemaBefore, migrated: [], healthTimeoutMs: opts.healthTimeoutMs };
@@ -111,7 +112,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
       ctx.remember(SWARM_UPDATE_NOTE, { ...note, backupId: data.backupId });
     } catch (e) {
       finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, schemaBefore);
-      throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+      throw new OpsdeckError('conflict', say('errors.upgrade.backupFailed', { reason: userSaidOf(e) }), { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
     }
   }
 
@@ -166,7 +167,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
 
   if (outcome === 'succeeded') {
     finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack).catch(() => null));
-    return `Upgraded ${app.service} from ${fromRef} to ${targetRef}: every task runs ${opts.targetTag}, healthy.`;
+    return say('jobs.summary.upgradeSwarm', { service: app.service, from: fromRef, to: targetRef, tag: opts.targetTag });
   }
 
   // Rolled back: the new tasks' own error and the app's last lines say why.

@@ -1,6 +1,6 @@
 import { inspectImage, pingDocker, pullImage, runningImageOf, splitImageRef, type ImageInfo } from '@/lib/docker';
 import { runCompose } from '@/lib/docker/compose-cli';
-import { isOpsdeckError, OpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, OpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
 import { restoreDatabase } from '@/lib/backup/restore';
 import { takeBackup } from '@/lib/backup/take-backup';
 import type { JobContext } from '@/lib/jobs';
@@ -12,6 +12,7 @@ import { finishUpgrade, insertUpgrade, lastSuccessfulUpgrade, updateUpgrade } fr
 import { pendingMigrations, readSchemaVersion, runMigrations } from './migrations';
 import { rollbackSwarmUpgrade } from './swarm-rollback';
 import { upgradeSwarmApp } from './swarm-upgrade';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export interface UpgradeOptions {
@@ -24,7 +25,7 @@ export interface UpgradeOptions {
 export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function appOf(stack: Stack) {
-  if (!stack.app) throw new OpsdeckError('invalid_input', `Stack "${stack.name}" has no app service configured, so there is nothing to upgrade.`);
+  if (!stack.app) throw new OpsdeckError('invalid_input', say('errors.upgrade.noApp', { stack: stack.name }));
   return stack.app;
 }
 
@@ -60,14 +61,14 @@ async function recreateApp(stack: Stack, service: string, ref: string, ctx: JobC
  * moved, to the backup through the safe restore path; the stack ends healthy on the old version and
  * the job fails saying what happened.
  */
-export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobContext): Promise<string> {
+export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobContext): Promise<string | Said> {
   const app = appOf(stack);
   const emit = ctx.emit;
-  if (!TAG.test(opts.targetTag)) throw new OpsdeckError('invalid_input', 'The target tag may contain letters, digits, ".", "_" and "-" only.');
+  if (!TAG.test(opts.targetTag)) throw new OpsdeckError('invalid_input', say('errors.upgrade.badTag'));
   // The runtime seam: on Swarm the engine rolls the tasks over (and back) itself.
   if (stack.runtime === 'swarm') return upgradeSwarmApp(stack, opts, ctx);
   const current = await runningImageOf(stack, app.service);
-  if (!current) throw new OpsdeckError('conflict', `The ${app.service} service has no container: deploy the stack first.`);
+  if (!current) throw new OpsdeckError('conflict', say('errors.upgrade.noContainer', { service: app.service }));
   const targetRef = `${splitImageRef(current.ref).repo}:${opts.targetTag}`;
   const schemaBefore = await readSchemaVersion(stack);
   insertUpgrade({
@@ -83,7 +84,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
   } catch (e) {
     finishUpgrade(ctx.id, 'failed', `Backup failed: ${userMessageOf(e)}`, schemaBefore);
-    throw new OpsdeckError('conflict', `Upgrade aborted before any change: the pre-upgrade backup failed (${userMessageOf(e)}).`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+    throw new OpsdeckError('conflict', say('errors.upgrade.backupFailed', { reason: userSaidOf(e) }), { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
   }
   updateUpgrade(ctx.id, { backupId });
 
@@ -96,12 +97,12 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
       await pullImage(targetRef, (l) => emit({ type: 'log', text: l }), ctx.signal, stack);
       found = await inspectImage(targetRef, stack);
     }
-    if (!found) throw new OpsdeckError('not_found', `${targetRef} is still not present after the pull.`);
+    if (!found) throw new OpsdeckError('not_found', say('errors.upgrade.notPresent', { ref: targetRef }));
     target = found;
   } catch (e) {
     const reason = userMessageOf(e);
     finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${reason}`, schemaBefore);
-    throw new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', `Upgrade to ${targetRef} aborted before any change: ${reason} ${app.service} still runs ${current.ref}.`, { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
+    throw new OpsdeckError(isOpsdeckError(e) ? e.code : 'internal', say('errors.upgrade.abortedBeforeChange', { ref: targetRef, reason: userSaidOf(e), service: app.service, current: current.ref }), { detail: isOpsdeckError(e) ? e.detail : undefined, cause: e });
   }
   const repo = splitImageRef(targetRef).repo;
   updateUpgrade(ctx.id, { toImageId: target.id, toVersion: target.version, toDigest: target.repoDigests.find((d) => d.startsWith(`${repo}@`)) ?? null });
@@ -140,19 +141,21 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
       const why = userMessageOf(rollbackFailure);
       finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${why}`, null);
       ctx.forget('upgrade');
-      const committed = migrated.length ? ` Migration(s) ${migrated.join(', ')} committed and are still in the database.` : '';
-      throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}), and the automatic rollback could not finish (${why}).${committed} The pre-upgrade backup is ${backupId}; fix the cause and retry.`, { detail, cause: rollbackFailure });
+      const committed = migrated.length ? say('errors.upgrade.committed', { migrations: migrated.join(', ') }) : '';
+      const said = say('errors.upgrade.rollbackFailed', { ref: targetRef, reason: userSaidOf(failure), why: userSaidOf(rollbackFailure), committed, backup: backupId });
+      throw new OpsdeckError('conflict', said, { detail, cause: rollbackFailure });
     }
     finishUpgrade(ctx.id, 'rolled-back', reason, await readSchemaVersion(stack).catch(() => null));
     ctx.forget('upgrade');
     notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBack', { ref: targetRef }), text: say('notify.runsAgain', { reason, ref: current.ref }) });
     // The detail (the unhealthy service's last log lines) goes with the job, not only into its log.
-    throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed (${reason}) and was rolled back to ${current.ref}; the app is healthy on the previous version with its data.`, { detail, cause: failure });
+    throw new OpsdeckError('conflict', say('errors.upgrade.rolledBack', { ref: targetRef, reason: userSaidOf(failure), current: current.ref }), { detail, cause: failure });
   }
   const schemaAfter = await readSchemaVersion(stack);
   finishUpgrade(ctx.id, 'succeeded', null, schemaAfter);
   ctx.forget('upgrade');
-  return `Upgraded ${app.service} from ${current.ref} to ${targetRef} (schema ${schemaBefore ?? 'none'} → ${schemaAfter ?? 'none'}).`;
+  const none = say('errors.none');
+  return say('jobs.summary.upgrade', { service: app.service, from: current.ref, to: targetRef, before: schemaBefore ?? none, after: schemaAfter ?? none });
 }
 
 interface RollbackPlan {
@@ -186,14 +189,14 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
  * pre-upgrade backup through the safe restore path (the database it replaces is kept whole as
  * `<db>__kept_…`, so what was written since the upgrade is kept rather than lost).
  */
-export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number; monitorMs?: number } = {}): Promise<string> {
+export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number; monitorMs?: number } = {}): Promise<Said> {
   const app = appOf(stack);
   // The runtime seam: on Swarm a rolling update back (or, when the data goes back too, a restore that starts the previous image).
   if (stack.runtime === 'swarm') return rollbackSwarmUpgrade(stack, ctx, opts);
   const last = lastSuccessfulUpgrade(stack.name);
-  if (!last) throw new OpsdeckError('conflict', 'There is no successful upgrade to roll back.');
+  if (!last) throw new OpsdeckError('conflict', say('errors.upgrade.nothingToRollBack'));
   const current = await runningImageOf(stack, app.service);
-  if (!current) throw new OpsdeckError('conflict', `The ${app.service} service has no container.`);
+  if (!current) throw new OpsdeckError('conflict', say('errors.upgrade.noContainerNow', { service: app.service }));
   const ref = rollbackRef(last.fromRef, { id: last.fromImageId } as ImageInfo, await inspectImage(last.fromRef, stack));
   const schemaBefore = await readSchemaVersion(stack);
   insertUpgrade({
@@ -215,5 +218,5 @@ export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: {
     throw e;
   }
   finishUpgrade(ctx.id, 'succeeded', null, await readSchemaVersion(stack));
-  return `Rolled back ${app.service} to ${last.fromRef}.`;
+  return say('jobs.summary.rollback', { service: app.service, ref: last.fromRef });
 }

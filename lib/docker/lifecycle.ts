@@ -97,8 +97,7 @@ export async function runLifecycle(stack: Stack, action: LifecycleAction, servic
   const byName = new Map(services.map((s) => [s.name, s]));
   const forward = order.flatMap((name) => byName.get(name)!.instances.map((inst) => ({ svc: name, inst })));
   if (forward.length === 0) {
-    const what = service ? `Service "${service}" has no container` : `Stack "${stack.name}" has no containers`;
-    throw new OpsdeckError('conflict', `${what} yet; deploy the stack first (Deploy tab).`);
+    throw new OpsdeckError('conflict', service ? say('errors.lifecycle.serviceNoContainer', { service }) : say('errors.lifecycle.stackNoContainers', { stack: stack.name }));
   }
   const steps: { act: 'start' | 'stop' | 'restart'; svc: string; inst: ServiceInstance }[] =
     action === 'start' ? forward.map((t) => ({ act: 'start', ...t }))

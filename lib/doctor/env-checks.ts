@@ -6,32 +6,32 @@
 import type { Stack } from '@/lib/stacks/types';
 import type { ComposeVariable } from './compose-vars';
 import { checkEnvValues } from './env-values';
-import type { Finding } from './types';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
+import { keyed, type Finding } from './types';
 
 interface Placeholder {
   pattern: RegExp;
-  what: string;
-  fix: (key: string) => string;
+  what: () => Said;
+  fix: (key: string) => Said;
 }
 
 /** The example values of the deployment guides (.env.example files). */
 const PLACEHOLDERS: Placeholder[] = [
   {
     pattern: /your_secure_password/i,
-    what: 'the example password "your_secure_password…"',
-    fix: (key) =>
-      `Set ${key} to a strong random password (for example the output of \`openssl rand -base64 24\`). ` +
-      'If the database was already initialised with the example password, change it in PostgreSQL too (ALTER USER … PASSWORD …): the image reads it only on first start.',
+    what: () => say('doctor.examplePassword'),
+    fix: (key) => say('doctor.fixPassword', { key }),
   },
   {
     pattern: /your-server-ip/i,
-    what: 'the example address "your-server-ip"',
-    fix: (key) => `Replace your-server-ip in ${key} with the address people reach this server at (its public host name or IP).`,
+    what: () => say('doctor.exampleAddress'),
+    fix: (key) => say('doctor.fixAddress', { key }),
   },
   {
     pattern: /(^|[^A-Za-z0-9])sk-your-/i,
-    what: 'an example API key "sk-your-…"',
-    fix: (key) => `Put the real API key from the provider's console in ${key}, or empty it and turn that provider off.`,
+    what: () => say('doctor.exampleApiKey'),
+    fix: (key) => say('doctor.fixApiKey', { key }),
   },
 ];
 
@@ -52,13 +52,13 @@ function at(file: string, text: string, key: string): string {
 const isSet = (env: ReadonlyMap<string, string>, key: string) => (env.get(key) ?? '') !== '';
 
 /** Variables the preset needs, each satisfied by its plain or its `_FILE` form. */
-export function requiredVariables(stack: Stack, env: ReadonlyMap<string, string>): { name: string; why: string }[] {
-  const out: { name: string; why: string }[] = [];
+export function requiredVariables(stack: Stack, env: ReadonlyMap<string, string>): { name: string; why: Said }[] {
+  const out: { name: string; why: Said }[] = [];
   const db = stack.database;
   if (db && !(db.dsnVar && (isSet(env, db.dsnVar) || isSet(env, `${db.dsnVar}_FILE`)))) {
-    for (const name of [db.userVar, db.passwordVar, db.databaseVar]) out.push({ name, why: 'Opsdeck and the database container need it' });
+    for (const name of [db.userVar, db.passwordVar, db.databaseVar]) out.push({ name, why: say('doctor.whyDatabase') });
   }
-  if (stack.preset === 'memos') out.push({ name: 'MEMOS_DSN', why: 'Memos needs it to reach PostgreSQL' });
+  if (stack.preset === 'memos') out.push({ name: 'MEMOS_DSN', why: say('doctor.whyMemos') });
   return out;
 }
 
@@ -69,7 +69,7 @@ export function checkEnv(stack: Stack, text: string, env: ReadonlyMap<string, st
   for (const [key, value] of env) {
     for (const p of PLACEHOLDERS) {
       if (!p.pattern.test(value)) continue;
-      findings.push({ kind: 'placeholder', severity: 'error', title: `${key} still holds ${p.what}`, where: at(file, text, key), fix: p.fix(key) });
+      findings.push({ kind: 'placeholder', severity: 'error', ...keyed(say('doctor.placeholder', { key, what: p.what() }), p.fix(key)), where: at(file, text, key) });
       break;
     }
   }
@@ -79,9 +79,8 @@ export function checkEnv(stack: Stack, text: string, env: ReadonlyMap<string, st
     findings.push({
       kind: 'missing-variable',
       severity: 'error',
-      title: `${name} is not set`,
+      ...keyed(say('doctor.notSet', { name }), say('doctor.notSetFix', { name, file, why })),
       where: env.has(name) ? at(file, text, name) : file,
-      fix: `Add ${name}=… to ${file} (or ${name}_FILE=/path/to/secret): ${why}.`,
     });
   }
 
@@ -92,9 +91,8 @@ export function checkEnv(stack: Stack, text: string, env: ReadonlyMap<string, st
     findings.push({
       kind: 'file-and-plain',
       severity: 'error',
-      title: `Both ${plain} and ${key} are set`,
+      ...keyed(say('doctor.bothSet', { plain, key }), say('doctor.bothSetFix', { plain, key })),
       where: `${at(file, text, plain)} and line ${lineOf(text, key) ?? '?'} (${key})`,
-      fix: `Remove one of them: the postgres image and Memos refuse to start when both are set. Keep ${key} if the secret lives in a file (Docker secrets), otherwise keep ${plain}.`,
     });
   }
 
@@ -110,16 +108,17 @@ export function checkEnv(stack: Stack, text: string, env: ReadonlyMap<string, st
       ? {
           kind: 'missing-variable',
           severity: 'error',
-          title: `${v.name} is not set, and the compose file requires it`,
+          ...keyed(
+            say('doctor.composeRequires', { name: v.name }),
+            say('doctor.composeRequiresFix', { name: v.name, file, message: v.message ? say('doctor.composeMessage', { message: v.message }) : '' }),
+          ),
           where: `${v.file} (\${${v.name}${v.required === 'non-empty' ? ':?' : '?'}…})`,
-          fix: `Add ${v.name}=… to ${file}: docker compose refuses to start the stack without it${v.message ? ` ("${v.message}")` : ''}.`,
         }
       : {
           kind: 'unset-compose-variable',
           severity: 'warning',
-          title: `${v.name} is used by the compose file but not set`,
+          ...keyed(say('doctor.composeUnset', { name: v.name }), say('doctor.composeUnsetFix', { name: v.name, file, example: `\${${v.name}:-value}` })),
           where: `${v.file} (\${${v.name}})`,
-          fix: `Add ${v.name}=… to ${file}, or give it a default in the compose file (\${${v.name}:-value}): compose silently substitutes an empty string.`,
         });
   }
   return findings;

@@ -6,7 +6,9 @@
  */
 import { DsnError, parsePostgresDsn } from '@/lib/stacks/dsn';
 import type { Stack } from '@/lib/stacks/types';
-import type { Finding } from './types';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
+import { keyed, type Finding } from './types';
 
 type At = (key: string) => string;
 
@@ -34,11 +36,11 @@ function typeFindings(env: ReadonlyMap<string, string>, at: At): Finding[] {
     const v = raw.trim();
     if (v === '' || /_FILE$/.test(key)) continue;
     if (PORT_KEY.test(key) && !(/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535)) {
-      out.push({ kind: 'wrong-type', severity: 'error', title: `${key} is not a port number`, where: at(key), fix: `Set ${key} to a whole number between 1 and 65535.` });
+      out.push({ kind: 'wrong-type', severity: 'error', ...keyed(say('doctor.notPort', { key }), say('doctor.notPortFix', { key })), where: at(key) });
     } else if (BOOL_KEY.test(key) && !/^(true|false|1|0|yes|no|on|off)$/i.test(v)) {
-      out.push({ kind: 'wrong-type', severity: 'error', title: `${key} is not true or false`, where: at(key), fix: `Set ${key} to true or false.` });
+      out.push({ kind: 'wrong-type', severity: 'error', ...keyed(say('doctor.notBool', { key }), say('doctor.notBoolFix', { key })), where: at(key) });
     } else if (URL_KEY.test(key) && !isUrl(v)) {
-      out.push({ kind: 'wrong-type', severity: 'error', title: `${key} is not an http(s) URL`, where: at(key), fix: `Set ${key} to a full URL such as https://api.example.com/v1.` });
+      out.push({ kind: 'wrong-type', severity: 'error', ...keyed(say('doctor.notUrl', { key }), say('doctor.notUrlFix', { key })), where: at(key) });
     }
   }
   return out;
@@ -54,13 +56,14 @@ function dsnFindings(stack: Stack, env: ReadonlyMap<string, string>, at: At): Fi
     parts = parsePostgresDsn(dsn);
   } catch (e) {
     if (!(e instanceof DsnError)) throw e;
-    return [{ kind: 'dsn-mismatch', severity: 'error', title: `${dsnVar} is not a valid PostgreSQL connection string`, where: at(dsnVar), fix: `${e.message}. Use postgres://USER:PASSWORD@HOST:PORT/DATABASE.` }];
+    // The parser's own words are quoted as they are.
+    return [{ kind: 'dsn-mismatch', severity: 'error', ...keyed(say('doctor.dsnInvalid', { var: dsnVar }), say('doctor.dsnInvalidFix', { error: e.message })), where: at(dsnVar) }];
   }
   const out: Finding[] = [];
-  const pairs: [string, string | undefined, string][] = [
-    ['user', parts.user, db.userVar],
-    ['password', parts.password, db.passwordVar],
-    ['database', parts.database, db.databaseVar],
+  const pairs: [Said, string | undefined, string][] = [
+    [say('doctor.dsnUser'), parts.user, db.userVar],
+    [say('doctor.dsnPassword'), parts.password, db.passwordVar],
+    [say('doctor.dsnDatabase'), parts.database, db.databaseVar],
   ];
   for (const [what, inDsn, varName] of pairs) {
     const expected = env.get(varName);
@@ -68,15 +71,14 @@ function dsnFindings(stack: Stack, env: ReadonlyMap<string, string>, at: At): Fi
     out.push({
       kind: 'dsn-mismatch',
       severity: 'error',
-      title: `The ${what} in ${dsnVar} does not match ${varName}`,
+      ...keyed(say('doctor.dsnMismatch', { what, var: dsnVar, other: varName }), say('doctor.dsnMismatchFix', { what, var: dsnVar, other: varName })),
       where: `${at(dsnVar)} and ${at(varName)}`,
-      fix: `Make the ${what} in ${dsnVar} the same as ${varName}: the app logs in with the DSN, the database was set up with ${varName}.`,
     });
   }
   const loopback = parts.host === '127.0.0.1' || parts.host === 'localhost';
   const pgPort = env.get('POSTGRES_PORT')?.trim();
   if (loopback && parts.port && pgPort && /^\d+$/.test(pgPort) && Number(pgPort) !== parts.port) {
-    out.push({ kind: 'dsn-mismatch', severity: 'warning', title: `The port in ${dsnVar} is not POSTGRES_PORT`, where: `${at(dsnVar)} and ${at('POSTGRES_PORT')}`, fix: `With the database on this host, ${dsnVar} should use port ${pgPort}.` });
+    out.push({ kind: 'dsn-mismatch', severity: 'warning', ...keyed(say('doctor.dsnPort', { var: dsnVar }), say('doctor.dsnPortFix', { var: dsnVar, port: pgPort })), where: `${at(dsnVar)} and ${at('POSTGRES_PORT')}` });
   }
   return out;
 }

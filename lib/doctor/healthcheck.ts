@@ -6,7 +6,8 @@
  */
 import { findBinaries, statInContainer, type ContainerDetail } from '@/lib/docker';
 import type { Stack } from '@/lib/stacks/types';
-import type { Finding } from './types';
+import { say } from '@/lib/i18n/server-text';
+import { keyed, type Finding } from './types';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
 // Words that are not programs: shell builtins and keywords (dash's and bash's common set).
@@ -76,16 +77,14 @@ export async function checkHealthchecks(stack: Stack, containers: ContainerDetai
     const found = await findBinaries(stack, c.id, [...plan.binaries, ...ALTERNATIVES]);
     const shown = mask(c.healthcheck.join(' ')).slice(0, 200);
     const evidence = c.healthLog.filter((l) => l.exitCode !== 0).map((l) => mask(l.output)).pop();
-    const available = ALTERNATIVES.filter((a) => found.get(a)).join(', ') || 'none of curl, wget, node, python3';
+    const available = ALTERNATIVES.filter((a) => found.get(a)).join(', ') || say('doctor.hcNone');
     const missing = plan.binaries.filter((b) => !found.get(b));
     for (const bin of missing) {
       findings.push({
         kind: 'healthcheck',
         severity: 'error',
-        title: `The healthcheck of ${c.service} can never pass: ${bin} is not in the image`,
+        ...keyed(say('doctor.hcMissing', { service: c.service, bin }), say('doctor.hcMissingFix', { service: c.service, bin, available })),
         where: `service ${c.service}, healthcheck ${shown}`,
-        fix: `Rewrite the healthcheck with a program the image has (it has ${available}), or add ${bin} to the image. ` +
-          `Until then Docker reports ${c.service} unhealthy and anything waiting for it (depends_on: service_healthy) never starts.`,
         ...(evidence ? { evidence } : {}),
       });
     }
@@ -97,11 +96,11 @@ export async function checkHealthchecks(stack: Stack, containers: ContainerDetai
         findings.push({
           kind: 'healthcheck',
           severity: 'error',
-          title: `The healthcheck of ${c.service} can never pass: it uses /dev/tcp, which ${runner} (${target}) does not support`,
+          ...keyed(
+            say('doctor.hcDevTcp', { service: c.service, runner, target }),
+            found.get('bash') ? say('doctor.hcDevTcpFixBash', { available }) : say('doctor.hcDevTcpFixNoBash', { available }),
+          ),
           where: `service ${c.service}, healthcheck ${shown}`,
-          fix: found.get('bash')
-            ? `Run it with bash explicitly: ["CMD", "bash", "-c", "…/dev/tcp/…"], or use a program the image has (${available}).`
-            : `Use a program the image has (${available}) instead of /dev/tcp: the image has no bash.`,
           ...(evidence ? { evidence } : {}),
         });
       }
@@ -111,9 +110,8 @@ export async function checkHealthchecks(stack: Stack, containers: ContainerDetai
       findings.push({
         kind: 'healthcheck',
         severity: 'error',
-        title: `The healthcheck of ${c.service} fails because a program is missing`,
+        ...keyed(say('doctor.hcFails', { service: c.service }), say('doctor.hcFailsFix', { available })),
         where: `service ${c.service}, healthcheck ${shown}`,
-        fix: `Rewrite the healthcheck with a program the image has (${available}).`,
         evidence,
       });
     }

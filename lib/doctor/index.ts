@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { pgTools } from '@/lib/postgres/tools';
 import { inspectStackContainers } from '@/lib/docker';
 import { pitrPrerequisites } from '@/lib/pitr/prerequisites';
-import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { isOpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import { readStackEnv } from '@/lib/stacks/env-file';
@@ -15,7 +16,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { composeVariables } from './compose-vars';
 import { checkEnv } from './env-checks';
 import { checkHealthchecks } from './healthcheck';
-import type { DoctorReport, Finding } from './types';
+import { keyed, type DoctorReport, type Finding } from './types';
 
 export type { DoctorReport, Finding } from './types';
 export { checkEnv, lineOf, requiredVariables } from './env-checks';
@@ -41,9 +42,8 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
       findings.push({
         kind: 'env-file',
         severity: 'error',
-        title: 'The env file cannot be used',
         where: stack.envFile,
-        fix: `${userMessageOf(e)} Fix the file (the message names the line), then reload this page.`,
+        ...keyed(say('doctor.envUnusable'), say('doctor.envUnusableFix', { message: userSaidOf(e) })),
       });
     }
   }
@@ -64,7 +64,7 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
     // Archiving is switched on: say before the first slot is made what the server must allow, and why.
     try {
       for (const p of await pitrPrerequisites(pgTools(stack))) {
-        findings.push({ kind: 'pitr-setting', severity: 'error', title: `Point-in-time archiving needs ${p.setting} changed`, where: `PostgreSQL of stack ${stack.name}`, fix: `${p.fix}: ${p.why}`, evidence: `found: ${p.found}` });
+        findings.push({ kind: 'pitr-setting', severity: 'error', ...keyed(say('doctor.pitrSetting', { setting: p.setting }), `${p.fix}: ${p.why}`), where: `PostgreSQL of stack ${stack.name}`, evidence: `found: ${p.found}` });
       }
       checked.push('the PostgreSQL settings that continuous archiving needs');
     } catch (e) {

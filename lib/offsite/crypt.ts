@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 
 // The DOM and Node typings of the same web stream differ; they are one object at run time.
 type WebStream = import('node:stream/web').ReadableStream<Uint8Array>;
@@ -30,12 +31,12 @@ export async function encryptFile(file: string, recipients: readonly string[], p
 export function decrypterFor(identity: string): Decrypter {
   const d = new Decrypter();
   const lines = identity.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  if (lines.length === 0) throw new OpsdeckError('invalid_input', 'Paste the age secret key (a line starting with AGE-SECRET-KEY-1).');
+  if (lines.length === 0) throw new OpsdeckError('invalid_input', say('errors.offsite.pasteKey'));
   for (const line of lines) {
     try {
       d.addIdentity(line);
     } catch {
-      throw new OpsdeckError('invalid_input', 'That is not an age secret key: it must be a line starting with AGE-SECRET-KEY-1 (comment lines starting with # are ignored). Nothing was changed.');
+      throw new OpsdeckError('invalid_input', say('errors.offsite.notAKey'));
     }
   }
   return d;
@@ -49,9 +50,9 @@ export async function decryptStream(d: Decrypter, encrypted: Readable): Promise<
   } catch (e) {
     const msg = (e as Error).message ?? '';
     if (/no identity matched/i.test(msg)) {
-      throw new OpsdeckError('invalid_input', 'The key you gave does not open this backup: it was encrypted for a different age key. Nothing was changed.', { detail: msg });
+      throw new OpsdeckError('invalid_input', say('errors.offsite.wrongKey'), { detail: msg });
     }
-    throw new OpsdeckError('conflict', 'The offsite copy could not be decrypted: it is damaged or not an age file. Nothing was changed.', { detail: msg });
+    throw new OpsdeckError('conflict', say('errors.offsite.undecryptable'), { detail: msg });
   }
 }
 

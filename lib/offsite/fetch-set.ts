@@ -31,12 +31,12 @@ type Ctx = Pick<JobContext, 'emit' | 'signal' | 'id' | 'remember' | 'forget'>;
 
 export function offsiteTarget(stack: Stack, name: string): OffsiteTarget {
   const target = (stack.offsite ?? []).find((t) => t.name === name);
-  if (!target) throw new OpsdeckError('not_found', `Stack ${stack.name} has no offsite target named "${name}".`);
+  if (!target) throw new OpsdeckError('not_found', say('errors.offsite.noTarget', { stack: stack.name, name }));
   return target;
 }
 
 const damaged = (id: string, file: string, why: string) =>
-  new OpsdeckError('conflict', `The offsite copy of ${id} is damaged (${file}: ${why}), so Opsdeck refuses to restore it. Nothing was changed.`);
+  new OpsdeckError('conflict', say('errors.offsite.damaged', { id, file, why }));
 
 async function download(s3: S3Client, target: OffsiteTarget, index: SetIndex, f: SetIndex['files'][number], to: string, ctx: Ctx): Promise<void> {
   const { GetObjectCommand } = await s3Sdk();
@@ -65,7 +65,7 @@ async function decryptTo(identity: string, from: string, to: string, index: SetI
 /** Downloads, decrypts and checks set `id`; returns it as a local catalogue entry. */
 export async function fetchRemoteSet(stack: Stack, targetName: string, id: string, identity: string, ctx: Ctx): Promise<BackupEntry> {
   const parsed = backupIdSchema.safeParse(id);
-  if (!parsed.success) throw new OpsdeckError('invalid_input', 'That is not a valid backup id.');
+  if (!parsed.success) throw new OpsdeckError('invalid_input', say('errors.backup.badId'));
   const target = offsiteTarget(stack, targetName);
   decrypterFor(identity); // A malformed key is refused before anything is downloaded.
   const dir = backupDir(stack);
@@ -77,7 +77,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       if ((e as { name?: string }).name === 'NoSuchKey') return null;
       throw explainS3(e, target);
     });
-    if (!index) throw new OpsdeckError('not_found', `Offsite target ${target.name} has no complete set ${parsed.data} of stack ${stack.name}.`);
+    if (!index) throw new OpsdeckError('not_found', say('errors.offsite.noSet', { target: target.name, id: parsed.data, stack: stack.name }));
     const tempsOf = (f: SetIndex['files'][number]) => {
       const enc = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}.age`);
       const out = path.join(dir, `${TEMP_PREFIX}offsite-${ctx.id}-${f.name}`);
@@ -91,7 +91,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
       const local = getBackup(stack, index.id);
       const dump = index.files.find((f) => f.name === local.fileName);
       if (!dump || dump.sha256 !== local.manifest.sha256 || local.problem) {
-        throw new OpsdeckError('conflict', `A different backup named ${index.id} is already in the backup folder; nothing was downloaded.`);
+        throw new OpsdeckError('conflict', say('errors.offsite.nameTaken', { id: index.id }));
       }
       // The local copy is used, but the key is still proved on the set's (small) manifest: a key
       // that does not open the copy must say so here too, or a recovery drill on a host that still

@@ -30,8 +30,8 @@ export interface PointResult {
 /** Rebuilds `target` and dumps it (nothing live changes). Refuses a schema older than the app's. */
 export async function previewPoint(stack: Stack, target: Date, ctx: JobContext, opts: { timeoutMs?: number } = {}): Promise<{ preview: PointPreview; backupId: string }> {
   const now = new Date();
-  if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', 'That is not a time.');
-  if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', `${target.toISOString()} is in the future: a database can only be put back to a moment that has passed.`);
+  if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', say('errors.pitr.notATime'));
+  if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', say('errors.pitr.future', { at: target.toISOString() }));
   const tools = pgTools(stack);
   ctx.emit({ type: 'step', name: 'pitr.window', ...say('steps.pitr.window') });
   if ((await slotInfo(tools, slotName(stack))).active) {
@@ -82,7 +82,7 @@ export async function refuseTarget(stack: Stack, target: Date, now = new Date())
   try {
     planTarget(await recoveryWindow(stack), target, now);
   } catch (e) {
-    if (e instanceof OpsdeckError) throw new OpsdeckError(e.code, `${e.message} Nothing was changed.`);
+    if (e instanceof OpsdeckError) throw new OpsdeckError(e.code, say('errors.pitr.nothingChanged', { message: userSaidOf(e) }));
     throw e;
   }
 }
@@ -101,7 +101,7 @@ export function startPointPreviewJob(stack: Stack, target: Date, by: string): { 
 /** Restores a previewed moment: the preview's dump, along the path every restore takes. */
 export function startPreviewRestoreJob(stack: Stack, previewJob: string, by: string, opts: RestoreOptions = {}): { job: Job; done: Promise<Job> } {
   const p = readPreview(stack, previewJob);
-  if (!p) throw new OpsdeckError('not_found', 'That preview is not there any more: preview the moment again. Nothing was changed.');
+  if (!p) throw new OpsdeckError('not_found', say('errors.pitr.previewGone'));
   const started = startJob({ stack: stack.name, kind: 'restore', title: say('jobs.title.restoreTo', { at: p.target }), target: p.target, startedBy: by }, async (ctx) => {
     ctx.emit({ type: 'log', text: `Restoring the database as it was at ${p.target} (previewed in job #${p.jobId}, backup ${p.backupId}).` });
     try {

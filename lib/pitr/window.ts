@@ -8,6 +8,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { listBaseBackups, type BaseBackup } from './base-backup';
 import { readState, walDir, type Epoch } from './layout';
 import { catalogueSegments, findGaps, type EpochWal } from './segments';
+import { say } from '@/lib/i18n/server-text';
 
 export interface Piece {
   from: string;
@@ -76,17 +77,17 @@ function uncovered(pieces: Piece[], holes: TimeGap[]): TimeGap[] {
 /** The piece that restores `target`, or a refusal that says why not (and what would work). */
 export function planTarget(w: RecoveryWindow, target: Date, now = new Date()): Piece {
   const t = target.toISOString();
-  if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', 'That is not a time.');
-  if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', `${t} is in the future: a database can only be put back to a moment that has passed.`);
-  if (!w.earliest || !w.latest) throw new OpsdeckError('conflict', 'There is no recoverable window yet: archiving needs a base backup and some archived WAL first.');
+  if (Number.isNaN(target.getTime())) throw new OpsdeckError('invalid_input', say('errors.pitr.notATime'));
+  if (target.getTime() > now.getTime()) throw new OpsdeckError('invalid_input', say('errors.pitr.future', { at: t }));
+  if (!w.earliest || !w.latest) throw new OpsdeckError('conflict', say('errors.pitr.noWindow'));
   if (t < w.earliest || t > w.latest) {
-    throw new OpsdeckError('conflict', `${t} is outside the recoverable window (${w.earliest} to ${w.latest}).`);
+    throw new OpsdeckError('conflict', say('errors.pitr.outside', { at: t, from: w.earliest, to: w.latest }));
   }
   // The newest base backup before the point: the least WAL to replay.
   const fits = w.pieces.filter((p) => p.from <= t && t <= p.to).sort((a, b) => b.from.localeCompare(a.from));
   if (!fits.length) {
     const g = w.gaps.find((x) => x.from <= t && t <= x.to);
-    throw new OpsdeckError('conflict', `${t} falls in a gap of the archive (${g ? `${g.from} to ${g.to}: ${g.why}` : 'no archived WAL covers it'}), so it cannot be restored.`);
+    throw new OpsdeckError('conflict', say('errors.pitr.inGap', { at: t, gap: g ? say('errors.pitr.gap', { from: g.from, to: g.to, why: g.why }) : say('errors.pitr.noWal') }));
   }
   return fits[0];
 }
