@@ -4,7 +4,8 @@
 // single non-ASCII character (a '…' in a message, a Unicode range in a library's regex) is held
 // as a two-byte string. After a tour of the pages 10.8 MB of the 12.9 MB of chunk sources were
 // two-byte; ASCII-only they are half that. An escape means the same as the character in string,
-// regex and template literals, identifiers and comments. Files holding U+2028/U+2029 (line
+// regex and template literals, identifiers and comments (a tagged template's raw text, as
+// String.raw reads it, would hold the escape instead). Files holding U+2028/U+2029 (line
 // terminators, which end a `//` comment) are left as they are, and so is any file that stops
 // parsing once rewritten (a non-ASCII space between tokens, a byte-order mark).
 //   node scripts/ascii-server-chunks.mjs [distDir]     default: $NEXT_DIST_DIR or .next
