@@ -18,7 +18,7 @@ COPY package.json package-lock.json ./
 RUN if [ "$NPM_INSTALL" = 1 ]; then npm install --no-audit --no-fund; fi
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1 OPSDECK_STANDALONE=1
-RUN node node_modules/next/dist/bin/next build
+RUN node node_modules/next/dist/bin/next build && node scripts/ascii-server-chunks.mjs
 
 FROM ${BASE_IMAGE}
 # Deploy and upgrade drive the stack through compose: `docker compose` (v2) first, as on the

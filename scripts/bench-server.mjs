@@ -135,6 +135,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-server-'));
 if (process.env.BENCH_SKIP_BUILD !== '1') {
   console.log('building the standalone output…');
   execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: ROOT, env: { ...process.env, OPSDECK_STANDALONE: '1', NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'pipe' });
+  // As the Dockerfile does after its build.
+  execFileSync(process.execPath, ['scripts/ascii-server-chunks.mjs', DIST], { cwd: ROOT, stdio: 'pipe' });
 }
 const stack = await demoStack(dir);
 let failed = false;

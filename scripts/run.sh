@@ -28,7 +28,7 @@ fi
 # Rebuild only when something the build reads is newer than the last build.
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server-actions instrumentation.ts next.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
   echo "[opsdeck] building (next build)…"
-  npx next build > .next-build.log 2>&1 || { tail -40 .next-build.log; exit 1; }
+  { npx next build && node scripts/ascii-server-chunks.mjs; } > .next-build.log 2>&1 || { tail -40 .next-build.log; exit 1; }
   rm -f .next-build.log
 fi
 

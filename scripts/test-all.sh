@@ -28,7 +28,7 @@ say "typecheck, lint and production build, beside the set-up (log: $REPORTS/chec
   set -e
   echo "== typecheck"; npx tsc --noEmit
   echo "== lint"; npx eslint . --max-warnings=0
-  echo "== production build"; npx next build
+  echo "== production build"; npx next build; node scripts/ascii-server-chunks.mjs
 ) >"$REPORTS/checks.log" 2>&1 &
 checks=$!
 bash scripts/setup-env.sh

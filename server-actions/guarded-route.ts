@@ -21,11 +21,6 @@ export interface RouteRule {
   role: Role | ((params: Record<string, string>) => Role);
   stack?: 'name' | 'job';
 }
-/** A handler anyone may call (liveness, readiness, next-auth's own endpoints): says why. */
-export interface PublicRule {
-  public: string;
-}
-
 export interface RouteGate {
   user: SessionUser;
   ip: string;
@@ -97,9 +92,4 @@ export function guarded<P>(rule: RouteRule, handler: (request: Request, ctx: { p
     return gate instanceof Response ? gate : handler(request, ctx, gate);
   };
   return Object.assign(route, { rule });
-}
-
-/** Marks a handler that needs no sign-in, with the reason, so the matrix test knows it is meant. */
-export function publicRoute<H extends (...args: never[]) => unknown>(why: string, handler: H): H & { rule: PublicRule } {
-  return Object.assign(handler, { rule: { public: why } });
 }

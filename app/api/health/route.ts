@@ -1,4 +1,4 @@
-import { publicRoute } from '@/server-actions/guarded-route';
+import { publicRoute } from '@/server-actions/public-route';
 export const dynamic = 'force-dynamic';
 
 // Liveness: the process answers HTTP. No auth and nothing revealed, so probes and load balancers can use it.

@@ -1,6 +1,6 @@
 import { metrics } from '@/lib/metrics';
 import { bearerMatches, metricsToken } from '@/lib/metrics/token';
-import { publicRoute } from '@/server-actions/guarded-route';
+import { publicRoute } from '@/server-actions/public-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { readiness } from '@/lib/health/readiness';
-import { publicRoute } from '@/server-actions/guarded-route';
+import { publicRoute } from '@/server-actions/public-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

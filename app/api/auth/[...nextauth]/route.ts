@@ -1,6 +1,6 @@
 import NextAuth from 'next-auth';
 import { authOptions } from '@/lib/auth/auth-options';
-import { publicRoute } from '@/server-actions/guarded-route';
+import { publicRoute } from '@/server-actions/public-route';
 
 // Built per request so a rotated secret file or store is picked up without a module-level cache.
 // Public: this is the sign-in itself (next-auth checks its own CSRF token on every POST).
