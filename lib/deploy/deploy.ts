@@ -8,6 +8,7 @@ import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
 import { runPreflight } from './preflight';
 import { deploySwarm } from './swarm-stack-deploy';
+import { updateStartsOf, waitForSwarmConverged } from './swarm-converge';
 import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
@@ -71,9 +72,15 @@ const stackStep = (action: StackLifecycle, stack: string) =>
  */
 export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<Said> {
   ctx.emit({ type: 'step', name: `stack.${action}`, ...stackStep(action, stack.name) });
+  const swarm = stack.runtime === 'swarm';
+  const since = Date.now();
+  const updatesBefore = swarm ? await updateStartsOf(stack) : new Map<string, string | null>();
   const result = await runLifecycle(stack, action);
   for (const c of result.containers) ctx.emit({ type: 'log', text: `${c.name} (${c.service}): ${c.outcome}` });
-  if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
+  if (action !== 'stop' && swarm) {
+    // Task times come from the manager's clock, `since` from ours: a little slack for a skew.
+    await waitForSwarmConverged(stack, ctx, { services: result.containers.map((c) => c.service), since: since - 5000, timeoutMs: opts.healthTimeoutMs, updatesBefore });
+  } else if (action !== 'stop') await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   const params = { stack: stack.name };
   return action === 'stop' ? say('jobs.summary.stopped', params) : action === 'start' ? say('jobs.summary.started', params) : say('jobs.summary.restarted', params);
 }

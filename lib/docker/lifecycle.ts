@@ -14,6 +14,7 @@ import { listStackServices, resolveStackContainer } from './containers';
 import { dockerError } from './errors';
 import type { ServiceInstance, StackService } from './types';
 import { say } from '@/lib/i18n/server-text';
+import { runSwarmLifecycle } from './swarm-lifecycle';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart';
 
@@ -91,6 +92,8 @@ const VERBS: Record<LifecycleAction, string> = { start: 'starting', stop: 'stopp
  * one at a time; the first failure stops the run and is reported with what was already done.
  */
 export async function runLifecycle(stack: Stack, action: LifecycleAction, service?: string): Promise<LifecycleResult> {
+  // A Swarm stack's services, not containers, are what start and stop (swarm-lifecycle.ts).
+  if (stack.runtime === 'swarm') return runSwarmLifecycle(stack, action, service);
   const started = Date.now();
   const services = pick(stack, await listStackServices(stack), service);
   const order = dependencyOrder(stack.composeFiles, services.map((s) => s.name));

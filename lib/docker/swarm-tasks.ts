@@ -194,3 +194,21 @@ export async function scaleSwarmServiceBack(stack: Stack, service: string): Prom
   await setReplicas(stack, svc, to, labels);
   return to;
 }
+
+/**
+ * "Restart" a Swarm service: a forced update (`docker service update --force`), which replaces its
+ * tasks as the service's update_config says (one at a time for the app, so it stays up). A service
+ * Opsdeck scaled to 0 has no task to replace: nothing is done and false returned.
+ */
+export async function forceRestartSwarmService(stack: Stack, service: string): Promise<boolean> {
+  const svc = await serviceOf(stack, service);
+  if (svc.Spec.Mode?.Replicated && !svc.Spec.Mode.Replicated.Replicas) return false;
+  const template = (svc.Spec.TaskTemplate ?? {}) as { ForceUpdate?: number } & Record<string, unknown>;
+  const { docker, endpoint } = swarmManager(stack);
+  try {
+    await docker.getService(svc.ID).update({ version: svc.Version.Index, ...svc.Spec, TaskTemplate: { ...template, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } });
+  } catch (e) {
+    throw dockerError(e, endpoint.label, `restarting ${svc.Spec.Name}`);
+  }
+  return true;
+}

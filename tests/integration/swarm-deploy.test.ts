@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployStack } from '@/lib/deploy/deploy';
+import { deployStack, stackLifecycle, type StackLifecycle } from '@/lib/deploy/deploy';
 import { runSwarmPreflight } from '@/lib/deploy/swarm-preflight';
 import { listSwarmServiceSpecs, swarmSnapshot } from '@/lib/docker/swarm';
 import { eventsAfter, getJob, runJob } from '@/lib/jobs';
@@ -135,6 +135,42 @@ describe('deploying a Swarm stack from the deploy tab', () => {
     const memos = (await swarmSnapshot(stack)).services.find((s) => s.name === 'memos')!;
     expect(memos.tasks.filter((t) => t.desiredState === 'running').map((t) => [t.state, t.image])).toEqual([['running', 'opsdeck/demo-app:1.0.0'], ['running', 'opsdeck/demo-app:1.0.0']]);
   }, 420_000);
+
+  it('stops, starts and restarts the Swarm stack from the deploy tab: scaled to 0 and back to its replica counts, a restart replaces every task', async () => {
+    const stack = stackOf('swdeploy', PROJECTS.good, path.join(REPO, 'examples/swarm/stack.yml'), [
+      '    database: { service: postgres, host: 127.0.0.1, port: 5432 }',
+      '    app: { service: memos }',
+    ]);
+    const counts = async () => (await swarmSnapshot(stack)).services.map((s) => [s.name, s.running, s.desired]);
+    const liveTasks = async () => (await swarmSnapshot(stack)).services.flatMap((s) => s.tasks.filter((t) => t.desiredState === 'running').map((t) => t.id)).sort();
+    const lifecycle = (action: StackLifecycle) =>
+      runJob({ stack: stack.name, kind: action, title: `${action} ${stack.name}`, startedBy: 'tester' }, (ctx) => stackLifecycle(stack, action, ctx, { healthTimeoutMs: 240_000 }));
+
+    const stopped = await lifecycle('stop');
+    expect(stopped.status, jobLog(stopped.id)).toBe('succeeded');
+    // The app stops first, the database last; each keeps the count it had on the service.
+    expect(jobLog(stopped.id)).toMatch(/opsdeck-test-swdeploy_memos \(memos\): done\n.*opsdeck-test-swdeploy_postgres \(postgres\): done/s);
+    expect(await counts()).toEqual([['memos', 0, 0], ['postgres', 0, 0]]);
+    expect((await listSwarmServiceSpecs(stack)).map((s) => (s.Spec as { Labels?: Record<string, string> }).Labels?.['io.opsdeck.scaled-from']).sort()).toEqual(['1', '2']);
+
+    const started = await lifecycle('start');
+    expect(started.status, jobLog(started.id)).toBe('succeeded');
+    expect(jobLog(started.id)).toMatch(/opsdeck-test-swdeploy_postgres \(postgres\): done\n.*opsdeck-test-swdeploy_memos \(memos\): done/s);
+    expect(await counts()).toEqual([['memos', 2, 2], ['postgres', 1, 1]]);
+    expect((await listSwarmServiceSpecs(stack)).every((s) => (s.Spec as { Labels?: Record<string, string> }).Labels?.['io.opsdeck.scaled-from'] === undefined)).toBe(true);
+    // Started again: nothing to do, said so.
+    const again = await lifecycle('start');
+    expect(again.status).toBe('succeeded');
+    expect(jobLog(again.id)).toMatch(/\(memos\): unchanged/);
+
+    const before = await liveTasks();
+    const restarted = await lifecycle('restart');
+    expect(restarted.status, jobLog(restarted.id)).toBe('succeeded');
+    const after = await liveTasks();
+    expect(after).toHaveLength(3);
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+    expect(await counts()).toEqual([['memos', 2, 2], ['postgres', 1, 1]]);
+  }, 900_000);
 
   it('refuses a compose file with keys docker stack deploy ignores or rejects, naming each key and service; nothing is deployed', async () => {
     const file = path.join(dir, 'bad.yml');
