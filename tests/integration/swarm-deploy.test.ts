@@ -20,10 +20,8 @@ import { eventsAfter, getJob, runJob } from '@/lib/jobs';
 import { loadStacks } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 import { closeDb, openDb } from '@/lib/store/db';
+import { REPO, SWARM_ENGINES as ENGINES, SWARM_MANAGER as MANAGER, removeLastRun } from '../support/swarm-cluster';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const ENGINES = process.env.OPSDECK_SWARM_NODES?.split(',') ?? [1, 2, 3].map((n) => `unix:///run/opsdeck-bed/swarm${n}/docker.sock`);
-const MANAGER = ENGINES[0];
 const PROJECTS = { good: 'opsdeck-test-swdeploy', bad: 'opsdeck-test-swdeploy-bad', sick: 'opsdeck-test-swdeploy-sick' };
 const PG_PASSWORD = 'Swdeploy-pg-4Rt8Lw2q';
 let dir: string;
@@ -31,20 +29,6 @@ let dir: string;
 const onManager = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: MANAGER } });
 const ofProject = (engine: string, project: string, ...args: string[]) =>
   spawnSync('docker', [...args, '--filter', `label=com.docker.stack.namespace=${project}`], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: engine } }).stdout.split('\n').filter(Boolean);
-
-async function removeStack(project: string): Promise<void> {
-  onManager('stack', 'rm', project);
-  const deadline = Date.now() + 180_000;
-  while (!ENGINES.every((e) => !ofProject(e, project, 'ps', '-q').length && !ofProject(e, project, 'network', 'ls', '-q').length)) {
-    if (Date.now() > deadline) throw new Error(`stack ${project} still has tasks or networks`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  for (const e of ENGINES) {
-    const left = ofProject(e, project, 'ps', '-aq');
-    if (left.length) spawnSync('docker', ['rm', '-f', ...left], { env: { ...process.env, DOCKER_HOST: e } });
-    spawnSync('docker', ['volume', 'rm', '-f', `${project}_postgres_data`], { env: { ...process.env, DOCKER_HOST: e } });
-  }
-}
 
 /** A Swarm stack of opsdeck.yaml with its own compose file and env file. */
 function stackOf(name: string, project: string, composeFile: string, extra: string[] = []): Stack {
@@ -76,7 +60,7 @@ const jobLog = (id: string) => eventsAfter(id, 0).map((e) => e.text).join('\n');
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-swdeploy-'));
   openDb(path.join(dir, 'opsdeck.db'));
-  for (const p of Object.values(PROJECTS)) await removeStack(p);
+  for (const p of Object.values(PROJECTS)) await removeLastRun(p);
 }, 600_000);
 
 afterAll(async () => {
