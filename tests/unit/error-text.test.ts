@@ -1,0 +1,62 @@
+/**
+ * Engine errors and PostgreSQL failure explanations are keyed (issue 16): each reader sees them in
+ * their language, and the English stays character for character the template the code wrote before
+ * keys (the integration tests, the job log, the audit log and the API show it).
+ */
+import { describe, expect, it } from 'vitest';
+import { dockerError, unreachableReason } from '@/lib/docker/errors';
+import { explainFailure } from '@/lib/backup/failure';
+import { say, sayIn } from '@/lib/i18n/server-text';
+import { PgCommandError, type PgStep } from '@/lib/postgres/tools';
+import type { Stack } from '@/lib/stacks/types';
+
+const chinese = (text: string) => expect(text).toMatch(/[\u4e00-\u9fff]/);
+const zh = (e: { said?: Parameters<typeof sayIn>[1] }) => sayIn('zh-CN', e.said!);
+
+describe('engine errors', () => {
+  it('keep the English of before keys, and read in Chinese', () => {
+    const refused = dockerError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'tcp://10.0.0.7:2375', 'checking the engine');
+    expect(refused.message).toBe('Docker is not reachable at tcp://10.0.0.7:2375: connection refused. Is dockerd running?');
+    chinese(zh(refused));
+    const tls = dockerError({ cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } }, 'https://h:2376', 'x');
+    expect(tls.message).toBe("Docker is not reachable at https://h:2376: the engine's TLS certificate is not signed by the configured CA (docker.tls ca).");
+    expect(unreachableReason({ code: 'ENGINE_NO_ANSWER' })).toBe('the engine accepted the connection but did not answer within 8 s. Is dockerd hung?');
+    expect(unreachableReason({ code: 'toString' })).toBeNull();
+    const gone = dockerError({ statusCode: 404, message: 'no such container' }, 'unix:///s', 'looking up a container');
+    expect(gone.message).toBe('Docker could not find what Opsdeck asked for while looking up a container.');
+    expect(gone.code).toBe('not_found');
+    expect(dockerError({ statusCode: 500 }, 'unix:///s', 'pulling m:1').message).toBe('Docker returned an error while pulling m:1.');
+    chinese(zh(dockerError({ statusCode: 500 }, 'unix:///s', 'pulling m:1')));
+  });
+});
+
+describe('PostgreSQL failure explanations', () => {
+  const stack = { name: 'demo', database: { service: 'db', passwordVar: 'DB_PASS' } } as unknown as Stack;
+  const tools = { conn: { database: 'memos', user: 'memos' }, passwordVar: 'DB_PASS', where: 'db:5432' } as never;
+  const fail = (stderr: string, step: PgStep | null = null, t: unknown = tools) =>
+    explainFailure(Object.assign(new PgCommandError('pg_restore', 1, stderr), { step }), { stack, tools: t as never });
+
+  it('keep the English of before keys, character for character', () => {
+    const cases: [ReturnType<typeof fail>, string][] = [
+      [fail('ERROR: backslash commands are restricted', 'load'), 'The backup contains psql commands (such as \\! or \\connect), which a restore does not run: psql, in restricted mode, refused them. Nothing was changed in the live database.'],
+      [fail('invalid command \\restrict', 'load'), 'The psql that runs the restore has no restricted mode (\\restrict), so Opsdeck does not restore plain SQL with it. Update the database image (a minor update). Nothing was changed.'],
+      [fail('ERROR:  permission denied to create extension "postgis"', 'load'), "The backup needs the extension postgis, which only a superuser may create and which is not on Opsdeck's allow-list for restores. Nothing was changed in the live database."],
+      [fail('FATAL: password authentication failed for user "memos"'), 'PostgreSQL refused the password for user "memos". Check DB_PASS in the stack\'s env file: its password must match the database\'s.'],
+      [fail('FATAL:  role "x" does not exist', null, null), 'PostgreSQL has no user named "the configured user". Check the user name in the stack\'s env file.'],
+      [fail('FATAL:  database "x" does not exist', null, null), 'The database "the database" does not exist on the server. Check the database name in the stack\'s env file.'],
+      [fail('could not connect to server', null, null), 'PostgreSQL is not accepting connections (database). It may be starting, stopping or overloaded; check the Status tab, then try again.'],
+      [fail('ERROR: must have CREATEROLE', 'sandbox'), 'User "memos" may not create roles, and Opsdeck loads a backup only as a role made for that restore (the restore sandbox). Give it CREATEROLE (ALTER ROLE memos CREATEROLE) or use the database\'s superuser. Nothing was changed.'],
+      [fail('ERROR: syntax error at or near "x"', 'load'), 'PostgreSQL rejected the backup\'s SQL (syntax error at or near "x"). Nothing was changed in the live database.'],
+      [fail('ERROR: relation busy', 'rename'), 'Swapping the databases (renaming) failed (PostgreSQL said: relation busy). Nothing was renamed: the live database is as it was.'],
+      [fail('ERROR: relation busy', 'drop'), 'Dropping the database failed (PostgreSQL said: relation busy).'],
+      [fail('ERROR: relation busy', 'hand-over'), "Handing the restored database to the stack's user failed (PostgreSQL said: relation busy). The live database was not touched."],
+      [fail('something odd'), 'pg_restore failed (exit code 1). The technical detail below says why.'],
+    ];
+    for (const [err, text] of cases) {
+      expect(err.message).toBe(text);
+      chinese(zh(err));
+    }
+    expect(sayIn('zh-CN', say('errors.backup.pg.stepFailed', { step: say('errors.backup.pg.step.rename'), said: 'x', after: say('errors.backup.pg.afterRename') })))
+      .toBe('交换数据库（重命名）失败（PostgreSQL 报告：x）。未重命名任何数据库：线上数据库保持原样。');
+  });
+});
