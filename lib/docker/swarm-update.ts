@@ -5,6 +5,7 @@
  */
 import type Docker from 'dockerode';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
 import { VERSION_LABEL } from './images';
@@ -48,7 +49,7 @@ const shortImage = (ref: string) => ref.replace(/@sha256:[0-9a-f]+$/, '');
 async function rawService(stack: Stack, service: string): Promise<RawService> {
   const full = `${stack.projectName}_${service}`;
   const found = (await listSwarmServiceSpecs(stack)).find((s) => (s.Spec as { Name?: string } | undefined)?.Name === full);
-  if (!found) throw new OpsdeckError('not_found', `Service ${service} is not part of stack ${stack.name}: deploy the stack first.`);
+  if (!found) throw new OpsdeckError('not_found', say('errors.swarm.notDeployed', { service, stack: stack.name }));
   return (await swarmManager(stack).docker.getService(found.ID).inspect()) as RawService;
 }
 

@@ -60,3 +60,42 @@ describe('PostgreSQL failure explanations', () => {
       .toBe('交换数据库（重命名）失败（PostgreSQL 报告：x）。未重命名任何数据库：线上数据库保持原样。');
   });
 });
+
+describe('Swarm refusals and deploy failures', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.swarm.notInCluster', { node: 'swarm2' }), 'Node swarm2 is not part of the cluster (it may have left).'],
+      [say('errors.swarm.runsDatabase', { node: 'swarm2', db: 'postgres' }), 'Node swarm2 runs the database (postgres): its volume is on this node, so its task would start elsewhere without its data. Move the placement constraint to another node (and the data with a backup and restore) first.'],
+      [say('errors.swarm.singleWriter', { service: 'db' }), "db is the stack's PostgreSQL: a single writer. It cannot run more than 1 replica."],
+      [say('errors.swarm.foreignContainer', { service: 'app', node: 'n1', stack: 'demo' }), 'The container found for app on node n1 does not belong to stack "demo".'],
+      [say('errors.swarm.stillRunning', { service: 'app', count: '2', seconds: '90' }), 'app was scaled to 0 but 2 of its task(s) still run after 90 s (a node that does not answer?).'],
+      [say('errors.swarm.notSwarm', { stack: 'demo' }), 'stack demo is not a Swarm stack'],
+      [
+        say('errors.swarm.deployFailed', {
+          service: 'memos',
+          what: say('errors.swarm.tasksFailed', { count: '3' }),
+          why: say('errors.swarm.taskWhy', { task: 'memos.1', node: 'swarm1', state: 'complete', error: say('errors.swarm.endedWithCode', { code: '1' }) }),
+          said: say('errors.swarm.appSaid', { said: 'boom' }),
+          after: '',
+        }),
+        'Deploy failed: memos had 3 tasks fail since the deploy began; task memos.1 on swarm1 complete: it ended with exit code 1 and no error from Swarm (Swarm stops a task whose health check fails; else the app exited by itself); the app said: "boom".',
+      ],
+      [
+        say('errors.swarm.deployFailed', { service: 'memos', what: say('errors.swarm.updateStopped', { state: 'rollback_completed: x' }), why: say('errors.swarm.taskWhy', { task: 't', node: 'n', state: 'failed', error: say('errors.swarm.noErrorGiven') }), said: '', after: say('errors.swarm.runsAgain', { image: 'm:1' }) }),
+        'Deploy failed: memos had its update stopped by Swarm (rollback_completed: x); task t on n failed: no error given; every task runs m:1 again.',
+      ],
+      [say('errors.swarm.stackNotConverged', { why: say('errors.swarm.notConverged', { seconds: '120', report: 'app: 0/1 running' }) }), 'Deploy failed: the stack did not converge within 120 s (app: 0/1 running).'],
+      [say('errors.swarm.endedWithCode', { code: say('errors.swarm.unknownCode') }), 'it ended with exit code unknown and no error from Swarm (Swarm stops a task whose health check fails; else the app exited by itself)'],
+      [say('errors.swarm.jobStopped', { job: say('errors.swarm.jobRollback'), service: 'app' }), 'The rollback job was stopped; Swarm goes on with the update of app by itself.'],
+      [say('errors.swarm.preflightFailed', { count: '1', checks: 'Keys', keys: say('errors.swarm.keysDetail', { detail: 'set FOO' }) }), 'Nothing was changed: 1 pre-flight check(s) failed (Keys). set FOO.'],
+      [say('errors.swarm.preflightFailed', { count: '2', checks: 'A, B', keys: '' }), 'Nothing was changed: 2 pre-flight check(s) failed (A, B).'],
+      [say('errors.swarm.stackDeployFailed', { code: '1' }), 'Deploy failed: docker stack deploy exited with code 1.'],
+      [say('errors.swarm.couldNotRollBack', { from: 'm:1', to: 'm:2', why: say('errors.swarm.previousTaskFailed') }), 'Swarm could not run m:1 again and put m:2 back (a task on the previous image failed).'],
+      [say('errors.upgrade.recreateFailed', { service: 'memos', ref: 'm:1' }), 'Compose could not recreate memos on m:1.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
