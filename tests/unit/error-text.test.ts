@@ -99,3 +99,22 @@ describe('Swarm refusals and deploy failures', () => {
     }
   });
 });
+
+describe('Swarm upgrade failures', () => {
+  it('keep the English of before keys, character for character', () => {
+    const reason = say('errors.swarm.whyLastLine', { why: say('errors.swarm.taskWhy', { task: 'app.1', node: 'n1', state: 'failed', error: 'exit 1' }), line: 'boom' });
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.swarm.noBackupForData', { what: say('errors.swarm.migrationsCommitted', { migrations: '2, 3' }) }), 'Migration(s) 2, 3 committed and there is no pre-upgrade backup to restore.'],
+      [say('errors.swarm.dataFailed', { reason: say('errors.swarm.failedBeforeApp', { ref: 'm:2', why: 'x' }), restored: say('errors.swarm.nothingChanged') }), 'Upgrade to m:2 failed before the app changed (x); nothing was changed.'],
+      [say('errors.swarm.dataFailed', { reason: say('errors.swarm.upgradeFailedWhy', { ref: 'm:2', why: 'x' }), restored: say('errors.swarm.restoredFrom', { backup: 'b1' }) }), 'Upgrade to m:2 failed: x; the database was restored from the pre-upgrade backup b1.'],
+      [say('errors.swarm.restoreFailed', { reason: say('errors.swarm.upgradeFailedWhy', { ref: 'm:2', why: 'x' }), backup: 'b1', why: 'y' }), 'Upgrade to m:2 failed: x, and restoring the pre-upgrade backup b1 could not finish (y).'],
+      [say('errors.swarm.abortedBeforeChange', { ref: 'm:2', reason: 'no such tag', service: 'app', current: 'm:1' }), 'Upgrade to m:2 aborted before any change: no such tag. app still runs m:1.'],
+      [say('errors.swarm.rolledBack', { ref: 'm:2', state: 'rollback_completed', reason, where: say('errors.swarm.everyTaskRunsAgain', { image: 'm:1' }), restored: '' }), "Upgrade to m:2 failed and Swarm rolled it back (rollback_completed): task app.1 on n1 failed: exit 1; the app's last line: boom. every task runs m:1 again."],
+      [say('errors.swarm.rolledBackRestoreFailed', { ref: 'm:2', state: 'paused', reason: say('errors.swarm.newTaskFailed'), where: say('errors.swarm.stoppedAt', { state: 'paused' }), backup: 'b1', why: 'y' }), 'Upgrade to m:2 failed and Swarm rolled it back (paused): a new task failed. Swarm stopped at paused: check the service, but restoring the pre-upgrade backup b1 could not finish (y).'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
