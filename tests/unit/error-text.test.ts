@@ -118,3 +118,24 @@ describe('Swarm upgrade failures', () => {
     }
   });
 });
+
+describe('point-in-time errors', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.pitr.off', { stack: 'demo' }), 'Continuous archiving is off for stack demo (backups.pitr in opsdeck.yaml). Nothing was changed.'],
+      [say('errors.pitr.receiverStopped', { code: '1', said: 'a / b' }), 'pg_receivewal stopped at once (exit code 1). a / b'],
+      [say('errors.pitr.receiverNoConnect', { stack: 'demo', seconds: '2.5' }), 'pg_receivewal did not connect to the database of demo within 2.5 s.'],
+      [say('errors.pitr.notSetUp', { stack: 'demo', missing: 'wal_level is replica.' }), 'The database server of demo is not set up for continuous archiving. wal_level is replica.'],
+      [
+        say('errors.pitr.schemaMismatch', { at: 'T', then: say('errors.pitr.noSchema'), live: '3', uses: say('errors.pitr.thatSchema') }),
+        'At T the database had schema version (none), but the running app needs 3. Choose a time after the migration to 3, or roll the app back to a version that uses that schema first. Nothing was changed.',
+      ],
+      [say('errors.pitr.notKeepingUp', { lsn: '0/3000000', seconds: '30' }), 'The archive receiver did not confirm WAL position 0/3000000 within 30 s: archiving is not keeping up, so the newest moments cannot be rebuilt now.'],
+      [say('errors.pitr.replayTimeout', { seconds: '600' }), 'Replaying the WAL did not finish within 600 s.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
