@@ -139,3 +139,22 @@ describe('point-in-time errors', () => {
     }
   });
 });
+
+describe('offsite, registry, log search, two-factor and store errors', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.offsite.noCredentials', { target: 'b2', stack: 'demo', accessVar: 'AK', secretVar: 'SK' }), 'Offsite target "b2" of stack demo has no credentials: set AK and SK (or their _FILE forms) in the stack\'s env file.'],
+      [say('errors.offsite.failed', { target: 'b2', name: say('errors.offsite.error'), http: ' (HTTP 500)' }), 'Offsite target b2 failed: error (HTTP 500).'],
+      [say('errors.offsite.copySize', { file: 'a.age', target: 'b2', size: say('errors.offsite.unknownSize'), sent: '12' }), 'The copy of a.age on b2 is of unknown size bytes, 12 were sent.'],
+      [say('errors.registry.cannotAsk', { registry: 'ghcr.io', why: say('errors.registry.noAnswer', { seconds: '8' }) }), 'The registry ghcr.io could not be asked for tags: no answer within 8 s.'],
+      [say('errors.logs.noService', { stack: 'demo', service: 'x', services: say('errors.none') }), 'Stack "demo" has no service "x". Its services: none.'],
+      [say('errors.logs.badRegex', { error: 'Unterminated group' }), 'Not a valid regular expression: Unterminated group'],
+      [say('errors.auth.codeMismatch'), 'That code does not match. Check the time on your phone and enter the current 6-digit code.'],
+      [say('errors.store.newerSchema', { found: '9', known: '7' }), "Opsdeck's database has schema version 9, but this version of Opsdeck only knows up to 7. It was written by a newer Opsdeck: run that version, or restore a backup of the data directory."],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
