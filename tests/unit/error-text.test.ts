@@ -158,3 +158,23 @@ describe('offsite, registry, log search, two-factor and store errors', () => {
     }
   });
 });
+
+describe('backup and restore refusals', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.backup.swapUnhealthy', { what: say('errors.backup.whatRestored', { id: 'b1' }), seconds: '120', lastSeen: 'starting' }), 'The app did not become healthy on the restored backup b1 within 120 s (last seen: starting). The previous database was put back.'],
+      [say('errors.backup.swapUnhealthy', { what: say('errors.backup.whatKept', { db: 'memos_kept' }), seconds: '5', lastSeen: 'x' }), 'The app did not become healthy on the kept database memos_kept within 5 s (last seen: x). The previous database was put back.'],
+      [
+        say('errors.backup.psqlTooOld', { where: 'db', version: say('errors.backup.unknownVersion') }),
+        'Opsdeck restores plain-SQL backups only with a psql that has restricted mode (\\restrict: PostgreSQL 13.22, 14.19, 15.14, 16.10, 17.6 or later), so that the file cannot run psql commands. The psql of db is unknown. Update the database image (a minor update), or restore a custom-format backup (pg_dump -Fc). Nothing was changed.',
+      ],
+      [say('errors.backup.volumeMismatch', { volume: 'v', got: '3', want: '4' }), 'The restored volume v does not hold what the backup lists (3 files instead of 4, or different contents). Nothing was changed.'],
+      [say('errors.backup.sqlRefused', { why: 'CREATE DATABASE' }), 'Opsdeck refuses to load this SQL file: CREATE DATABASE. Only a pg_dump of one database (without --create) can be restored.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+    expect(sayIn('zh-CN', english[0][0])).toBe('应用在 120 秒内未能在恢复的备份 b1 上恢复健康（最后状态：starting）。已换回原来的数据库。');
+  });
+});
