@@ -73,7 +73,7 @@ export function stackLabelFilter(stack: Stack, service?: string): string[] {
 export function assertInStack(stack: Stack, labels: Record<string, string> | null | undefined, service?: string): void {
   const keys = labelsFor(stack);
   if (labels?.[keys.project] !== stack.projectName || (service !== undefined && labels?.[keys.service] !== service)) {
-    throw new OpsdeckError('forbidden', `That container does not belong to stack "${stack.name}". Opsdeck only acts on containers of configured stacks.`);
+    throw new OpsdeckError('forbidden', say('errors.lifecycle.foreignContainer', { stack: stack.name }));
   }
 }
 

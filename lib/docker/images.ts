@@ -1,5 +1,6 @@
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
 import { listContainersInStack } from './containers';
@@ -68,12 +69,12 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
     stream = await docker.pull(ref, { abortSignal: signal });
   } catch (e) {
     const err = dockerError(e, endpoint.label, `pulling ${ref}`);
-    throw new OpsdeckError('not_found', `Could not pull ${ref}: the registry did not provide it (no network, unknown tag, or no access).`, { detail: err.detail, cause: e });
+    throw new OpsdeckError('not_found', say('errors.images.notProvided', { ref }), { detail: err.detail, cause: e });
   }
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
-      (err) => (err ? reject(new OpsdeckError('not_found', `Pulling ${ref} failed.`, { detail: String(err), cause: err })) : resolve()),
+      (err) => (err ? reject(new OpsdeckError('not_found', say('errors.images.pullFailed', { ref }), { detail: String(err), cause: err })) : resolve()),
       (ev: { status?: string; id?: string; error?: string }) => {
         if (ev.status && !ev.status.startsWith('Downloading') && !ev.status.startsWith('Extracting')) onLine(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
       },

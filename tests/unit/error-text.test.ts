@@ -178,3 +178,20 @@ describe('backup and restore refusals', () => {
     expect(sayIn('zh-CN', english[0][0])).toBe('应用在 120 秒内未能在恢复的备份 b1 上恢复健康（最后状态：starting）。已换回原来的数据库。');
   });
 });
+
+describe('env file, compose, image and role errors', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.stacks.fileProblem', { why: say('errors.stacks.notFound'), file: '/srv/demo/.env' }), 'file not found: /srv/demo/.env'],
+      [say('errors.stacks.envUnusable', { stack: 'demo', why: say('errors.stacks.fileProblem', { why: say('errors.stacks.denied'), file: '/e' }) }), 'The env file of stack "demo" cannot be used: permission denied: /e'],
+      [say('errors.compose.none'), 'Neither `docker compose` (v2) nor `docker-compose` (v1) works on this machine; run scripts/setup-env.sh.'],
+      [say('errors.images.notProvided', { ref: 'm:9' }), 'Could not pull m:9: the registry did not provide it (no network, unknown tag, or no access).'],
+      [say('errors.needsRoleOnly', { required: 'admin' }), 'This needs the admin role.'],
+      [say('errors.lifecycle.noTunnelTool', { service: 'db', host: 'db', port: '5432' }), "The db container has neither bash nor nc, so Opsdeck cannot reach db:5432 through the Docker Engine; publish the port or set the service's host and port in opsdeck.yaml."],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
