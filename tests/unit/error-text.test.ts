@@ -195,3 +195,22 @@ describe('env file, compose, image and role errors', () => {
     }
   });
 });
+
+describe('config editor, AI settings and action refusals', () => {
+  it('keep the English of before keys, character for character', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('errors.config.notSavedStale', { who: say('errors.config.newerBy', { user: 'bob', at: '2026-12-07 10:00:00' }) }), 'Not saved: bob saved a newer version at 2026-12-07 10:00:00 UTC. Reload the page to see it, then make your change again.'],
+      [say('errors.config.notSavedStale', { who: say('errors.config.changedOutside') }), 'Not saved: the file was changed outside this editor. Reload the page to see it, then make your change again.'],
+      [say('errors.config.cannotRead', { kind: 'env', file: '/e', code: say('errors.offsite.error') }), 'The env file /e cannot be read (error).'],
+      [say('errors.ai.noModel', { role: 'chat', prefix: 'MEMOS_AI_' }), 'With these values the app would not call any chat model (is MEMOS_AI_ENABLED true?).'],
+      [say('errors.ai.noProvider', { stack: 'demo', id: '3' }), 'Stack "demo" has no AI provider #3.'],
+      [say('errors.ai.deepTooSoon', { label: 'OpenAI', model: 'gpt', ago: '5', wait: '55' }), 'A deep probe of OpenAI gpt ran 5 s ago; deep probes cost money, try again in 55 s.'],
+      [say('errors.tokens.unknownStacks', { stacks: 'a, b' }), 'No stack named a, b is configured.'],
+      [say('errors.notify.testFailed', { error: 'HTTP 500' }), 'Test message not delivered: HTTP 500.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
