@@ -130,7 +130,7 @@ function changeUser(id: number, after: ((row: UserRow) => { role: Role; disabled
       if (others.n === 0) {
         throw new OpsdeckError(
           'conflict',
-          `"${row.username}" is the last enabled admin. Make another user an admin first, so someone can still manage Opsdeck.`,
+          say('errors.users.lastAdmin', { user: row.username }),
         );
       }
     }

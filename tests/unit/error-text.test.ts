@@ -214,3 +214,24 @@ describe('config editor, AI settings and action refusals', () => {
     }
   });
 });
+
+describe('database settings, users and sign-in throttle', () => {
+  it('keep the English of before keys, character for character', () => {
+    const where = say('errors.db.whereEnv', { file: '/srv/.env' });
+    const english: [ReturnType<typeof say>, string][] = [
+      [
+        say('errors.db.missingMany', { names: say('errors.db.andList', { list: 'POSTGRES_USER', last: 'POSTGRES_DB' }), where, hint: say('errors.db.dsnHint', { name: 'MEMOS_DSN' }), stack: 'memos' }),
+        'POSTGRES_USER and POSTGRES_DB are not set in the env file /srv/.env (and MEMOS_DSN is not set either); stack "memos" needs them to reach its database.',
+      ],
+      [say('errors.db.missingOne', { names: 'POSTGRES_PASSWORD', where: say('errors.db.whereStack', { stack: 'memos' }), hint: '', stack: 'memos' }), 'POSTGRES_PASSWORD is not set in stack "memos" (it has no env file); stack "memos" needs it to reach its database.'],
+      [say('errors.db.pointsTo', { fileVar: 'P_FILE', where, path: '/run/s', why: say('errors.db.fileNotOnHost') }), 'P_FILE in the env file /srv/.env points to /run/s, which does not exist on this host (a path inside the container cannot be read by Opsdeck).'],
+      [say('errors.users.lastAdmin', { user: 'alice' }), '"alice" is the last enabled admin. Make another user an admin first, so someone can still manage Opsdeck.'],
+      [say('errors.auth.tooManyAttemptsOne', { seconds: '1' }), 'Too many failed sign-in attempts. Try again in 1 second.'],
+      [say('errors.auth.tooManyAttempts', { seconds: '30' }), 'Too many failed sign-in attempts. Try again in 30 seconds.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
