@@ -235,3 +235,12 @@ describe('database settings, users and sign-in throttle', () => {
     }
   });
 });
+
+describe('sign-in, audit filter and save refusals', () => {
+  it('keep the English of before keys, character for character', () => {
+    expect(say('errors.auth.wrongCredentials').text).toBe('Wrong username or password.');
+    expect(say('errors.audit.badFilter', { why: 'invalid.' }).text).toBe('Invalid audit filter: invalid.');
+    expect(say('errors.config.notSavedProblems', { problems: 'a; b' }).text).toBe('Not saved: a; b.');
+    chinese(sayIn('zh-CN', say('errors.auth.wrongCredentials')));
+  });
+});
