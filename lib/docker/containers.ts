@@ -95,7 +95,7 @@ export async function listContainersInStack(stack: Stack, opts: ListInStackOptio
   try {
     return await docker.listContainers(opts.runningOnly ? { filters: { label, status: ['running'] } } : { all: true, filters: { label } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, opts.doing ?? `listing the containers of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, opts.doing ?? say('errors.docker.doing.listContainers', { stack: stack.name }));
   }
 }
 
@@ -131,7 +131,7 @@ export async function resolveStackContainer(stack: Stack, containerId: string, s
   try {
     info = await docker.getContainer(containerId).inspect();
   } catch (e) {
-    const err = dockerError(e, endpoint.label, 'looking up a container');
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.lookupContainer'));
     if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
@@ -147,6 +147,6 @@ export async function pingDocker(stack?: EngineOwner): Promise<{ ok: true; versi
     const v = await docker.version();
     return { ok: true, version: v.Version };
   } catch (e) {
-    return { ok: false, error: dockerError(e, endpoint.label, 'checking the engine') };
+    return { ok: false, error: dockerError(e, endpoint.label, say('errors.docker.doing.checkEngine')) };
   }
 }

@@ -32,7 +32,7 @@ export async function inspectImage(ref: string, stack?: EngineOwner): Promise<Im
     const i = await docker.getImage(ref).inspect();
     return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], version: i.Config?.Labels?.[VERSION_LABEL] ?? null, createdAt: i.Created };
   } catch (e) {
-    const err = dockerError(e, endpoint.label, `inspecting image ${ref}`);
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.inspectImage', { ref }));
     if (err.code === 'not_found') return null;
     throw err;
   }
@@ -45,7 +45,7 @@ export async function listLocalTags(repo: string, stack?: EngineOwner): Promise<
   try {
     images = await docker.listImages({ filters: { reference: [repo] } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `listing images of ${repo}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.listImages', { repo }));
   }
   const out: { tag: string; image: ImageInfo }[] = [];
   for (const img of images.sort((a, b) => b.Created - a.Created)) {
@@ -68,7 +68,7 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
   try {
     stream = await docker.pull(ref, { abortSignal: signal });
   } catch (e) {
-    const err = dockerError(e, endpoint.label, `pulling ${ref}`);
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.pull', { ref }));
     throw new OpsdeckError('not_found', say('errors.images.notProvided', { ref }), { detail: err.detail, cause: e });
   }
   await new Promise<void>((resolve, reject) => {
@@ -95,7 +95,7 @@ export async function runningImageOf(stack: Stack, service: string): Promise<{ r
     const image = await inspectImage(c.ImageID, stack);
     return image ? { ref: c.Image, image } : null;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `reading the image of ${service}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.readImage', { service }));
   }
 }
 
@@ -118,7 +118,7 @@ export async function registryResolves(ref: string, timeoutMs = 5000, stack?: En
     .then(
       (d): RegistryAnswer => ({ ok: true, digest: d.Descriptor?.digest ?? null }),
       (e): RegistryAnswer => {
-        const err = dockerError(e, endpoint.label, `asking the registry about ${ref}`);
+        const err = dockerError(e, endpoint.label, say('errors.docker.doing.askRegistry', { ref }));
         // The engine's own words ("manifest unknown", "no such host") say which of tag or network is wrong.
         return { ok: false, reason: err.code === 'docker_unavailable' && err.message.startsWith('Docker is not reachable') ? err.message : (err.detail ?? err.message) };
       },

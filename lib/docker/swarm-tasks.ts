@@ -97,7 +97,7 @@ export async function swarmServiceContainers(stack: Stack, service: string): Pro
     }
     return list;
   } catch (e) {
-    throw e instanceof OpsdeckError ? e : dockerError(e, endpoint.label, `listing the ${service} tasks of stack "${stack.name}"`);
+    throw e instanceof OpsdeckError ? e : dockerError(e, endpoint.label, say('errors.docker.doing.listTasks', { service, stack: stack.name }));
   }
 }
 
@@ -139,7 +139,7 @@ export async function swarmRunningTarget(stack: Stack, service: string): Promise
     labels = (await engine.docker.getContainer(running.containerId!).inspect()).Config.Labels;
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return { found: `its task's container is gone from node ${running.node}` };
-    throw dockerError(e, engine.endpoint.label, `looking up the ${service} task's container on node ${running.node}`);
+    throw dockerError(e, engine.endpoint.label, say('errors.docker.doing.lookupTaskContainer', { service, node: running.node }));
   }
   if (labels?.[STACK_NAMESPACE_LABEL] !== stack.projectName || labels?.[SWARM_SERVICE_LABEL] !== `${stack.projectName}_${service}`) {
     throw new OpsdeckError('forbidden', say('errors.swarm.foreignContainer', { service, node: running.node, stack: stack.name }));
@@ -153,7 +153,7 @@ async function setReplicas(stack: Stack, svc: RawService, replicas: number, labe
     // Conditional on the version just read: a concurrent change fails instead of being overwritten.
     await docker.getService(svc.ID).update({ version: svc.Version.Index, ...svc.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `scaling ${svc.Spec.Name} to ${replicas}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.scale', { service: String(svc.Spec.Name), replicas: String(replicas) }));
   }
 }
 

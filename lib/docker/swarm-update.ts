@@ -79,7 +79,7 @@ async function inspectOn({ docker, endpoint: { label } }: { docker: Docker; endp
     return { id: i.Id, version: i.Config?.Labels?.[VERSION_LABEL] ?? null };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
-    throw dockerError(e, label, `inspecting image ${ref}`);
+    throw dockerError(e, label, say('errors.docker.doing.inspectImage', { ref }));
   }
 }
 
@@ -123,7 +123,7 @@ async function registryOf({ docker, endpoint: { label } }: { docker: Docker; end
     .distribution()
     .then(
       () => ({ ok: true, reason: '' }),
-      (e: unknown) => ({ ok: false, reason: ((err) => err.detail ?? err.message)(dockerError(e, label, `asking the registry about ${ref}`)) }),
+      (e: unknown) => ({ ok: false, reason: ((err) => err.detail ?? err.message)(dockerError(e, label, say('errors.docker.doing.askRegistry', { ref }))) }),
     );
   try {
     return await Promise.race([asked, late]);
@@ -160,6 +160,6 @@ export async function updateServiceImage(stack: Stack, service: string, ref: str
   try {
     await docker.getService(raw.ID).update({ version: raw.Version.Index, ...spec });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `updating service ${service} to ${ref}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.updateService', { service, ref }));
   }
 }

@@ -244,3 +244,16 @@ describe('sign-in, audit filter and save refusals', () => {
     chinese(sayIn('zh-CN', say('errors.auth.wrongCredentials')));
   });
 });
+
+describe('what Opsdeck was doing when the engine failed', () => {
+  it('keeps the English of before keys, and reads as one Chinese sentence', () => {
+    const doing = say('errors.docker.doing.stopService', { service: 'memos', stack: 'demo' });
+    const err = dockerError({ statusCode: 500 }, 'unix:///s', doing);
+    expect(err.message).toBe('Docker returned an error while stopping the memos service of stack "demo".');
+    expect(zh(err)).toBe('停止服务栈“demo”的 memos 服务时，Docker 返回了错误。');
+    expect(dockerError({ statusCode: 404 }, 'unix:///s', say('errors.docker.doing.lookForFile', { path: '/etc/x', stack: 'demo' })).message)
+      .toBe('Docker could not find what Opsdeck asked for while looking for /etc/x in a container of stack "demo".');
+    expect(say('errors.docker.doing.lookupTaskContainer', { service: 'app', node: 'n1' }).text).toBe("looking up the app task's container on node n1");
+    expect(say('errors.docker.doing.unpauseService', { service: 'app', stack: 'demo' }).text).toBe('unpausing the app service of stack "demo"');
+  });
+});
