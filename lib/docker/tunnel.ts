@@ -191,7 +191,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
   return new EngineSocket(async () => {
     // On Swarm: the task's container on its node's engine.
     const { docker, endpoint, container } = await serviceTarget(stack, target.service);
-    const doing = `connecting to ${label} of stack "${stack.name}"`;
+    const doing = () => say('errors.docker.doing.connect', { host: target.host, port: String(target.port), service: target.service, stack: stack.name });
     try {
       const relay = await relayFor(docker, container.id);
       if (!relay) {
@@ -203,7 +203,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
       return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     } catch (e) {
       if (e instanceof OpsdeckError) throw e;
-      throw (await stoppedMeanwhile(stack, target.service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing);
+      throw (await stoppedMeanwhile(stack, target.service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing());
     }
   }, label);
 }

@@ -61,7 +61,7 @@ async function helper(stack: Stack, image: string, binds: string[], cmd?: string
 /** Hands `volume` (engine name) as a tar stream to `consume`; the helper is removed afterwards. */
 export async function readVolumeArchive(stack: Stack, volume: string, image: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
   const { endpoint } = getDocker(stack);
-  const doing = `reading volume ${volume} of stack "${stack.name}"`;
+  const doing = () => say('errors.docker.doing.readVolume', { volume, stack: stack.name });
   let c;
   try {
     let tar: Readable;
@@ -69,7 +69,7 @@ export async function readVolumeArchive(stack: Stack, volume: string, image: str
       c = await helper(stack, image, [`${volume}:${VOLUME_MOUNT}:ro`]);
       tar = (await c.getArchive({ path: VOLUME_MOUNT })) as unknown as Readable;
     } catch (e) {
-      throw dockerError(e, endpoint.label, doing);
+      throw dockerError(e, endpoint.label, doing());
     }
     // The consumer's own failures (a full disk) reach the caller as they are.
     await consume(tar);

@@ -257,3 +257,12 @@ describe('what Opsdeck was doing when the engine failed', () => {
     expect(say('errors.docker.doing.unpauseService', { service: 'app', stack: 'demo' }).text).toBe('unpausing the app service of stack "demo"');
   });
 });
+
+describe('commands run in or beside a container', () => {
+  it('keep the English of before keys', () => {
+    expect(say('errors.docker.doing.runIn', { command: 'pg_dump', service: 'db', stack: 'demo' }).text).toBe('running pg_dump in the db container of stack "demo"');
+    expect(say('errors.docker.doing.runBeside', { command: 'psql', service: 'db', stack: 'demo' }).text).toBe('running psql beside the db container of stack "demo"');
+    expect(say('errors.docker.doing.connect', { host: 'db', port: '5432', service: 'app', stack: 'demo' }).text).toBe('connecting to db:5432 via the app container of stack "demo"');
+    expect(say('errors.docker.doing.readVolume', { volume: 'v', stack: 'demo' }).text).toBe('reading volume v of stack "demo"');
+  });
+});
