@@ -13,6 +13,7 @@ import {
   type ServiceState,
   type StackService,
 } from './types';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 const STATES: InstanceState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
@@ -81,8 +82,8 @@ export interface ListInStackOptions {
   service?: string;
   /** Only running containers (the Engine's default listing); otherwise every state. */
   runningOnly?: boolean;
-  /** For the error message: "listing the containers of stack demo". */
-  doing?: string;
+  /** For the error message ("listing the containers of stack demo"), made only when listing fails. */
+  doing?: () => Said;
 }
 
 /**
@@ -95,7 +96,7 @@ export async function listContainersInStack(stack: Stack, opts: ListInStackOptio
   try {
     return await docker.listContainers(opts.runningOnly ? { filters: { label, status: ['running'] } } : { all: true, filters: { label } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, opts.doing ?? say('errors.docker.doing.listContainers', { stack: stack.name }));
+    throw dockerError(e, endpoint.label, opts.doing?.() ?? say('errors.docker.doing.listContainers', { stack: stack.name }));
   }
 }
 

@@ -89,7 +89,7 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
 export async function runningImageOf(stack: Stack, service: string): Promise<{ ref: string; image: ImageInfo } | null> {
   const { endpoint } = getDocker(stack);
   try {
-    const list = await listContainersInStack(stack, { service, doing: `reading the image of ${service}` });
+    const list = await listContainersInStack(stack, { service, doing: () => say('errors.docker.doing.readImage', { service }) });
     const c = list.sort((a, b) => b.Created - a.Created)[0];
     if (!c) return null;
     const image = await inspectImage(c.ImageID, stack);

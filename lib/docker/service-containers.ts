@@ -36,7 +36,7 @@ export interface ServiceContainer {
 }
 
 function list(stack: Stack, service: string): Promise<Docker.ContainerInfo[]> {
-  return listContainersInStack(stack, { service, doing: `listing the ${service} containers of stack "${stack.name}"` });
+  return listContainersInStack(stack, { service, doing: () => say('errors.docker.doing.listServiceContainers', { service, stack: stack.name }) });
 }
 
 function healthOf(status: string): HealthState {

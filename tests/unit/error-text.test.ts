@@ -266,3 +266,11 @@ describe('commands run in or beside a container', () => {
     expect(say('errors.docker.doing.readVolume', { volume: 'v', stack: 'demo' }).text).toBe('reading volume v of stack "demo"');
   });
 });
+
+describe('container listings', () => {
+  it('keep the English of before keys', () => {
+    expect(say('errors.docker.doing.readUsage', { stack: 'demo' }).text).toBe('reading the resource usage of stack "demo"');
+    expect(say('errors.docker.doing.listServiceContainers', { service: 'db', stack: 'demo' }).text).toBe('listing the db containers of stack "demo"');
+    expect(say('errors.docker.doing.readHashes', { stack: 'demo' }).text).toBe('reading the configuration hashes of stack "demo"');
+  });
+});
