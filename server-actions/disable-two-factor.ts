@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { isOpsdeckError, OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { disableTwoFactor, verifySecondFactor } from '@/lib/auth/totp';
 import { verifyCredentials } from '@/lib/auth/users';
 import { defineAction } from './define-action';
@@ -14,9 +15,9 @@ export const disableTwoFactorAction = defineAction({
   schema: disableTotpInput,
   run: async (i, { user, ip }) => {
     await verifyCredentials(user.username, i.password, ip).catch((e) => {
-      throw isOpsdeckError(e) && e.code === 'rate_limited' ? e : new OpsdeckError('invalid_input', 'That is not your password.');
+      throw isOpsdeckError(e) && e.code === 'rate_limited' ? e : new OpsdeckError('invalid_input', say('errors.auth.notYourPassword'));
     });
-    if (!(await verifySecondFactor(user.id, i.code))) throw new OpsdeckError('invalid_input', 'That code is not valid (or was already used).');
+    if (!(await verifySecondFactor(user.id, i.code))) throw new OpsdeckError('invalid_input', say('errors.auth.codeInvalid'));
     disableTwoFactor(user.id);
     revalidatePath('/account/security');
     return { data: null, message: 'Two-factor sign-in is off.' };

@@ -17,7 +17,7 @@ export const saveAiSettings = defineAction({
   run: async ({ stack: name, baseSha, ...input }, { user }) => {
     const stack = getStack(name);
     const r = await save(stack, input, baseSha, user.username);
-    if (!r.saved) throw new OpsdeckError('invalid_input', `Not saved: ${r.prepared.validation.errors.map((e) => e.title).join('; ')}.`);
+    if (!r.saved) throw new OpsdeckError('invalid_input', say('errors.config.notSavedProblems', { problems: r.prepared.validation.errors.map((e) => e.title).join('; ') }));
     revalidatePath(`/stacks/${stack.name}/ai`);
     return {
       data: { sha: r.saved.after },

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getStack } from '@/lib/stacks';
 import type { Stack } from '@/lib/stacks/types';
 import { busyMessage, runningJob } from '@/lib/jobs';
@@ -27,7 +28,7 @@ export const scaleInput = z.object({
 /** The configured Swarm stack, when nothing else (deploy, backup…) holds it. */
 export function swarmStackFor(name: string): Stack {
   const stack = getStack(name);
-  if (stack.runtime !== 'swarm') throw new OpsdeckError('invalid_input', `Stack ${name} does not run on Swarm: node operations and scaling are for runtime swarm.`);
+  if (stack.runtime !== 'swarm') throw new OpsdeckError('invalid_input', say('errors.swarm.notSwarmRuntime', { stack: name }));
   const holder = runningJob(name);
   if (holder) throw new OpsdeckError('conflict', busyMessage(name, holder));
   return stack;

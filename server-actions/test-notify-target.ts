@@ -19,7 +19,7 @@ export const testNotifyTarget = defineAction({
     const text = say('notify.testText', { user: user.username });
     const r = await deliver(target, { event: 'test', stack: i.stack, severity: 'info', title: title.text, text: text.text, said: { title, text }, at: new Date().toISOString() }, []);
     revalidatePath(`/stacks/${i.stack}/notifications`);
-    if (!r.ok) throw new OpsdeckError('conflict', `Test message not delivered: ${r.error}.`);
+    if (!r.ok) throw new OpsdeckError('conflict', say('errors.notify.testFailed', { error: String(r.error) }));
     return { data: r, message: 'Test message delivered.' };
   },
 });

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getStack, readStackEnv, type Stack } from '@/lib/stacks';
 import { dependenciesFromEnv, isPlaceholderKey } from './memos-env';
 import { listProviders } from './store';
@@ -52,7 +53,7 @@ function isLoopbackUrl(url: string): boolean {
 export function findDependency(stackName: string, depId: string): { stack: Stack; dep: Dependency } {
   const stack = getStack(stackName);
   const dep = listDependencies(stack).deps.find((d) => d.id === depId);
-  if (!dep) throw new OpsdeckError('not_found', `Stack "${stack.name}" has no AI dependency "${depId}" (its env file may have changed).`);
+  if (!dep) throw new OpsdeckError('not_found', say('errors.ai.noDependency', { stack: stack.name, dep: depId }));
   return { stack, dep };
 }
 

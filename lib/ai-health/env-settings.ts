@@ -5,6 +5,7 @@
  */
 import type { EnvChange } from '@/lib/config-edit/env-spans';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { DEFAULT_RERANK_MODEL, PROVIDERS, SUPPORTED } from './memos-env';
 import type { AiRole } from './types';
 
@@ -63,7 +64,7 @@ export function aiSettingsChanges(input: AiSettingsInput, env: ReadonlyMap<strin
   const provider = (r.fixed ?? input.provider ?? r.defaultProvider).toLowerCase();
   const info = PROVIDERS[provider];
   if (!info || (!r.fixed && !SUPPORTED[input.role as 'chat' | 'embedding'].includes(provider))) {
-    throw new OpsdeckError('invalid_input', `${provider} is not a provider the app can use for ${input.role}.`);
+    throw new OpsdeckError('invalid_input', say('errors.ai.badProvider', { provider, role: input.role }));
   }
   const changes: EnvChange[] = [];
   const set = (name: string, value: string) => {

@@ -3,6 +3,7 @@
  * probe settings, run a deep probe. Inputs arrive validated by zod; stacks are checked here.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getStack } from '@/lib/stacks';
 import { findDependency } from './dependencies';
 import { checkSoon, requestDeepProbe } from './runner';
@@ -15,7 +16,7 @@ const MAX_PROVIDERS_PER_STACK = 50;
 export function addAiProvider(p: NewProvider): { id: string } {
   getStack(p.stack);
   if (listProviders(p.stack).length >= MAX_PROVIDERS_PER_STACK) {
-    throw new OpsdeckError('conflict', `Stack "${p.stack}" already has ${MAX_PROVIDERS_PER_STACK} AI providers; remove one first.`);
+    throw new OpsdeckError('conflict', say('errors.ai.tooMany', { stack: p.stack, max: String(MAX_PROVIDERS_PER_STACK) }));
   }
   const id = `p${addProvider(p)}`;
   const { dep } = findDependency(p.stack, id);
@@ -26,7 +27,7 @@ export function addAiProvider(p: NewProvider): { id: string } {
 export function removeAiProvider(stack: string, depId: string): { label: string } {
   getStack(stack);
   const m = /^p(\d+)$/.exec(depId);
-  if (!m) throw new OpsdeckError('invalid_input', 'Only providers added in Opsdeck can be removed here; env-file dependencies change with the env file.');
+  if (!m) throw new OpsdeckError('invalid_input', say('errors.ai.notRemovable'));
   return removeProvider(stack, Number(m[1]));
 }
 

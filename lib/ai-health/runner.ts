@@ -98,7 +98,7 @@ export function requestDeepProbe(d: Dependency, opts: RunOptions & { minGapMs?: 
   const gap = opts.minGapMs ?? DEEP_MIN_GAP_MS;
   if (last !== undefined && Date.now() - last < gap) {
     const wait = Math.ceil((last + gap - Date.now()) / 1000);
-    throw new OpsdeckError('rate_limited', `A deep probe of ${d.label} ${d.model} ran ${Math.round((Date.now() - last) / 1000)} s ago; deep probes cost money, try again in ${wait} s.`);
+    throw new OpsdeckError('rate_limited', say('errors.ai.deepTooSoon', { label: d.label, model: d.model, ago: String(Math.round((Date.now() - last) / 1000)), wait: String(wait) }));
   }
   return probeDependency(d, 'deep', opts);
 }

@@ -4,6 +4,7 @@
  */
 import { getDb } from '@/lib/store/db';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { INITIAL_STATE } from './hysteresis';
 import { DEFAULT_SETTINGS, type AiRole, type AiStatus, type Dependency, type DependencyState, type FailureKind, type ProbeKind, type ProbeResult, type ProbeSettings, type ProviderKind } from './types';
 
@@ -46,7 +47,7 @@ export function removeProvider(stack: string, id: number): { label: string } {
   const db = getDb();
   return db.transaction(() => {
     const row = db.prepare('SELECT label FROM ai_providers WHERE stack = ? AND id = ?').get(stack, id) as { label: string } | undefined;
-    if (!row) throw new OpsdeckError('not_found', `Stack "${stack}" has no AI provider #${id}.`);
+    if (!row) throw new OpsdeckError('not_found', say('errors.ai.noProvider', { stack, id: String(id) }));
     const dep = `p${id}`;
     db.prepare('DELETE FROM ai_providers WHERE id = ?').run(id);
     for (const table of ['ai_probe_settings', 'ai_probe_results', 'ai_dep_state']) {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getDb } from '@/lib/store/db';
 
 export const AUDIT_RESULTS = ['ok', 'error', 'denied'] as const;
@@ -148,7 +149,7 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 export function queryAudit(filter: AuditFilterInput | AuditFilter = {}): { rows: AuditRow[]; total: number } {
   const parsed = auditFilterSchema.safeParse(filter);
   if (!parsed.success) {
-    throw new OpsdeckError('invalid_input', `Invalid audit filter: ${parsed.error.issues[0]?.message ?? 'invalid.'}`);
+    throw new OpsdeckError('invalid_input', say('errors.audit.badFilter', { why: parsed.error.issues[0]?.message ?? 'invalid.' }));
   }
   const f = parsed.data;
   const where: string[] = [];

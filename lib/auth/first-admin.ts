@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { passwordSchema } from '@/lib/auth/password';
 import { countUsers, createUser } from '@/lib/auth/users';
 
@@ -41,7 +42,7 @@ export async function ensureFirstAdmin(env: Readonly<Record<string, string | und
     if (!check.success) {
       throw new OpsdeckError(
         'config_invalid',
-        `OPSDECK_ADMIN_PASSWORD does not meet the password policy: ${check.error.issues[0]?.message ?? 'invalid.'}`,
+        say('errors.users.adminPasswordPolicy', { why: check.error.issues[0]?.message ?? 'invalid.' }),
       );
     }
     password = fromEnv;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,6 +37,6 @@ export function hasRole(actual: Role | string | null | undefined, required: Role
 /** Throws OpsdeckError('forbidden') unless `actual` is at least `required`. */
 export function requireRole(actual: Role | string | null | undefined, required: Role): void {
   if (!hasRole(actual, required)) {
-    throw new OpsdeckError('forbidden', `This needs the ${required} role.`);
+    throw new OpsdeckError('forbidden', say('errors.needsRoleOnly', { required }));
   }
 }

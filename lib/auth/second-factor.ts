@@ -4,6 +4,7 @@
  * the password does not buy unlimited code guesses.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from './throttle';
 import { twoFactorEnabled, verifySecondFactor } from './totp';
 
@@ -20,7 +21,7 @@ export async function checkSecondFactor(user: { id: number; username: string }, 
   const used = await verifySecondFactor(user.id, code);
   if (!used) {
     recordLoginFailure(codeKey(user.username), ip);
-    throw new OpsdeckError('unauthenticated', 'That code is not valid (or was already used). Enter the current code from your app, or a recovery code.');
+    throw new OpsdeckError('unauthenticated', say('errors.auth.codeInvalidSignIn'));
   }
   clearLoginFailures(codeKey(user.username), ip);
   return used;

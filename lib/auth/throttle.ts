@@ -21,6 +21,7 @@
  */
 import { getDb } from '@/lib/store/db';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { DIRECT } from './client-ip';
 
 export const THROTTLE = {
@@ -94,7 +95,7 @@ export function assertLoginAllowed(username: string, ip: string | null | undefin
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     throw new OpsdeckError(
       'rate_limited',
-      `Too many failed sign-in attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      seconds === 1 ? say('errors.auth.tooManyAttemptsOne', { seconds: String(seconds) }) : say('errors.auth.tooManyAttempts', { seconds: String(seconds) }),
     );
   }
 }

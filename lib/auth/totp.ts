@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getDb } from '@/lib/store/db';
 
 export const TOTP_PERIOD = 30;
@@ -48,7 +49,7 @@ export interface Enrolment {
 }
 
 export async function beginEnrolment(user: { id: number; username: string }): Promise<Enrolment> {
-  if (twoFactorEnabled(user.id)) throw new OpsdeckError('conflict', 'Two-factor sign-in is already on. Turn it off first to enrol a new device.');
+  if (twoFactorEnabled(user.id)) throw new OpsdeckError('conflict', say('errors.auth.totpAlreadyOn'));
   const secret = generateSecret();
   getDb()
     .prepare('INSERT INTO totp_pending (user_id, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at')
@@ -77,10 +78,10 @@ export async function confirmEnrolment(userId: number, code: string, at = Date.n
   const db = getDb();
   const pending = db.prepare('SELECT secret, created_at FROM totp_pending WHERE user_id = ?').get(userId) as { secret: string; created_at: string } | undefined;
   if (!pending || at - Date.parse(pending.created_at) > PENDING_MAX_MS) {
-    throw new OpsdeckError('invalid_input', 'Start the enrolment again: the secret shown earlier has expired.');
+    throw new OpsdeckError('invalid_input', say('errors.auth.enrolExpired'));
   }
   const step = await matchingStep(pending.secret, code, null, at);
-  if (step === null) throw new OpsdeckError('invalid_input', 'That code does not match. Check the time on your phone and enter the current 6-digit code.');
+  if (step === null) throw new OpsdeckError('invalid_input', say('errors.auth.codeMismatch'));
   const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(8).toString('hex').slice(0, 15).replace(/(.{5})(?=.)/g, '$1-'));
   db.transaction(() => {
     db.prepare('UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ?').run(pending.secret, step, nowIso(), userId);

@@ -48,7 +48,6 @@ interface UserRow {
 }
 
 const COLUMNS = 'id, username, role, session_version, disabled, created_at, updated_at, last_login_at';
-const WRONG_CREDENTIALS = 'Wrong username or password.';
 
 const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -130,7 +129,7 @@ function changeUser(id: number, after: ((row: UserRow) => { role: Role; disabled
       if (others.n === 0) {
         throw new OpsdeckError(
           'conflict',
-          `"${row.username}" is the last enabled admin. Make another user an admin first, so someone can still manage Opsdeck.`,
+          say('errors.users.lastAdmin', { user: row.username }),
         );
       }
     }
@@ -223,7 +222,7 @@ export async function verifyCredentials(
 
   if (!row || !passwordOk || row.disabled !== 0) {
     recordLoginFailure(name, ip, now, device);
-    throw new OpsdeckError('unauthenticated', WRONG_CREDENTIALS);
+    throw new OpsdeckError('unauthenticated', say('errors.auth.wrongCredentials'));
   }
 
   clearLoginFailures(name, ip, device);

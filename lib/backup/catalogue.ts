@@ -41,7 +41,7 @@ export function backupDir(stack: Stack): string {
 
 /** Path of a set's volume archive, from the id and the (validated) volume name, never the manifest's text. */
 export function volumePath(dir: string, id: string, volume: string): string {
-  if (!VOLUME_NAME.test(volume)) throw new OpsdeckError('invalid_input', `Not a volume name: ${volume}`);
+  if (!VOLUME_NAME.test(volume)) throw new OpsdeckError('invalid_input', say('errors.backup.notAVolume', { volume }));
   return path.join(dir, volumeArchiveFile(id, volume));
 }
 

@@ -4,6 +4,7 @@
  * Names Opsdeck makes: `<db>__restore_<job>`, `<db>__verify_<job>`, `<db>__kept_<UTC stamp>_<job>`.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { FIELD, maintenanceDb, PgCommandError, pgQuery, pgScript, quoteIdent, quoteLiteral, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 
 const MAX_IDENT = 63;
@@ -48,7 +49,7 @@ export async function versionAndSize(tools: PgTools): Promise<{ version: string;
  * template1), replacing any leftover of the same name. One round trip: \gexec runs the built command.
  */
 export async function createDatabaseLike(tools: PgTools, name: string, like: string): Promise<void> {
-  if (name === tools.conn.database) throw new OpsdeckError('internal', 'Opsdeck refused to re-create the live database.');
+  if (name === tools.conn.database) throw new OpsdeckError('internal', say('errors.backup.refuseRecreateLive'));
   await pgScript(tools, maintenanceDb(tools.conn.database), [
     `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE);`,
     `SELECT format('CREATE DATABASE %I TEMPLATE template0 ENCODING %L LC_COLLATE %L LC_CTYPE %L', ${quoteLiteral(name)}, pg_encoding_to_char(encoding), datcollate, datctype)`,
@@ -59,7 +60,7 @@ export async function createDatabaseLike(tools: PgTools, name: string, like: str
 
 /** Drops a database even if something is still connected (a pg_restore left running by a crash). */
 export async function dropDatabase(tools: PgTools, name: string): Promise<void> {
-  if (name === tools.conn.database) throw new OpsdeckError('internal', 'Opsdeck refused to drop the live database.');
+  if (name === tools.conn.database) throw new OpsdeckError('internal', say('errors.backup.refuseDropLive'));
   await pgQuery(tools, maintenanceDb(tools.conn.database), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 

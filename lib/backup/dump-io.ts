@@ -8,6 +8,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { counter } from './file-sink';
 import type { DumpFormat } from './manifest';
 import { PgCommandError, type PgLogin, type PgTools } from '@/lib/postgres/tools';
@@ -207,7 +208,7 @@ export async function loadDump(tools: PgTools, file: string, format: DumpFormat,
     return r.via;
   } catch (e) {
     if (e instanceof SqlRefusedError) {
-      throw new OpsdeckError('invalid_input', `Opsdeck refuses to load this SQL file: ${e.message}. Only a pg_dump of one database (without --create) can be restored.`, { detail: e.message });
+      throw new OpsdeckError('invalid_input', say('errors.backup.sqlRefused', { why: e.message }), { detail: e.message });
     }
     throw e;
   }

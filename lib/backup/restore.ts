@@ -130,7 +130,7 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
     if (scratch) {
       const done: PreparedVolume[] = [];
       const also = prepared.length ? { swapIn: () => swapVolumesIn(stack, prepared, ctx, done), swapBack: () => swapVolumesBack(stack, done, ctx) } : undefined;
-      ({ keptAs } = await swapInDatabase(stack, tools, scratch, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the restored backup ${entry.id}`, also }));
+      ({ keptAs } = await swapInDatabase(stack, tools, scratch, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: say('errors.backup.whatRestored', { id: entry.id }), also }));
       scratch = null;
     } else {
       await swapInVolumesOnly(stack, prepared, ctx, { healthTimeoutMs: opts.healthTimeoutMs });
@@ -161,7 +161,7 @@ export async function undoRestore(stack: Stack, kept: string, ctx: JobContext, o
     const known = await listKeptDatabases(tools);
     if (!known.some((k) => k.name === kept)) throw new OpsdeckError('not_found', say('errors.backup.noKept', { name: kept, stack: stack.name }));
     if (!(await databaseExists(tools, kept))) throw new OpsdeckError('not_found', say('errors.backup.keptGone', { name: kept }));
-    return await swapInDatabase(stack, tools, kept, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: `the kept database ${kept}` });
+    return await swapInDatabase(stack, tools, kept, ctx, { healthTimeoutMs: opts.healthTimeoutMs, what: say('errors.backup.whatKept', { db: kept }) });
   } catch (e) {
     throw explainFailure(e, { stack, tools });
   }

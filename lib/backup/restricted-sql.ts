@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import { Transform } from 'node:stream';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { SqlGuard, SqlRefusedError } from './sql-guard';
 import { SqlLexer, sqlLines } from './sql-lexer';
 import type { PgTools } from '@/lib/postgres/tools';
@@ -96,7 +97,7 @@ export async function requireRestrictedPsql(tools: PgTools): Promise<string> {
   if (r.exitCode !== 0 || !psqlHasRestrict(line)) {
     throw new OpsdeckError(
       'conflict',
-      `Opsdeck restores plain-SQL backups only with a psql that has restricted mode (\\restrict: PostgreSQL 13.22, 14.19, 15.14, 16.10, 17.6 or later), so that the file cannot run psql commands. The psql of ${tools.where} is ${line || 'unknown'}. Update the database image (a minor update), or restore a custom-format backup (pg_dump -Fc). Nothing was changed.`,
+      say('errors.backup.psqlTooOld', { where: tools.where, version: line || say('errors.backup.unknownVersion') }),
       { detail: `psql --version: ${line || r.stderr.trim()}` },
     );
   }

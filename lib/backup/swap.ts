@@ -11,6 +11,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { waitAppHealthy } from './app-health';
 import { keptName, renameDatabases } from './databases';
 import { during, type PgTools } from '@/lib/postgres/tools';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
@@ -35,7 +36,7 @@ export async function swapInDatabase(
   tools: PgTools,
   source: string,
   ctx: JobContext,
-  opts: { healthTimeoutMs?: number; what: string; also?: AlsoSwap },
+  opts: { healthTimeoutMs?: number; what: string | Said; also?: AlsoSwap },
 ): Promise<{ keptAs: string }> {
   const emit = ctx.emit;
   const db = tools.conn.database;
@@ -55,7 +56,7 @@ export async function swapInDatabase(
     emit({ type: 'step', name: 'swap.rename', ...say('steps.swap.rename', { db, kept: keptAs, source }) });
     await during('rename', renameDatabases(tools, [[db, keptAs], [source, db]]));
     swapped = true;
-    emit({ type: 'log', text: `${opts.what} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
+    emit({ type: 'log', text: `${typeof opts.what === 'string' ? opts.what : opts.what.text} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
     if (opts.also) {
       alsoStarted = true;
       await opts.also.swapIn();
@@ -69,7 +70,7 @@ export async function swapInDatabase(
         emit({ type: 'log', level: 'error', text: `The app did not become healthy: ${health.lastSeen}.` });
         throw new OpsdeckError(
           'conflict',
-          `The app did not become healthy on ${opts.what} within ${Math.round(timeoutMs / 1000)} s (last seen: ${health.lastSeen}). The previous database was put back.`,
+          say('errors.backup.swapUnhealthy', { what: opts.what, seconds: String(Math.round(timeoutMs / 1000)), lastSeen: health.lastSeen }),
         );
       }
       emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });

@@ -81,7 +81,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     emit({ type: 'step', name: 'backup.prepare', ...say('steps.backup.prepare') });
     // A Swarm stack's volumes live on their nodes; archiving them is not built (docs/scale-out.md).
     if (stack.runtime === 'swarm' && stack.backupSet?.volumes.length) {
-      throw new OpsdeckError('config_invalid', `Stack ${stack.name} runs on Swarm: backups there hold the database dump only, not volumes. Remove backups.volumes from its opsdeck.yaml entry.`);
+      throw new OpsdeckError('config_invalid', say('errors.backup.swarmNoVolumes', { stack: stack.name }));
     }
     tools = pgTools(stack);
     dir = backupDir(stack);

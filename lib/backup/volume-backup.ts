@@ -55,7 +55,7 @@ async function archiveOne(stack: Stack, volume: string, image: string, dir: stri
     const check = new TarFingerprint('volume/');
     await pipeline(fs.createReadStream(tmp), createGunzip(), check, { signal: ctx.signal });
     if (check.summary().fingerprint !== fingerprint) {
-      throw new OpsdeckError('internal', `The archive of volume ${volume} that was just written does not read back the same, so it was not kept.`);
+      throw new OpsdeckError('internal', say('errors.backup.volumeReadBack', { volume }));
     }
     fs.renameSync(tmp, path.join(dir, file));
     ctx.emit({ type: 'log', text: `Volume ${volume} (${real}): ${files} files, ${formatBytes(bytes)} → ${file} ${formatBytes(archive.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s, sha256 ${archive.sha256.slice(0, 16)}…` });

@@ -51,7 +51,7 @@ export async function verifyVolumeChecksums(entry: BackupEntry, ctx: JobContext)
   for (const v of entry.manifest.volumes ?? []) {
     const actual = await sha256File(path.join(dir, volumeArchiveFile(entry.id, v.volume)), undefined, ctx.signal);
     if (actual !== v.sha256) {
-      throw new OpsdeckError('conflict', `The archive of volume ${v.volume} in backup ${entry.id} has been changed or damaged since it was written (checksum mismatch), so Opsdeck refuses to restore it. Nothing was changed.`, {
+      throw new OpsdeckError('conflict', say('errors.backup.volumeDamaged', { volume: v.volume, id: entry.id }), {
         detail: `expected sha256 ${v.sha256}, file has ${actual}`,
       });
     }
@@ -85,7 +85,7 @@ export async function loadVolumes(stack: Stack, entry: BackupEntry, ctx: JobCont
     ]);
     const got = await volumeSummary(stack, restored, image);
     if (got.files !== archive.files || got.fingerprint !== archive.fingerprint) {
-      throw new OpsdeckError('conflict', `The restored volume ${archive.volume} does not hold what the backup lists (${got.files} files instead of ${archive.files}, or different contents). Nothing was changed.`, {
+      throw new OpsdeckError('conflict', say('errors.backup.volumeMismatch', { volume: archive.volume, got: String(got.files), want: String(archive.files) }), {
         detail: `fingerprint expected ${archive.fingerprint}, got ${got.fingerprint}`,
       });
     }
@@ -98,7 +98,7 @@ export async function loadVolumes(stack: Stack, entry: BackupEntry, ctx: JobCont
 async function copy(stack: Stack, p: PreparedVolume, script: string, mounts: Record<string, string>): Promise<void> {
   const r = await runWithVolumes(stack, p.image, mounts, ['sh', '-c', script]);
   if (r.exitCode !== 0) {
-    throw new OpsdeckError('internal', `Copying data between the volumes of ${p.archive.volume} failed (exit code ${r.exitCode}).`, { detail: r.output });
+    throw new OpsdeckError('internal', say('errors.backup.volumeCopyFailed', { volume: p.archive.volume, code: String(r.exitCode) }), { detail: r.output });
   }
 }
 
@@ -159,7 +159,7 @@ export async function swapInVolumesOnly(stack: Stack, prepared: PreparedVolume[]
       ctx.emit({ type: 'step', name: 'swap.health', ...say('steps.swap.health', { seconds: String(Math.round(timeoutMs / 1000)) }) });
       const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
       if (!health.ok) {
-        throw new OpsdeckError('conflict', `The app did not become healthy on the restored volumes within ${Math.round(timeoutMs / 1000)} s (last seen: ${health.lastSeen}). The previous data was put back.`);
+        throw new OpsdeckError('conflict', say('errors.backup.volumesUnhealthy', { seconds: String(Math.round(timeoutMs / 1000)), lastSeen: health.lastSeen }));
       }
       ctx.emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });
     }

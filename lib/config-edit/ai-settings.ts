@@ -10,6 +10,7 @@ import { checkSoon } from '@/lib/ai-health/runner';
 import { runProbe } from '@/lib/ai-health/probes';
 import type { ProbeResult } from '@/lib/ai-health/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { parseEnvFile } from '@/lib/stacks/env-file';
 import type { Stack } from '@/lib/stacks/types';
 import { saveEdit, type SaveResult } from './edit';
@@ -18,7 +19,7 @@ import { readConfigFile } from './files';
 import { hideText, secretValues } from './hidden';
 
 function prefixOf(stack: Stack): string {
-  if (stack.ai.source !== 'env') throw new OpsdeckError('invalid_input', `Stack "${stack.name}" does not declare its AI providers in its env file.`);
+  if (stack.ai.source !== 'env') throw new OpsdeckError('invalid_input', say('errors.ai.notInEnv', { stack: stack.name }));
   return stack.ai.envPrefix ?? 'MEMOS_AI_';
 }
 
@@ -28,7 +29,7 @@ export async function testAiSettings(stack: Stack, input: AiSettingsInput): Prom
   const env = parseEnvFile(base.text);
   const candidate = parseEnvFile(applyEnvChanges(base.text, aiSettingsChanges(input, env, prefix)));
   const dep = dependenciesFromEnv(stack.name, candidate, prefix).deps.find((d) => d.role === input.role);
-  if (!dep) throw new OpsdeckError('invalid_input', `With these values the app would not call any ${input.role} model (is ${prefix}ENABLED true?).`);
+  if (!dep) throw new OpsdeckError('invalid_input', say('errors.ai.noModel', { role: input.role, prefix }));
   const hide = (t: string) => hideText(t, [...secretValues(candidate), ...secretValues(env)]);
   const label = `${dep.label} ${dep.model}`;
   if (dep.configProblem) return { ok: false, probe: 'deep', at: Date.now(), latencyMs: 0, failure: 'config', message: hide(dep.configProblem), label };
@@ -40,7 +41,7 @@ export async function saveAiSettings(stack: Stack, input: AiSettingsInput, baseS
   const prefix = prefixOf(stack);
   const env = parseEnvFile(readConfigFile(stack, 'env').text);
   const changes = aiSettingsChanges(input, env, prefix);
-  if (changes.length === 0) throw new OpsdeckError('invalid_input', 'Nothing to save: these are the values already in the env file.');
+  if (changes.length === 0) throw new OpsdeckError('invalid_input', say('errors.ai.nothingToSave'));
   const result = await saveEdit(stack, { kind: 'env', baseSha, mode: 'form', changes }, by, 'ai-settings');
   if (result.saved) {
     try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 
 /** The files an admin can edit from the browser: the stack's env file and its (first) compose file. */
@@ -20,7 +21,7 @@ export const sha256 = (text: string | Buffer): string => createHash('sha256').up
 
 export function configPathOf(stack: Stack, kind: ConfigKind): string {
   if (kind === 'env') {
-    if (!stack.envFile) throw new OpsdeckError('invalid_input', `Stack "${stack.name}" has no env file to edit.`);
+    if (!stack.envFile) throw new OpsdeckError('invalid_input', say('errors.config.noEnvFile', { stack: stack.name }));
     return stack.envFile;
   }
   // Later compose files override the first; the first is the one operators mean by "the compose file".
@@ -34,7 +35,7 @@ export function readConfigFile(stack: Stack, kind: ConfigKind): FileVersion {
     buf = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new OpsdeckError('config_invalid', `The ${kind === 'env' ? 'env' : 'compose'} file ${file} cannot be read (${code ?? 'error'}).`, { cause: e });
+    throw new OpsdeckError('config_invalid', say('errors.config.cannotRead', { kind: kind === 'env' ? 'env' : 'compose', file, code: code ?? say('errors.offsite.error') }), { cause: e });
   }
   return { kind, path: file, text: buf.toString('utf8'), sha: sha256(buf) };
 }
@@ -62,7 +63,7 @@ export function writeFileAtomic(file: string, text: string): string {
     fs.closeSync(fd);
   }
   try {
-    if (sha256(fs.readFileSync(tmp)) !== want) throw new OpsdeckError('internal', `Writing ${file} failed: the temp file does not read back as written. The file was not changed.`);
+    if (sha256(fs.readFileSync(tmp)) !== want) throw new OpsdeckError('internal', say('errors.config.writeReadBack', { file }));
     fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, file);
   } catch (e) {

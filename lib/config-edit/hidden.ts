@@ -5,6 +5,7 @@
  * unchanged secret survives and a typed one replaces it.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { isSecretKey } from '@/lib/secrets';
 import { parseEnvFile } from '@/lib/stacks/env-file';
 import { valueSpans } from './env-spans';
@@ -44,7 +45,7 @@ export function restoreText(text: string, secrets: ReadonlyMap<string, string>):
   return text.replace(MARKER_RE, (_m, url: string | undefined, key: string) => {
     const value = secrets.get(key);
     if (value === undefined) {
-      throw new OpsdeckError('invalid_input', `${marker(key)} stands for a value that is no longer in the file: type the value instead of the marker.`);
+      throw new OpsdeckError('invalid_input', say('errors.config.staleMarker', { marker: marker(key) }));
     }
     return url ? encodeURIComponent(value) : value;
   });

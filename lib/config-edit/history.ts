@@ -84,9 +84,9 @@ export interface WriteRequest {
 }
 
 /** Who wrote the file last, for the conflict message. */
-function lastWriter(stack: Stack, kind: ConfigKind, sha: string): string {
+function lastWriter(stack: Stack, kind: ConfigKind, sha: string): Said {
   const v = listVersions(stack, kind, 20).find((x) => x.after === sha);
-  return v ? `${v.by} saved a newer version at ${v.at.replace('T', ' ').slice(0, 19)} UTC` : 'the file was changed outside this editor';
+  return v ? say('errors.config.newerBy', { user: v.by, at: v.at.replace('T', ' ').slice(0, 19) }) : say('errors.config.changedOutside');
 }
 
 /**
@@ -100,7 +100,7 @@ export function writeVersion(stack: Stack, req: WriteRequest): ConfigVersion {
   const write = getDb().transaction((): ConfigVersion => {
     const current = readConfigFile(stack, req.kind);
     if (current.sha !== req.baseSha) {
-      throw new OpsdeckError('conflict', `Not saved: ${lastWriter(stack, req.kind, current.sha)}. Reload the page to see it, then make your change again.`);
+      throw new OpsdeckError('conflict', say('errors.config.notSavedStale', { who: lastWriter(stack, req.kind, current.sha) }));
     }
     if (sha256(req.text) === current.sha) throw new OpsdeckError('invalid_input', say('errors.config.nothingToSave'));
     storeBlob(dir, current.text);

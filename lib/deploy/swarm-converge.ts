@@ -15,6 +15,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { swarmSnapshot, type SwarmService, type SwarmTask } from '@/lib/docker/swarm';
 import { readSwarmLogs, swarmLogTag } from '@/lib/docker/swarm-logs';
 import { swarmServiceState } from '@/lib/docker/swarm-update';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { taskName } from './swarm-follow';
 
@@ -58,29 +59,28 @@ function lag(svc: SwarmService | undefined, name: string): string | null {
 
 const WARNED = /"level"\s*:\s*"(warn|warning|error|fatal)"|\b(WARN|WARNING|ERROR|FATAL|PANIC)\b/i;
 
-/** The task's own error, else what its end says: stopped by Swarm while starting means never healthy. */
-function endOf(t: SwarmTask): string {
-  if (t.error) return t.error;
-  if (t.state === 'complete') return `it ended with exit code ${t.exitCode ?? 'unknown'} and no error from Swarm (Swarm stops a task whose health check fails; else the app exited by itself)`;
-  return 'no error given';
+/** The task's own error (masked), else what its end says: stopped by Swarm while starting means never healthy. */
+function endOf(t: SwarmTask, mask: (text: string) => string): string | Said {
+  if (t.error) return mask(t.error);
+  if (t.state === 'complete') return say('errors.swarm.endedWithCode', { code: t.exitCode === null ? say('errors.swarm.unknownCode') : String(t.exitCode) });
+  return say('errors.swarm.noErrorGiven');
 }
 
 /** The failing task's error and the service's last log lines (of the failed tasks when they logged), masked. */
-async function failure(stack: Stack, svc: SwarmService, failed: SwarmTask[], what: string, after = ''): Promise<OpsdeckError> {
+async function failure(stack: Stack, svc: SwarmService, failed: SwarmTask[], what: Said, after: string | Said = ''): Promise<OpsdeckError> {
   const mask = stackRedactor(stack);
-  const taskError = (t: SwarmTask) => mask(endOf(t));
   const task = [...failed].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).find((t) => t.error) ?? failed.at(-1);
   const lines = await readSwarmLogs(stack, { services: [svc.name], tail: 100 }).catch(() => []);
   const ids = new Set(failed.map((t) => t.id));
   const own = lines.filter((l) => ids.has(l.taskId));
   const recent = (own.length ? own : lines).slice(-LOG_QUOTE_LINES);
   const quoted = recent.map((l) => mask(`${swarmLogTag(l)} ${l.text}`));
-  const taskWhy = task ? `task ${taskName(svc.name, task)} on ${task.node} ${task.state}: ${taskError(task)}` : what;
+  const taskWhy = task ? say('errors.swarm.taskWhy', { task: taskName(svc.name, task), node: task.node, state: task.state, error: endOf(task, mask) }) : what;
   // The line that tells why: the last warning or error the app logged, else its last line.
   const texts = recent.map((l) => mask(l.text));
   const warned = texts.filter((t) => WARNED.test(t));
   const said = lastWords((warned.length ? warned : texts).join('\n'));
-  return new OpsdeckError('conflict', `Deploy failed: ${svc.name} ${what}; ${taskWhy}${said ? `; the app said: "${said}"` : ''}${after}.`, {
+  return new OpsdeckError('conflict', say('errors.swarm.deployFailed', { service: svc.name, what, why: taskWhy, said: said ? say('errors.swarm.appSaid', { said }) : '', after }), {
     detail: quoted.length ? `Last log lines of ${svc.name}:\n${quoted.join('\n')}` : undefined,
   });
 }
@@ -92,7 +92,7 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
   ctx.emit({ type: 'step', name: 'deploy.converge', ...say('steps.deploy.converge', { seconds: String(Math.round(timeoutMs / 1000)) }) });
   let lastReport = '';
   for (;;) {
-    if (ctx.signal.aborted) throw new OpsdeckError('conflict', 'The deploy job was stopped; Swarm goes on converging the services by itself.');
+    if (ctx.signal.aborted) throw new OpsdeckError('conflict', say('errors.swarm.deployStopped'));
     const snap = await swarmSnapshot(stack);
     const byName = new Map(snap.services.map((s) => [s.name, s]));
     for (const svc of snap.services) {
@@ -108,15 +108,15 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
       const svc = byName.get(name);
       if (!svc) continue;
       const failed = failedSince(svc, opts.since);
-      if (failed.length >= CRASH_LOOP_RESTARTS) throw await failure(stack, svc, failed, `had ${failed.length} tasks fail since the deploy began`);
+      if (failed.length >= CRASH_LOOP_RESTARTS) throw await failure(stack, svc, failed, say('errors.swarm.tasksFailed', { count: String(failed.length) }));
       if (svc.updateState && ROLLED_BACK.has(svc.updateState)) {
         const { updateStartedAt } = await swarmServiceState(stack, name);
         if (updateStartedAt === null || updateStartedAt === (opts.updatesBefore.get(name) ?? null)) continue;
         // Rolled back: the job ends once the previous tasks run again (or at the deadline), so it says where the service is.
         const back = svc.updateState === 'rollback_completed' && lag(svc, name) !== null && Date.now() < deadline;
         if (back) continue;
-        const where = lag(svc, name) === null ? `; every task runs ${svc.image} again` : `; ${lag(svc, name)}`;
-        throw await failure(stack, svc, failed, `had its update stopped by Swarm (${svc.updateState}${svc.updateMessage ? `: ${svc.updateMessage}` : ''})`, where);
+        const where = lag(svc, name) === null ? say('errors.swarm.runsAgain', { image: svc.image }) : `; ${lag(svc, name)}`;
+        throw await failure(stack, svc, failed, say('errors.swarm.updateStopped', { state: `${svc.updateState}${svc.updateMessage ? `: ${svc.updateMessage}` : ''}` }), where);
       }
     }
     const lags = opts.services.map((n) => lag(byName.get(n), n)).filter((x): x is string => x !== null);
@@ -131,9 +131,9 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
     if (Date.now() >= deadline) {
       const lagging = opts.services.find((n) => lag(byName.get(n), n) !== null);
       const culprit = byName.get(lagging ?? stack.app?.service ?? '');
-      const why = `did not converge within ${Math.round(timeoutMs / 1000)} s (${report})`;
+      const why = say('errors.swarm.notConverged', { seconds: String(Math.round(timeoutMs / 1000)), report });
       if (culprit) throw await failure(stack, culprit, failedSince(culprit, opts.since), why);
-      throw new OpsdeckError('conflict', `Deploy failed: the stack ${why}.`);
+      throw new OpsdeckError('conflict', say('errors.swarm.stackNotConverged', { why }));
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

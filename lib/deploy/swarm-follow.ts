@@ -4,6 +4,7 @@
  * too, until every task runs the target image (succeeded) or Swarm has rolled the service back.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { JobContext } from '@/lib/jobs';
 import type { Stack } from '@/lib/stacks/types';
 import { splitImageRef } from '@/lib/docker';
@@ -22,7 +23,7 @@ export const taskName = (service: string, t: SwarmTask) => `${service}${t.slot !
 
 export async function appTasks(stack: Stack, service: string) {
   const svc = (await swarmSnapshot(stack)).services.find((s) => s.name === service);
-  if (!svc) throw new OpsdeckError('not_found', `Service ${service} is no longer part of stack ${stack.name}.`);
+  if (!svc) throw new OpsdeckError('not_found', say('errors.swarm.noLongerInStack', { service, stack: stack.name }));
   return svc;
 }
 
@@ -49,7 +50,7 @@ export interface RollingFollow {
   seen: Map<string, string>;
   timeoutMs: number;
   /** "upgrade" or "rollback", for the messages. */
-  what: string;
+  what: 'upgrade' | 'rollback';
 }
 
 /**
@@ -60,7 +61,7 @@ export async function followRollingUpdate(stack: Stack, f: RollingFollow, ctx: J
   const deadline = Date.now() + f.timeoutMs;
   let lastState = '';
   for (;;) {
-    if (ctx.signal.aborted) throw new OpsdeckError('conflict', `The ${f.what} job was stopped; Swarm goes on with the update of ${f.service} by itself.`);
+    if (ctx.signal.aborted) throw new OpsdeckError('conflict', say('errors.swarm.jobStopped', { job: f.what === 'rollback' ? say('errors.swarm.jobRollback') : say('errors.swarm.jobUpgrade'), service: f.service }));
     const state = await swarmServiceState(stack, f.service);
     const svc = await appTasks(stack, f.service);
     for (const t of [...svc.tasks].reverse()) {

@@ -59,8 +59,8 @@ async function rollImageBack(stack: Stack, service: string, last: UpgradeRecord,
   const outcome = await followRollingUpdate(stack, { service, targetRef: last.fromRef, fromRef: last.toRef, before, seen, timeoutMs: opts.healthTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS, what: 'rollback' }, ctx);
   if (outcome === 'succeeded') return;
   const failed = (await appTasks(stack, service)).tasks.filter((t) => t.image === last.fromRef && t.error);
-  const why = failed[0] ? `task ${taskName(service, failed[0])} on ${failed[0].node} ${failed[0].state}: ${failed[0].error}` : 'a task on the previous image failed';
-  throw new OpsdeckError('conflict', `Swarm could not run ${last.fromRef} again and put ${last.toRef} back (${why}).`);
+  const why = failed[0] ? say('errors.swarm.taskWhy', { task: taskName(service, failed[0]), node: failed[0].node, state: failed[0].state, error: failed[0].error ?? '' }) : say('errors.swarm.previousTaskFailed');
+  throw new OpsdeckError('conflict', say('errors.swarm.couldNotRollBack', { from: last.fromRef, to: last.toRef, why }));
 }
 
 /** Data changed: app to 0, previous image set while nothing runs, then the safe restore brings the app back on it. */

@@ -22,7 +22,7 @@ export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthT
   const failed = checks.filter((c) => !c.ok);
   if (failed.length) {
     const keys = failed.find((c) => c.id === 'swarm-keys');
-    throw new OpsdeckError('invalid_input', `Nothing was changed: ${failed.length} pre-flight check(s) failed (${failed.map((c) => c.label).join(', ')}).${keys ? ` ${keys.detail}.` : ''}`);
+    throw new OpsdeckError('invalid_input', say('errors.swarm.preflightFailed', { count: String(failed.length), checks: failed.map((c) => c.label).join(', '), keys: keys ? say('errors.swarm.keysDetail', { detail: keys.detail }) : '' }));
   }
   // The services the file declares, as the loader sees them: each must converge.
   const services = stackServicesOf((await swarmStackConfig(stack)).config).map((s) => s.name);
@@ -34,7 +34,7 @@ export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthT
   if (r.code !== 0) {
     const lines = mask(r.output).trim().split('\n');
     const cause = lines.filter((l) => /error|invalid|unsupported/i.test(l)).at(-1) ?? lines.at(-1) ?? '';
-    throw new OpsdeckError('conflict', `Deploy failed: docker stack deploy exited with code ${r.code}. ${cause.trim()}`.trim(), { detail: lines.slice(-10).join('\n') });
+    throw new OpsdeckError('conflict', cause.trim() ? say('errors.swarm.stackDeployFailedCause', { code: String(r.code), cause: cause.trim() }) : say('errors.swarm.stackDeployFailed', { code: String(r.code) }), { detail: lines.slice(-10).join('\n') });
   }
   // Task times come from the manager's clock, this from ours: a little slack for a skew.
   await waitForSwarmConverged(stack, ctx, { services, since: since - 5000, timeoutMs: opts.healthTimeoutMs, updatesBefore });

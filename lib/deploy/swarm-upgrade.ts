@@ -51,27 +51,29 @@ interface DataPlan {
  * After a failure: when a migration committed or the schema moved, the pre-upgrade backup goes back
  * in through the safe restore (the database it replaces is kept). Returns what was done, for the summary.
  */
-async function restoreDataIfChanged(stack: Stack, plan: DataPlan, ctx: JobContext): Promise<string> {
+async function restoreDataIfChanged(stack: Stack, plan: DataPlan, ctx: JobContext): Promise<Said | ''> {
   const schemaNow = await readSchemaVersion(stack).catch(() => 'unknown');
   if (plan.migrated.length === 0 && schemaNow === plan.schemaBefore) return '';
-  const what = plan.migrated.length ? `Migration(s) ${plan.migrated.join(', ')} committed` : 'The schema changed';
-  if (!plan.backupId) throw new OpsdeckError('conflict', `${what} and there is no pre-upgrade backup to restore.`);
-  ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `${what} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}` });
+  const what = plan.migrated.length ? say('errors.swarm.migrationsCommitted', { migrations: plan.migrated.join(', ') }) : say('errors.swarm.schemaChanged');
+  if (!plan.backupId) throw new OpsdeckError('conflict', say('errors.swarm.noBackupForData', { what }));
+  ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `${what.text} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}` });
   await restoreDatabase(stack, plan.backupId, ctx, { healthTimeoutMs: plan.healthTimeoutMs });
-  return `; the database was restored from the pre-upgrade backup ${plan.backupId}`;
+  return say('errors.swarm.restoredFrom', { backup: plan.backupId });
 }
 
+const textOf = (s: string | Said) => (typeof s === 'string' ? s : s.text);
+
 /** Records and throws a failure after the data may have changed, restoring the backup first when it did. */
-async function failWithData(stack: Stack, plan: DataPlan, reason: string, ctx: JobContext, cause: unknown): Promise<never> {
-  let restored: string;
+async function failWithData(stack: Stack, plan: DataPlan, reason: Said, ctx: JobContext, cause: unknown): Promise<never> {
+  let restored: Said | '';
   try {
     restored = await restoreDataIfChanged(stack, plan, ctx);
   } catch (e) {
-    finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${userMessageOf(e)}`, null);
-    throw new OpsdeckError('conflict', `${reason}, and restoring the pre-upgrade backup ${plan.backupId ?? ''} could not finish (${userMessageOf(e)}).`, { cause: e });
+    finishUpgrade(ctx.id, 'failed', `${reason.text} / rollback: ${userMessageOf(e)}`, null);
+    throw new OpsdeckError('conflict', say('errors.swarm.restoreFailed', { reason, backup: plan.backupId ?? '', why: userSaidOf(e) }), { cause: e });
   }
-  finishUpgrade(ctx.id, restored ? 'rolled-back' : 'failed', `${reason}${restored}`, await readSchemaVersion(stack).catch(() => null));
-  throw new OpsdeckError('conflict', `${reason}${restored || '; nothing was changed'}.`, { detail: isOpsdeckError(cause) ? cause.detail : undefined, cause });
+  finishUpgrade(ctx.id, restored ? 'rolled-back' : 'failed', `${reason.text}${textOf(restored)}`, await readSchemaVersion(stack).catch(() => null));
+  throw new OpsdeckError('conflict', say('errors.swarm.dataFailed', { reason, restored: restored || say('errors.swarm.nothingChanged') }), { detail: isOpsdeckError(cause) ? cause.detail : undefined, cause });
 }
 
 /** The upgrade job; whichever way it ends, its history entry records which task runs which image. */
@@ -126,7 +128,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   }
   if (!resolved.ok) {
     finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${resolved.reason}`, null);
-    throw new OpsdeckError('not_found', `Upgrade to ${targetRef} aborted before any change: ${resolved.reason}. ${app.service} still runs ${fromRef}.`);
+    throw new OpsdeckError('not_found', say('errors.swarm.abortedBeforeChange', { ref: targetRef, reason: resolved.reason, service: app.service, current: fromRef }));
   }
   emit({ type: 'log', text: resolved.how });
   if (resolved.imageId) updateUpgrade(ctx.id, { toImageId: resolved.imageId, toVersion: resolved.version });
@@ -141,7 +143,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
       updateUpgrade(ctx.id, { migrations: data.migrated });
       emit({ type: 'log', level: 'error', text: `Upgrade failed: ${userMessageOf(e)}` });
       // Swarm has not been asked to change anything: the app still runs the previous image.
-      return failWithData(stack, data, `Upgrade to ${targetRef} failed before the app changed (${userMessageOf(e)})`, ctx, e);
+      return failWithData(stack, data, say('errors.swarm.failedBeforeApp', { ref: targetRef, why: userSaidOf(e) }), ctx, e);
     }
     updateUpgrade(ctx.id, { migrations: data.migrated });
   }
@@ -152,7 +154,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   try {
     await updateServiceImage(stack, app.service, targetRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
   } catch (e) {
-    if (data.migrated.length) return failWithData(stack, data, `Upgrade to ${targetRef} failed: ${userMessageOf(e)}`, ctx, e);
+    if (data.migrated.length) return failWithData(stack, data, say('errors.swarm.upgradeFailedWhy', { ref: targetRef, why: userSaidOf(e) }), ctx, e);
     finishUpgrade(ctx.id, 'failed', `Nothing was changed: ${userMessageOf(e)}`, schemaBefore);
     throw e;
   }
@@ -176,23 +178,26 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   const failed = svc.tasks.filter((t) => t.image === targetRef).sort((x, y) => x.updatedAt.localeCompare(y.updatedAt));
   const first = failed.find((t) => t.error) ?? failed[failed.length - 1];
   const state = await swarmServiceState(stack, app.service);
-  const taskWhy = first ? `task ${taskName(app.service, first)} on ${first.node} ${first.state}: ${first.error ?? 'no error given'}` : (state.updateMessage ?? 'a new task failed');
+  const taskWhy = first
+    ? say('errors.swarm.taskWhy', { task: taskName(app.service, first), node: first.node, state: first.state, error: first.error ?? say('errors.swarm.noErrorGiven') })
+    : (state.updateMessage ?? say('errors.swarm.newTaskFailed'));
   const words = await lastWords(stack, app.service, failed.map((t) => t.id));
-  const reason = `${taskWhy}${words.length ? `; the app's last line: ${words[words.length - 1]}` : ''}`;
-  emit({ type: 'log', level: 'error', text: `Upgrade failed: ${taskWhy}` });
+  const reason = words.length ? say('errors.swarm.whyLastLine', { why: taskWhy, line: words[words.length - 1] }) : taskWhy;
+  emit({ type: 'log', level: 'error', text: `Upgrade failed: ${textOf(taskWhy)}` });
   for (const w of words) emit({ type: 'log', level: 'error', text: w });
-  const where = state.updateState === 'rollback_completed' ? `every task runs ${fromRef} again` : `Swarm stopped at ${state.updateState}: check the service`;
+  const where = state.updateState === 'rollback_completed' ? say('errors.swarm.everyTaskRunsAgain', { image: fromRef }) : say('errors.swarm.stoppedAt', { state: String(state.updateState) });
   // The app is back on the previous image; the data goes back too when a migration had moved it.
-  let restored: string;
+  let restored: Said | '';
   try {
     restored = await restoreDataIfChanged(stack, data, ctx);
   } catch (e) {
-    finishUpgrade(ctx.id, 'failed', `${reason} / rollback: ${userMessageOf(e)}`, null);
-    throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}, but restoring the pre-upgrade backup ${data.backupId ?? ''} could not finish (${userMessageOf(e)}).`, { cause: e });
+    finishUpgrade(ctx.id, 'failed', `${textOf(reason)} / rollback: ${userMessageOf(e)}`, null);
+    const why = userSaidOf(e);
+    throw new OpsdeckError('conflict', say('errors.swarm.rolledBackRestoreFailed', { ref: targetRef, state: String(state.updateState), reason, where, backup: data.backupId ?? '', why }), { cause: e });
   }
-  finishUpgrade(ctx.id, 'rolled-back', `${reason}${restored}`, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: `${reason}\nThe app runs ${fromRef} again${restored}.` });
-  throw new OpsdeckError('conflict', `Upgrade to ${targetRef} failed and Swarm rolled it back (${state.updateState}): ${reason}. ${where}${restored}.`, {
+  finishUpgrade(ctx.id, 'rolled-back', `${textOf(reason)}${textOf(restored)}`, null);
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: `${textOf(reason)}\nThe app runs ${fromRef} again${textOf(restored)}.` });
+  throw new OpsdeckError('conflict', say('errors.swarm.rolledBack', { ref: targetRef, state: String(state.updateState), reason, where, restored }), {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,
   });
 }

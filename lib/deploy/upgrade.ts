@@ -49,7 +49,7 @@ async function recreateApp(stack: Stack, service: string, ref: string, ctx: JobC
     // Compose only says "cannot connect"; the engine's own answer names the endpoint and what to do.
     const ping = await pingDocker(stack);
     if (!ping.ok) throw ping.error;
-    throw new OpsdeckError('conflict', `Compose could not recreate ${service} on ${ref}.`, { detail: r.stderr.slice(-2000) });
+    throw new OpsdeckError('conflict', say('errors.upgrade.recreateFailed', { service, ref }), { detail: r.stderr.slice(-2000) });
   }
 }
 

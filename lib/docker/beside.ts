@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { Stack } from '@/lib/stacks/types';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import type { ExecOptions, ExecResult } from './exec';
 import { serviceTarget } from './service-containers';
 import { tarByFolder } from './tar';
@@ -21,7 +22,7 @@ export async function runBesideService(stack: Stack, service: string, opts: Exec
   opts.signal?.throwIfAborted();
   // On Swarm: beside the task's container, on its node's engine.
   const { docker, endpoint, container: target } = await serviceTarget(stack, service);
-  const doing = `running ${opts.cmd[0]} beside the ${service} container of stack "${stack.name}"`;
+  const doing = () => say('errors.docker.doing.runBeside', { command: opts.cmd[0], service, stack: stack.name });
   let socket: Duplex;
   let waited: Promise<{ StatusCode: number }>;
   let helper;
@@ -53,7 +54,7 @@ export async function runBesideService(stack: Stack, service: string, opts: Exec
     await helper.start();
   } catch (e) {
     await helper?.remove({ force: true }).catch(() => undefined);
-    throw dockerError(e, endpoint.label, doing);
+    throw dockerError(e, endpoint.label, doing());
   }
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);
   try {
@@ -66,7 +67,7 @@ export async function runBesideService(stack: Stack, service: string, opts: Exec
   try {
     exitCode = (await waited).StatusCode;
   } catch (e) {
-    throw dockerError(e, endpoint.label, doing);
+    throw dockerError(e, endpoint.label, doing());
   }
   return { exitCode, ...demux.output(), container: target.name };
 }

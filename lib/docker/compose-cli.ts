@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { childEnv } from '@/lib/child-env';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { engineEnv, engineKey, getDocker, type EngineOwner } from './client';
 
 export type ComposeKind = 'v2' | 'v1';
@@ -121,12 +122,12 @@ async function detect(): Promise<ComposeCommand> {
     const v2 = await capture('docker', ['compose', 'version', '--short']);
     const version = v2.code === 0 ? parseVersion(v2.stdout) : null;
     if (version) return { kind: 'v2', command: 'docker', baseArgs: ['compose'], version };
-    if (forced === 'v2') throw new OpsdeckError('docker_unavailable', 'docker compose (v2) is not available on this machine (OPSDECK_COMPOSE=v2 asks for it).', { detail: v2.stderr.trim() || 'no version' });
+    if (forced === 'v2') throw new OpsdeckError('docker_unavailable', say('errors.compose.noV2'), { detail: v2.stderr.trim() || 'no version' });
   }
   const v1 = await capture('docker-compose', ['version', '--short']);
   const version = v1.code === 0 ? parseVersion(v1.stdout) : null;
   if (version) return { kind: 'v1', command: 'docker-compose', baseArgs: [], version };
-  throw new OpsdeckError('docker_unavailable', 'Neither `docker compose` (v2) nor `docker-compose` (v1) works on this machine; run scripts/setup-env.sh.', {
+  throw new OpsdeckError('docker_unavailable', say('errors.compose.none'), {
     detail: v1.stderr.trim() || undefined,
   });
 }
@@ -250,7 +251,7 @@ export async function runCompose(
     child.on('error', (e) => {
       failed = true;
       if (opts.signal?.aborted) reject(opts.signal.reason ?? e);
-      else reject(new OpsdeckError('docker_unavailable', `Opsdeck could not run ${compose.command}.`, { detail: e.message, cause: e }));
+      else reject(new OpsdeckError('docker_unavailable', say('errors.compose.cannotRun', { command: compose.command }), { detail: e.message, cause: e }));
     });
     child.on('close', (code, signal) => {
       if (failed) return;

@@ -13,6 +13,7 @@ import {
   type ServiceState,
   type StackService,
 } from './types';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 const STATES: InstanceState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
@@ -73,7 +74,7 @@ export function stackLabelFilter(stack: Stack, service?: string): string[] {
 export function assertInStack(stack: Stack, labels: Record<string, string> | null | undefined, service?: string): void {
   const keys = labelsFor(stack);
   if (labels?.[keys.project] !== stack.projectName || (service !== undefined && labels?.[keys.service] !== service)) {
-    throw new OpsdeckError('forbidden', `That container does not belong to stack "${stack.name}". Opsdeck only acts on containers of configured stacks.`);
+    throw new OpsdeckError('forbidden', say('errors.lifecycle.foreignContainer', { stack: stack.name }));
   }
 }
 
@@ -81,8 +82,8 @@ export interface ListInStackOptions {
   service?: string;
   /** Only running containers (the Engine's default listing); otherwise every state. */
   runningOnly?: boolean;
-  /** For the error message: "listing the containers of stack demo". */
-  doing?: string;
+  /** For the error message ("listing the containers of stack demo"), made only when listing fails. */
+  doing?: () => Said;
 }
 
 /**
@@ -95,7 +96,7 @@ export async function listContainersInStack(stack: Stack, opts: ListInStackOptio
   try {
     return await docker.listContainers(opts.runningOnly ? { filters: { label, status: ['running'] } } : { all: true, filters: { label } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, opts.doing ?? `listing the containers of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, opts.doing?.() ?? say('errors.docker.doing.listContainers', { stack: stack.name }));
   }
 }
 
@@ -131,7 +132,7 @@ export async function resolveStackContainer(stack: Stack, containerId: string, s
   try {
     info = await docker.getContainer(containerId).inspect();
   } catch (e) {
-    const err = dockerError(e, endpoint.label, 'looking up a container');
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.lookupContainer'));
     if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
@@ -147,6 +148,6 @@ export async function pingDocker(stack?: EngineOwner): Promise<{ ok: true; versi
     const v = await docker.version();
     return { ok: true, version: v.Version };
   } catch (e) {
-    return { ok: false, error: dockerError(e, endpoint.label, 'checking the engine') };
+    return { ok: false, error: dockerError(e, endpoint.label, say('errors.docker.doing.checkEngine')) };
   }
 }

@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { swarmManager } from './swarm';
 
 export interface EngineInUse {
@@ -50,7 +51,7 @@ export async function askEngine(engine: EngineInUse, timeoutMs: number): Promise
   });
   const asked = engine.docker.version().then(
     (v): EngineAnswer => ({ ok: true, version: v.Version }),
-    (e: unknown): EngineAnswer => ({ ok: false, message: dockerError(e, engine.label, 'checking the engine').message }),
+    (e: unknown): EngineAnswer => ({ ok: false, message: dockerError(e, engine.label, say('errors.docker.doing.checkEngine')).message }),
   );
   try {
     return await Promise.race([asked, late]);

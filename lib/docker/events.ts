@@ -10,6 +10,7 @@ import type { OpsdeckError } from '@/lib/errors';
 import { getDocker, type EngineOwner } from './client';
 import { labelsFor } from './containers';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import type { HealthState } from './types';
 
 /** The actions a status view cares about: state changes of a container. exec_*, attach, top… are noise. */
@@ -95,7 +96,7 @@ export function watchStackEvents(opts: WatchOptions): { close(): void } {
     if (closed || retry) return;
     stream = null;
     const { endpoint } = getDocker(opts.engine);
-    opts.onStatus?.({ connected: false, error: dockerError(e, endpoint.label, 'following the engine events') });
+    opts.onStatus?.({ connected: false, error: dockerError(e, endpoint.label, say('errors.docker.doing.followEvents')) });
     failures++;
     // 1, 2, 4, 8 s: an engine that comes back is followed again within seconds.
     retry = setTimeout(() => {

@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { serviceTarget, stoppedMeanwhile } from './service-containers';
 import { tarByFolder, type ContainerFile } from './tar';
 
@@ -53,7 +54,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
   opts.signal?.throwIfAborted();
   // The engine that runs it: on Swarm, that of the task's node.
   const { docker, endpoint, container } = await serviceTarget(stack, service);
-  const doing = `running ${opts.cmd[0]} in the ${service} container of stack "${stack.name}"`;
+  const doing = () => say('errors.docker.doing.runIn', { command: opts.cmd[0], service, stack: stack.name });
 
   let socket: Duplex;
   let exec;
@@ -71,7 +72,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
     if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));
-    throw (await stoppedMeanwhile(stack, service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing);
+    throw (await stoppedMeanwhile(stack, service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing());
   }
 
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);
@@ -81,7 +82,7 @@ export async function execInService(stack: Stack, service: string, opts: ExecOpt
     try {
       exitCode = await exitCodeOf(exec);
     } catch (e) {
-      throw dockerError(e, endpoint.label, doing);
+      throw dockerError(e, endpoint.label, doing());
     }
   } finally {
     if (opts.files?.length) await removeFiles(target, opts.files.map((f) => f.path));

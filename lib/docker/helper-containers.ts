@@ -12,6 +12,7 @@ import { HELPER_LABEL } from './beside';
 import { getDocker, type EngineOwner } from './client';
 import { Demux, pump } from './demux';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { unframe } from './frames';
 import type { ExecOptions, ExecResult } from './exec';
 import { runningServiceContainer } from './service-containers';
@@ -61,7 +62,7 @@ export async function startHelperBeside(stack: Stack, service: string, spec: Hel
     await c.start();
     return c.id;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `starting the ${spec.role} helper of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.startHelper', { role: spec.role, stack: stack.name }));
   }
 }
 
@@ -84,7 +85,7 @@ export async function startIsolatedHelper(stack: Stack, service: string, spec: H
     await c.start();
     return c.id;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `starting the ${spec.role} helper of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.startHelper', { role: spec.role, stack: stack.name }));
   }
 }
 
@@ -98,7 +99,7 @@ export async function listHelpers(stack: Stack, role: string): Promise<HelperInf
       return { id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), running: c.State === 'running', startedAt: started };
     }));
   } catch (e) {
-    throw dockerError(e, endpoint.label, `listing the ${role} helpers of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.listHelpers', { role, stack: stack.name }));
   }
 }
 
@@ -109,7 +110,7 @@ export async function removeHelper(id: string, stack?: EngineOwner): Promise<voi
     await docker.getContainer(id).remove({ force: true, v: true });
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return;
-    throw dockerError(e, endpoint.label, `removing helper container ${id.slice(0, 12)}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.removeHelper', { id: id.slice(0, 12) }));
   }
 }
 
@@ -135,7 +136,7 @@ export async function execInHelper(id: string, opts: ExecOptions, stack?: Engine
     exec = await target.exec({ Cmd: opts.cmd, Env: env(opts.env), AttachStdin: Boolean(opts.stdin), AttachStdout: true, AttachStderr: true, Tty: false });
     socket = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as unknown as Duplex;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `running ${opts.cmd[0]} in helper ${id.slice(0, 12)}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.runInHelper', { command: opts.cmd[0], id: id.slice(0, 12) }));
   }
   const demux = new Demux(opts.stdout, opts.maxCapture ?? 1024 * 1024);
   await pump(socket, demux, opts.stdin, opts.signal);
@@ -177,7 +178,7 @@ export async function runHelperToEnd(stack: Stack, service: string, spec: Helper
     const r = (await docker.getContainer(id).wait()) as { StatusCode: number };
     return { exitCode: r.StatusCode, output: await helperLogs(id, 40, stack) };
   } catch (e) {
-    throw dockerError(e, endpoint.label, `waiting for the ${spec.role} helper of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.waitHelper', { role: spec.role, stack: stack.name }));
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await removeHelper(id, stack).catch(() => undefined);

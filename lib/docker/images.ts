@@ -1,5 +1,6 @@
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
 import { listContainersInStack } from './containers';
@@ -31,7 +32,7 @@ export async function inspectImage(ref: string, stack?: EngineOwner): Promise<Im
     const i = await docker.getImage(ref).inspect();
     return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], version: i.Config?.Labels?.[VERSION_LABEL] ?? null, createdAt: i.Created };
   } catch (e) {
-    const err = dockerError(e, endpoint.label, `inspecting image ${ref}`);
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.inspectImage', { ref }));
     if (err.code === 'not_found') return null;
     throw err;
   }
@@ -44,7 +45,7 @@ export async function listLocalTags(repo: string, stack?: EngineOwner): Promise<
   try {
     images = await docker.listImages({ filters: { reference: [repo] } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `listing images of ${repo}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.listImages', { repo }));
   }
   const out: { tag: string; image: ImageInfo }[] = [];
   for (const img of images.sort((a, b) => b.Created - a.Created)) {
@@ -67,13 +68,13 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
   try {
     stream = await docker.pull(ref, { abortSignal: signal });
   } catch (e) {
-    const err = dockerError(e, endpoint.label, `pulling ${ref}`);
-    throw new OpsdeckError('not_found', `Could not pull ${ref}: the registry did not provide it (no network, unknown tag, or no access).`, { detail: err.detail, cause: e });
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.pull', { ref }));
+    throw new OpsdeckError('not_found', say('errors.images.notProvided', { ref }), { detail: err.detail, cause: e });
   }
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
-      (err) => (err ? reject(new OpsdeckError('not_found', `Pulling ${ref} failed.`, { detail: String(err), cause: err })) : resolve()),
+      (err) => (err ? reject(new OpsdeckError('not_found', say('errors.images.pullFailed', { ref }), { detail: String(err), cause: err })) : resolve()),
       (ev: { status?: string; id?: string; error?: string }) => {
         if (ev.status && !ev.status.startsWith('Downloading') && !ev.status.startsWith('Extracting')) onLine(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
       },
@@ -88,13 +89,13 @@ export async function pullImage(ref: string, onLine: (text: string) => void, sig
 export async function runningImageOf(stack: Stack, service: string): Promise<{ ref: string; image: ImageInfo } | null> {
   const { endpoint } = getDocker(stack);
   try {
-    const list = await listContainersInStack(stack, { service, doing: `reading the image of ${service}` });
+    const list = await listContainersInStack(stack, { service, doing: () => say('errors.docker.doing.readImage', { service }) });
     const c = list.sort((a, b) => b.Created - a.Created)[0];
     if (!c) return null;
     const image = await inspectImage(c.ImageID, stack);
     return image ? { ref: c.Image, image } : null;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `reading the image of ${service}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.readImage', { service }));
   }
 }
 
@@ -117,7 +118,7 @@ export async function registryResolves(ref: string, timeoutMs = 5000, stack?: En
     .then(
       (d): RegistryAnswer => ({ ok: true, digest: d.Descriptor?.digest ?? null }),
       (e): RegistryAnswer => {
-        const err = dockerError(e, endpoint.label, `asking the registry about ${ref}`);
+        const err = dockerError(e, endpoint.label, say('errors.docker.doing.askRegistry', { ref }));
         // The engine's own words ("manifest unknown", "no such host") say which of tag or network is wrong.
         return { ok: false, reason: err.code === 'docker_unavailable' && err.message.startsWith('Docker is not reachable') ? err.message : (err.detail ?? err.message) };
       },

@@ -8,6 +8,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { assertInStack, labelsFor, stackContainers } from './containers';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import type { HealthState, InstanceState } from './types';
 
 const VERSION_LABEL_KEY = 'org.opencontainers.image.version';
@@ -135,7 +136,7 @@ export async function inspectStackContainers(stack: Stack): Promise<ContainerDet
       } catch (e) {
         // Removed between the listing and the inspect: it is simply gone.
         if ((e as { statusCode?: number }).statusCode === 404) return null;
-        throw dockerError(e, endpoint.label, `inspecting the containers of stack "${stack.name}"`);
+        throw dockerError(e, endpoint.label, say('errors.docker.doing.inspectContainers', { stack: stack.name }));
       }
     }),
   );
@@ -155,7 +156,7 @@ async function inspectInStack(stack: Stack, containerId: string): Promise<Docker
   try {
     info = await docker.getContainer(containerId).inspect();
   } catch (e) {
-    throw dockerError(e, endpoint.label, 'looking up a container');
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.lookupContainer'));
   }
   assertInStack(stack, info.Config.Labels);
   return info;
@@ -171,7 +172,7 @@ async function stat(stack: Stack, containerId: string, filePath: string): Promis
     return { exists: true, linkTarget: parsed.linkTarget || null };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return { exists: false, linkTarget: null };
-    throw dockerError(e, endpoint.label, `looking for ${filePath} in a container of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.lookForFile', { path: filePath, stack: stack.name }));
   }
 }
 

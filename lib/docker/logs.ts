@@ -81,7 +81,7 @@ export async function inspectLogTarget(stack: Stack, containerId: string, servic
       startedAt: info.State.StartedAt ?? '',
     };
   } catch (e) {
-    const err = dockerError(e, endpoint.label, 'inspecting a container for its logs');
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.inspectForLogs'));
     if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }
@@ -142,7 +142,7 @@ export async function openContainerLogs(stack: Stack, containerId: string, servi
     res = await dial(stack, target.id, opts);
   } catch (e) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? e;
-    const err = dockerError(e, endpoint.label, `reading the logs of ${target.name}`);
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.readLogs', { name: target.name }));
     if (err.code === 'not_found') throw new OpsdeckError('not_found', say('errors.containerGone'));
     throw err;
   }

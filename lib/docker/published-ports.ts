@@ -5,6 +5,7 @@
  */
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { serviceTarget } from './service-containers';
 import { swarmPublishedPorts } from './swarm-tasks';
 
@@ -22,7 +23,7 @@ export async function containerPortFor(stack: Stack, service: string, hostPort: 
       if ((bindings ?? []).some((b) => Number(b.HostPort) === hostPort)) return Number.parseInt(spec, 10);
     }
   } catch (e) {
-    throw dockerError(e, endpoint.label, `inspecting the ${service} container of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.inspectServiceContainer', { service, stack: stack.name }));
   }
   return hostPort;
 }

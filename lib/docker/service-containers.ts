@@ -9,6 +9,7 @@ import { OpsdeckError } from '@/lib/errors';
 import { getDocker, type DockerEndpoint } from './client';
 import { listContainersInStack } from './containers';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import type { HealthState } from './types';
 import { scaleSwarmServiceBack, scaleSwarmServiceToZero, swarmRunningTarget, swarmServiceContainers } from './swarm-tasks';
 
@@ -35,7 +36,7 @@ export interface ServiceContainer {
 }
 
 function list(stack: Stack, service: string): Promise<Docker.ContainerInfo[]> {
-  return listContainersInStack(stack, { service, doing: `listing the ${service} containers of stack "${stack.name}"` });
+  return listContainersInStack(stack, { service, doing: () => say('errors.docker.doing.listServiceContainers', { service, stack: stack.name }) });
 }
 
 function healthOf(status: string): HealthState {
@@ -106,7 +107,7 @@ export async function stopService(stack: Stack, service: string, timeoutSec = 30
       if (e?.statusCode !== 304) throw e;
     })));
   } catch (e) {
-    throw dockerError(e, endpoint.label, `stopping the ${service} service of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.stopService', { service, stack: stack.name }));
   }
   return running.length;
 }
@@ -123,7 +124,7 @@ export async function startService(stack: Stack, service: string): Promise<numbe
       if (e?.statusCode !== 304) throw e;
     })));
   } catch (e) {
-    throw dockerError(e, endpoint.label, `starting the ${service} service of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.startService', { service, stack: stack.name }));
   }
   return stopped.length;
 }

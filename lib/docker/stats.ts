@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { getDocker } from './client';
 import { labelsFor, listContainersInStack } from './containers';
+import { say } from '@/lib/i18n/server-text';
 
 export interface UsageSample {
   containerId: string;
@@ -82,7 +83,7 @@ function hostMemoryOf(docker: Docker): Promise<number> {
 export async function sampleStackUsage(stack: Stack): Promise<UsageSample[]> {
   const { docker } = getDocker(stack);
   const keys = labelsFor(stack);
-  const running = await listContainersInStack(stack, { runningOnly: true, doing: `reading the resource usage of stack "${stack.name}"` });
+  const running = await listContainersInStack(stack, { runningOnly: true, doing: () => say('errors.docker.doing.readUsage', { stack: stack.name }) });
   const mem = await hostMemoryOf(docker);
   const samples = await Promise.all(
     running.map(async (c) => {

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { childEnv } from '@/lib/child-env';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { readEnvFile } from '@/lib/stacks/env-file';
 import type { Stack } from '@/lib/stacks/types';
 
@@ -25,7 +26,7 @@ export function stackDeployArgs(stack: Stack): string[] {
 
 /** The docker CLI against the stack's manager, with the stack's env file as its environment. */
 function runStackCli(stack: Stack, args: string[], opts: { onLine?: (line: string) => void; keepStdout?: boolean } = {}): Promise<StackDeployResult & { stdout: string }> {
-  if (stack.runtime !== 'swarm' || !stack.swarm) throw new OpsdeckError('invalid_input', `stack ${stack.name} is not a Swarm stack`);
+  if (stack.runtime !== 'swarm' || !stack.swarm) throw new OpsdeckError('invalid_input', say('errors.swarm.notSwarm', { stack: stack.name }));
   const fromFile = stack.envFile ? Object.fromEntries(readEnvFile(stack.envFile)) : {};
   const env = childEnv({ ...fromFile, DOCKER_HOST: stack.swarm.manager });
   return new Promise((resolve, reject) => {
@@ -42,7 +43,7 @@ function runStackCli(stack: Stack, args: string[], opts: { onLine?: (line: strin
       else take(chunk);
     });
     child.stderr.on('data', take);
-    child.on('error', (e) => reject(new OpsdeckError('docker_unavailable', `docker ${args.slice(0, 2).join(' ')} could not be started: ${e.message}`)));
+    child.on('error', (e) => reject(new OpsdeckError('docker_unavailable', say('errors.swarm.cliNotStarted', { command: args.slice(0, 2).join(' '), error: e.message }))));
     child.on('close', (code) => resolve({ code: code ?? 1, output, stdout }));
   });
 }

@@ -8,6 +8,7 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { splitImageRef, VERSION_LABEL, type ImageInfo } from './images';
 import { dockerAt, swarmManager, swarmSnapshot, toNode } from './swarm';
 import { swarmServiceState } from './swarm-update';
@@ -52,7 +53,7 @@ async function inspectOn(e: { docker: Docker; label: string }, ref: string): Pro
     return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], version: i.Config?.Labels?.[VERSION_LABEL] ?? null, createdAt: i.Created };
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return null;
-    throw dockerError(err, e.label, `inspecting image ${ref}`);
+    throw dockerError(err, e.label, say('errors.docker.doing.inspectImage', { ref }));
   }
 }
 
@@ -85,7 +86,7 @@ export async function listSwarmLocalTags(stack: Stack, repo: string): Promise<{ 
     try {
       images = await e.docker.listImages({ filters: { reference: [repo] } });
     } catch (err) {
-      throw dockerError(err, e.label, `listing images of ${repo} on node ${e.node}`);
+      throw dockerError(err, e.label, say('errors.docker.doing.listImagesOnNode', { repo, node: e.node }));
     }
     for (const img of images) {
       for (const t of img.RepoTags ?? []) {
@@ -133,7 +134,7 @@ export async function swarmManagerInfo(stack: Stack): Promise<SwarmManagerInfo> 
       manager: s.ControlAvailable === true, nodeState: s.LocalNodeState ?? 'inactive', nodes: s.Nodes ?? 0, managers: s.Managers ?? 0,
     };
   } catch (e) {
-    const err = dockerError(e, endpoint.label, 'asking the Swarm manager');
+    const err = dockerError(e, endpoint.label, say('errors.docker.doing.askManager'));
     return { ok: false, label: endpoint.label, error: err.message };
   }
 }

@@ -9,6 +9,7 @@
  * Scaling touches only services carrying the stack's label (the engine filters on it).
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { listSwarmServiceSpecs, swarmManager, swarmSnapshot, toNode, type SwarmNode, type SwarmTask } from './swarm';
 
@@ -22,17 +23,17 @@ export interface DrainPlan {
 export async function planDrain(stack: Stack, hostname: string): Promise<DrainPlan> {
   const snap = await swarmSnapshot(stack);
   const node = snap.nodes.find((n) => n.hostname === hostname || n.id === hostname);
-  if (!node) throw new OpsdeckError('not_found', `Node ${hostname} is not part of the cluster (it may have left).`);
-  if (node.state !== 'ready') throw new OpsdeckError('conflict', `Node ${node.hostname} is ${node.state}: a node that does not answer cannot be drained; Swarm reschedules its tasks by itself.`);
-  if (node.availability === 'drain') throw new OpsdeckError('conflict', `Node ${node.hostname} is already drained.`);
+  if (!node) throw new OpsdeckError('not_found', say('errors.swarm.notInCluster', { node: hostname }));
+  if (node.state !== 'ready') throw new OpsdeckError('conflict', say('errors.swarm.nodeDown', { node: node.hostname, state: node.state }));
+  if (node.availability === 'drain') throw new OpsdeckError('conflict', say('errors.swarm.alreadyDrained', { node: node.hostname }));
   if (node.role === 'manager') {
     const others = snap.nodes.filter((n) => n.id !== node.id && n.role === 'manager' && n.availability === 'active' && n.reachability === 'reachable');
-    if (others.length === 0) throw new OpsdeckError('conflict', `Node ${node.hostname} is the last active manager: draining it would leave the cluster without one. Add or promote another manager first.`);
+    if (others.length === 0) throw new OpsdeckError('conflict', say('errors.swarm.lastManager', { node: node.hostname }));
   }
   const moving = snap.services.flatMap((s) => s.tasks.filter((t) => t.nodeId === node.id && t.desiredState === 'running').map((t) => ({ ...t, service: s.name })));
   const db = stack.database?.service;
   if (db && moving.some((t) => t.service === db)) {
-    throw new OpsdeckError('conflict', `Node ${node.hostname} runs the database (${db}): its volume is on this node, so its task would start elsewhere without its data. Move the placement constraint to another node (and the data with a backup and restore) first.`);
+    throw new OpsdeckError('conflict', say('errors.swarm.runsDatabase', { node: node.hostname, db }));
   }
   return { node, moving };
 }
@@ -55,25 +56,25 @@ export async function drainNode(stack: Stack, hostname: string): Promise<DrainPl
 export async function activateNode(stack: Stack, hostname: string): Promise<SwarmNode> {
   const snap = await swarmSnapshot(stack);
   const node = snap.nodes.find((n) => n.hostname === hostname || n.id === hostname);
-  if (!node) throw new OpsdeckError('not_found', `Node ${hostname} is not part of the cluster (it may have left).`);
+  if (!node) throw new OpsdeckError('not_found', say('errors.swarm.notInCluster', { node: hostname }));
   if (node.availability === 'active') return node;
   return updateNode(stack, node.id, 'active');
 }
 
 /** Sets a replicated service's replica count; `service` is the compose name (`memos`). */
 export async function scaleService(stack: Stack, service: string, replicas: number): Promise<{ from: number; to: number }> {
-  if (!Number.isInteger(replicas) || replicas < 0 || replicas > 100) throw new OpsdeckError('invalid_input', 'Replicas must be a whole number from 0 to 100.');
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > 100) throw new OpsdeckError('invalid_input', say('errors.swarm.replicas'));
   if (stack.database?.service === service && replicas > 1) {
-    throw new OpsdeckError('conflict', `${service} is the stack's PostgreSQL: a single writer. It cannot run more than 1 replica.`);
+    throw new OpsdeckError('conflict', say('errors.swarm.singleWriter', { service }));
   }
   const specs = await listSwarmServiceSpecs(stack);
   const full = `${stack.projectName}_${service}`;
   const found = specs.find((s) => (s.Spec as { Name?: string } | undefined)?.Name === full);
-  if (!found) throw new OpsdeckError('not_found', `Service ${service} is not part of stack ${stack.name}.`);
+  if (!found) throw new OpsdeckError('not_found', say('errors.swarm.notInStack', { service, stack: stack.name }));
   const { docker } = swarmManager(stack);
   const handle = docker.getService(found.ID);
   const raw = (await handle.inspect()) as { Version: { Index: number }; Spec: { Mode?: { Replicated?: { Replicas?: number }; Global?: object } } & Record<string, unknown> };
-  if (!raw.Spec.Mode?.Replicated) throw new OpsdeckError('conflict', `${service} is a global service: it runs one task per node and has no replica count.`);
+  if (!raw.Spec.Mode?.Replicated) throw new OpsdeckError('conflict', say('errors.swarm.globalNoReplicas', { service }));
   const from = raw.Spec.Mode.Replicated.Replicas ?? 0;
   await handle.update({ version: raw.Version.Index, ...raw.Spec, Mode: { Replicated: { Replicas: replicas } } });
   return { from, to: replicas };

@@ -10,6 +10,7 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { DockerEndpoint } from './client';
 import { dockerError } from './errors';
 import type { ServiceContainer } from './service-containers';
@@ -58,7 +59,7 @@ const shortImage = (ref: string) => ref.replace(/@sha256:[0-9a-f]+$/, '');
 async function serviceOf(stack: Stack, service: string): Promise<RawService> {
   const full = `${stack.projectName}_${service}`;
   const found = (await listSwarmServiceSpecs(stack)).find((s) => (s.Spec as { Name?: string } | undefined)?.Name === full);
-  if (!found) throw new OpsdeckError('not_found', `Service ${service} is not part of stack ${stack.name}: deploy the stack first.`);
+  if (!found) throw new OpsdeckError('not_found', say('errors.swarm.notDeployed', { service, stack: stack.name }));
   return found as unknown as RawService;
 }
 
@@ -96,7 +97,7 @@ export async function swarmServiceContainers(stack: Stack, service: string): Pro
     }
     return list;
   } catch (e) {
-    throw e instanceof OpsdeckError ? e : dockerError(e, endpoint.label, `listing the ${service} tasks of stack "${stack.name}"`);
+    throw e instanceof OpsdeckError ? e : dockerError(e, endpoint.label, say('errors.docker.doing.listTasks', { service, stack: stack.name }));
   }
 }
 
@@ -138,10 +139,10 @@ export async function swarmRunningTarget(stack: Stack, service: string): Promise
     labels = (await engine.docker.getContainer(running.containerId!).inspect()).Config.Labels;
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return { found: `its task's container is gone from node ${running.node}` };
-    throw dockerError(e, engine.endpoint.label, `looking up the ${service} task's container on node ${running.node}`);
+    throw dockerError(e, engine.endpoint.label, say('errors.docker.doing.lookupTaskContainer', { service, node: running.node }));
   }
   if (labels?.[STACK_NAMESPACE_LABEL] !== stack.projectName || labels?.[SWARM_SERVICE_LABEL] !== `${stack.projectName}_${service}`) {
-    throw new OpsdeckError('forbidden', `The container found for ${service} on node ${running.node} does not belong to stack "${stack.name}".`);
+    throw new OpsdeckError('forbidden', say('errors.swarm.foreignContainer', { service, node: running.node, stack: stack.name }));
   }
   return { ...engine, container: { ...running, id: running.containerId! } };
 }
@@ -152,7 +153,7 @@ async function setReplicas(stack: Stack, svc: RawService, replicas: number, labe
     // Conditional on the version just read: a concurrent change fails instead of being overwritten.
     await docker.getService(svc.ID).update({ version: svc.Version.Index, ...svc.Spec, Labels: labels, Mode: { Replicated: { Replicas: replicas } } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `scaling ${svc.Spec.Name} to ${replicas}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.scale', { service: String(svc.Spec.Name), replicas: String(replicas) }));
   }
 }
 
@@ -163,7 +164,7 @@ async function setReplicas(stack: Stack, svc: RawService, replicas: number, labe
  */
 export async function scaleSwarmServiceToZero(stack: Stack, service: string, timeoutMs = 90_000): Promise<number> {
   const svc = await serviceOf(stack, service);
-  if (!svc.Spec.Mode?.Replicated) throw new OpsdeckError('conflict', `${service} is a global service: Opsdeck cannot stop it by scaling.`);
+  if (!svc.Spec.Mode?.Replicated) throw new OpsdeckError('conflict', say('errors.swarm.globalNoStop', { service }));
   const labels = svc.Spec.Labels ?? {};
   const from = svc.Spec.Mode.Replicated.Replicas ?? 0;
   // Stopped already (a swap back): the count kept from the first stop stays.
@@ -175,7 +176,7 @@ export async function scaleSwarmServiceToZero(stack: Stack, service: string, tim
     const alive = tasks.filter((t) => ALIVE.has(t.Status?.State ?? ''));
     if (!alive.length) return from;
     if (Date.now() > deadline) {
-      throw new OpsdeckError('conflict', `${service} was scaled to 0 but ${alive.length} of its task(s) still run after ${Math.round(timeoutMs / 1000)} s (a node that does not answer?).`);
+      throw new OpsdeckError('conflict', say('errors.swarm.stillRunning', { service, count: String(alive.length), seconds: String(Math.round(timeoutMs / 1000)) }));
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -187,7 +188,7 @@ export async function scaleSwarmServiceBack(stack: Stack, service: string): Prom
   const { [SCALED_FROM_LABEL]: kept, ...labels } = svc.Spec.Labels ?? {};
   const now = svc.Spec.Mode?.Replicated?.Replicas;
   if (kept === undefined) {
-    if (now === 0) throw new OpsdeckError('conflict', `${service} is scaled to 0 and Opsdeck did not do it, so it does not know how many replicas to start: scale it on the Status tab.`);
+    if (now === 0) throw new OpsdeckError('conflict', say('errors.swarm.unknownReplicas', { service }));
     return 0;
   }
   const to = Number(kept) > 0 ? Number(kept) : 1;

@@ -5,6 +5,7 @@
  */
 import type Docker from 'dockerode';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { dockerError } from './errors';
 import { VERSION_LABEL } from './images';
@@ -48,7 +49,7 @@ const shortImage = (ref: string) => ref.replace(/@sha256:[0-9a-f]+$/, '');
 async function rawService(stack: Stack, service: string): Promise<RawService> {
   const full = `${stack.projectName}_${service}`;
   const found = (await listSwarmServiceSpecs(stack)).find((s) => (s.Spec as { Name?: string } | undefined)?.Name === full);
-  if (!found) throw new OpsdeckError('not_found', `Service ${service} is not part of stack ${stack.name}: deploy the stack first.`);
+  if (!found) throw new OpsdeckError('not_found', say('errors.swarm.notDeployed', { service, stack: stack.name }));
   return (await swarmManager(stack).docker.getService(found.ID).inspect()) as RawService;
 }
 
@@ -78,7 +79,7 @@ async function inspectOn({ docker, endpoint: { label } }: { docker: Docker; endp
     return { id: i.Id, version: i.Config?.Labels?.[VERSION_LABEL] ?? null };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
-    throw dockerError(e, label, `inspecting image ${ref}`);
+    throw dockerError(e, label, say('errors.docker.doing.inspectImage', { ref }));
   }
 }
 
@@ -122,7 +123,7 @@ async function registryOf({ docker, endpoint: { label } }: { docker: Docker; end
     .distribution()
     .then(
       () => ({ ok: true, reason: '' }),
-      (e: unknown) => ({ ok: false, reason: ((err) => err.detail ?? err.message)(dockerError(e, label, `asking the registry about ${ref}`)) }),
+      (e: unknown) => ({ ok: false, reason: ((err) => err.detail ?? err.message)(dockerError(e, label, say('errors.docker.doing.askRegistry', { ref }))) }),
     );
   try {
     return await Promise.race([asked, late]);
@@ -159,6 +160,6 @@ export async function updateServiceImage(stack: Stack, service: string, ref: str
   try {
     await docker.getService(raw.ID).update({ version: raw.Version.Index, ...spec });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `updating service ${service} to ${ref}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.updateService', { service, ref }));
   }
 }

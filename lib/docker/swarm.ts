@@ -8,6 +8,7 @@
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getDocker, type DockerEndpoint } from './client';
 
 export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace';
@@ -78,7 +79,7 @@ export function dockerAt(address: string): { docker: Docker; endpoint: DockerEnd
 }
 
 export function swarmManager(stack: Stack): { docker: Docker; endpoint: DockerEndpoint } {
-  if (stack.runtime !== 'swarm' || !stack.swarm) throw new OpsdeckError('invalid_input', `stack ${stack.name} is not a Swarm stack`);
+  if (stack.runtime !== 'swarm' || !stack.swarm) throw new OpsdeckError('invalid_input', say('errors.swarm.notSwarm', { stack: stack.name }));
   return dockerAt(stack.swarm.manager);
 }
 

@@ -16,6 +16,7 @@ import { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { dockerError } from './errors';
 import { FrameSplitter, STDERR } from './frames';
 import { serviceTarget, stoppedMeanwhile } from './service-containers';
@@ -190,11 +191,11 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
   return new EngineSocket(async () => {
     // On Swarm: the task's container on its node's engine.
     const { docker, endpoint, container } = await serviceTarget(stack, target.service);
-    const doing = `connecting to ${label} of stack "${stack.name}"`;
+    const doing = () => say('errors.docker.doing.connect', { host: target.host, port: String(target.port), service: target.service, stack: stack.name });
     try {
       const relay = await relayFor(docker, container.id);
       if (!relay) {
-        throw new OpsdeckError('docker_unavailable', `The ${target.service} container has neither bash nor nc, so Opsdeck cannot reach ${target.host}:${target.port} through the Docker Engine; publish the port or set the service's host and port in opsdeck.yaml.`);
+        throw new OpsdeckError('docker_unavailable', say('errors.lifecycle.noTunnelTool', { service: target.service, host: target.host, port: String(target.port) }));
       }
       const exec = await docker.getContainer(container.id).exec({
         Cmd: relayCmd(relay, target.host, target.port), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false,
@@ -202,7 +203,7 @@ export function tunnelSocket(stack: Stack, target: TunnelTarget): EngineSocket {
       return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     } catch (e) {
       if (e instanceof OpsdeckError) throw e;
-      throw (await stoppedMeanwhile(stack, target.service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing);
+      throw (await stoppedMeanwhile(stack, target.service, container.id, e, docker)) ?? dockerError(e, endpoint.label, doing());
     }
   }, label);
 }

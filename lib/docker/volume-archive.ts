@@ -11,6 +11,7 @@ import type { Stack } from '@/lib/stacks/types';
 import { HELPER_LABEL } from './beside';
 import { getDocker, type EngineOwner } from './client';
 import { dockerError } from './errors';
+import { say } from '@/lib/i18n/server-text';
 import { unframe } from './frames';
 import { serviceContainers } from './service-containers';
 
@@ -29,7 +30,7 @@ export async function stackVolumeName(stack: Stack, volume: string): Promise<str
     await docker.getVolume(volume).inspect();
     return volume;
   } catch (e) {
-    throw dockerError(e, endpoint.label, `looking up volume ${volume} of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.lookupVolume', { volume, stack: stack.name }));
   }
 }
 
@@ -60,7 +61,7 @@ async function helper(stack: Stack, image: string, binds: string[], cmd?: string
 /** Hands `volume` (engine name) as a tar stream to `consume`; the helper is removed afterwards. */
 export async function readVolumeArchive(stack: Stack, volume: string, image: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
   const { endpoint } = getDocker(stack);
-  const doing = `reading volume ${volume} of stack "${stack.name}"`;
+  const doing = () => say('errors.docker.doing.readVolume', { volume, stack: stack.name });
   let c;
   try {
     let tar: Readable;
@@ -68,7 +69,7 @@ export async function readVolumeArchive(stack: Stack, volume: string, image: str
       c = await helper(stack, image, [`${volume}:${VOLUME_MOUNT}:ro`]);
       tar = (await c.getArchive({ path: VOLUME_MOUNT })) as unknown as Readable;
     } catch (e) {
-      throw dockerError(e, endpoint.label, doing);
+      throw dockerError(e, endpoint.label, doing());
     }
     // The consumer's own failures (a full disk) reach the caller as they are.
     await consume(tar);
@@ -83,7 +84,7 @@ export async function createVolume(stack: Stack, name: string, labels: Record<st
   try {
     await docker.createVolume({ Name: name, Labels: { [HELPER_LABEL]: stack.name, ...labels } });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `creating volume ${name}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.createVolume', { volume: name }));
   }
 }
 
@@ -93,7 +94,7 @@ export async function removeVolume(name: string, stack?: EngineOwner): Promise<v
     await docker.getVolume(name).remove();
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return;
-    throw dockerError(e, endpoint.label, `removing volume ${name}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.removeVolume', { volume: name }));
   }
 }
 
@@ -104,7 +105,7 @@ export async function listHelperVolumes(stack: Stack, prefix: string): Promise<s
     const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`${HELPER_LABEL}=${stack.name}`] }) });
     return (Volumes ?? []).map((v) => v.Name).filter((n) => n.startsWith(prefix)).sort();
   } catch (e) {
-    throw dockerError(e, endpoint.label, `listing the volumes of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.listVolumes', { stack: stack.name }));
   }
 }
 
@@ -116,7 +117,7 @@ export async function writeVolumeArchive(stack: Stack, volume: string, image: st
     c = await helper(stack, image, [`${volume}:${VOLUME_MOUNT}`]);
     await c.putArchive(tar, { path: '/' });
   } catch (e) {
-    throw dockerError(e, endpoint.label, `writing volume ${volume}`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.writeVolume', { volume }));
   } finally {
     await c?.remove({ force: true }).catch(() => undefined);
   }
@@ -136,7 +137,7 @@ export async function runWithVolumes(stack: Stack, image: string, mounts: Record
     const logs = (await c.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
     return { exitCode: StatusCode, output: Buffer.concat(unframe(logs)).toString('utf8').slice(-4000) };
   } catch (e) {
-    throw dockerError(e, endpoint.label, `copying data between volumes of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, say('errors.docker.doing.copyVolumes', { stack: stack.name }));
   } finally {
     await c?.remove({ force: true }).catch(() => undefined);
   }
@@ -164,7 +165,7 @@ export async function pauseService(stack: Stack, service: string, pause: boolean
   try {
     await Promise.all(targets.map((c) => freezerRetry(() => (pause ? docker.getContainer(c.id).pause() : docker.getContainer(c.id).unpause()))));
   } catch (e) {
-    throw dockerError(e, endpoint.label, `${pause ? 'pausing' : 'unpausing'} the ${service} service of stack "${stack.name}"`);
+    throw dockerError(e, endpoint.label, pause ? say('errors.docker.doing.pauseService', { service, stack: stack.name }) : say('errors.docker.doing.unpauseService', { service, stack: stack.name }));
   }
   return targets.length;
 }

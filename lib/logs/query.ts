@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { parseResume } from './cursor';
 import type { LogRequest } from './session';
 import { parseTimeInput } from './timestamp';
@@ -62,7 +63,7 @@ export function parseLogQuery(params: URLSearchParams, opts: { mode: 'stream' | 
   }
   const q = parsed.data;
   const resume = opts.lastEventId ? parseResume(opts.lastEventId) : null;
-  if (opts.lastEventId && !resume) throw new OpsdeckError('invalid_input', 'Last-Event-ID is not a log position.');
+  if (opts.lastEventId && !resume) throw new OpsdeckError('invalid_input', say('errors.logs.notPosition'));
   if (opts.mode === 'download') {
     return { services: q.service, containerId: q.container, tail: q.tail, since: q.since, until: q.until ?? new Date(), follow: false, resume: null, timestamps: q.timestamps ?? false };
   }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { LogSession } from './session';
 import type { LogLevel } from './types';
 
@@ -34,14 +35,14 @@ export function parseSearchQuery(params: URLSearchParams): LogSearch {
   });
   if (!parsed.success) throw new OpsdeckError('invalid_input', parsed.error.issues[0].message);
   const s = parsed.data;
-  if (!s.q && !s.level) throw new OpsdeckError('invalid_input', 'Give something to search for, or a level.');
+  if (!s.q && !s.level) throw new OpsdeckError('invalid_input', say('errors.logs.nothingToSearch'));
   let match: (text: string) => boolean = () => true;
   if (s.q && s.regex) {
     let re: RegExp;
     try {
       re = new RegExp(s.q, s.case ? '' : 'i');
     } catch (e) {
-      throw new OpsdeckError('invalid_input', `Not a valid regular expression: ${(e as Error).message}`);
+      throw new OpsdeckError('invalid_input', say('errors.logs.badRegex', { error: (e as Error).message }));
     }
     match = (t) => re.test(t);
   } else if (s.q) {

@@ -1,5 +1,6 @@
 import type { Stack } from '@/lib/stacks/types';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import { listStackServices, resolveStackContainer } from '@/lib/docker';
 import { advance, CursorGate, toResumePoint, type Cursor, type ResumePoint } from './cursor';
@@ -47,13 +48,13 @@ async function resolveSources(stack: Stack, req: LogRequest): Promise<SourceSpec
   }
   if (req.services.length === 0) {
     const withContainers = services.filter((s) => s.instances.length > 0);
-    if (withContainers.length === 0) throw new OpsdeckError('not_found', `No service of stack "${stack.name}" has a container yet.`);
+    if (withContainers.length === 0) throw new OpsdeckError('not_found', say('errors.logs.noContainers', { stack: stack.name }));
     return withContainers.slice(0, MAX_SOURCES).map((s, index) => ({ index, service: s.name }));
   }
   const names = services.map((s) => s.name);
   const unknown = req.services.find((s) => !names.includes(s));
   if (unknown) {
-    throw new OpsdeckError('not_found', `Stack "${stack.name}" has no service "${unknown}". Its services: ${names.join(', ') || 'none'}.`);
+    throw new OpsdeckError('not_found', say('errors.logs.noService', { stack: stack.name, service: unknown, services: names.join(', ') || say('errors.none') }));
   }
   return [...new Set(req.services)].map((service, index) => ({ index, service }));
 }

@@ -8,6 +8,7 @@
 import { readSwarmLogs, type SwarmLogLine } from '@/lib/docker/swarm-logs';
 import { swarmSnapshot } from '@/lib/docker/swarm';
 import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { stackRedactor } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
 import { abortableSleep } from './abortable-sleep';
@@ -24,14 +25,14 @@ const MAX_SOURCES = 20;
 export const lineTag = (l: Pick<SwarmLogLine, 'slot' | 'node'>) => `${l.slot ?? ''}@${l.node.replace(/\s/g, '_')}`;
 
 async function resolveServices(stack: Stack, req: LogRequest): Promise<string[]> {
-  if (req.containerId) throw new OpsdeckError('invalid_input', `Stack "${stack.name}" runs on Swarm: its logs are read per service (all its tasks, on every node), not per container.`);
+  if (req.containerId) throw new OpsdeckError('invalid_input', say('errors.logs.swarmPerService', { stack: stack.name }));
   const names = (await swarmSnapshot(stack)).services.map((s) => s.name);
   if (req.services.length === 0) {
-    if (names.length === 0) throw new OpsdeckError('not_found', `Stack "${stack.name}" has no service on the Swarm yet.`);
+    if (names.length === 0) throw new OpsdeckError('not_found', say('errors.logs.noSwarmService', { stack: stack.name }));
     return names.slice(0, MAX_SOURCES);
   }
   const unknown = req.services.find((s) => !names.includes(s));
-  if (unknown) throw new OpsdeckError('not_found', `Stack "${stack.name}" has no service "${unknown}". Its services: ${names.join(', ') || 'none'}.`);
+  if (unknown) throw new OpsdeckError('not_found', say('errors.logs.noService', { stack: stack.name, service: unknown, services: names.join(', ') || say('errors.none') }));
   return [...new Set(req.services)];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { readSecretVar } from '@/lib/stacks/database';
 import { readStackEnv } from '@/lib/stacks/env-file';
 import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
@@ -22,7 +23,7 @@ export function targetCredentials(stack: Stack, target: OffsiteTarget): { access
   const accessKeyId = readSecretVar(stack, env, target.accessKeyVar);
   const secretAccessKey = readSecretVar(stack, env, target.secretKeyVar);
   if (!accessKeyId || !secretAccessKey) {
-    throw new OpsdeckError('invalid_input', `Offsite target "${target.name}" of stack ${stack.name} has no credentials: set ${target.accessKeyVar} and ${target.secretKeyVar} (or their _FILE forms) in the stack's env file.`);
+    throw new OpsdeckError('invalid_input', say('errors.offsite.noCredentials', { target: target.name, stack: stack.name, accessVar: target.accessKeyVar, secretVar: target.secretKeyVar }));
   }
   return { accessKeyId, secretAccessKey };
 }
@@ -54,11 +55,11 @@ export function explainS3(e: unknown, target: OffsiteTarget): OpsdeckError {
   const where = target.endpoint ? new URL(target.endpoint).host : `S3 (${target.region})`;
   const detail = `${name}${code ? ` ${code}` : ''}: ${err.message ?? ''}`.slice(0, 500);
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/.test(code) || /Timeout|TimeoutError|ECONNREFUSED/.test(`${name} ${err.message}`)) {
-    return new OpsdeckError('conflict', `Offsite target ${target.name} cannot be reached at ${where}.`, { detail });
+    return new OpsdeckError('conflict', say('errors.offsite.unreachable', { target: target.name, where }), { detail });
   }
-  if (name === 'NoSuchBucket') return new OpsdeckError('conflict', `Offsite target ${target.name}: the bucket ${target.bucket} does not exist at ${where}.`, { detail });
+  if (name === 'NoSuchBucket') return new OpsdeckError('conflict', say('errors.offsite.noBucket', { target: target.name, bucket: target.bucket, where }), { detail });
   if (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|Forbidden/.test(name) || err.$metadata?.httpStatusCode === 403) {
-    return new OpsdeckError('conflict', `Offsite target ${target.name} refused the credentials (${name || 'HTTP 403'}).`, { detail });
+    return new OpsdeckError('conflict', say('errors.offsite.credentialsRefused', { target: target.name, name: name || 'HTTP 403' }), { detail });
   }
-  return new OpsdeckError('conflict', `Offsite target ${target.name} failed: ${name || 'error'}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}.`, { detail });
+  return new OpsdeckError('conflict', say('errors.offsite.failed', { target: target.name, name: name || say('errors.offsite.error'), http: err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : '' }), { detail });
 }

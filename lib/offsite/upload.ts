@@ -68,7 +68,7 @@ async function uploadFile(s3: S3Client, target: OffsiteTarget, stack: string, id
     ctx.signal.removeEventListener('abort', abort);
     stream.destroy();
   }
-  if (sent.bytes !== size) throw new OpsdeckError('internal', `${file.name}: ${sent.bytes} encrypted bytes were sent, ${size} were expected.`);
+  if (sent.bytes !== size) throw new OpsdeckError('internal', say('errors.offsite.sentMismatch', { file: file.name, sent: String(sent.bytes), size: String(size) }));
   return { name: file.name, size: plain.bytes, sha256: plain.digest(), encryptedSize: sent.bytes, encryptedSha256: sent.digest() };
 }
 
@@ -78,14 +78,14 @@ export async function verifyRemoteSet(s3: S3Client, target: OffsiteTarget, index
     const { HeadObjectCommand } = await s3Sdk();
     const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey(target, index.stack, index.id, f.name) }));
     if (head.ContentLength !== f.encryptedSize) {
-      throw new OpsdeckError('conflict', `The copy of ${f.name} on ${target.name} is ${head.ContentLength ?? 'of unknown size'} bytes, ${f.encryptedSize} were sent.`);
+      throw new OpsdeckError('conflict', say('errors.offsite.copySize', { file: f.name, target: target.name, size: head.ContentLength === undefined ? say('errors.offsite.unknownSize') : String(head.ContentLength), sent: String(f.encryptedSize) }));
     }
   }
   const { GetObjectCommand } = await s3Sdk();
   const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: indexKey(target, index.stack, index.id) }));
   const text = (await got.Body?.transformToString('utf8')) ?? '';
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-  if (sha(text) !== sha(indexBytes)) throw new OpsdeckError('conflict', `The index of set ${index.id} on ${target.name} does not read back as written.`);
+  if (sha(text) !== sha(indexBytes)) throw new OpsdeckError('conflict', say('errors.offsite.indexMismatch', { set: index.id, target: target.name }));
 }
 
 /** Uploads and verifies one set; returns its index. Throws when it cannot be copied. */
@@ -100,7 +100,7 @@ export async function uploadSet(s3: S3Client, target: OffsiteTarget, entry: Back
   }
   const dump = done.find((f) => f.name === entry.fileName);
   // The dump read now must be the dump the manifest describes: a file changed since is not copied.
-  if (!dump || dump.sha256 !== entry.manifest.sha256) throw new OpsdeckError('conflict', `The dump of ${entry.id} no longer matches its manifest (checksum), so it was not copied offsite.`);
+  if (!dump || dump.sha256 !== entry.manifest.sha256) throw new OpsdeckError('conflict', say('errors.offsite.dumpChanged', { backup: entry.id }));
   const index: SetIndex = setIndexSchema.parse({
     format: SET_FORMAT, stack, id: entry.id, finishedAt: entry.manifest.finishedAt, uploadedAt: new Date().toISOString(), reason: entry.manifest.reason,
     manifest: manifest.name, files: done,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listHelpers, removeHelper, startHelperBeside, helperExit, helperLogs } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { pgServerQuery, pgTools, quoteLiteral, type PgTools } from '@/lib/postgres/tools';
 import { closeKeptQuery, keptServerQuery } from '@/lib/postgres/kept-query';
 import type { Stack } from '@/lib/stacks/types';
@@ -34,7 +35,7 @@ export interface SlotInfo {
 
 export function databaseService(stack: Stack): string {
   const service = stack.database?.service;
-  if (!service) throw new OpsdeckError('config_invalid', `Continuous archiving needs the database of stack ${stack.name} to be a compose service (it runs pg_receivewal beside it); an external database is not supported.`);
+  if (!service) throw new OpsdeckError('config_invalid', say('errors.pitr.needsService', { stack: stack.name }));
   return service;
 }
 
@@ -85,9 +86,9 @@ async function waitStreaming(stack: Stack, tools: PgTools, slot: string, id: str
     const exit = await helperExit(id, stack).catch(() => ({ exitCode: -1 }));
     if (exit) {
       const said = await helperLogs(id, 20, stack);
-      throw new OpsdeckError('conflict', `pg_receivewal stopped at once (exit code ${exit.exitCode}). ${said.split('\n').slice(-3).join(' / ')}`, { detail: said });
+      throw new OpsdeckError('conflict', say('errors.pitr.receiverStopped', { code: String(exit.exitCode), said: said.split('\n').slice(-3).join(' / ') }), { detail: said });
     }
-    if (Date.now() > deadline) throw new OpsdeckError('conflict', `pg_receivewal did not connect to the database of ${stack.name} within ${timeoutMs / 1000} s.`);
+    if (Date.now() > deadline) throw new OpsdeckError('conflict', say('errors.pitr.receiverNoConnect', { stack: stack.name, seconds: String(timeoutMs / 1000) }));
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -113,7 +114,7 @@ export async function ensureArchiving(stack: Stack, log: Log = () => undefined, 
   let newEpoch = false;
   if (!info.exists || !epoch || epoch.slot !== slot) {
     const missing = await pitrPrerequisites(tools);
-    if (missing.length) throw new OpsdeckError('conflict', `The database server of ${stack.name} is not set up for continuous archiving. ${describePrerequisites(missing)}`);
+    if (missing.length) throw new OpsdeckError('conflict', say('errors.pitr.notSetUp', { stack: stack.name, missing: describePrerequisites(missing) }));
     for (const h of await listHelpers(stack, RECEIVER_ROLE)) await removeHelper(h.id, stack);
     let startLsn: string;
     if (info.exists) {

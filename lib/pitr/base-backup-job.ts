@@ -11,9 +11,9 @@ import { currentEpoch, readState } from './layout';
 import { say } from '@/lib/i18n/server-text';
 
 export function startBaseBackupJob(stack: Stack, by: string): { job: Job; done: Promise<Job> } {
-  if (!stack.pitr?.enabled) throw new OpsdeckError('conflict', `Continuous archiving is off for stack ${stack.name} (backups.pitr in opsdeck.yaml). Nothing was changed.`);
+  if (!stack.pitr?.enabled) throw new OpsdeckError('conflict', say('errors.pitr.off', { stack: stack.name }));
   const epoch = currentEpoch(readState(stack));
-  if (!epoch) throw new OpsdeckError('conflict', 'Archiving has not started yet (Opsdeck starts it within 30 s of starting up): try again in a minute. Nothing was changed.');
+  if (!epoch) throw new OpsdeckError('conflict', say('errors.pitr.notStarted'));
   return startJob({ stack: stack.name, kind: 'pitr-base-backup', title: say('jobs.title.baseBackup'), target: epoch.id, startedBy: by }, async (ctx) => {
     ctx.emit({ type: 'step', name: 'pitr.base-backup', ...say('steps.pitr.baseBackup') });
     const b = await takeBaseBackup(stack, pgTools(stack), epoch.id, ctx.signal);

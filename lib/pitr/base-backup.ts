@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runHelperToEnd } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { pgServerQuery, type PgTools } from '@/lib/postgres/tools';
 import type { Stack } from '@/lib/stacks/types';
 import { baseRoot, pitrDir, stamp } from './layout';
@@ -60,7 +61,7 @@ function dirSize(dir: string): number {
 
 export async function takeBaseBackup(stack: Stack, tools: PgTools, epoch: string, signal?: AbortSignal): Promise<BaseBackup> {
   const service = stack.database?.service;
-  if (!service) throw new OpsdeckError('config_invalid', `Stack ${stack.name} has no database service.`);
+  if (!service) throw new OpsdeckError('config_invalid', say('errors.pitr.noDatabase', { stack: stack.name }));
   const [[port]] = await pgServerQuery(tools, "SELECT current_setting('port')");
   const id = `base-${stamp()}`;
   const tmpName = `.tmp-${id}`;
@@ -75,17 +76,17 @@ export async function takeBaseBackup(stack: Stack, tools: PgTools, epoch: string
       role: 'pitr-base-backup', name: `opsdeck-pitr-base-${stack.name}-${id.slice(5).toLowerCase()}`, user, env, binds,
       cmd: ['pg_basebackup', '-D', `/pitr/base/${tmpName}`, '-Fp', '-X', 'stream', '-c', 'fast', '-l', `opsdeck ${id}`, '--manifest-checksums=SHA256', '--no-password'],
     }, signal);
-    if (made.exitCode !== 0) throw new OpsdeckError('internal', `pg_basebackup failed (exit code ${made.exitCode}): ${made.output.split('\n').slice(-3).join(' / ')}`, { detail: made.output });
+    if (made.exitCode !== 0) throw new OpsdeckError('internal', say('errors.pitr.baseBackupFailed', { code: String(made.exitCode), said: made.output.split('\n').slice(-3).join(' / ') }), { detail: made.output });
     const finishedAt = new Date().toISOString();
     const check = await runHelperToEnd(stack, service, {
       role: 'pitr-base-backup', name: `opsdeck-pitr-verify-${stack.name}-${id.slice(5).toLowerCase()}`, user, env, binds,
       cmd: ['pg_verifybackup', '-q', `/pitr/base/${tmpName}`],
     }, signal);
-    if (check.exitCode !== 0) throw new OpsdeckError('internal', `The base backup does not match its manifest (pg_verifybackup): ${check.output.split('\n').slice(-3).join(' / ')}`, { detail: check.output });
+    if (check.exitCode !== 0) throw new OpsdeckError('internal', say('errors.pitr.manifestMismatch', { said: check.output.split('\n').slice(-3).join(' / ') }), { detail: check.output });
     const label = fs.readFileSync(path.join(tmp, 'backup_label'), 'utf8');
     const start = /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+) \(file ([0-9A-F]{24})\)/.exec(label);
     const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'backup_manifest'), 'utf8')) as { 'WAL-Ranges': { 'End-LSN': string }[] };
-    if (!start) throw new OpsdeckError('internal', 'The base backup has no readable backup_label.', { detail: label });
+    if (!start) throw new OpsdeckError('internal', say('errors.pitr.noLabel'), { detail: label });
     const meta: BaseBackup = {
       id, epoch, startLsn: start[1], startSegment: start[2], endLsn: manifest['WAL-Ranges'].at(-1)?.['End-LSN'] ?? start[1],
       startedAt, finishedAt, sizeBytes: dirSize(tmp), verified: { ok: true, method: 'pg_verifybackup', at: new Date().toISOString() },

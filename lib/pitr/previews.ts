@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '@/lib/backup/manifest';
 import { getBackup } from '@/lib/backup/catalogue';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import type { Stack } from '@/lib/stacks/types';
 import { pitrDir } from './layout';
 import type { PointPreview } from './rebuild';
@@ -33,7 +34,7 @@ export const previewJobSchema = z.string().trim().regex(JOB_ID, 'Not a preview.'
 
 const previewsDir = (stack: Stack) => path.join(pitrDir(stack), 'previews');
 const fileOf = (stack: Stack, jobId: string) => {
-  if (!JOB_ID.test(jobId)) throw new OpsdeckError('invalid_input', 'Not a preview.');
+  if (!JOB_ID.test(jobId)) throw new OpsdeckError('invalid_input', say('errors.pitr.notAPreview'));
   return path.join(previewsDir(stack), `${jobId}.json`);
 };
 

@@ -104,20 +104,20 @@ async function waitPromoted(stack: Stack, id: string, user: string, ctx: Pick<Jo
     if (exit) {
       const said = await helperLogs(id, 60, stack);
       if (TARGET_NOT_REACHED.test(said)) {
-        throw new OpsdeckError('conflict', 'The archived WAL ends before the chosen time (a segment is missing or was never archived), so that moment cannot be rebuilt. Nothing was changed.', { detail: said });
+        throw new OpsdeckError('conflict', say('errors.pitr.walEndsBefore'), { detail: said });
       }
-      throw new OpsdeckError('internal', `The rebuild server stopped (exit code ${exit.exitCode}): ${said.trim().split('\n').slice(-3).join(' / ')}`, { detail: said });
+      throw new OpsdeckError('internal', say('errors.pitr.rebuildStopped', { code: String(exit.exitCode), said: said.trim().split('\n').slice(-3).join(' / ') }), { detail: said });
     }
     const r = await execInHelper(id, { cmd: ['psql', '-X', '-A', '-t', '-U', user, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'] }, stack).catch(() => null);
     if (r?.exitCode === 0 && r.stdout.trim() === 'f') return;
-    if (Date.now() > deadline) throw new OpsdeckError('conflict', `Replaying the WAL did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+    if (Date.now() > deadline) throw new OpsdeckError('conflict', say('errors.pitr.replayTimeout', { seconds: String(Math.round(timeoutMs / 1000)) }));
     await new Promise((res) => setTimeout(res, 500));
   }
 }
 
 async function query(stack: Stack, id: string, user: string, db: string, sql: string): Promise<string[][]> {
   const r = await execInHelper(id, { cmd: ['psql', '-X', '-q', '-A', '-t', '-F', FIELD, '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', db, '-c', sql] }, stack);
-  if (r.exitCode !== 0) throw new OpsdeckError('internal', `Reading the rebuilt database failed: ${r.stderr.trim().slice(-300)}`, { detail: r.stderr });
+  if (r.exitCode !== 0) throw new OpsdeckError('internal', say('errors.pitr.readRebuiltFailed', { said: r.stderr.trim().slice(-300) }), { detail: r.stderr });
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(FIELD));
 }
 
@@ -158,11 +158,11 @@ async function dumpRebuilt(id: string, stack: Stack, tools: PgTools, target: Dat
   const sink = new HashingFileSink(tmp, () => undefined);
   try {
     const r = await execInHelper(id, { cmd: ['pg_dump', '-Fc', '-Z1', '-U', tools.conn.user, `--dbname=${tools.conn.database}`], stdout: sink, signal: ctx.signal }, stack);
-    if (r.exitCode !== 0) throw new OpsdeckError('internal', `pg_dump of the rebuilt database failed: ${r.stderr.trim().slice(-300)}`, { detail: r.stderr });
+    if (r.exitCode !== 0) throw new OpsdeckError('internal', say('errors.pitr.dumpRebuiltFailed', { said: r.stderr.trim().slice(-300) }), { detail: r.stderr });
     const check = await verifyDump(tools, tmp, 'custom', ctx.signal);
-    if (!check.ok) throw new OpsdeckError('internal', 'The dump of the rebuilt database does not read back.', { detail: check.detail ?? undefined });
+    if (!check.ok) throw new OpsdeckError('internal', say('errors.pitr.dumpUnreadable'), { detail: check.detail ?? undefined });
     const sha256 = sink.digest();
-    if ((await sha256File(tmp)) !== sha256) throw new OpsdeckError('internal', 'The dump of the rebuilt database changed while it was written.');
+    if ((await sha256File(tmp)) !== sha256) throw new OpsdeckError('internal', say('errors.pitr.dumpChanged'));
     const finishedAt = new Date();
     const manifest: BackupManifest = {
       format: 'opsdeck-backup/1', id: bid, file, dumpFormat: 'custom', sha256, size: sink.bytes, stack: stack.name, database: tools.conn.database,
@@ -201,7 +201,7 @@ export async function cleanRebuild(stack: Stack, note: RebuildNote): Promise<voi
  */
 export async function rebuildPoint(stack: Stack, tools: PgTools, piece: Piece, wal: EpochWal, target: Date, ctx: JobContext, opts: { timeoutMs?: number } = {}): Promise<{ preview: PointPreview; backupId: string }> {
   const service = stack.database?.service;
-  if (!service) throw new OpsdeckError('config_invalid', `Stack ${stack.name} has no database service.`);
+  if (!service) throw new OpsdeckError('config_invalid', say('errors.pitr.noDatabase', { stack: stack.name }));
   const note: RebuildNote = { stack: stack.name, container: null, dir: workDir(stack, ctx.id) };
   ctx.remember('pitr-rebuild', note);
   try {

@@ -46,7 +46,7 @@ export async function previewPoint(stack: Stack, target: Date, ctx: JobContext, 
   const live = await readSchemaVersion(stack).catch(() => null);
   if (live && (!r.preview.schemaVersion || compareVersions(r.preview.schemaVersion, live) < 0)) {
     deleteBackupFiles(stack, r.backupId);
-    throw new OpsdeckError('conflict', `At ${target.toISOString()} the database had schema version ${r.preview.schemaVersion ?? '(none)'}, but the running app needs ${live}. Choose a time after the migration to ${live}, or roll the app back to a version that uses ${r.preview.schemaVersion ?? 'that schema'} first. Nothing was changed.`);
+    throw new OpsdeckError('conflict', say('errors.pitr.schemaMismatch', { at: target.toISOString(), then: r.preview.schemaVersion ?? say('errors.pitr.noSchema'), live, uses: r.preview.schemaVersion ?? say('errors.pitr.thatSchema') }));
   }
   return r;
 }

@@ -106,7 +106,7 @@ export async function markArchived(stack: Stack, tools: PgTools, timeoutMs = 60_
       await watchArchive(stack, tools);
       return lsn;
     }
-    if (Date.now() > deadline) throw new OpsdeckError('conflict', `The archive receiver did not confirm WAL position ${lsn} within ${timeoutMs / 1000} s: archiving is not keeping up, so the newest moments cannot be rebuilt now.`);
+    if (Date.now() > deadline) throw new OpsdeckError('conflict', say('errors.pitr.notKeepingUp', { lsn, seconds: String(timeoutMs / 1000) }));
     await new Promise((r) => setTimeout(r, 300));
   }
 }

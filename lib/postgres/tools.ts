@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import { execInService, runBesideService, type ContainerFile } from '@/lib/docker';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { childEnv } from '@/lib/child-env';
 import { redactSecrets } from '@/lib/secrets';
 import { readSecretVar, readStackEnv, resolveDatabase, type DatabaseConnection } from '@/lib/stacks';
@@ -96,7 +97,7 @@ function spawnOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOpti
       : (child.stdin.end(), Promise.resolve());
     const exited = new Promise<number>((res, rej) => {
       child.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') rej(new OpsdeckError('internal', `${cmd[0]} is not installed on the Opsdeck host; it is needed for a stack whose database is external.`, { cause: e }));
+        if (e.code === 'ENOENT') rej(new OpsdeckError('internal', say('errors.postgres.notInstalled', { tool: cmd[0] }), { cause: e }));
         else rej(e);
       });
       child.on('close', (code, signal) => res(code ?? (signal ? 128 : -1)));
@@ -113,7 +114,7 @@ function spawnOnHost(cmd: string[], env: Record<string, string>, opts: PgRunOpti
 /** How to run pg_dump & co. for this stack, with its credentials read fresh from the env file. */
 export function pgTools(stack: Stack): PgTools {
   const role = stack.database;
-  if (!role) throw new OpsdeckError('config_invalid', `Stack "${stack.name}" has no database configured, so it has nothing to back up.`);
+  if (!role) throw new OpsdeckError('config_invalid', say('errors.postgres.noDatabase', { stack: stack.name }));
   const env = readStackEnv(stack);
   const conn = resolveDatabase(stack, env);
   const passwordVar = role.dsnVar && readSecretVar(stack, env, role.dsnVar) ? role.dsnVar : role.passwordVar;

@@ -7,6 +7,7 @@
  * by default there too); every other one over HTTPS.
  */
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 
 export interface RegistryTag {
   tag: string;
@@ -61,15 +62,15 @@ class Client {
 
   private async fetchToken(challenge: string): Promise<string> {
     const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!/^bearer/i.test(challenge) || !params.realm) throw new OpsdeckError('forbidden', 'The registry asks for credentials; only public repositories can be listed.');
+    if (!/^bearer/i.test(challenge) || !params.realm) throw new OpsdeckError('forbidden', say('errors.registry.needsCredentials'));
     const u = new URL(params.realm);
     if (params.service) u.searchParams.set('service', params.service);
     u.searchParams.set('scope', params.scope ?? `repository:${this.repo.name}:pull`);
     const res = await fetch(u, { signal: this.signal });
-    if (!res.ok) throw new OpsdeckError('forbidden', `The registry refused an anonymous pull token (HTTP ${res.status}).`);
+    if (!res.ok) throw new OpsdeckError('forbidden', say('errors.registry.tokenRefused', { status: String(res.status) }));
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
-    if (!token) throw new OpsdeckError('forbidden', 'The registry gave no pull token.');
+    if (!token) throw new OpsdeckError('forbidden', say('errors.registry.noToken'));
     return token;
   }
 }
@@ -79,8 +80,8 @@ async function listTags(c: Client, name: string): Promise<string[]> {
   let next: string | null = `/v2/${name}/tags/list?n=1000`;
   for (let page = 0; next && page < 20; page++) {
     const res = await c.get(next);
-    if (res.status === 404) throw new OpsdeckError('not_found', `The registry has no repository ${name}.`);
-    if (!res.ok) throw new OpsdeckError('conflict', `The registry answered HTTP ${res.status} to the tag list.`);
+    if (res.status === 404) throw new OpsdeckError('not_found', say('errors.registry.noRepo', { name }));
+    if (!res.ok) throw new OpsdeckError('conflict', say('errors.registry.tagListStatus', { status: String(res.status) }));
     const body = (await res.json()) as { tags?: string[] | null };
     tags.push(...(body.tags ?? []));
     const link = res.headers.get('link');
@@ -132,7 +133,7 @@ export async function registryTags(repo: string, opts: { timeoutMs?: number } = 
     return [...dated, ...ordered.slice(MAX_DATED).map((tag) => ({ tag, created: null, digest: null }))];
   } catch (e) {
     if (e instanceof OpsdeckError) throw e;
-    const why = signal.aborted ? `no answer within ${Math.round((opts.timeoutMs ?? 8000) / 1000)} s` : (e as Error).message;
-    throw new OpsdeckError('conflict', `The registry ${r.registry} could not be asked for tags: ${why}.`, { cause: e });
+    const why = signal.aborted ? say('errors.registry.noAnswer', { seconds: String(Math.round((opts.timeoutMs ?? 8000) / 1000)) }) : (e as Error).message;
+    throw new OpsdeckError('conflict', say('errors.registry.cannotAsk', { registry: r.registry, why }), { cause: e });
   }
 }

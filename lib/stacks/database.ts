@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OpsdeckError } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { readStackEnv } from './env-file';
 import { DsnError, parsePostgresDsn } from './dsn';
 import type { Stack } from './types';
@@ -20,10 +22,10 @@ export interface DatabaseConnection {
   via?: { service: string; host: string; port: number };
 }
 
-const fail = (message: string, cause?: unknown) => new OpsdeckError('config_invalid', message, { cause });
+const fail = (message: Said, cause?: unknown) => new OpsdeckError('config_invalid', message, { cause });
 
-function whereOf(stack: Stack): string {
-  return stack.envFile ? `the env file ${stack.envFile}` : `stack "${stack.name}" (it has no env file)`;
+function whereOf(stack: Stack): Said {
+  return stack.envFile ? say('errors.db.whereEnv', { file: stack.envFile }) : say('errors.db.whereStack', { stack: stack.name });
 }
 
 /**
@@ -36,7 +38,7 @@ export function readSecretVar(stack: Stack, env: ReadonlyMap<string, string>, na
   const direct = env.get(name);
   const fileVar = `${name}_FILE`;
   const file = env.get(fileVar);
-  if (direct && file) throw fail(`Both ${name} and ${fileVar} are set in ${whereOf(stack)}; set only one of them.`);
+  if (direct && file) throw fail(say('errors.db.bothSet', { name, fileVar, where: whereOf(stack) }));
   if (!file) return direct || undefined;
 
   const base = stack.envFile ? path.dirname(stack.envFile) : stack.workingDir;
@@ -47,16 +49,16 @@ export function readSecretVar(stack: Stack, env: ReadonlyMap<string, string>, na
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT'
-      ? 'which does not exist on this host (a path inside the container cannot be read by Opsdeck)'
-      : code === 'EACCES' ? 'which Opsdeck is not allowed to read' : 'which cannot be read';
-    throw fail(`${fileVar} in ${whereOf(stack)} points to ${abs}, ${why}.`, e);
+      ? say('errors.db.fileNotOnHost')
+      : code === 'EACCES' ? say('errors.db.fileDenied') : say('errors.db.fileUnreadable');
+    throw fail(say('errors.db.pointsTo', { fileVar, where: whereOf(stack), path: abs, why }), e);
   }
   // Secret files usually end with a newline the secret does not contain (the entrypoints' $(< file) drops it too).
   return content.replace(/[\r\n]+$/, '') || undefined;
 }
 
-function listNames(names: string[]): string {
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+function listNames(names: string[]): string | Said {
+  return names.length <= 1 ? names.join('') : say('errors.db.andList', { list: names.slice(0, -1).join(', '), last: names[names.length - 1] });
 }
 
 /**
@@ -67,7 +69,7 @@ function listNames(names: string[]): string {
  */
 export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> = readStackEnv(stack)): DatabaseConnection {
   const role = stack.database;
-  if (!role) throw fail(`Stack "${stack.name}" has no database configured.`);
+  if (!role) throw fail(say('errors.db.noDatabase', { stack: stack.name }));
 
   if (role.dsnVar) {
     const dsn = readSecretVar(stack, env, role.dsnVar);
@@ -76,10 +78,10 @@ export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> =
       try {
         parts = parsePostgresDsn(dsn);
       } catch (e) {
-        if (e instanceof DsnError) throw fail(`${role.dsnVar} in ${whereOf(stack)} is not a valid PostgreSQL connection string: ${e.message}.`);
+        if (e instanceof DsnError) throw fail(say('errors.db.badDsn', { name: role.dsnVar, where: whereOf(stack), why: e.message }));
         throw e;
       }
-      if (!parts.user) throw fail(`${role.dsnVar} in ${whereOf(stack)} has no user name.`);
+      if (!parts.user) throw fail(say('errors.db.dsnNoUser', { name: role.dsnVar, where: whereOf(stack) }));
       const internal = !parts.host || (role.service !== undefined && parts.host === role.service);
       return {
         ...(internal && role.service ? { via: { service: role.service, host: '127.0.0.1', port: parts.port ?? 5432 } } : {}),
@@ -101,11 +103,9 @@ export function resolveDatabase(stack: Stack, env: ReadonlyMap<string, string> =
   if (!password) missing.push(role.passwordVar);
   if (!database) missing.push(role.databaseVar);
   if (missing.length > 0) {
-    const dsnHint = role.dsnVar ? ` (and ${role.dsnVar} is not set either)` : '';
-    throw fail(
-      `${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} not set in ${whereOf(stack)}${dsnHint}; ` +
-        `stack "${stack.name}" needs ${missing.length === 1 ? 'it' : 'them'} to reach its database.`,
-    );
+    const hint = role.dsnVar ? say('errors.db.dsnHint', { name: role.dsnVar }) : '';
+    const params = { names: listNames(missing), where: whereOf(stack), hint, stack: stack.name };
+    throw fail(missing.length === 1 ? say('errors.db.missingOne', params) : say('errors.db.missingMany', params));
   }
   const via = role.service ? { via: { service: role.service, host: '127.0.0.1', port: 5432 } } : {};
   return { host: role.host, port: role.port, user: user!, password: password!, database: database!, ...via };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpsdeckError } from '@/lib/errors';
+import { sayIn } from '@/lib/i18n/server-text';
 import { EnvSyntaxError, parseEnvFile, readStackEnv } from './env-file';
 import { tempTree, type TempTree } from './test-support';
 import type { Stack } from './types';
@@ -124,9 +125,16 @@ describe('readStackEnv', () => {
   it('names the missing file', () => {
     tree = tempTree();
     const missing = tree.path('gone/.env.prod');
-    expect(() => readStackEnv(stackWith(missing))).toThrowError(
-      new OpsdeckError('config_invalid', `The env file of stack "memos" cannot be used: file not found: ${missing}`),
-    );
+    let thrown: unknown;
+    try {
+      readStackEnv(stackWith(missing));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(OpsdeckError);
+    expect(thrown).toMatchObject({ code: 'config_invalid', message: `The env file of stack "memos" cannot be used: file not found: ${missing}` });
+    // Keyed: a Chinese reader sees it in Chinese, the path as it is.
+    expect(sayIn('zh-CN', (thrown as OpsdeckError).said!)).toBe(`服务栈“memos”的 env 文件无法使用：文件不存在：${missing}`);
   });
 
   it('names the file and line of a syntax error', () => {

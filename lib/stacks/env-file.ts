@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { interpolate, InterpolationError } from './interpolate';
 import type { Stack } from './types';
 
@@ -130,8 +131,8 @@ export function readEnvFile(file: string, opts: ParseEnvOptions = {}): Map<strin
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-    throw new OpsdeckError('config_invalid', `${why}: ${file}`, { cause: e });
+    const why = code === 'ENOENT' ? say('errors.stacks.notFound') : code === 'EACCES' ? say('errors.stacks.denied') : code === 'EISDIR' ? say('errors.stacks.isDir') : say('errors.stacks.unreadable');
+    throw new OpsdeckError('config_invalid', say('errors.stacks.fileProblem', { why, file }), { cause: e });
   }
   return parseEnvFile(text, opts);
 }
@@ -146,10 +147,10 @@ export function readStackEnv(stack: Stack): Map<string, string> {
     return readEnvFile(stack.envFile);
   } catch (e) {
     if (e instanceof EnvSyntaxError) {
-      throw new OpsdeckError('config_invalid', `The env file of stack "${stack.name}" is invalid: ${stack.envFile}: ${e.message}`, { cause: e });
+      throw new OpsdeckError('config_invalid', say('errors.stacks.envInvalid', { stack: stack.name, file: stack.envFile, why: e.message }), { cause: e });
     }
     if (e instanceof OpsdeckError) {
-      throw new OpsdeckError('config_invalid', `The env file of stack "${stack.name}" cannot be used: ${e.message}`, { cause: e });
+      throw new OpsdeckError('config_invalid', say('errors.stacks.envUnusable', { stack: stack.name, why: e.said ?? e.message }), { cause: e });
     }
     throw e;
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { dataDirPath } from '@/lib/data-dir';
 import Database from 'better-sqlite3';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { migrate } from '@/lib/store/migrate';
 
 export type Db = Database.Database;
@@ -31,7 +32,7 @@ function openAndMigrate(file: string): Db {
   } catch (e) {
     throw new OpsdeckError(
       'config_invalid',
-      'Opsdeck cannot open its data directory. Check OPSDECK_DATA_DIR and its permissions.',
+      say('errors.store.cannotOpen'),
       { detail: `opening ${file}: ${e instanceof Error ? e.message : String(e)}`, cause: e },
     );
   }

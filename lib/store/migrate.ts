@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { OpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export interface MigrationResult {
@@ -18,7 +19,7 @@ function assertWellFormed(migrations: readonly Migration[]): void {
   for (const m of migrations) {
     if (!Number.isInteger(m.version) || m.version <= previous) {
       // A programming error in this file, not something an operator can fix.
-      throw new OpsdeckError('internal', 'Opsdeck has an invalid migration list.', {
+      throw new OpsdeckError('internal', say('errors.store.badList'), {
         detail: `migration versions must be increasing positive integers; got ${m.version} after ${previous}`,
       });
     }
@@ -51,8 +52,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     // Running older code against a newer schema could silently corrupt data; stop instead.
     throw new OpsdeckError(
       'config_invalid',
-      `Opsdeck's database has schema version ${found}, but this version of Opsdeck only knows up to ${known}. ` +
-        'It was written by a newer Opsdeck: run that version, or restore a backup of the data directory.',
+      say('errors.store.newerSchema', { found: String(found), known: String(known) }),
       { detail: `db file: ${db.name}` },
     );
   }
@@ -70,7 +70,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     try {
       if (apply.immediate()) applied.push(m.version);
     } catch (e) {
-      throw new OpsdeckError('internal', `Opsdeck could not upgrade its database (migration ${m.version}).`, {
+      throw new OpsdeckError('internal', say('errors.store.upgradeFailed', { version: String(m.version) }), {
         detail: `migration ${m.version} "${m.name}" failed: ${e instanceof Error ? e.message : String(e)}`,
         cause: e,
       });
