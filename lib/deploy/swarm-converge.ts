@@ -101,7 +101,7 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
         const now = `${t.state} ${t.image}`;
         if (seen.get(t.id) === now) continue;
         seen.set(t.id, now);
-        ctx.emit({ type: 'log', level: t.error ? 'warn' : 'info', text: `task ${taskName(svc.name, t)} on ${t.node}: ${now}${t.error ? ` (${stackRedactor(stack)(t.error)})` : ''}` });
+        ctx.emit({ type: 'log', level: t.error ? 'warn' : 'info', ...say('log.swarmTask', { task: taskName(svc.name, t), node: t.node, now, error: t.error ? ` (${stackRedactor(stack)(t.error)})` : '' }) });
       }
     }
     for (const name of opts.services) {

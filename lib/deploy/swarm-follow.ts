@@ -68,13 +68,13 @@ export async function followRollingUpdate(stack: Stack, f: RollingFollow, ctx: J
       const now = `${t.state} ${tagOf(t.image)}`;
       if (f.seen.get(t.id) === now) continue;
       f.seen.set(t.id, now);
-      ctx.emit({ type: 'log', level: t.error ? 'warn' : 'info', text: `task ${taskName(f.service, t)} on ${t.node}: ${now}${t.error ? ` (${t.error})` : ''}` });
+      ctx.emit({ type: 'log', level: t.error ? 'warn' : 'info', ...say('log.swarmTask', { task: taskName(f.service, t), node: t.node, now, error: t.error ? ` (${t.error})` : '' }) });
     }
     // A status left by an earlier update (same StartedAt) says nothing about this one.
     const ours = state.updateStartedAt !== null && state.updateStartedAt !== f.before.updateStartedAt;
     if (ours && state.updateState && state.updateState !== lastState) {
       lastState = state.updateState;
-      ctx.emit({ type: 'log', text: `Swarm: update ${state.updateState}${state.updateMessage ? ` (${state.updateMessage})` : ''}` });
+      ctx.emit({ type: 'log', ...say('log.swarmUpdateState', { state: state.updateState, message: state.updateMessage ? ` (${state.updateMessage})` : '' }) });
     }
     const live = svc.tasks.filter((t) => t.desiredState === 'running');
     const allOn = (ref: string) => live.length === svc.desired && live.every((t) => t.state === 'running' && t.image === ref);
@@ -95,8 +95,8 @@ export async function recordTaskImages(stack: Stack, service: string, jobId: str
   try {
     const tasks = await swarmTaskImages(stack, service);
     updateUpgrade(jobId, { tasks });
-    if (tasks.length) ctx.emit({ type: 'log', text: `Tasks at the end: ${tasks.map((t) => `${service}.${t.slot ?? '·'}@${t.node} ${t.image} (${t.state})`).join(', ')}` });
+    if (tasks.length) ctx.emit({ type: 'log', ...say('log.swarmTasksAtEnd', { tasks: tasks.map((t) => `${service}.${t.slot ?? '·'}@${t.node} ${t.image} (${t.state})`).join(', ') }) });
   } catch (e) {
-    ctx.emit({ type: 'log', level: 'warn', text: `Could not read which task runs which image: ${(e as Error).message}` });
+    ctx.emit({ type: 'log', level: 'warn', ...say('log.swarmTasksUnread', { reason: (e as Error).message }) });
   }
 }

@@ -104,7 +104,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   });
   const note: SwarmUpdateNote = { stack: stack.name, service: app.service, kind: 'upgrade', fromRef, targetRef, backupId: null, schemaBefore, updateStartedAt: before.updateStartedAt };
   ctx.remember(SWARM_UPDATE_NOTE, note);
-  emit({ type: 'log', text: `Upgrading ${app.service} on Swarm: ${fromRef} → ${targetRef}, one task at a time, rolled back by Swarm if a new task fails` });
+  emit({ type: 'log', ...say('log.swarmUpgrading', { service: app.service, from: fromRef, to: targetRef }) });
 
   if (stack.database) {
     emit({ type: 'step', name: 'upgrade.backup', text: 'Taking a verified backup before anything changes' });
@@ -132,7 +132,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   }
   emit({ type: 'log', text: resolved.how });
   if (resolved.imageId) updateUpgrade(ctx.id, { toImageId: resolved.imageId, toVersion: resolved.version });
-  if (!before.hasHealthcheck) emit({ type: 'log', level: 'warn', text: `${app.service} has no health check: Swarm counts a task as up as soon as it runs.` });
+  if (!before.hasHealthcheck) emit({ type: 'log', level: 'warn', ...say('log.swarmNoHealthcheck', { service: app.service }) });
 
   if (opts.runMigrations && app.migrationsDir) {
     const pending = pendingMigrations(app.migrationsDir, schemaBefore);
@@ -141,7 +141,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
       await runMigrations(stack, pending, emit, data.migrated);
     } catch (e) {
       updateUpgrade(ctx.id, { migrations: data.migrated });
-      emit({ type: 'log', level: 'error', text: `Upgrade failed: ${userMessageOf(e)}` });
+      emit({ type: 'log', level: 'error', ...say('log.upgradeFailed', { reason: userMessageOf(e) }) });
       // Swarm has not been asked to change anything: the app still runs the previous image.
       return failWithData(stack, data, say('errors.swarm.failedBeforeApp', { ref: targetRef, why: userSaidOf(e) }), ctx, e);
     }
@@ -183,7 +183,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     : (state.updateMessage ?? say('errors.swarm.newTaskFailed'));
   const words = await lastWords(stack, app.service, failed.map((t) => t.id));
   const reason = words.length ? say('errors.swarm.whyLastLine', { why: taskWhy, line: words[words.length - 1] }) : taskWhy;
-  emit({ type: 'log', level: 'error', text: `Upgrade failed: ${textOf(taskWhy)}` });
+  emit({ type: 'log', level: 'error', ...say('log.upgradeFailed', { reason: textOf(taskWhy) }) });
   for (const w of words) emit({ type: 'log', level: 'error', text: w });
   const where = state.updateState === 'rollback_completed' ? say('errors.swarm.everyTaskRunsAgain', { image: fromRef }) : say('errors.swarm.stoppedAt', { state: String(state.updateState) });
   // The app is back on the previous image; the data goes back too when a migration had moved it.

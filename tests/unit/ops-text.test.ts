@@ -175,3 +175,20 @@ describe('doctor findings', () => {
     }
   });
 });
+
+describe('the Swarm upgrade and deploy job log lines', () => {
+  it('keep the English of before keys and read as Chinese in zh-CN', () => {
+    const task = { task: 'memos.1', node: 'swarm2', now: 'running opsdeck/demo-app:1.1.0', error: ' (task: non-zero exit (1))' };
+    expect(say('log.swarmTask', task).text).toBe('task memos.1 on swarm2: running opsdeck/demo-app:1.1.0 (task: non-zero exit (1))');
+    expect(say('log.swarmTask', { ...task, error: '' }).text).toBe('task memos.1 on swarm2: running opsdeck/demo-app:1.1.0');
+    expect(say('log.swarmUpdateState', { state: 'rollback_completed', message: ' (rollback completed)' }).text).toBe('Swarm: update rollback_completed (rollback completed)');
+    expect(say('log.swarmTasksAtEnd', { tasks: 'memos.1@swarm2 m:1 (running)' }).text).toBe('Tasks at the end: memos.1@swarm2 m:1 (running)');
+    expect(say('log.swarmTasksUnread', { reason: 'no manager' }).text).toBe('Could not read which task runs which image: no manager');
+    expect(say('log.swarmUpgrading', { service: 'memos', from: 'm:1', to: 'm:2' }).text).toBe('Upgrading memos on Swarm: m:1 → m:2, one task at a time, rolled back by Swarm if a new task fails');
+    expect(say('log.swarmNoHealthcheck', { service: 'memos' }).text).toBe('memos has no health check: Swarm counts a task as up as soon as it runs.');
+    expect(say('log.upgradeFailed', { reason: 'it broke' }).text).toBe('Upgrade failed: it broke');
+    for (const said of [say('log.swarmTask', task), say('log.swarmUpgrading', { service: 'memos', from: 'm:1', to: 'm:2' }), say('log.upgradeFailed', { reason: 'x' })]) {
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
