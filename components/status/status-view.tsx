@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { useLocale, useTranslations } from 'next-intl';
+import { renderSaid, type Said } from '@/lib/i18n/said';
 import type { DatabaseStatus } from '@/lib/postgres/check';
 import type { LiveMessage } from '@/lib/status/live-stream';
 import type { AppProbe, StatusInitial } from '@/lib/status/types';
@@ -29,10 +30,11 @@ export function StatusView({ stack, initial, canOperate, canAdmin = false }: { s
   const [events, setEvents] = useState(initial.events);
   const [database, setDatabase] = useState<DatabaseStatus | null>(null);
   const [probe, setProbe] = useState<AppProbe | null>(null);
-  const [engine, setEngine] = useState<{ connected: boolean; message?: string }>({ connected: true });
+  const [engine, setEngine] = useState<{ connected: boolean; message?: string; said?: Said }>({ connected: true });
   const [link, setLink] = useState<Link>('connecting');
   const now = useNow(5000);
   const t = useTranslations('status');
+  const ts = useTranslations('server');
   const locale = useLocale();
 
   useEffect(() => {
@@ -72,7 +74,7 @@ export function StatusView({ stack, initial, canOperate, canAdmin = false }: { s
           setDatabase(m.database);
           break;
         case 'engine':
-          setEngine({ connected: m.connected, message: m.message });
+          setEngine({ connected: m.connected, message: m.message, said: m.said });
           break;
       }
     };
@@ -98,11 +100,11 @@ export function StatusView({ stack, initial, canOperate, canAdmin = false }: { s
       </div>
       {!engine.connected && engine.message && (
         <p role="alert" className="rounded-md border border-amber-700 bg-amber-950/40 p-3 text-sm text-amber-100">
-          {t('noEvents', { message: engine.message })}
+          {t('noEvents', { message: engine.said ? renderSaid(ts, engine.said) : engine.message })}
         </p>
       )}
       {status.error && (
-        <p role="alert" className="rounded-md border border-rose-700 bg-rose-950/40 p-3 text-sm text-rose-100">{status.error}</p>
+        <p role="alert" className="rounded-md border border-rose-700 bg-rose-950/40 p-3 text-sm text-rose-100">{status.errorSaid ? renderSaid(ts, status.errorSaid) : status.error}</p>
       )}
       {/* A Swarm stack has tasks on nodes, not containers here: its own tables and node/scale controls. */}
       {status.swarm ? (

@@ -63,8 +63,13 @@ export function dockerError(e: unknown, endpointLabel: string, doing: string | S
   return new OpsdeckError('docker_unavailable', say('errors.docker.failed', { doing }), { detail: raw, cause: e });
 }
 
-/** "engine unreachable: https://10.0.0.7:2376: connection refused. Is dockerd running?", or null. */
+/** "engine unreachable: https://10.0.0.7:2376: connection refused. Is dockerd running?" as keyed text, or null. */
+export function engineUnreachableSaid(e: unknown, label: string): Said | null {
+  const reason = unreachableSaid(e);
+  return reason ? say('errors.docker.engineUnreachable', { endpoint: label, reason }) : null;
+}
+
+/** The English of engineUnreachableSaid, or null. */
 export function engineUnreachableMessage(e: unknown, label: string): string | null {
-  const reason = unreachableReason(e);
-  return reason ? `engine unreachable: ${label}: ${reason}` : null;
+  return engineUnreachableSaid(e, label)?.text ?? null;
 }

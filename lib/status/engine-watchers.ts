@@ -4,12 +4,15 @@
  * Each engine has its own connected / unreachable state, so one engine going away marks only its
  * own stacks, and each stream reconnects on its own (lib/docker/events.ts) when the engine returns.
  */
-import { engineKey, engineUnreachableMessage, getDocker, watchStackEvents, type ContainerEvent } from '@/lib/docker';
+import { engineKey, engineUnreachableSaid, getDocker, watchStackEvents, type ContainerEvent } from '@/lib/docker';
 import type { Stack } from '@/lib/stacks/types';
+import type { Said } from '@/lib/i18n/said';
 
 export interface EngineState {
   connected: boolean;
   message?: string;
+  /** The message as keyed text, when it is the engine being unreachable. */
+  said?: Said;
 }
 
 interface Hooks {
@@ -48,7 +51,8 @@ export class EngineWatchers {
         onEvent: this.hooks.onEvent,
         onStatus: (s) => {
           const label = getDocker(owner).endpoint.label;
-          entry.state = s.connected ? { connected: true } : { connected: false, message: engineUnreachableMessage(s.error, label) ?? s.error.message };
+          const said = s.connected ? null : engineUnreachableSaid(s.error, label);
+          entry.state = s.connected ? { connected: true } : { connected: false, message: said?.text ?? s.error.message, ...(said ? { said } : {}) };
           this.hooks.onState(mine(), entry.state);
         },
       });

@@ -27,7 +27,7 @@ export type StatusMessage =
   | { type: 'event'; event: TimelineEvent }
   | { type: 'probe'; probe: AppProbe }
   | { type: 'database'; database: DatabaseStatus }
-  | { type: 'engine'; connected: boolean; message?: string };
+  | ({ type: 'engine' } & EngineState);
 
 export type Listener = (message: StatusMessage) => void;
 

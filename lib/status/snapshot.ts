@@ -2,7 +2,7 @@
  * One stack's status, gathered from Docker (listing + inspect), the app's HTTP probe and its
  * reported version. Docker being down is reported in the result, not thrown: the page shows it.
  */
-import { engineUnreachableMessage, getDocker, inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
+import { engineUnreachableSaid, getDocker, inspectStackContainers, listStackServices, type ContainerDetail } from '@/lib/docker';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
 import type { Stack } from '@/lib/stacks/types';
@@ -77,7 +77,8 @@ export async function buildStackStatus(stack: Stack): Promise<StackStatus> {
     [services, details] = await withDeadline(Promise.all([listStackServices(stack), inspectStackContainers(stack)]), ENGINE_DEADLINE_MS);
   } catch (e) {
     const label = getDocker(stack).endpoint.label;
-    return { stack: stack.name, at, services: [], error: engineUnreachableMessage(e, label) ?? userMessageOf(e), engineUnreachable: engineUnreachableMessage(e, label) !== null };
+    const unreachable = engineUnreachableSaid(e, label);
+    return { stack: stack.name, at, services: [], error: unreachable?.text ?? userMessageOf(e), ...(unreachable ? { errorSaid: unreachable } : {}), engineUnreachable: unreachable !== null };
   }
   const appService = stack.app?.service;
   const [probe, reported] = await Promise.all([

@@ -5,6 +5,7 @@
 import type { ContainerDetail } from '@/lib/docker/inspect';
 import type { ServiceState } from '@/lib/docker/types';
 import type { SwarmSnapshot } from '@/lib/docker/swarm';
+import type { Said } from '@/lib/i18n/said';
 
 /** One container of a service, as the page shows it: the inspect fields without labels, env or mounts. */
 export type InstanceStatus = Pick<
@@ -48,6 +49,8 @@ export interface StackStatus {
   swarm?: SwarmSnapshot;
   /** Set when Docker could not be asked; services is then empty. */
   error?: string;
+  /** The error as keyed text (the engine unreachable), shown in the reader's language. */
+  errorSaid?: Said;
   /** The error is the stack's engine being unreachable ("engine unreachable: <engine>: <reason>"). */
   engineUnreachable?: boolean;
 }
