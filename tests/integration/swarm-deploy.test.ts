@@ -165,7 +165,7 @@ describe('deploying a Swarm stack from the deploy tab', () => {
       '    container_name: web',
       '    restart: unless-stopped',
       '    depends_on: [db]',
-      '    network_mode: host',
+      '    network_mode: bridge',
       '  db:',
       '    image: opsdeck/postgres:17',
       '    build: ./db',
