@@ -68,8 +68,3 @@ export function engineUnreachableSaid(e: unknown, label: string): Said | null {
   const reason = unreachableSaid(e);
   return reason ? say('errors.docker.engineUnreachable', { endpoint: label, reason }) : null;
 }
-
-/** The English of engineUnreachableSaid, or null. */
-export function engineUnreachableMessage(e: unknown, label: string): string | null {
-  return engineUnreachableSaid(e, label)?.text ?? null;
-}

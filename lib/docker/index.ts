@@ -1,5 +1,5 @@
 export { getDocker, endpointFromEnv, endpointFor, engineKey, type EngineOwner, type DockerEndpoint } from './client';
-export { engineUnreachableMessage, engineUnreachableSaid, unreachableReason } from './errors';
+export { engineUnreachableSaid, unreachableReason } from './errors';
 export { listStackServices, resolveStackContainer, pingDocker } from './containers';
 export type { StackService, ServiceInstance, ServiceState, HealthState, InstanceState } from './types';
 export { execInService, type ExecOptions, type ExecResult } from './exec';
