@@ -37,7 +37,10 @@ function shippedNodeFlags() {
   if (!run) throw new Error('scripts/run.sh: no `exec node … node_modules/next/dist/bin/next start` line');
   return { standalone: image.slice(1, -1), 'next start': run[1].split(/\s+/).filter(Boolean) };
 }
-const NODE_FLAGS = shippedNodeFlags();
+// BENCH_NODE_FLAGS replaces the shipped flags in both modes, to weigh a flag before shipping it.
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS === undefined
+  ? shippedNodeFlags()
+  : Object.fromEntries(['standalone', 'next start'].map((m) => [m, process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)]));
 
 /** RSS in MB of `pid` and every process below it. */
 const treeRssMb = (pid) => treeRss(pid) / 1048576;
@@ -144,7 +147,7 @@ try {
   await sleep(8000); // let the demo stack reach healthy so the server's first view is a normal one
   const results = [];
   const basePort = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : null;
-  for (const [i, mode] of ['standalone', 'next start'].entries()) results.push(await measure(mode, stack, dir, basePort === null ? undefined : basePort + i));
+  for (const [i, mode] of (process.env.BENCH_MODES ?? 'standalone,next start').split(',').entries()) results.push(await measure(mode, stack, dir, basePort === null ? undefined : basePort + i));
   console.log(`\nOpsdeck production server (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; RSS of the process tree)`);
   console.log(`node flags: standalone ${NODE_FLAGS.standalone.join(' ') || '(none)'}; next start ${NODE_FLAGS['next start'].join(' ') || '(none)'}`);
   const row = (mode, name, value, target, unit) => {
