@@ -99,10 +99,20 @@ export function costMeter(containers) {
         if (cg.throttled !== null) out[`${name} throttled`] = cg.throttled;
       }
       if (name === 'database' && pid) {
-        // The WAL sender: a child of the postmaster (the container's init) named "postgres: walsender …".
-        let ws = 0;
-        for (const [p, s] of stats) if (s.ppid === pid && /walsender/.test(read(`/proc/${p}/cmdline`) ?? '')) ws += s.self;
-        out['database: walsender'] = ws;
+        // The postmaster (the container's init) and its children by kind, from their titles
+        // ("postgres: walsender …", "postgres: checkpointer", "postgres: user db host(port) …").
+        // Backends that ended between two snapshots (pgbench's) are in the postmaster's reaped time.
+        const by = { walsender: 0, backends: 0, 'background processes': 0 };
+        for (const [p, s] of stats) {
+          if (s.ppid !== pid) continue;
+          const title = (read(`/proc/${p}/cmdline`) ?? '').replace(/\0/g, ' ');
+          const kind = /walsender/.test(title) ? 'walsender' : /^postgres: \S+ \S+ \S+\(\d+\)|\[local\]/.test(title) ? 'backends' : 'background processes';
+          by[kind] += s.self;
+        }
+        const pm = stats.get(pid);
+        by.backends += pm?.children ?? 0;
+        for (const [k, v] of Object.entries(by)) out[`database: ${k}`] = v;
+        out['database: postmaster'] = pm?.self ?? 0;
       }
     }
     const me = procStat(process.pid);
