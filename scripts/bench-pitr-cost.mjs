@@ -1,6 +1,7 @@
 // CPU cost for scripts/bench-pitr.mjs: CPU seconds each party used over one pgbench run, from the
 // kernel's own counters, so the comparison on/off holds on a loaded machine where TPS does not.
-// Parties: the database container's cgroup (and, inside it, the WAL sender process), the receiver's
+// Parties: the database container's cgroup (and, inside it, its processes by kind: the WAL sender, the
+// backends, those that ended in between, each background process by its title), the receiver's
 // and pgbench's containers, the bench process (where Opsdeck's lib/pitr code runs) with its reaped
 // children (the docker CLI), and the engine: dockerd, its containerd and the containerd shims with
 // their reaped children (runc, and processes `docker exec` started, which also count in the
@@ -99,10 +100,24 @@ export function costMeter(containers) {
         if (cg.throttled !== null) out[`${name} throttled`] = cg.throttled;
       }
       if (name === 'database' && pid) {
-        // The WAL sender: a child of the postmaster (the container's init) named "postgres: walsender …".
-        let ws = 0;
-        for (const [p, s] of stats) if (s.ppid === pid && /walsender/.test(read(`/proc/${p}/cmdline`) ?? '')) ws += s.self;
-        out['database: walsender'] = ws;
+        // The postmaster (the container's init) and its children by kind, from their titles
+        // ("postgres: walsender …", "postgres: checkpointer", "postgres: user db host(port) …"),
+        // per process: diff() gives each kind its share and the processes that ended in between
+        // (pgbench's backends, autovacuum workers) their time after the first snapshot.
+        const kids = new Map();
+        for (const [p, s] of stats) {
+          if (s.ppid !== pid) continue;
+          const title = (read(`/proc/${p}/cmdline`) ?? '').replace(/\0/g, ' ');
+          // An empty title is a process that has exited and not been reaped yet (pgbench's backends
+          // right after it ends): counted with those reaped.
+          const kind = !title ? 'ended in between' : /walsender/.test(title) ? 'walsender'
+            : /^postgres: \S+ \S+ \S+\(\d+\)|\[local\]/.test(title) ? 'backends'
+            : /autovacuum worker/.test(title) ? 'autovacuum workers'
+            : title.replace(/^postgres: /, '').trim();
+          kids.set(p, { kind, t: s.self });
+        }
+        const pm = stats.get(pid);
+        out[POSTGRES] = { kids, reaped: pm?.children ?? 0, self: pm?.self ?? 0 };
       }
     }
     const me = procStat(process.pid);
@@ -121,15 +136,34 @@ export function costMeter(containers) {
   return snapshot;
 }
 
+const POSTGRES = 'database: processes';
+
+/** The database's CPU by kind of process between two snapshots (see `snapshot`). */
+function byKind(a, b) {
+  const out = { 'database: walsender': 0, 'database: backends': 0, 'database: ended in between': 0, 'database: postmaster': b.self - a.self };
+  for (const [p, { kind, t }] of b.kids) out[`database: ${kind}`] = (out[`database: ${kind}`] ?? 0) + t - (a.kids.get(p)?.t ?? 0);
+  // Reaped children's time (pgbench's backends, ended autovacuum workers), less what the ones gone
+  // since `a` had used by then.
+  let gone = 0;
+  for (const [p, { t }] of a.kids) if (!b.kids.has(p)) gone += t;
+  out['database: ended in between'] += b.reaped - a.reaped - gone;
+  return out;
+}
+
 /** b − a per party (only parties present in both). */
 export function diff(a, b) {
   const out = {};
   for (const k of Object.keys(b).filter((x) => x in a)) {
-    if (b[k] instanceof Map) {
+    if (k === POSTGRES) Object.assign(out, byKind(a[k], b[k]));
+    else if (b[k] instanceof Map) {
       let sum = 0;
       for (const [p, t] of b[k]) sum += t - (a[k].get(p) ?? 0);
       out[k] = sum;
     } else out[k] = b[k] - a[k];
   }
+  // What the cgroup counted outside the postmaster's tree: the health check's `docker exec
+  // pg_isready` every few seconds, and interrupts taken while the database's processes ran.
+  const kinds = Object.keys(out).filter((k) => k.startsWith('database: '));
+  if ('database' in out && kinds.length) out['database: rest of its cgroup'] = out.database - kinds.reduce((sum, k) => sum + out[k], 0);
   return out;
 }

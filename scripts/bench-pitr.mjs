@@ -15,12 +15,13 @@
 // It starts its own demo stack (compose project opsdeck-test-*) and drives lib/pitr and lib/backup
 // directly (through jiti, as TypeScript), with its own temporary data dir.
 // Env: BENCH_SCALE (pgbench scale, default 10 ≈ 160 MB; 68 ≈ 1 GB), BENCH_SECONDS (default 20),
-//      BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_KEEP=1 (leave the stack up),
+//      BENCH_ROUNDS (default 4; an odd number is rounded up to even), BENCH_CLIENTS (default 4), BENCH_KEEP=1 (leave the stack up),
 //      BENCH_RESTORE=0 (skip the restore figures: TPS, CPU cost and lag only).
 // CPU cost: CPU seconds per 1000 transactions of each party (scripts/bench-pitr-cost.mjs), off vs
 // on, over the same pgbench runs; it holds when other work on the machine makes TPS noisy.
 import './engine-env.mjs';
 import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { createJiti } from 'jiti';
 import { costMeter, diff } from './bench-pitr-cost.mjs';
@@ -28,7 +29,9 @@ import { costMeter, diff } from './bench-pitr-cost.mjs';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// An even number of pairs: the order alternates (off/on, on/off, …), and with an odd number one
+// order would count once more than the other in the median (3 pairs: two with "off" first).
+const ROUNDS = 2 * Math.ceil(Number(process.env.BENCH_ROUNDS ?? 4) / 2);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const log = (...a) => console.log(`[bench-pitr ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -148,7 +151,8 @@ async function restoreFigures() {
 
 let failed = false;
 try {
-  log(`pgbench -i -s ${SCALE} on ${env.demo.projectName}`);
+  const loadAtStart = os.loadavg()[0];
+  log(`pgbench -i -s ${SCALE} on ${env.demo.projectName} (engine ${process.env.DOCKER_HOST ?? 'default'})`);
   await inDb(['pgbench', '-i', '-q', '-s', String(SCALE), '-U', user, database]);
   log(`database size ${(Number(await psql(`SELECT pg_database_size('${database}')`)) / 1048576).toFixed(0)} MB`);
   const pairs = [];
@@ -181,6 +185,7 @@ try {
 
   const f = (x) => (x === null ? 'n/a' : `${x.toFixed(2)} s`);
   console.log('');
+  console.log(`load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`);
   console.log(`pgbench ${PGBENCH_INSIDE ? 'inside the database container' : 'in its own container'}, scale ${SCALE}, ${CLIENTS} clients, ${SECONDS} s per side, ${ROUNDS} interleaved pairs; lag sampled every second on both sides`);
   for (const [i, p] of pairs.entries()) console.log(`  pair ${i + 1}: off ${p.off.toFixed(1)} tps, on ${p.on.toFixed(1)} tps, ratio ${(p.on / p.off).toFixed(3)}`);
   console.log(`TPS with archiving on / off: median ${m.toFixed(3)}× (spread ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})  target ≥ 0.95×  ${tpsOk ? 'PASS' : 'FAIL'}`);

@@ -31,6 +31,11 @@ export interface HelperSpec {
   binds: string[];
   /** uid:gid the process runs as; default the image's user. */
   user?: string;
+  /**
+   * CPU weight against other containers when the machine's cores are all busy (Docker's
+   * `--cpu-shares`, default 1024); no cap: an idle machine still gives the helper what it asks.
+   */
+  cpuShares?: number;
 }
 
 export interface HelperInfo {
@@ -57,7 +62,7 @@ export async function startHelperBeside(stack: Stack, service: string, spec: Hel
       Env: env(spec.env),
       User: spec.user,
       Labels: { [HELPER_LABEL]: stack.name, [HELPER_ROLE_LABEL]: spec.role },
-      HostConfig: { NetworkMode: `container:${target.id}`, Binds: spec.binds },
+      HostConfig: { NetworkMode: `container:${target.id}`, Binds: spec.binds, CpuShares: spec.cpuShares },
     });
     await c.start();
     return c.id;

@@ -4,7 +4,7 @@ import type { RecoveryHandler } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { cleanRebuild, REBUILD_ROLE, type RebuildNote } from './rebuild';
 
-export { ensureArchiving, stopArchiving, slotInfo, RECEIVER_ROLE, type EnsureResult } from './archiver';
+export { ensureArchiving, stopArchiving, slotInfo, RECEIVER_ROLE, RECEIVER_CPU_SHARES, type EnsureResult } from './archiver';
 export { listBaseBackups, pruneBaseBackups, takeBaseBackup, type BaseBackup } from './base-backup';
 export { readState, slotName, receiverName, pitrDir, walDir, type PitrState, type Epoch } from './layout';
 export { REBUILD_ROLE, type PointPreview } from './rebuild';

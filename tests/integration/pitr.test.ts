@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_RECOVERY, pgTools } from '../../lib/backup';
 import { killHelper, listHelpers, removeHelper } from '../../lib/docker';
@@ -13,7 +13,7 @@ import { eventsAfter, getJob, recoverInterruptedJobs, runningJob } from '../../l
 import { runDoctor } from '../../lib/doctor';
 import { addTarget } from '../../lib/notify';
 import {
-  ensureArchiving, markArchived, PITR_RECOVERY, pitrPrerequisites, planTarget, readState, RECEIVER_ROLE, REBUILD_ROLE, recoveryWindow, startPointRestoreJob, walDir, watchArchive,
+  ensureArchiving, markArchived, PITR_RECOVERY, pitrPrerequisites, planTarget, readState, RECEIVER_CPU_SHARES, RECEIVER_ROLE, REBUILD_ROLE, recoveryWindow, startPointRestoreJob, walDir, watchArchive,
 } from '../../lib/pitr';
 import { PITR_DEFAULTS } from '../../lib/stacks/pitr-schema';
 import { REPO_ROOT, startBackupEnv, type BackupEnv } from '../support/backup-env';
@@ -133,6 +133,10 @@ describe('point-in-time restore (real Docker + PostgreSQL)', () => {
     }
     const r = await ensureArchiving(env.stack);
     expect(r).toMatchObject({ newEpoch: false, receiverStarted: true });
+    // A low CPU weight and no cap: the database comes first only when the cores are all busy.
+    const [again] = await listHelpers(env.stack, RECEIVER_ROLE);
+    const limits = execFileSync('docker', ['inspect', '-f', '{{.HostConfig.CpuShares}} {{.HostConfig.NanoCpus}} {{.HostConfig.CpuQuota}}', again.id], { encoding: 'utf8' });
+    expect(limits.trim()).toBe(`${RECEIVER_CPU_SHARES} 0 0`);
     await insert('after restart');
     await switchWal();
     const [[, current]] = (await env.sql<{ f: string }>('SELECT pg_walfile_name(pg_current_wal_lsn()) AS f')).map((x) => [0, x.f]);
