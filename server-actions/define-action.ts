@@ -4,6 +4,7 @@ import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageIn, userMessageOf } from '@/lib/errors';
 import { say, sayIn } from '@/lib/i18n/server-text';
+import { issueSaid } from '@/lib/i18n/zod-said';
 import { checkRole, requestIp, requestLocale, type SessionUser } from './session';
 
 export type ActionResult<T = unknown> =
@@ -54,9 +55,14 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
     }
     const parsed = spec.schema.safeParse(formToObject(form));
     if (!parsed.success) {
+      const locale = await requestLocale();
       const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message);
-      return { ok: false, error: sayIn(await requestLocale(), say('errors.invalidForm')), fieldErrors };
+      // A keyed schema message (lib/i18n/zod-said) in the reader's language; zod's own as it is.
+      for (const issue of parsed.error.issues) {
+        const said = issueSaid(issue);
+        (fieldErrors[issue.path.join('.') || '_'] ??= []).push(typeof said === 'string' ? said : sayIn(locale, said));
+      }
+      return { ok: false, error: sayIn(locale, say('errors.invalidForm')), fieldErrors };
     }
     const input = parsed.data as z.infer<S>;
     const about = spec.describe?.(input) ?? {};
