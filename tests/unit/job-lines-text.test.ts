@@ -1,0 +1,68 @@
+/**
+ * Job log steps and lines of upgrades, roll backs (compose and Swarm), deploys, pre-flight checks,
+ * migrations and config applies are keyed (issue 16): each reader sees them in their language, and
+ * the English stays character for character what the jobs wrote before keys (the integration
+ * tests and the job log of old rows show it).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkLine, labelled, type PreflightCheck } from '@/lib/deploy/preflight';
+import { say, sayIn } from '@/lib/i18n/server-text';
+
+function chinese(text: string): void {
+  expect(text).toMatch(/[\u4e00-\u9fff]/);
+  expect(text).not.toMatch(/\{\w+\}/);
+}
+
+describe('job log steps and lines', () => {
+  it('keep the English of before keys, and read in Chinese', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('steps.rollback.rolling', { service: 'memos', ref: 'm:1' }), 'Swarm updates memos back to m:1 task by task'],
+      [say('steps.rollback.stop', { service: 'memos' }), 'Scaling memos to 0: the previous release must not start on the upgraded schema'],
+      [say('steps.rollback.restore', { backup: 'b1' }), 'Restoring the pre-upgrade backup b1'],
+      [say('steps.upgrade.restoreData', { what: say('errors.swarm.migrationsCommitted', { migrations: '2, 3' }), before: '1', now: '3', backup: 'b1' }), 'Migration(s) 2, 3 committed (schema 1 → 3): restoring the pre-upgrade backup b1'],
+      [say('steps.upgrade.backup'), 'Taking a verified backup before anything changes'],
+      [say('log.rollback.stopped', { count: '2', service: 'memos' }), 'Stopped 2 memos task(s).'],
+      [say('log.rollback.imageSet', { service: 'memos', ref: 'm:1' }), 'memos is set to m:1; its tasks start with the restored database.'],
+      [say('log.rollback.failedPutBack', { reason: 'x', service: 'memos', ref: 'm:2' }), 'Roll back failed: x. Putting memos back on m:2.'],
+      [say('log.rollback.swarmStart', { service: 'memos', from: 'm:2', to: 'm:1', data: '' }), 'Rolling memos back on Swarm: m:2 → m:1'],
+      [
+        say('log.rollback.swarmStart', { service: 'memos', from: 'm:2', to: 'm:1', data: say('log.rollback.swarmData', { backup: 'b1', now: '3', before: 'none' }) }),
+        'Rolling memos back on Swarm: m:2 → m:1, and the database to the pre-upgrade backup b1 (schema 3 → none)',
+      ],
+      [say('log.upgrade.start', { service: 'memos', from: 'm:1', version: say('log.upgrade.unknownVersion'), schema: 'none', to: 'm:2' }), 'Upgrading memos: m:1 (unknown version, schema none) → m:2'],
+      [say('log.upgrade.start', { service: 'memos', from: 'm:1', version: '0.1.0', schema: '0.1.0', to: 'm:2' }), 'Upgrading memos: m:1 (0.1.0, schema 0.1.0) → m:2'],
+      [say('log.upgradeFailed', { reason: 'x' }), 'Upgrade failed: x'],
+      [say('log.upgrade.restoring', { what: say('log.upgrade.migrationsCommitted', { migrations: '0.3.0' }), before: '0.2.0', now: '0.3.0', backup: 'b1' }), 'Migration(s) 0.3.0 committed (schema 0.2.0 → 0.3.0): restoring the pre-upgrade backup b1.'],
+      [say('log.upgrade.restoring', { what: say('log.upgrade.schemaChanged'), before: 'none', now: '2', backup: 'b1' }), 'The schema changed (schema none → 2): restoring the pre-upgrade backup b1.'],
+      [say('log.upgrade.rolledBack', { service: 'memos', ref: 'm:1', restored: '' }), 'Rolled back: memos runs m:1 again.'],
+      [say('log.upgrade.rolledBack', { service: 'memos', ref: 'm:1', restored: say('log.upgrade.restoredFrom', { backup: 'b1' }) }), 'Rolled back: memos runs m:1 again, and the database was restored from the pre-upgrade backup b1.'],
+      [say('log.upgrade.schemaMoved', { before: '1', now: '2', backup: 'b1' }), 'The upgrade changed the schema (1 → 2): restoring its pre-upgrade backup b1.'],
+      [say('log.migration.applying', { version: '0.2.0', file: '0.2.0.sql' }), 'Applying migration 0.2.0 (0.2.0.sql)'],
+      [say('log.deploy.v1NoPull'), 'docker-compose v1 has no --pull: "never" is held by the pre-flight check, which refused any missing image.'],
+      [say('log.deploy.container', { name: 'demo-db-1', service: 'db', outcome: say('log.deploy.outcome.done') }), 'demo-db-1 (db): done'],
+      [say('log.deploy.container', { name: 'demo-db-1', service: 'db', outcome: say('log.deploy.outcome.unchanged') }), 'demo-db-1 (db): unchanged'],
+      [say('log.config.noContainer', { service: 'worker' }), 'worker has no container: left for a deploy to create.'],
+      [say('log.config.warning', { title: 'T', where: say('errors.config.aiSettings') }), '! T (AI settings)'],
+      [say('log.config.error', { title: say('errors.config.composeNotYaml'), where: 'compose.yml:3', fix: 'bad' }), '✗ The compose file is not valid YAML (compose.yml:3): bad'],
+      [say('log.config.toRecreate', { services: 'memos' }), 'To recreate: memos'],
+      [say('log.config.v1Recreates'), 'compose v1: compose recreates the services whose configuration changed.'],
+      [say('log.config.applyFailed', { reason: 'x' }), 'Apply failed: x'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+
+  it('a pre-flight line keeps its English, the label and fix in the reader\'s language', () => {
+    const failed: PreflightCheck = { id: 'disk', ok: false, detail: '1.2 GB free', ...labelled(say('preflight.disk'), say('preflight.disk')) };
+    const ok: PreflightCheck = { id: 'docker', ok: true, detail: 'Docker 26.1.5', ...labelled(say('preflight.docker')) };
+    expect(checkLine(ok).text).toBe(`✓ ${ok.label}: Docker 26.1.5`);
+    expect(checkLine(failed).text).toBe(`✗ ${failed.label}: 1.2 GB free — ${failed.fix}`);
+    const zh = sayIn('zh-CN', checkLine(failed));
+    chinese(zh);
+    expect(zh).toContain(sayIn('zh-CN', say('preflight.disk')));
+    // A check made without keys keeps its words.
+    expect(checkLine({ id: 'images', ok: false, label: 'Images', detail: 'x', fix: 'pull' }).text).toBe('✗ Images: x — pull');
+  });
+});
