@@ -196,7 +196,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     throw new OpsdeckError('conflict', say('errors.swarm.rolledBackRestoreFailed', { ref: targetRef, state: String(state.updateState), reason, where, backup: data.backupId ?? '', why }), { cause: e });
   }
   finishUpgrade(ctx.id, 'rolled-back', `${textOf(reason)}${textOf(restored)}`, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: `${textOf(reason)}\nThe app runs ${fromRef} again${textOf(restored)}.` });
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: say('notify.upgradeRolledBackSwarmText', { reason, from: fromRef, restored }) });
   throw new OpsdeckError('conflict', say('errors.swarm.rolledBack', { ref: targetRef, state: String(state.updateState), reason, where, restored }), {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,
   });

@@ -86,3 +86,13 @@ describe('lifecycle failures after some containers were handled', () => {
     expect(say('errors.docker.doing.lifecycle.restart', { name: 'x' }).text).toBe('restarting x');
   });
 });
+
+describe('the Swarm roll back notification', () => {
+  it('keeps the English of before keys, and reads in Chinese', () => {
+    const reason = say('errors.swarm.newTaskFailed');
+    const text = say('notify.upgradeRolledBackSwarmText', { reason, from: 'm:1', restored: say('errors.swarm.restoredFrom', { backup: 'b1' }) });
+    expect(text.text).toBe(`${reason.text}\nThe app runs m:1 again; the database was restored from the pre-upgrade backup b1.`);
+    expect(say('notify.upgradeRolledBackSwarmText', { reason, from: 'm:1', restored: '' }).text).toBe(`${reason.text}\nThe app runs m:1 again.`);
+    chinese(sayIn('zh-CN', text));
+  });
+});
