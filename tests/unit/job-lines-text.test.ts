@@ -66,3 +66,46 @@ describe('job log steps and lines', () => {
     expect(checkLine({ id: 'images', ok: false, label: 'Images', detail: 'x', fix: 'pull' }).text).toBe('✗ Images: x — pull');
   });
 });
+
+describe('backup, restore and offsite job log lines', () => {
+  it('keep the English of before keys, and read in Chinese', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('log.backup.retentionDeleted', { id: 'b1', size: '1.2 MB' }), 'Retention: deleted b1 (1.2 MB).'],
+      [say('log.backup.retentionFailed', { id: 'b1', error: 'EACCES' }), 'Retention: could not delete b1: EACCES'],
+      [say('log.backup.alreadyImported', { file: 'x.sql.gz', id: 'b1' }), 'x.sql.gz is already in the catalogue as b1; not imported twice.'],
+      [say('log.backup.importFormat', { file: 'x.sql.gz', format: say('log.backup.format.plainGzip'), size: '3 kB' }), 'x.sql.gz: gzipped SQL dump, 3 kB.'],
+      [say('log.backup.importFormat', { file: 'x.dump', format: say('log.backup.format.custom'), size: '3 kB' }), 'x.dump: pg_dump custom format, 3 kB.'],
+      [say('log.backup.imported', { file: 'x.sql', id: 'b1', method: 'psql' }), 'Imported x.sql as b1 (verified: psql).'],
+      [say('log.restore.checksumOk', { sha: '0123456789abcdef' }), 'Checksum matches (sha256 0123456789abcdef…).'],
+      [say('log.restore.loaded', { size: '1.2 MB', seconds: '0.4', tool: 'pg_restore', via: 'in the db container' }), 'Loaded 1.2 MB in 0.4 s (pg_restore ran in the db container).'],
+      [say('log.restore.tables', { count: '9', schema: say('log.restore.schema', { version: '0.25.0' }) }), '9 tables present, schema version 0.25.0.'],
+      [say('log.restore.tables', { count: '9', schema: '' }), '9 tables present.'],
+      [say('log.restore.droppedScratch', { name: 'memos__restore_1' }), 'Dropped the unfinished database memos__restore_1.'],
+      [say('log.swap.live', { what: 'Backup b1', db: 'memos', kept: 'memos__kept_1' }), 'Backup b1 is now the live database memos; the previous one is kept as memos__kept_1.'],
+      [say('log.swap.notHealthy', { lastSeen: 'memos: restarting' }), 'The app did not become healthy: memos: restarting.'],
+      [say('log.swap.healthy', { lastSeen: '/healthz: HTTP 200' }), 'The app is healthy (/healthz: HTTP 200).'],
+      [say('log.swap.previousLive', { db: 'memos' }), 'The previous database is live again as memos.'],
+      [say('log.swap.putBackFailed', { error: 'x' }), 'Putting things back failed: x. Check the Status tab and the databases listed under "Kept databases".'],
+      [say('log.swap.volumesBackFailed', { error: 'x' }), 'Putting the volumes back failed: x. Their previous data is in the volumes named …__kept_….'],
+      [
+        say('log.backup.database', { db: 'memos', version: '17.2', size: '9 MB', schema: say('log.backup.schema', { version: '0.25.0' }), free: say('log.backup.free', { size: '20 GB' }), dir: '/srv/backups' }),
+        'Database memos (PostgreSQL 17.2, 9 MB on disk, schema 0.25.0); 20 GB free in /srv/backups.',
+      ],
+      [say('log.backup.database', { db: 'memos', version: '17.2', size: '9 MB', schema: '', free: say('log.backup.freeUnknown'), dir: '/b' }), 'Database memos (PostgreSQL 17.2, 9 MB on disk); free space unknown in /b.'],
+      [say('log.backup.wrote', { size: '1 MB', seconds: '0.2', rate: '5 MB', sha: 'abc' }), 'Wrote 1 MB in 0.2 s (5 MB/s), sha256 abc…'],
+      [say('log.backup.listRead', { count: '42' }), 'pg_restore --list read 42 entries.'],
+      [say('log.backup.testRestore', { tables: '2', rows: '5', counts: 'memo=3, user=2' }), 'Test restore loaded 2 tables, 5 rows: memo=3, user=2'],
+      [say('log.backup.paused', { app: 'memos', seconds: '1.5' }), 'memos was paused for 1.5 s.'],
+      [say('log.restore.volumeChecked', { volume: 'v', files: '3', size: '1 kB' }), 'Volume v checked: 3 files, 1 kB, fingerprint matches the manifest.'],
+      [say('log.offsite.retry', { what: say('log.offsite.what.upload', { file: 'a.age', target: 'b2' }), attempt: '1', attempts: '3', error: 'reset', seconds: '5' }), 'Upload of a.age to b2: attempt 1 of 3 failed (reset); trying again in 5 s.'],
+      [say('log.offsite.uploaded', { file: 'a.age', target: 'b2', size: '1 MB' }), 'Uploaded a.age to b2: 1 MB encrypted.'],
+      [say('log.offsite.copied', { target: 'b2', id: 'b1', count: '2' }), 'Offsite b2: b1 copied and verified (sizes and checksums of 2 file(s)).'],
+      [say('log.offsite.notCopied', { target: 'b2', id: 'b1', error: 'Access denied.' }), 'Offsite b2: b1 could not be copied: Access denied. The next backup tries again.'],
+      [say('log.offsite.checksumsMatch', { count: '2', sha: 'abc' }), 'All 2 file(s) match their checksums (the dump: sha256 abc…, as in its manifest).'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
