@@ -18,6 +18,7 @@ import { dropRestoreRole } from './restore-role';
 import type { RestoreRoleNote } from './sandbox-load';
 import type { SwapNote } from './swap';
 import { removeRestoreVolumes } from './volume-restore';
+import { say } from '@/lib/i18n/server-text';
 
 const dropScratch: RecoveryHandler = async ({ value, log }) => {
   const note = value as { stack: string; database?: string; scratch?: string };
@@ -57,7 +58,7 @@ const restartApp: RecoveryHandler = async ({ value, log }) => {
   if (!note.appService) return;
   await startService(stack, note.appService);
   const health = await waitAppHealthy(stack, { timeoutMs: 60_000 });
-  log(health.ok ? `The app (${note.appService}) is running and healthy.` : `The app (${note.appService}) was started but is not healthy yet: ${health.lastSeen}.`, health.ok ? 'info' : 'warn');
+  log(health.ok ? say('log.recovery.appHealthy', { service: note.appService }) : say('log.recovery.appNotHealthy', { service: note.appService, lastSeen: health.lastSeen }), health.ok ? 'info' : 'warn');
 };
 
 /** Handlers for lib/jobs' recoverInterruptedJobs, by note key (prefix before ":"). */

@@ -98,7 +98,7 @@ async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: bo
       emit({ type: 'step', name: 'swap.restart-app', ...say('steps.swap.restartApp', { app: note.appService }) });
       await startService(stack, note.appService);
       const health = await waitAppHealthy(stack, { timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
-      emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}. Check the Status tab.` });
+      emit({ type: 'log', level: health.ok ? 'info' : 'error', ...(health.ok ? say('log.swap.healthyAgain', { lastSeen: health.lastSeen }) : say('log.swap.notHealthyYetCheck', { lastSeen: health.lastSeen })) });
     }
     ctx.forget('swap');
   } catch (e) {

@@ -174,7 +174,7 @@ export async function swapInVolumesOnly(stack: Stack, prepared: PreparedVolume[]
       await startService(stack, app).catch(() => undefined);
       // The same patience as the restore was given.
       const health = await waitAppHealthy(stack, { timeoutMs });
-      ctx.emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}.` });
+      ctx.emit({ type: 'log', level: health.ok ? 'info' : 'error', ...(health.ok ? say('log.swap.healthyAgain', { lastSeen: health.lastSeen }) : say('log.swap.notHealthyYet', { lastSeen: health.lastSeen })) });
     }
     throw e;
   }

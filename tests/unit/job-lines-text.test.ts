@@ -109,3 +109,34 @@ describe('backup, restore and offsite job log lines', () => {
     }
   });
 });
+
+describe('"is the app back?" after a swap (last seen)', () => {
+  it('keeps the English of before keys, Docker\'s own states as they are, and reads in Chinese', () => {
+    const seen = say('health.seen.and', {
+      a: say('health.seen.containers', { service: 'memos', states: 'restarting' }),
+      b: say('health.seen.url', { path: '/healthz', result: say('health.seen.notProbed') }),
+    });
+    expect(seen.text).toBe('memos: restarting; /healthz: not probed yet');
+    const failed = say('errors.backup.swapUnhealthy', { what: 'Backup b1', seconds: '120', lastSeen: seen });
+    expect(failed.text).toContain('last seen: memos: restarting; /healthz: not probed yet');
+    const zh = sayIn('zh-CN', failed);
+    chinese(zh);
+    expect(zh).not.toContain('not probed yet');
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('health.seen.noApp'), 'no app configured'],
+      [say('health.seen.notChecked'), 'not checked yet'],
+      [say('health.seen.noContainer', { service: 'memos' }), 'memos: no container'],
+      [say('health.seen.url', { path: '/healthz', result: say('health.seen.noAnswer', { seconds: '3' }) }), '/healthz: no answer within 3 s'],
+      [say('health.seen.url', { path: '/healthz', result: say('health.seen.notAnswering') }), '/healthz: not answering'],
+      [say('log.swap.healthyAgain', { lastSeen: say('health.seen.noApp') }), 'The app is healthy again (no app configured).'],
+      [say('log.swap.notHealthyYetCheck', { lastSeen: seen }), 'The app is running but not healthy yet: memos: restarting; /healthz: not probed yet. Check the Status tab.'],
+      [say('log.swap.notHealthyYet', { lastSeen: seen }), 'The app is running but not healthy yet: memos: restarting; /healthz: not probed yet.'],
+      [say('log.recovery.appHealthy', { service: 'memos' }), 'The app (memos) is running and healthy.'],
+      [say('log.recovery.appNotHealthy', { service: 'memos', lastSeen: seen }), 'The app (memos) was started but is not healthy yet: memos: restarting; /healthz: not probed yet.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
