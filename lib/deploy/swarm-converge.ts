@@ -127,7 +127,7 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
       ctx.emit({ type: 'log', ...say('log.allHealthy') });
       return;
     }
-    const report = lags.length ? lags.reduce((a, b) => say('errors.list', { a, b })) : say('errors.swarm.appHealthUrl', { url: app!.url, message: app!.message });
+    const report = lags.length ? lags.reduce((a, b) => say('errors.list', { a, b })) : say('errors.swarm.appHealthUrl', { url: app!.url, message: app!.said ?? app!.message });
     if (report.text !== lastReport) ctx.emit({ type: 'log', ...say('log.waiting', { report }) });
     lastReport = report.text;
     if (Date.now() >= deadline) {

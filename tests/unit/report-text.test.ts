@@ -119,3 +119,31 @@ describe('doctor checked and skipped lines', () => {
     }
   });
 });
+
+describe('the health URL probe', () => {
+  it('keeps its English, and reads in Chinese (a real server on a local port)', async () => {
+    const { createServer } = await import('node:http');
+    const { probeHttp } = await import('@/lib/status/probe');
+    const server = createServer((req, res) => {
+      res.statusCode = req.url === '/healthz' ? 200 : 503;
+      res.end(req.url === '/healthz' ? 'ok' : 'database is starting');
+    });
+    await new Promise<void>((r) => server.listen(3251, '127.0.0.1', r));
+    try {
+      const good = await probeHttp('http://127.0.0.1:3251/healthz');
+      expect(good.message).toMatch(/^HTTP 200 in \d+ ms$/);
+      chinese(sayIn('zh-CN', good.said!));
+      const bad = await probeHttp('http://127.0.0.1:3251/other');
+      expect(bad.message).toBe('HTTP 503: database is starting');
+      expect(sayIn('zh-CN', bad.said!)).toBe('HTTP 503：database is starting');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    const refused = await probeHttp('http://127.0.0.1:3259/healthz');
+    expect(refused.message).toBe('connection refused: nothing listens there (is the app running?)');
+    chinese(sayIn('zh-CN', refused.said!));
+    expect(say('probe.noAnswer', { seconds: '3' }).text).toBe('no answer within 3 s');
+    expect(say('probe.notRunning', { service: 'memos' }).text).toBe('connection refused: the memos container is not running');
+    expect(say('probe.failed', { code: say('probe.unknownError') }).text).toBe('the request failed (unknown error)');
+  });
+});
