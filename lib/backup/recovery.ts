@@ -28,7 +28,7 @@ const dropScratch: RecoveryHandler = async ({ value, log }) => {
   if (name === tools.conn.database) return;
   if (await databaseExists(tools, name)) {
     await dropDatabase(tools, name);
-    log(`Dropped the half-made database ${name}; the live database ${tools.conn.database} was not touched by it.`);
+    log(say('log.recovery.scratchDropped', { name, live: tools.conn.database }));
   }
 };
 
@@ -41,10 +41,10 @@ const dropRole: RecoveryHandler = async ({ value, log }) => {
   const tools = pgTools(getStack(note.stack));
   if (note.scratch !== tools.conn.database && (await databaseExists(tools, note.scratch))) {
     await dropDatabase(tools, note.scratch);
-    log(`Dropped the half-made database ${note.scratch}; the live database ${tools.conn.database} was not touched by it.`);
+    log(say('log.recovery.scratchDropped', { name: note.scratch, live: tools.conn.database }));
   }
   await dropRestoreRole(tools, note.role);
-  log(`Dropped the restore role ${note.role}.`);
+  log(say('log.sandbox.roleDropped', { role: note.role }));
 };
 
 const restartApp: RecoveryHandler = async ({ value, log }) => {
@@ -52,9 +52,7 @@ const restartApp: RecoveryHandler = async ({ value, log }) => {
   const stack = getStack(note.stack);
   const tools = pgTools(stack);
   const swapped = !(await databaseExists(tools, note.source)) && (await databaseExists(tools, note.keptAs));
-  log(swapped
-    ? `The swap had happened: ${note.database} is the restored database (complete and checked before the swap); the previous one is kept as ${note.keptAs} — "Undo restore" puts it back.`
-    : `The swap had not happened: ${note.database} is still the previous database.`);
+  log(swapped ? say('log.recovery.swapped', { db: note.database, kept: note.keptAs }) : say('log.recovery.notSwapped', { db: note.database }));
   if (!note.appService) return;
   await startService(stack, note.appService);
   const health = await waitAppHealthy(stack, { timeoutMs: 60_000 });
@@ -72,7 +70,7 @@ export const BACKUP_RECOVERY: Record<string, RecoveryHandler> = {
     const { from, to } = value as { from: string; to: string };
     if (fs.existsSync(from) && !fs.existsSync(to)) {
       fs.renameSync(from, to);
-      log(`Moved ${from} back to ${to}; it was not imported.`);
+      log(say('log.recovery.movedBack', { from, to }));
     }
   },
 };

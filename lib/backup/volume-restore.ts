@@ -24,6 +24,7 @@ import { volumeArchiveFile, type VolumeArchive } from './manifest';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './swap';
 import { TarFingerprint } from './tar-fingerprint';
 import { tap } from './volume-backup';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export const RESTORE_PARTS = ['database', 'volumes', 'both'] as const;
@@ -134,11 +135,11 @@ export async function dropRestoredVolumes(stack: Stack, names: string[], ctx: Jo
 }
 
 /** Recovery after a crash: the volumes a restore was loading into (only `…__restore_…` names). */
-export async function removeRestoreVolumes(note: { volumes?: string[] }, log: (text: string) => void): Promise<void> {
+export async function removeRestoreVolumes(note: { volumes?: string[] }, log: (text: Said) => void): Promise<void> {
   for (const n of note.volumes ?? []) {
     if (!n.includes('__restore_')) continue;
     await removeVolume(n);
-    log(`Removed the half-made volume ${n}; the live volume was not touched by it.`);
+    log(say('log.recovery.volumeRemoved', { volume: n }));
   }
 }
 

@@ -140,3 +140,31 @@ describe('"is the app back?" after a swap (last seen)', () => {
     }
   });
 });
+
+describe('clean-up after Opsdeck stopped, and the restore sandbox', () => {
+  it('keep the English of before keys, and read in Chinese', () => {
+    const english: [ReturnType<typeof say>, string][] = [
+      [say('log.recovery.stopped'), 'Opsdeck stopped while this job was running. Cleaning up what it left half-done.'],
+      [say('log.recovery.removedFile', { file: '/b/x.tmp' }), 'Removed the unfinished file /b/x.tmp.'],
+      [say('log.recovery.noHandler', { note: 'x' }), 'No cleanup is known for "x"; left as is.'],
+      [say('log.recovery.cleanupFailed', { note: 'swap', error: 'boom' }), 'Cleanup "swap" failed: boom'],
+      [say('log.recovery.configChanged', { kind: 'env' }), 'The env file changed since the apply started (or its previous version is gone): left as it is. Apply the version you want from the Configuration tab.'],
+      [say('log.recovery.configBack', { kind: 'compose', services: say('log.recovery.whatChanged') }), 'Put the previous compose file back and recreated what changed from it.'],
+      [say('log.recovery.imageBack', { service: 'memos', ref: 'sha256:0123456789a', backup: say('log.recovery.restoreHint', { backup: 'b1' }) }), 'Put memos back on its previous image sha256:0123456789a. If the schema had already changed, restore the pre-upgrade backup b1 from the Backups tab.'],
+      [say('log.sandbox.extensions', { extensions: 'pg_trgm', scratch: 's' }), 'Created the extension(s) pg_trgm in s beforehand (allow-listed; the restore role may not create them).'],
+      [say('log.sandbox.loadingAs', { role: 'r', scratch: 's', restricted: say('log.sandbox.restricted') }), 'Loading as r, a role made for this restore: no superuser, no other role, owner of s only; psql in restricted mode (no backslash commands).'],
+      [say('log.sandbox.handed', { scratch: 's', user: 'memos', role: 'r' }), 'Handed s to memos and dropped r.'],
+      [say('log.sandbox.roleDropped', { role: 'opsdeck_restore_t1_abcdef01' }), 'Dropped the restore role opsdeck_restore_t1_abcdef01.'],
+      [say('log.sandbox.roleNotDropped', { role: 'r', error: 'x' }), 'Could not drop the restore role r: x'],
+      [say('log.recovery.volumeRemoved', { volume: 'v__restore_1' }), 'Removed the half-made volume v__restore_1; the live volume was not touched by it.'],
+      [say('log.recovery.scratchDropped', { name: 's', live: 'memos' }), 'Dropped the half-made database s; the live database memos was not touched by it.'],
+      [say('log.recovery.swapped', { db: 'memos', kept: 'k' }), 'The swap had happened: memos is the restored database (complete and checked before the swap); the previous one is kept as k — "Undo restore" puts it back.'],
+      [say('log.recovery.notSwapped', { db: 'memos' }), 'The swap had not happened: memos is still the previous database.'],
+      [say('log.recovery.movedBack', { from: '/a', to: '/b' }), 'Moved /a back to /b; it was not imported.'],
+    ];
+    for (const [said, text] of english) {
+      expect(said.text).toBe(text);
+      chinese(sayIn('zh-CN', said));
+    }
+  });
+});
