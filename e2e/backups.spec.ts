@@ -194,7 +194,7 @@ test('a wrong password is refused by the dialog and by the API; nothing changes'
   // As a script calls it: with the session cookie and the header that marks a non-browser caller.
   const res = await page.request.post(`/api/stacks/demo/backups/${backupId}/restore`, { headers: { 'X-Opsdeck-Request': '1' }, data: { confirmName: 'demo', password: 'also-wrong' } });
   expect(res.status()).toBe(403);
-  expect(await res.json()).toEqual({ error: 'That is not your password. Nothing was changed.' });
+  expect(await res.json()).toMatchObject({ error: 'That is not your password. Nothing was changed.' });
   await new Promise((r) => setTimeout(r, 1000));
   expect(await memos()).toEqual(before);
   // Both attempts are in the admin's audit records with the reason, as refusals (page and API alike).
@@ -263,7 +263,7 @@ test('an operator may not upload or delete a backup (the server refuses); an adm
     data: Buffer.from('-- PostgreSQL database dump\n'),
   });
   expect(badName.status()).toBe(400);
-  expect(await badName.json()).toEqual({ error: 'Give a file name, not a path.' });
+  expect(await badName.json()).toMatchObject({ error: 'Give a file name, not a path.' });
   await page.goto('/stacks/demo/backups');
   page.once('dialog', (d) => d.accept());
   await page.getByTestId(`backup-${backupId}`).getByRole('button', { name: 'Delete' }).click();

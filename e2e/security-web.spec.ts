@@ -138,7 +138,7 @@ test('a cross-site form post to a route handler is refused; the same request fro
     await admin.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
     const res = await posted;
     expect(res.status()).toBe(403);
-    expect(await res.json()).toEqual({ error: 'This request came from another site (its Origin is not this Opsdeck), so it was refused.' });
+    expect(await res.json()).toMatchObject({ error: 'This request came from another site (its Origin is not this Opsdeck), so it was refused.' });
   } finally {
     evil.close();
   }

@@ -55,6 +55,19 @@ export function userSaidOf(e: unknown): Said | string {
   return 'key' in s ? s : s.text;
 }
 
+/**
+ * A route's JSON error answer: the English `error` every API client reads (unchanged), and beside
+ * it the keyed text (`said`) so the page that shows it renders it in the reader's language.
+ */
+export function errorBody(e: unknown): { error: string; said?: Said } {
+  return refusalBody(saidOf(e));
+}
+
+/** The same for a refusal that is no thrown error (a gate, the cross-site check). */
+export function refusalBody(said: Said | { text: string }): { error: string; said?: Said } {
+  return 'key' in said ? { error: said.text, said } : { error: said.text };
+}
+
 /** The message in the reader's language (server actions: the request's). */
 export function userMessageIn(e: unknown, locale: Locale): string {
   return sayIn(locale, saidOf(e));

@@ -3,6 +3,7 @@
 import { activateNode } from '@/lib/docker/swarm-ops';
 import { defineAction } from './define-action';
 import { nodeInput, swarmStackFor } from './swarm-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 /** Makes a drained Swarm node take tasks again (admin). */
 export const activateSwarmNode = defineAction({
@@ -12,6 +13,6 @@ export const activateSwarmNode = defineAction({
   describe: (i) => ({ stack: i.stack, target: `node ${i.node}` }),
   run: async (i) => {
     const node = await activateNode(swarmStackFor(i.stack), i.node);
-    return { data: node, message: `${node.hostname} is active: Swarm may schedule tasks on it again.` };
+    return { data: node, message: say('done.nodeActive', { node: node.hostname }) };
   },
 });

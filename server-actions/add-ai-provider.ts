@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { addAiProvider as add } from '@/lib/ai-health';
 import { defineAction } from './define-action';
 import { addProviderInput } from './ai-health-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const addAiProvider = defineAction({
   name: 'ai.provider-add',
@@ -14,6 +15,6 @@ export const addAiProvider = defineAction({
   run: async (i, ctx) => {
     const { id } = add({ ...i, createdBy: ctx.user.username });
     revalidatePath(`/stacks/${i.stack}/ai`);
-    return { data: { id }, message: `Provider ${i.label} added; its first check runs now.` };
+    return { data: { id }, message: say('done.providerAdded', { label: i.label }) };
   },
 });

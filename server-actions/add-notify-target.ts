@@ -1,10 +1,11 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { addTarget, targetInputSchema } from '@/lib/notify';
-import { OpsdeckError } from '@/lib/errors';
+import { addTarget, parseTargetInput } from '@/lib/notify';
+import { say, sayIn } from '@/lib/i18n/server-text';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
+import { requestLocale } from './session';
 import { addTargetInput } from './notify-schemas';
 
 export const addNotifyTarget = defineAction({
@@ -21,10 +22,9 @@ export const addNotifyTarget = defineAction({
       to: i.emailTo ? i.emailTo.split(/[,;\s]+/).filter(Boolean) : undefined,
       lang: i.lang,
     };
-    const parsed = targetInputSchema.safeParse({ ...i, options });
-    if (!parsed.success) throw new OpsdeckError('invalid_input', parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
-    addTarget(stack.name, parsed.data, user.username);
+    const target = parseTargetInput({ ...i, options });
+    addTarget(stack.name, target, user.username);
     revalidatePath(`/stacks/${stack.name}/notifications`);
-    return { data: null, message: `Webhook ${parsed.data.name} added.` };
+    return { data: null, message: sayIn(await requestLocale(), say('changes.notifyTargetAdded', { name: target.name })) };
   },
 });

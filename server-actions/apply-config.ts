@@ -18,6 +18,6 @@ export const applyConfig = defineAction({
       { stack: stack.name, kind: 'config-apply', title: say('jobs.title.configApply', { kind: i.kind, stack: stack.name }), target: i.sha.slice(0, 12), startedBy: user.username },
       (ctx) => apply(stack, { kind: i.kind, sha: i.sha }, ctx),
     );
-    return { data: { jobId: job.id }, message: `Apply started (job #${job.id}).` };
+    return { data: { jobId: job.id }, message: say('done.applyStarted', { id: job.id }) };
   },
 });

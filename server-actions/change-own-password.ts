@@ -3,6 +3,7 @@
 import { changeOwnPassword as change } from '@/lib/auth/users';
 import { defineAction } from './define-action';
 import { changeOwnPasswordInput } from './account-password-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const changeOwnPassword = defineAction({
   name: 'account.change-password',
@@ -10,7 +11,6 @@ export const changeOwnPassword = defineAction({
   schema: changeOwnPasswordInput,
   run: async (i, { user }) => {
     const { endedSessions } = await change(user.id, i.currentPassword, i.newPassword, user.sessionId);
-    const others = endedSessions === 1 ? '1 other session was' : `${endedSessions} other sessions were`;
-    return { data: null, message: `Password changed; ${others} signed out.` };
+    return { data: null, message: endedSessions === 1 ? say('done.passwordChangedOne') : say('done.passwordChangedMany', { count: String(endedSessions) }) };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { confirmEnrolment } from '@/lib/auth/totp';
 import { defineAction } from './define-action';
 import { confirmTotpInput } from './account-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 // Step 2: a code from the app proves it holds the secret; returns the recovery codes (shown once).
 export const confirmTwoFactor = defineAction({
@@ -14,6 +15,6 @@ export const confirmTwoFactor = defineAction({
   run: async (i, { user }) => {
     const codes = await confirmEnrolment(user.id, i.code);
     revalidatePath('/account/security');
-    return { data: { recoveryCodes: codes }, message: 'Two-factor sign-in is on. Keep the recovery codes somewhere safe.' };
+    return { data: { recoveryCodes: codes }, message: say('done.twoFactorOn') };
   },
 });

@@ -20,6 +20,6 @@ export const createApiTokenAction = defineAction({
     if (i.scope === 'stacks' && unknown.length) throw new OpsdeckError('invalid_input', say('errors.tokens.unknownStacks', { stacks: unknown.join(', ') }));
     const { token, info } = createApiToken(user, { name: i.name, role: i.role, stacks: i.scope === 'all' ? null : i.stacks, days: i.days });
     revalidatePath('/account/tokens');
-    return { data: { token, id: info.id }, message: 'Token created. Copy it now: it is not shown again.' };
+    return { data: { token, id: info.id }, message: say('done.tokenCreated') };
   },
 });

@@ -6,6 +6,7 @@ import { startBackupJob } from '@/lib/backup';
 import { getStack } from '@/lib/stacks';
 import { createBackupInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 /** Takes a backup now (operator): starts the job and returns its id; the page streams its log. */
 export const createBackup = defineAction({
@@ -16,6 +17,6 @@ export const createBackup = defineAction({
   run: async (i, ctx) => {
     const { job } = startBackupJob(getStack(i.stack), { by: ctx.user.username, testRestore: i.testRestore });
     revalidatePath(`/stacks/${i.stack}/backups`);
-    return { data: { jobId: job.id }, message: `Backup #${job.id} started.` };
+    return { data: { jobId: job.id }, message: say('done.backupStarted', { id: job.id }) };
   },
 });

@@ -4,6 +4,8 @@ import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
 import { isOpsdeckError, userMessageIn, userMessageOf } from '@/lib/errors';
 import { say, sayIn } from '@/lib/i18n/server-text';
+import type { Said } from '@/lib/i18n/said';
+import { issueSaid } from '@/lib/i18n/zod-said';
 import { checkRole, requestIp, requestLocale, type SessionUser } from './session';
 
 export type ActionResult<T = unknown> =
@@ -24,7 +26,8 @@ interface ActionSpec<S extends z.ZodType, T> {
   schema: S;
   /** What the audit record names: the stack and the target of the action, never a secret. */
   describe?: (input: z.infer<S>) => { stack?: string; target?: string };
-  run: (input: z.infer<S>, ctx: ActionContext) => Promise<{ data: T; message?: string }>;
+  /** The confirmation: keyed text (`say(…)`) is rendered in the reader's language here. */
+  run: (input: z.infer<S>, ctx: ActionContext) => Promise<{ data: T; message?: string | Said }>;
 }
 
 function formToObject(form: FormData | Record<string, unknown>): Record<string, unknown> {
@@ -54,9 +57,14 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
     }
     const parsed = spec.schema.safeParse(formToObject(form));
     if (!parsed.success) {
+      const locale = await requestLocale();
       const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message);
-      return { ok: false, error: sayIn(await requestLocale(), say('errors.invalidForm')), fieldErrors };
+      // A keyed schema message (lib/i18n/zod-said) in the reader's language; zod's own as it is.
+      for (const issue of parsed.error.issues) {
+        const said = issueSaid(issue);
+        (fieldErrors[issue.path.join('.') || '_'] ??= []).push(typeof said === 'string' ? said : sayIn(locale, said));
+      }
+      return { ok: false, error: sayIn(locale, say('errors.invalidForm')), fieldErrors };
     }
     const input = parsed.data as z.infer<S>;
     const about = spec.describe?.(input) ?? {};
@@ -64,7 +72,7 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S, T>) {
     try {
       const { data, message } = await spec.run(input, { user: gate.user, ip });
       recordAudit({ ...base, result: 'ok' });
-      return { ok: true, data, message };
+      return { ok: true, data, message: message === undefined || typeof message === 'string' ? message : sayIn(await requestLocale(), message) };
     } catch (e) {
       if (!isOpsdeckError(e)) console.error(`[action ${spec.name}]`, e);
       // A wrong or throttled password confirmation is a refusal, recorded as the route handlers record it.

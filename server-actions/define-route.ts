@@ -1,7 +1,9 @@
 import 'server-only';
 import type { z } from 'zod';
 import { recordAudit } from '@/lib/audit';
-import { httpStatusOf, isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { errorBody, httpStatusOf, isOpsdeckError, refusalBody, userMessageOf } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
+import { issueSaid } from '@/lib/i18n/zod-said';
 import { guarded, type RouteGate, type RouteRule } from './guarded-route';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -46,9 +48,11 @@ export function defineRoute<S extends z.ZodType>(spec: RouteSpec<S>) {
       json: async () => (await request.json().catch(() => ({}))) as Record<string, unknown>,
     }));
     if (!parsed.success) {
-      const error = parsed.error.issues[0]?.message ?? 'The request is not valid.';
-      if (audited) recordAudit({ ...base, result: 'error', detail: error });
-      return Response.json({ error }, { status: 400, headers: NO_STORE });
+      const issue = parsed.error.issues[0];
+      const said = issue ? issueSaid(issue) : say('errors.route.badRequest');
+      const body = refusalBody(typeof said === 'string' ? { text: said } : said);
+      if (audited) recordAudit({ ...base, result: 'error', detail: body.error });
+      return Response.json(body, { status: 400, headers: NO_STORE });
     }
     const about = { ...base, ...(spec.describe?.(parsed.data) ?? {}) };
     try {
@@ -63,7 +67,7 @@ export function defineRoute<S extends z.ZodType>(spec: RouteSpec<S>) {
       // The caller passed the gate, so "unauthenticated" here is a failed confirmation of their own
       // password: refused (403), not a prompt to sign in (401).
       const status = isOpsdeckError(e) && e.code === 'unauthenticated' ? 403 : httpStatusOf(e);
-      return Response.json({ error: userMessageOf(e) }, { status, headers: NO_STORE });
+      return Response.json(errorBody(e), { status, headers: NO_STORE });
     }
   });
 }

@@ -8,6 +8,7 @@ import { busyMessage, runningJob } from '@/lib/jobs';
 import { getStack } from '@/lib/stacks';
 import { backupRefInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 /** Deletes a backup (admin); refused while a job runs on the stack (it may be reading that file). */
 export const deleteBackup = defineAction({
@@ -21,6 +22,6 @@ export const deleteBackup = defineAction({
     if (busy) throw new OpsdeckError('conflict', busyMessage(stack.name, busy));
     const entry = deleteBackupFiles(stack, i.backupId);
     revalidatePath(`/stacks/${i.stack}/backups`);
-    return { data: { id: entry.id }, message: `Deleted backup ${entry.id}.` };
+    return { data: { id: entry.id }, message: say('done.backupDeleted', { id: entry.id }) };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { deleteTarget } from '@/lib/notify';
 import { defineAction } from './define-action';
 import { targetRefInput } from './notify-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const deleteNotifyTarget = defineAction({
   name: 'notify.delete',
@@ -13,6 +14,6 @@ export const deleteNotifyTarget = defineAction({
   run: async (i) => {
     deleteTarget(i.stack, i.id);
     revalidatePath(`/stacks/${i.stack}/notifications`);
-    return { data: null, message: 'Webhook removed.' };
+    return { data: null, message: say('done.webhookRemoved') };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { deleteUser as remove } from '@/lib/auth/users';
 import { defineAction } from './define-action';
 import { deleteUserInput } from './user-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const deleteUser = defineAction({
   name: 'users.delete',
@@ -13,6 +14,6 @@ export const deleteUser = defineAction({
   run: async (i) => {
     remove(i.id);
     revalidatePath('/admin/users');
-    return { data: null, message: 'User deleted.' };
+    return { data: null, message: say('done.userDeleted') };
   },
 });

@@ -15,6 +15,6 @@ export const deployStack = defineAction({
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
     const { job } = startJob({ stack: stack.name, kind: 'deploy', title: say('jobs.title.deploy', { stack: stack.name }), startedBy: user.username }, (ctx) => deploy(stack, ctx));
-    return { data: { jobId: job.id }, message: `Deploy started (job #${job.id}).` };
+    return { data: { jobId: job.id }, message: say('done.deployStarted', { id: job.id }) };
   },
 });

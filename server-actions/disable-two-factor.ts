@@ -20,6 +20,6 @@ export const disableTwoFactorAction = defineAction({
     if (!(await verifySecondFactor(user.id, i.code))) throw new OpsdeckError('invalid_input', say('errors.auth.codeInvalid'));
     disableTwoFactor(user.id);
     revalidatePath('/account/security');
-    return { data: null, message: 'Two-factor sign-in is off.' };
+    return { data: null, message: say('done.twoFactorOff') };
   },
 });

@@ -6,6 +6,7 @@ import { startDropKeptJob } from '@/lib/backup';
 import { getStack } from '@/lib/stacks';
 import { keptDatabaseInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 /** Drops a database kept by an earlier restore (admin). Only names in the kept list are accepted. */
 export const dropKeptDatabase = defineAction({
@@ -17,7 +18,7 @@ export const dropKeptDatabase = defineAction({
     const { job, done } = startDropKeptJob(getStack(i.stack), i.database, ctx.user.username);
     const ended = await done;
     revalidatePath(`/stacks/${i.stack}/backups`);
-    if (ended.status !== 'succeeded') return { data: { jobId: job.id }, message: ended.summary ?? 'Failed.' };
-    return { data: { jobId: job.id }, message: `Dropped ${i.database}.` };
+    if (ended.status !== 'succeeded') return { data: { jobId: job.id }, message: ended.summary === null ? say('done.failed') : ended.summarySaid ? { ...ended.summarySaid, text: ended.summary } : ended.summary };
+    return { data: { jobId: job.id }, message: say('done.dropped', { database: i.database }) };
   },
 });

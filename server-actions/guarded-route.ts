@@ -5,6 +5,9 @@ import { clientIpFrom } from '@/lib/auth/client-ip';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { mustEnrolTwoFactor } from '@/lib/auth/totp';
 import { getJob } from '@/lib/jobs';
+import { refusalBody } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { jobIdSchema } from './input-schemas';
 import { guardRoute } from './route-guard';
 import { sessionRecheck, type SessionUser } from './session';
@@ -41,8 +44,8 @@ async function stackOf(rule: RouteRule, params: Params | undefined): Promise<str
   return id.success ? (getJob(id.data)?.stack ?? null) : null;
 }
 
-function refuse(status: 401 | 403, error: string): Response {
-  return Response.json({ error }, { status, headers: status === 401 ? { ...NO_STORE, 'WWW-Authenticate': 'Bearer' } : NO_STORE });
+function refuse(status: 401 | 403, said: Said): Response {
+  return Response.json(refusalBody(said), { status, headers: status === 401 ? { ...NO_STORE, 'WWW-Authenticate': 'Bearer' } : NO_STORE });
 }
 
 /**
@@ -56,16 +59,16 @@ async function admitToken(rule: RouteRule & { role: Role }, header: string, requ
   const found = authenticateBearer(header);
   if ('refused' in found) {
     recordAudit({ actor: found.username ?? '(api token)', role: null, ip, action: rule.action, target: found.name ? `token ${found.name}` : undefined, result: 'denied', detail: `API token ${found.refused}` });
-    return refuse(401, 'This API token is not valid (unknown, revoked or expired).');
+    return refuse(401, say('errors.route.tokenInvalid'));
   }
-  const denied = (message: string) => {
-    recordAudit({ actor: found.user.username, role: found.user.role, ip, action: rule.action, target: `token ${found.token.name}`, result: 'denied', detail: message });
-    return refuse(403, message);
+  const denied = (said: Said) => {
+    recordAudit({ actor: found.user.username, role: found.user.role, ip, action: rule.action, target: `token ${found.token.name}`, result: 'denied', detail: said.text });
+    return refuse(403, said);
   };
-  if (!hasRole(found.user.role, rule.role)) return denied(`This needs the ${rule.role} role; the token has ${found.user.role}.`);
-  if (mustEnrolTwoFactor(found.user)) return denied('The token’s owner must set up two-factor sign-in first.');
+  if (!hasRole(found.user.role, rule.role)) return denied(say('errors.route.tokenNeedsRole', { required: rule.role, role: found.user.role }));
+  if (mustEnrolTwoFactor(found.user)) return denied(say('errors.route.tokenOwnerTwoFactor'));
   const stack = await stackOf(rule, params);
-  if (stack !== null && !tokenCoversStack(found, stack)) return denied(`This token is not for stack "${stack.slice(0, 60)}".`);
+  if (stack !== null && !tokenCoversStack(found, stack)) return denied(say('errors.route.tokenNotForStack', { stack: stack.slice(0, 60) }));
   const recheck = async () => () => {
     const again = authenticateBearer(header);
     return !('refused' in again) && hasRole(again.user.role, rule.role);

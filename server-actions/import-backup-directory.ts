@@ -6,6 +6,7 @@ import { startImportDirectoryJob } from '@/lib/backup';
 import { getStack } from '@/lib/stacks';
 import { importDirectoryInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 /**
  * Imports every backup in a folder of the Opsdeck host (admin: it names a server path). Files are
@@ -19,6 +20,6 @@ export const importBackupDirectory = defineAction({
   run: async (i, ctx) => {
     const { job } = startImportDirectoryJob(getStack(i.stack), i.directory, ctx.user.username);
     revalidatePath(`/stacks/${i.stack}/backups`);
-    return { data: { jobId: job.id }, message: `Import #${job.id} started.` };
+    return { data: { jobId: job.id }, message: say('done.importStarted', { id: job.id }) };
   },
 });

@@ -8,6 +8,7 @@ import { say, sayIn } from '@/lib/i18n/server-text';
 import { busyMessage, runningJob } from '@/lib/jobs';
 import { requestLocale } from './session';
 import { stackNameSchema } from './input-schemas';
+import { zodText } from '@/lib/i18n/zod-said';
 
 /**
  * Shared by the start/stop/restart actions: their input and the one way they run. Without a
@@ -18,7 +19,7 @@ export const lifecycleInput = z.object({
   stack: stackNameSchema,
   service: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().trim().max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Not a service name.').optional(),
+    z.string().trim().max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, zodText(say('errors.form.badService'))).optional(),
   ),
 });
 export type LifecycleInput = z.infer<typeof lifecycleInput>;

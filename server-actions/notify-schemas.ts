@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { LOCALES } from '@/lib/i18n/locales';
+import { say } from '@/lib/i18n/server-text';
+import { zodText } from '@/lib/i18n/zod-said';
 import { NOTIFY_EVENTS } from '@/lib/notify';
 import { stackNameSchema as stack } from './input-schemas';
 
 // Checkboxes arrive as one form field per ticked event: a string, or several.
-const events = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }));
+const events = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: zodText(say('errors.notify.chooseEvent')) }));
 // An unticked checkbox sends nothing; a ticked one sends "on".
 const ticked = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 // Channel settings from optional form fields; an empty field is "not given".

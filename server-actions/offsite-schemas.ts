@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { backupIdSchema } from '@/lib/backup/manifest';
 import { stackNameSchema } from './input-schemas';
+import { say } from '@/lib/i18n/server-text';
+import { zodText } from '@/lib/i18n/zod-said';
 
 /**
  * Restore from an offsite target. The age key is pasted by the admin for this one job: it is
@@ -8,9 +10,9 @@ import { stackNameSchema } from './input-schemas';
  */
 export const restoreOffsiteInput = z.object({
   stack: stackNameSchema,
-  target: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Not a target name.'),
+  target: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, zodText(say('errors.form.badTarget'))),
   backupId: backupIdSchema,
-  identity: z.string().trim().min(1, 'Paste the age secret key (AGE-SECRET-KEY-1…).').max(20_000),
+  identity: z.string().trim().min(1, zodText(say('errors.form.ageKey'))).max(20_000),
   confirmName: z.string().trim().max(60),
-  password: z.string().min(1, 'Re-enter your password.').max(1024),
-}).refine((i) => i.confirmName === i.stack, { path: ['confirmName'], message: 'Type the stack name exactly to confirm.' });
+  password: z.string().min(1, zodText(say('errors.form.reenterPassword'))).max(1024),
+}).refine((i) => i.confirmName === i.stack, { path: ['confirmName'], message: zodText(say('errors.form.confirmStackName')) });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { previewJobSchema } from '@/lib/pitr/previews';
 import { stackNameSchema } from './input-schemas';
+import { say } from '@/lib/i18n/server-text';
+import { zodIssue, zodText } from '@/lib/i18n/zod-said';
 
 // The point-in-time forms' inputs. A moment is given as whole minutes ago or as a date and time in
 // UTC (the page shows every time in UTC); lib/pitr refuses what cannot be rebuilt.
@@ -12,13 +14,13 @@ export const baseBackupInput = z.object({ stack: stackNameSchema });
 export const pointTargetInput = z
   .object({
     stack: stackNameSchema,
-    mode: z.enum(['ago', 'at'], { error: 'Choose "minutes ago" or a date and time.' }),
-    minutesAgo: z.preprocess(blank, z.coerce.number({ error: 'Give a number of minutes.' }).int('Give whole minutes.').min(1, 'At least 1 minute ago.').max(TEN_YEARS_MIN, 'That is too far back.').optional()),
-    at: z.preprocess(blank, z.string().trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'Give a date and time (YYYY-MM-DD HH:MM).').optional()),
+    mode: z.enum(['ago', 'at'], { error: zodText(say('errors.form.pitrMode')) }),
+    minutesAgo: z.preprocess(blank, z.coerce.number({ error: zodText(say('errors.form.minutesNumber')) }).int(zodText(say('errors.form.minutesWhole'))).min(1, zodText(say('errors.form.minutesMin'))).max(TEN_YEARS_MIN, zodText(say('errors.form.tooFarBack'))).optional()),
+    at: z.preprocess(blank, z.string().trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, zodText(say('errors.form.dateTime'))).optional()),
   })
   .superRefine((i, ctx) => {
-    if (i.mode === 'ago' && i.minutesAgo === undefined) ctx.addIssue({ code: 'custom', path: ['minutesAgo'], message: 'How many minutes ago?' });
-    if (i.mode === 'at' && i.at === undefined) ctx.addIssue({ code: 'custom', path: ['at'], message: 'Which date and time?' });
+    if (i.mode === 'ago' && i.minutesAgo === undefined) ctx.addIssue({ code: 'custom', path: ['minutesAgo'], ...zodIssue(say('errors.form.howManyMinutes')) });
+    if (i.mode === 'at' && i.at === undefined) ctx.addIssue({ code: 'custom', path: ['at'], ...zodIssue(say('errors.form.whichDateTime')) });
   });
 export type PointTargetInput = z.infer<typeof pointTargetInput>;
 
@@ -36,6 +38,6 @@ export const pointRestoreInput = z
     stack: stackNameSchema,
     previewJob: previewJobSchema,
     confirmName: z.string().trim().max(60),
-    password: z.string().min(1, 'Re-enter your password.').max(1024),
+    password: z.string().min(1, zodText(say('errors.form.reenterPassword'))).max(1024),
   })
-  .refine((i) => i.confirmName === i.stack, { path: ['confirmName'], message: 'Type the stack name exactly to confirm.' });
+  .refine((i) => i.confirmName === i.stack, { path: ['confirmName'], message: zodText(say('errors.form.confirmStackName')) });

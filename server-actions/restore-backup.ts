@@ -7,6 +7,7 @@ import { startRestoreJob } from '@/lib/backup';
 import { getStack } from '@/lib/stacks';
 import { restoreBackupInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 /**
  * Restores a backup over the live database (admin), after the stack's name is typed and the
@@ -22,6 +23,6 @@ export const restoreBackup = defineAction({
     await confirmOwnPassword(ctx.user.id, i.password);
     const { job } = startRestoreJob(getStack(i.stack), i.backupId, ctx.user.username, { parts: i.parts });
     revalidatePath(`/stacks/${i.stack}/backups`);
-    return { data: { jobId: job.id }, message: `Restore #${job.id} started. Follow it in the job log below.` };
+    return { data: { jobId: job.id }, message: say('done.restoreStarted', { id: job.id }) };
   },
 });

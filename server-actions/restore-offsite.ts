@@ -7,6 +7,7 @@ import { startOffsiteRestoreJob } from '@/lib/offsite';
 import { getStack } from '@/lib/stacks';
 import { defineAction } from './define-action';
 import { restoreOffsiteInput } from './offsite-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 /**
  * Disaster recovery (admin): fetch a set from an offsite target, decrypt it with the key pasted
@@ -24,6 +25,6 @@ export const restoreOffsite = defineAction({
     await confirmOwnPassword(ctx.user.id, i.password);
     const { job } = startOffsiteRestoreJob(getStack(i.stack), { target: i.target, backupId: i.backupId, identity: i.identity }, ctx.user.username);
     revalidatePath(`/stacks/${i.stack}/backups`);
-    return { data: { jobId: job.id }, message: `Restore #${job.id} from ${i.target} started. Follow it in the job log above.` };
+    return { data: { jobId: job.id }, message: say('done.restoreOffsiteStarted', { id: job.id, target: i.target }) };
   },
 });

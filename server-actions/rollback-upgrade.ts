@@ -15,6 +15,6 @@ export const rollbackUpgrade = defineAction({
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
     const { job } = startJob({ stack: stack.name, kind: 'rollback', title: say('jobs.title.rollback', { stack: stack.name }), startedBy: user.username }, (ctx) => rollbackLastUpgrade(stack, ctx));
-    return { data: { jobId: job.id }, message: `Rollback started (job #${job.id}).` };
+    return { data: { jobId: job.id }, message: say('done.rollbackStarted', { id: job.id }) };
   },
 });

@@ -2,7 +2,9 @@ import 'server-only';
 import type { z } from 'zod';
 import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit';
-import { httpStatusOf, isOpsdeckError, OpsdeckError, userMessageOf, type ErrorCode } from '@/lib/errors';
+import { errorBody, httpStatusOf, isOpsdeckError, OpsdeckError, refusalBody, type ErrorCode } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { getStack, type Stack } from '@/lib/stacks';
 import { crossSiteRefusal } from '@/lib/auth/same-origin';
 import { stackNameSchema } from './input-schemas';
@@ -28,12 +30,12 @@ export async function guardRoute(role: Role, action: string, request: Request): 
   const ip = await requestIp();
   const crossSite = crossSiteRefusal(request.method, request.headers);
   if (crossSite) {
-    recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action, result: 'denied', detail: crossSite });
-    return Response.json({ error: crossSite }, { status: 403, headers: NO_STORE });
+    recordAudit({ actor: gate.user?.username ?? '(anonymous)', role: gate.user?.role ?? null, ip, action, result: 'denied', detail: crossSite.text });
+    return Response.json(refusalBody(crossSite), { status: 403, headers: NO_STORE });
   }
   if (gate.ok) return { user: gate.user, ip };
   if (gate.user) recordAudit({ actor: gate.user.username, role: gate.user.role, ip, action, result: 'denied', detail: gate.message });
-  return Response.json({ error: gate.message }, { status: gate.status, headers: NO_STORE });
+  return Response.json(refusalBody(gate.said), { status: gate.status, headers: NO_STORE });
 }
 
 /**
@@ -41,7 +43,7 @@ export async function guardRoute(role: Role, action: string, request: Request): 
  * error, so it answers like any other through errorResponse: `not_found` for a path naming
  * nothing that can exist, `invalid_input` for the rest.
  */
-export function parseRouteInput<S extends z.ZodType>(schema: S, value: unknown, refusal: { code: ErrorCode; message: string }): z.infer<S> {
+export function parseRouteInput<S extends z.ZodType>(schema: S, value: unknown, refusal: { code: ErrorCode; message: string | Said }): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new OpsdeckError(refusal.code, refusal.message, { detail: parsed.error.issues[0]?.message });
   return parsed.data;
@@ -50,11 +52,11 @@ export function parseRouteInput<S extends z.ZodType>(schema: S, value: unknown, 
 /** The stack a `[name]` path segment names: shape checked by the shared schema, then looked up. */
 export function stackFromParam(name: string): Stack {
   const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
-  return getStack(parseRouteInput(stackNameSchema, name, { code: 'not_found', message: `No stack named "${shown}" is configured.` }));
+  return getStack(parseRouteInput(stackNameSchema, name, { code: 'not_found', message: say('errors.route.noStack', { name: shown }) }));
 }
 
 /** The one way a thrown error becomes a route's answer: the safe message, the shared status table. */
 export function errorResponse(e: unknown, where: string): Response {
   if (!isOpsdeckError(e)) console.error(`[${where}]`, e);
-  return Response.json({ error: userMessageOf(e) }, { status: httpStatusOf(e), headers: NO_STORE });
+  return Response.json(errorBody(e), { status: httpStatusOf(e), headers: NO_STORE });
 }

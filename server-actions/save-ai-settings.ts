@@ -1,6 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { problemTitles } from '@/lib/config-edit';
 import { saveAiSettings as save } from '@/lib/config-edit/ai-settings';
 import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
@@ -17,7 +18,7 @@ export const saveAiSettings = defineAction({
   run: async ({ stack: name, baseSha, ...input }, { user }) => {
     const stack = getStack(name);
     const r = await save(stack, input, baseSha, user.username);
-    if (!r.saved) throw new OpsdeckError('invalid_input', say('errors.config.notSavedProblems', { problems: r.prepared.validation.errors.map((e) => e.title).join('; ') }));
+    if (!r.saved) throw new OpsdeckError('invalid_input', say('errors.config.notSavedProblems', { problems: problemTitles(r.prepared.validation.errors) }));
     revalidatePath(`/stacks/${stack.name}/ai`);
     return {
       data: { sha: r.saved.after },

@@ -6,6 +6,8 @@ import { nextScheduledRun, saveBackupSettings } from '@/lib/backup';
 import { getStack } from '@/lib/stacks';
 import { scheduleInput } from './backup-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
+import { requestLocale } from './session';
 
 /** Saves a stack's backup schedule and retention (admin: retention deletes backups). */
 export const saveBackupSchedule = defineAction({
@@ -21,6 +23,9 @@ export const saveBackupSchedule = defineAction({
     const saved = saveBackupSettings(stack, settings, ctx.user.username);
     revalidatePath(`/stacks/${stack}/backups`);
     const next = nextScheduledRun(saved);
-    return { data: { next: next?.toISOString() ?? null }, message: next ? `Saved. Next backup at ${next.toLocaleString('en-GB', { hour12: false })} (server time).` : 'Saved. No scheduled backups.' };
+    // The time as the reader writes times (English keeps the en-GB form it always had).
+    const locale = await requestLocale();
+    const when = next?.toLocaleString(locale === 'en' ? 'en-GB' : locale, { hour12: false });
+    return { data: { next: next?.toISOString() ?? null }, message: when ? say('done.scheduleSaved', { when }) : say('done.scheduleNone') };
   },
 });

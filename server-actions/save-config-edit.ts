@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { saveEdit } from '@/lib/config-edit';
+import { problemTitles, saveEdit } from '@/lib/config-edit';
 import { OpsdeckError } from '@/lib/errors';
 import { getStack } from '@/lib/stacks';
 import { editInput } from './config-schemas';
@@ -20,7 +20,7 @@ export const saveConfigEdit = defineAction({
     const result = await saveEdit(stack, input, user.username);
     if (!result.saved) {
       // A failed check is an error of the action (audited as such); the page shows the checks from its preview.
-      throw new OpsdeckError('invalid_input', say('errors.config.notSavedProblems', { problems: result.prepared.validation.errors.map((e) => e.title).join('; ') }));
+      throw new OpsdeckError('invalid_input', say('errors.config.notSavedProblems', { problems: problemTitles(result.prepared.validation.errors) }));
     }
     revalidatePath(`/stacks/${stack.name}/config`);
     return { data: { sha: result.saved.after, seq: result.saved.seq, summary: result.saved.summary }, message: sayIn(await requestLocale(), say('changes.savedVersion', { seq: String(result.saved.seq), summary: result.saved.said ?? result.saved.summary })) };

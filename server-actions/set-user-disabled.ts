@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { setDisabled } from '@/lib/auth/users';
 import { defineAction } from './define-action';
 import { setDisabledInput } from './user-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const setUserDisabled = defineAction({
   name: 'users.set-disabled',
@@ -13,6 +14,6 @@ export const setUserDisabled = defineAction({
   run: async (i) => {
     setDisabled(i.id, i.disabled);
     revalidatePath('/admin/users');
-    return { data: null, message: i.disabled ? 'User disabled and signed out.' : 'User enabled.' };
+    return { data: null, message: i.disabled ? say('done.userDisabled') : say('done.userEnabled') };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { setPassword } from '@/lib/auth/users';
 import { defineAction } from './define-action';
 import { setPasswordInput } from './user-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const setUserPassword = defineAction({
   name: 'users.set-password',
@@ -13,6 +14,6 @@ export const setUserPassword = defineAction({
   run: async (i) => {
     await setPassword(i.id, i.password);
     revalidatePath('/admin/users');
-    return { data: null, message: 'Password changed; that user’s sessions were signed out.' };
+    return { data: null, message: say('done.userPasswordSet') };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { setRole } from '@/lib/auth/users';
 import { defineAction } from './define-action';
 import { setRoleInput } from './user-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const setUserRole = defineAction({
   name: 'users.set-role',
@@ -13,6 +14,6 @@ export const setUserRole = defineAction({
   run: async (i) => {
     setRole(i.id, i.role);
     revalidatePath('/admin/users');
-    return { data: null, message: 'Role changed; that user’s sessions were signed out.' };
+    return { data: null, message: say('done.roleChanged') };
   },
 });

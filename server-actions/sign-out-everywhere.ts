@@ -3,6 +3,7 @@
 import { endUserSessions } from '@/lib/auth/sessions';
 import { defineAction } from './define-action';
 import { signOutEverywhereInput } from './account-password-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 // Every session of the caller ends on the server, this one included; the page then clears its cookie.
 export const signOutEverywhere = defineAction({
@@ -11,6 +12,6 @@ export const signOutEverywhere = defineAction({
   schema: signOutEverywhereInput,
   run: async (_i, { user }) => {
     const ended = endUserSessions(user.id);
-    return { data: { ended }, message: `Signed out of ${ended} session${ended === 1 ? '' : 's'}.` };
+    return { data: { ended }, message: ended === 1 ? say('done.signedOutOne') : say('done.signedOutMany', { count: String(ended) }) };
   },
 });

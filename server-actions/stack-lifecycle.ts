@@ -14,6 +14,12 @@ const TITLES = {
   restart: (stack: string) => say('jobs.title.restart', { stack }),
 };
 
+const STARTED = {
+  start: (id: string) => say('done.lifecycleStarted.start', { id }),
+  stop: (id: string) => say('done.lifecycleStarted.stop', { id }),
+  restart: (id: string) => say('done.lifecycleStarted.restart', { id }),
+};
+
 export const stackLifecycle = defineAction({
   name: 'stack.lifecycle',
   role: 'operator',
@@ -22,6 +28,6 @@ export const stackLifecycle = defineAction({
   run: async (i, { user }) => {
     const stack = getStack(i.stack);
     const { job } = startJob({ stack: stack.name, kind: i.action, title: TITLES[i.action](stack.name), startedBy: user.username }, (ctx) => lifecycle(stack, i.action, ctx));
-    return { data: { jobId: job.id }, message: `${i.action} started (job #${job.id}).` };
+    return { data: { jobId: job.id }, message: STARTED[i.action](job.id) };
   },
 });

@@ -5,6 +5,7 @@ import { restoreBefore } from '@/lib/config-edit';
 import { getStack } from '@/lib/stacks';
 import { undoInput } from './config-schemas';
 import { defineAction } from './define-action';
+import { say } from '@/lib/i18n/server-text';
 
 export const undoConfigEdit = defineAction({
   name: 'config.undo',
@@ -15,6 +16,6 @@ export const undoConfigEdit = defineAction({
     const stack = getStack(i.stack);
     const v = restoreBefore(stack, i.kind, i.seq, i.baseSha, user.username);
     revalidatePath(`/stacks/${stack.name}/config`);
-    return { data: { sha: v.after, seq: v.seq }, message: `Restored as version ${v.seq}. Apply it to recreate the services it changes.` };
+    return { data: { sha: v.after, seq: v.seq }, message: say('done.restoredVersion', { seq: String(v.seq) }) };
   },
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { updateProbeSettings } from '@/lib/ai-health';
 import { defineAction } from './define-action';
 import { probeSettingsInput } from './ai-health-schemas';
+import { say } from '@/lib/i18n/server-text';
 
 export const updateAiProbeSettings = defineAction({
   name: 'ai.probe-settings',
@@ -16,6 +17,6 @@ export const updateAiProbeSettings = defineAction({
   run: async ({ stack, dep, ...settings }, ctx) => {
     const { label } = updateProbeSettings(stack, dep, settings, ctx.user.username);
     revalidatePath(`/stacks/${stack}/ai`);
-    return { data: null, message: `Settings of ${label} saved; the next check runs now.` };
+    return { data: null, message: say('done.probeSettingsSaved', { label }) };
   },
 });

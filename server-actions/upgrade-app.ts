@@ -17,6 +17,6 @@ export const upgradeApp = defineAction({
     const { job } = startJob({ stack: stack.name, kind: 'upgrade', title: say('jobs.title.upgrade', { stack: stack.name, tag: i.targetTag }), target: i.targetTag, startedBy: user.username }, (ctx) =>
       upgrade(stack, { targetTag: i.targetTag, runMigrations: i.runMigrations }, ctx),
     );
-    return { data: { jobId: job.id }, message: `Upgrade started (job #${job.id}).` };
+    return { data: { jobId: job.id }, message: say('done.upgradeStarted', { id: job.id }) };
   },
 });

@@ -4,6 +4,8 @@ import type { AuditRow } from '@/lib/audit/audit-log';
 const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm';
 const RESULT_STYLE: Record<string, string> = { ok: 'text-emerald-400', error: 'text-rose-400', denied: 'text-amber-400' };
 
+const RESULTS = ['ok', 'error', 'denied'] as const;
+
 const COLUMNS = ['when', 'who', 'from', 'what', 'stack', 'target', 'result', 'detail'] as const;
 
 /** A GET form: filters live in the URL, so a filtered view can be shared or bookmarked. */
@@ -18,9 +20,7 @@ export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[];
         <input name="stack" defaultValue={filter.stack} placeholder={t('stackPlaceholder')} aria-label={t('stack')} className={input} />
         <select name="result" defaultValue={filter.result ?? ''} aria-label={t('result')} className={input}>
           <option value="">{t('anyResult')}</option>
-          <option value="ok">ok</option>
-          <option value="error">error</option>
-          <option value="denied">denied</option>
+          {RESULTS.map((r) => <option key={r} value={r}>{t(`results.${r}`)}</option>)}
         </select>
         <button className="rounded-md bg-slate-700 px-3 py-1 text-sm hover:bg-slate-600">{t('filter')}</button>
         {invalid && <p role="alert" className="w-full text-sm text-rose-400">{t('invalid', { problem: invalid })}</p>}
@@ -48,7 +48,7 @@ export function AuditTable({ rows, total, filter, invalid }: { rows: AuditRow[];
               <td className="px-2 py-1">{r.action}</td>
               <td className="px-2 py-1">{r.stack}</td>
               <td className="px-2 py-1">{r.target}</td>
-              <td className={`px-2 py-1 ${RESULT_STYLE[r.result] ?? ''}`}>{r.result}</td>
+              <td className={`px-2 py-1 ${RESULT_STYLE[r.result] ?? ''}`}>{(RESULTS as readonly string[]).includes(r.result) ? t(`results.${r.result as (typeof RESULTS)[number]}`) : r.result}</td>
               <td className="px-2 py-1 text-xs text-slate-400">{r.detail}</td>
             </tr>
           ))}

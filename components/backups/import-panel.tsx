@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
+import { isSaid, renderSaid } from '@/lib/i18n/said';
 import { ActionForm } from '@/components/ui/action-form';
 import { formatBytes } from '@/components/jobs/format';
 import { importBackupDirectory } from '@/server-actions/import-backup-directory';
@@ -16,6 +17,7 @@ const input = 'rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm
 export function ImportPanel({ stack, loose }: { stack: string; loose: { name: string; size: number }[] }) {
   const router = useRouter();
   const t = useTranslations('backups.import');
+  const ts = useTranslations('server');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -30,8 +32,10 @@ export function ImportPanel({ stack, loose }: { stack: string; loose: { name: st
         headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
         body: file,
       });
-      const body = (await res.json()) as { message?: string; error?: string };
-      setResult({ ok: res.ok, text: body.message ?? body.error ?? `HTTP ${res.status}` });
+      const body = (await res.json()) as { message?: string; error?: string; said?: unknown };
+      // The answer's keyed text (body.said) in the reader's language; else the route's words.
+      const words = body.message ?? body.error;
+      setResult({ ok: res.ok, text: words ? (isSaid(body.said) ? renderSaid(ts, { ...body.said, text: words }) : words) : `HTTP ${res.status}` });
       if (res.ok) router.refresh();
     } catch {
       setResult({ ok: false, text: t('notReached') });

@@ -2,6 +2,7 @@
 
 import { useRef, useState } from 'react';
 import { useTranslations } from 'next-intl';
+import { isSaid, renderSaid } from '@/lib/i18n/said';
 import { ActionForm } from '@/components/ui/action-form';
 import { ConfirmFields } from '@/components/ui/confirm-fields';
 import { formatBytes, formatWhen } from '@/components/jobs/format';
@@ -20,6 +21,7 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const t = useTranslations('backups.restore');
+  const ts = useTranslations('server');
 
   const open = async () => {
     setPreview(null);
@@ -28,7 +30,8 @@ export function RestoreDialog({ stack, backupId }: { stack: string; backupId: st
     try {
       const res = await fetch(`/api/stacks/${encodeURIComponent(stack)}/backups/${encodeURIComponent(backupId)}/preview`, { cache: 'no-store' });
       const body = await res.json();
-      if (!res.ok) setError(body.error ?? `HTTP ${res.status}`);
+      // The route's English, or its keyed text (body.said) in the reader's language.
+      if (!res.ok) setError(body.error ? (isSaid(body.said) ? renderSaid(ts, { ...body.said, text: body.error }) : body.error) : `HTTP ${res.status}`);
       else setPreview(body as Preview);
     } catch {
       setError(t('noAnswer'));

@@ -1,5 +1,6 @@
 import { useTranslations } from 'next-intl';
 import type { EnvDiffRow, LineDiffRow, Validation } from '@/lib/config-edit';
+import { renderSaid, type Said } from '@/lib/i18n/said';
 
 export interface Review {
   validation: Validation;
@@ -14,14 +15,17 @@ const OP_STYLE = { '+': 'bg-emerald-950 text-emerald-200', '-': 'bg-rose-950 tex
 export function EditReview({ review }: { review: Review }) {
   const { validation, envDiff, lineDiff } = review;
   const t = useTranslations('config.checks');
+  const ts = useTranslations('server');
+  // A check's keyed text in the reader's language; its English (or a tool's own words) otherwise.
+  const said = (k: Said | undefined, text: string) => (k ? renderSaid(ts, { ...k, text }) : text);
   return (
     <div data-testid="config-review" className="space-y-3 text-sm">
       <ul data-testid="config-checks" className="space-y-1">
         {validation.errors.map((p, i) => (
-          <li key={`e${i}`} className="text-rose-300">✗ {p.title} <span className="text-slate-400">({p.where})</span> — {p.fix}</li>
+          <li key={`e${i}`} className="text-rose-300">✗ {said(p.said?.title, p.title)} <span className="text-slate-400">({said(p.said?.where, p.where)})</span> — {said(p.said?.fix, p.fix)}</li>
         ))}
         {validation.warnings.map((p, i) => (
-          <li key={`w${i}`} className="text-amber-300">! {p.title} <span className="text-slate-400">({p.where})</span> — {p.fix}</li>
+          <li key={`w${i}`} className="text-amber-300">! {said(p.said?.title, p.title)} <span className="text-slate-400">({said(p.said?.where, p.where)})</span> — {said(p.said?.fix, p.fix)}</li>
         ))}
         {validation.ok && <li className="text-emerald-300">{t('pass')}</li>}
       </ul>

@@ -80,8 +80,8 @@ export function JobLog({ jobId, initial, onEnd, refreshOnEnd }: { jobId: string;
       progress: (data) => setProgress(JSON.parse(data)),
       // The session ended while watching (signed out, disabled, demoted): stop instead of reconnecting.
       revoked: (data) => {
-        const { message } = JSON.parse(data) as { message: string };
-        setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message }]);
+        const { message, said } = JSON.parse(data) as { message: string; said?: Line['data'] };
+        setLines((all) => [...all, { seq: (all[all.length - 1]?.seq ?? 0) + 1, type: 'log', level: 'error', at: new Date().toISOString(), text: message, data: said ?? null }]);
       },
       end: (data) => {
         const ended = JSON.parse(data) as Pick<JobView, 'status' | 'summary' | 'summarySaid' | 'errorDetail' | 'finishedAt'>;

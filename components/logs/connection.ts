@@ -1,11 +1,18 @@
+import { isSaid, type Said } from '@/lib/i18n/said';
 import { parseRecord, SseParser, type ViewLine } from './wire';
+
+/**
+ * Why the stream stopped, for the viewer to put in the reader's language: the server's words (keyed
+ * when it sent them keyed), the bare HTTP status of an answer without words, or a closed connection.
+ */
+export type StopReason = { text: string; said?: Said } | { httpStatus: number } | { closed: true };
 
 export type ConnectionStatus =
   | { state: 'connecting' }
   | { state: 'live' }
-  | { state: 'reconnecting'; reason: string }
+  | { state: 'reconnecting'; reason: StopReason }
   | { state: 'complete' }
-  | { state: 'failed'; message: string };
+  | { state: 'failed'; reason: StopReason };
 
 export interface MarkerData {
   source: number;
@@ -48,15 +55,15 @@ export class LogConnection {
     let delay = 1000;
     while (!this.stopped) {
       this.abort = new AbortController();
-      let reason = 'the connection closed';
+      let reason: StopReason = { closed: true };
       try {
         const ended = await this.once();
         if (ended) return this.h.onStatus({ state: 'complete' });
         delay = 1000;
       } catch (e) {
         if (this.stopped) return;
-        if (e instanceof HttpError && e.status >= 400 && e.status < 500) return this.h.onStatus({ state: 'failed', message: e.message });
-        reason = e instanceof Error ? e.message : String(e);
+        if (e instanceof HttpError && e.status >= 400 && e.status < 500) return this.h.onStatus({ state: 'failed', reason: e.reason });
+        reason = e instanceof HttpError ? e.reason : e instanceof StreamFailure ? e.reason : { text: e instanceof Error ? e.message : String(e) };
       }
       if (this.stopped) return;
       this.h.onStatus({ state: 'reconnecting', reason });
@@ -72,8 +79,8 @@ export class LogConnection {
     if (this.lastId) headers['Last-Event-ID'] = this.lastId;
     const res = await fetch(this.url, { headers, signal: this.abort.signal, cache: 'no-store' });
     if (!res.ok || !res.body) {
-      const body = (await res.json().catch(() => null)) as { error?: string } | null;
-      throw new HttpError(res.status, body?.error ?? `The server answered ${res.status}.`);
+      const body = (await res.json().catch(() => null)) as { error?: unknown; said?: unknown } | null;
+      throw new HttpError(res.status, typeof body?.error === 'string' ? { text: body.error, ...(isSaid(body.said) ? { said: body.said } : {}) } : { httpStatus: res.status });
     }
     this.h.onStatus({ state: 'live' });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -97,7 +104,8 @@ export class LogConnection {
         } else if (ev.event === 'end') {
           ended = true;
         } else if (ev.event === 'failure') {
-          throw new Error((JSON.parse(ev.data.join('\n')) as { message: string }).message);
+          const failure = JSON.parse(ev.data.join('\n')) as { message: string; said?: unknown };
+          throw new StreamFailure({ text: failure.message, ...(isSaid(failure.said) ? { said: failure.said } : {}) });
         }
         if (ev.id) this.lastId = ev.id;
       });
@@ -110,8 +118,15 @@ export class LogConnection {
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    message: string,
+    readonly reason: StopReason,
   ) {
-    super(message);
+    super('text' in reason ? reason.text : `HTTP ${status}`);
+  }
+}
+
+/** A `failure` event: the server's words, keyed when it sent them keyed. */
+class StreamFailure extends Error {
+  constructor(readonly reason: { text: string; said?: Said }) {
+    super(reason.text);
   }
 }

@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useLocale, useTranslations } from 'next-intl';
-import { LogConnection, type ConnectionStatus } from './connection';
+import { renderSaid } from '@/lib/i18n/said';
+import { LogConnection, type ConnectionStatus, type StopReason } from './connection';
 import { LogDetails } from './log-details';
 import { LogRows } from './log-rows';
 import { LogSearch } from './log-search';
@@ -48,7 +49,10 @@ export function LogViewer({ stack, services, initial }: { stack: string; service
   // On a phone the source and search controls live in a drawer, closed by default; wider screens always show them.
   const [drawer, setDrawer] = useState(false);
   const t = useTranslations('logs');
+  const ts = useTranslations('server');
   const locale = useLocale();
+  const stopText = (r: StopReason) =>
+    'text' in r ? (r.said ? renderSaid(ts, { ...r.said, text: r.text }) : r.text) : 'httpStatus' in r ? t('serverAnswered', { status: String(r.httpStatus) }) : t('connectionClosed');
   const n = (v: number) => v.toLocaleString(locale);
 
   const compiled = useMemo(() => compileSearch(search), [search]);
@@ -115,8 +119,8 @@ export function LogViewer({ stack, services, initial }: { stack: string; service
           <span data-testid="log-status" data-state={status.state} className={status.state === 'live' ? 'text-emerald-300' : status.state === 'failed' ? 'text-rose-300' : 'text-slate-300'}>
             <span aria-hidden>●</span> {t(`state.${status.state}`)}
           </span>
-          {status.state === 'failed' && <span role="alert" className="text-rose-300">{status.message}</span>}
-          {status.state === 'reconnecting' && <span className="text-slate-400">{t('resuming', { reason: status.reason })}</span>}
+          {status.state === 'failed' && <span role="alert" className="text-rose-300">{stopText(status.reason)}</span>}
+          {status.state === 'reconnecting' && <span className="text-slate-400">{t('resuming', { reason: stopText(status.reason) })}</span>}
           <button type="button" onClick={() => setPausedBy(paused ? null : 'user')} className="min-h-11 rounded-md border border-slate-600 px-3 hover:bg-slate-800 sm:min-h-0 sm:py-0.5">
             {paused ? t('resume') : t('pause')}
           </button>

@@ -1,12 +1,14 @@
 import { useTranslations } from 'next-intl';
 import type { DoctorReport } from '@/lib/doctor/types';
-import { renderSaid } from '@/lib/i18n/said';
+import { renderSaid, type Said } from '@/lib/i18n/said';
 
 /** The config check's findings, each with where and what to change. */
 export function DoctorPanel({ report }: { report: DoctorReport }) {
   const t = useTranslations('status.doctor');
   const ts = useTranslations('server');
   const errors = report.findings.filter((f) => f.severity === 'error').length;
+  // What was (not) checked, keyed in reports made since keys (older ones keep their English).
+  const list = (said: Said[] | undefined, english: string[]) => (said ? said.map((s) => renderSaid(ts, s)) : english).join(t('separator'));
   return (
     <section className="rounded-xl border border-slate-800 bg-slate-900 p-4" data-testid="doctor" aria-labelledby="doctor-title">
       <h2 id="doctor-title" className="font-semibold">
@@ -33,8 +35,8 @@ export function DoctorPanel({ report }: { report: DoctorReport }) {
         </ul>
       )}
       <p className="mt-2 text-xs text-slate-500">
-        {t('checked', { checked: report.checked.join('; ') || t('nothing') })}
-        {report.skipped.length > 0 && t('notChecked', { skipped: report.skipped.join('; ') })}
+        {t('checked', { checked: list(report.said?.checked, report.checked) || t('nothing') })}
+        {report.skipped.length > 0 && t('notChecked', { skipped: list(report.said?.skipped, report.skipped) })}
       </p>
     </section>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { useLocale, useTranslations } from 'next-intl';
+import { renderSaid } from '@/lib/i18n/said';
 import { StateBadge } from '@/components/stacks/state-badge';
 import type { AppProbe, InstanceStatus, ServiceStatus, UsagePoint } from '@/lib/status/types';
 import { formatDuration, shortId, timeAgo } from './format';
@@ -73,9 +74,10 @@ function Instance({ i, now, endpoint }: { i: InstanceStatus; now: number; endpoi
 /** What the app answered at its health URL (also under a Swarm stack's services table). */
 export function Probe({ probe }: { probe: AppProbe }) {
   const t = useTranslations('status.card');
+  const ts = useTranslations('server');
   return (
     <p className={`text-sm ${probe.ok ? 'text-emerald-300' : 'text-rose-300'}`} data-testid="probe" data-ok={probe.ok}>
-      {probe.ok ? t('probeOk') : t('probeFails')}: {probe.message} <span className="text-xs text-slate-500">({probe.url})</span>
+      {probe.ok ? t('probeOk') : t('probeFails')}: {probe.said ? renderSaid(ts, { ...probe.said, text: probe.message }) : probe.message} <span className="text-xs text-slate-500">({probe.url})</span>
     </p>
   );
 }

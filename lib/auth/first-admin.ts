@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
 import { passwordSchema } from '@/lib/auth/password';
+import { issueSaid } from '@/lib/i18n/zod-said';
 import { countUsers, createUser } from '@/lib/auth/users';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
@@ -42,7 +43,7 @@ export async function ensureFirstAdmin(env: Readonly<Record<string, string | und
     if (!check.success) {
       throw new OpsdeckError(
         'config_invalid',
-        say('errors.users.adminPasswordPolicy', { why: check.error.issues[0]?.message ?? 'invalid.' }),
+        say('errors.users.adminPasswordPolicy', { why: check.error.issues[0] ? issueSaid(check.error.issues[0]) : 'invalid.' }),
       );
     }
     password = fromEnv;

@@ -7,6 +7,8 @@
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
+import { say } from '@/lib/i18n/server-text';
+import { zodText } from '@/lib/i18n/zod-said';
 
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
 
@@ -16,13 +18,13 @@ const LIMITS = { maxN: 2 ** 20, maxR: 32, maxP: 16, maxKeyBytes: 128 };
 
 export const passwordSchema = z
   .string()
-  .min(10, 'Password must be at least 10 characters.')
+  .min(10, zodText(say('errors.users.passwordTooShort')))
   // scrypt pre-hashes the input, but there is no reason to accept megabytes from a form.
-  .max(1024, 'Password must be at most 1024 characters.');
+  .max(1024, zodText(say('errors.users.passwordTooLong')));
 
 export const usernameSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9._-]{2,40}$/, 'Username must be 2 to 40 characters: letters, digits, dot, underscore or hyphen.');
+  .regex(/^[a-zA-Z0-9._-]{2,40}$/, zodText(say('errors.users.badUsername')));
 
 interface ParsedHash {
   N: number;

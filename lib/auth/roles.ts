@@ -6,11 +6,12 @@
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
+import { zodText } from '@/lib/i18n/zod-said';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const roleSchema = z.enum(ROLES, { error: 'Role must be viewer, operator or admin.' });
+export const roleSchema = z.enum(ROLES, { error: zodText(say('errors.users.badRole')) });
 
 export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 1, operator: 2, admin: 3 };
 

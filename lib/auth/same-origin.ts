@@ -12,6 +12,9 @@
  *   custom header no cross-site page can add without a CORS preflight, which Opsdeck never grants —
  *   and must not be marked cross-site by `Sec-Fetch-Site`.
  */
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
+
 export const CSRF_HEADER = 'x-opsdeck-request';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -40,17 +43,17 @@ export function ownHosts(headers: Headers, env: EnvLike = process.env): Set<stri
   return hosts;
 }
 
-/** Null when the request may go on; otherwise why it is refused (a sentence for the 403 body). */
-export function crossSiteRefusal(method: string, headers: Headers, env: EnvLike = process.env): string | null {
+/** Null when the request may go on; otherwise why it is refused (keyed text for the 403 body). */
+export function crossSiteRefusal(method: string, headers: Headers, env: EnvLike = process.env): Said | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = headers.get('origin');
   if (origin !== null) {
     const host = origin === 'null' ? null : hostOf(origin);
     if (host && ownHosts(headers, env).has(host)) return null;
-    return 'This request came from another site (its Origin is not this Opsdeck), so it was refused.';
+    return say('errors.route.crossSiteOrigin');
   }
   const site = headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return 'This request came from another site, so it was refused.';
+  if (site && site !== 'same-origin' && site !== 'none') return say('errors.route.crossSite');
   if (headers.get(CSRF_HEADER)) return null;
-  return `A request that changes something needs an Origin header from this Opsdeck or the header "X-Opsdeck-Request: 1".`;
+  return say('errors.route.needsOrigin');
 }

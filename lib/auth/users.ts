@@ -16,6 +16,7 @@ import { verifyOwnPassword } from '@/lib/auth/reauth';
 import { trustedDeviceFor } from '@/lib/auth/trusted-device';
 import { endUserSessions } from '@/lib/auth/sessions';
 import { say } from '@/lib/i18n/server-text';
+import { issueSaid } from '@/lib/i18n/zod-said';
 
 export interface User {
   id: number;
@@ -62,7 +63,10 @@ const toUser = (r: UserRow): User => ({
 
 function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new OpsdeckError('invalid_input', result.error.issues[0]?.message ?? 'Invalid input.');
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new OpsdeckError('invalid_input', issue ? issueSaid(issue) : say('errors.invalidInput'));
+  }
   return result.data;
 }
 

@@ -29,10 +29,10 @@ export function applyRetention(stack: Stack, ctx: Pick<JobContext, 'emit' | 'use
     try {
       deleteBackupFiles(stack, entry.id);
       deleted.push(entry.id);
-      ctx.emit({ type: 'log', text: `Retention: deleted ${entry.id} (${formatBytes(entry.manifest.size)}).` });
+      ctx.emit({ type: 'log', ...say('log.backup.retentionDeleted', { id: entry.id, size: formatBytes(entry.manifest.size) }) });
       recordAudit({ actor: ctx.user ?? 'scheduler', role: null, ip: null, action: 'backup.retention-delete', stack: stack.name, target: entry.id, result: 'ok', detail: `retention policy, job #${ctx.id}` });
     } catch (e) {
-      ctx.emit({ type: 'log', level: 'warn', text: `Retention: could not delete ${entry.id}: ${(e as Error).message}` });
+      ctx.emit({ type: 'log', level: 'warn', ...say('log.backup.retentionFailed', { id: entry.id, error: (e as Error).message }) });
       recordAudit({ actor: ctx.user ?? 'scheduler', role: null, ip: null, action: 'backup.retention-delete', stack: stack.name, target: entry.id, result: 'error', detail: (e as Error).message });
     }
   }

@@ -66,10 +66,11 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
     }
     const same = listBackups(stack).find((e) => e.manifest.sha256 === sha256);
     if (same) {
-      ctx.emit({ type: 'log', text: `${shown} is already in the catalogue as ${same.id}; not imported twice.` });
+      ctx.emit({ type: 'log', ...say('log.backup.alreadyImported', { file: shown, id: same.id }) });
       return same;
     }
-    ctx.emit({ type: 'log', text: `${shown}: ${format === 'custom' ? 'pg_dump custom format' : format === 'plain-gzip' ? 'gzipped SQL dump' : 'SQL dump'}, ${formatBytes(size)}.` });
+    const kind = format === 'custom' ? say('log.backup.format.custom') : format === 'plain-gzip' ? say('log.backup.format.plainGzip') : say('log.backup.format.plain');
+    ctx.emit({ type: 'log', ...say('log.backup.importFormat', { file: shown, format: kind, size: formatBytes(size) }) });
     ctx.emit({ type: 'step', name: 'import.verify', ...say('steps.import.verify', { file: shown }) });
     const check = await verifyDump(pgTools(stack), tmp, format, ctx.signal, { full: true });
     if (!check.ok) throw new OpsdeckError('invalid_input', say('errors.backup.notUsable', { file: shown, why: String(check.detail) }), { detail: check.detail ?? undefined });
@@ -84,7 +85,7 @@ export async function adoptDumpFile(stack: Stack, source: string, opts: { origin
     writeManifest(dir, manifest);
     fs.renameSync(tmp, path.join(dir, manifest.file));
     fsyncDir(dir);
-    ctx.emit({ type: 'log', text: `Imported ${shown} as ${id} (verified: ${check.method}).` });
+    ctx.emit({ type: 'log', ...say('log.backup.imported', { file: shown, id, method: check.method }) });
     return getBackup(stack, id);
   } finally {
     if (fs.existsSync(tmp)) {
@@ -153,7 +154,7 @@ export async function importDirectory(stack: Stack, source: string, ctx: JobCont
       if (!before.has(entry.id)) imported.push(entry.id);
     } catch (e) {
       failed.push(`${name}: ${(e as Error).message}`);
-      ctx.emit({ type: 'log', level: 'warn', text: `${name}: ${(e as Error).message}` });
+      ctx.emit({ type: 'log', level: 'warn', ...say('log.backup.fileFailed', { file: name, error: (e as Error).message }) });
     }
   }
   return { imported, failed };

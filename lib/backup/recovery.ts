@@ -18,6 +18,7 @@ import { dropRestoreRole } from './restore-role';
 import type { RestoreRoleNote } from './sandbox-load';
 import type { SwapNote } from './swap';
 import { removeRestoreVolumes } from './volume-restore';
+import { say } from '@/lib/i18n/server-text';
 
 const dropScratch: RecoveryHandler = async ({ value, log }) => {
   const note = value as { stack: string; database?: string; scratch?: string };
@@ -27,7 +28,7 @@ const dropScratch: RecoveryHandler = async ({ value, log }) => {
   if (name === tools.conn.database) return;
   if (await databaseExists(tools, name)) {
     await dropDatabase(tools, name);
-    log(`Dropped the half-made database ${name}; the live database ${tools.conn.database} was not touched by it.`);
+    log(say('log.recovery.scratchDropped', { name, live: tools.conn.database }));
   }
 };
 
@@ -40,10 +41,10 @@ const dropRole: RecoveryHandler = async ({ value, log }) => {
   const tools = pgTools(getStack(note.stack));
   if (note.scratch !== tools.conn.database && (await databaseExists(tools, note.scratch))) {
     await dropDatabase(tools, note.scratch);
-    log(`Dropped the half-made database ${note.scratch}; the live database ${tools.conn.database} was not touched by it.`);
+    log(say('log.recovery.scratchDropped', { name: note.scratch, live: tools.conn.database }));
   }
   await dropRestoreRole(tools, note.role);
-  log(`Dropped the restore role ${note.role}.`);
+  log(say('log.sandbox.roleDropped', { role: note.role }));
 };
 
 const restartApp: RecoveryHandler = async ({ value, log }) => {
@@ -51,13 +52,11 @@ const restartApp: RecoveryHandler = async ({ value, log }) => {
   const stack = getStack(note.stack);
   const tools = pgTools(stack);
   const swapped = !(await databaseExists(tools, note.source)) && (await databaseExists(tools, note.keptAs));
-  log(swapped
-    ? `The swap had happened: ${note.database} is the restored database (complete and checked before the swap); the previous one is kept as ${note.keptAs} — "Undo restore" puts it back.`
-    : `The swap had not happened: ${note.database} is still the previous database.`);
+  log(swapped ? say('log.recovery.swapped', { db: note.database, kept: note.keptAs }) : say('log.recovery.notSwapped', { db: note.database }));
   if (!note.appService) return;
   await startService(stack, note.appService);
   const health = await waitAppHealthy(stack, { timeoutMs: 60_000 });
-  log(health.ok ? `The app (${note.appService}) is running and healthy.` : `The app (${note.appService}) was started but is not healthy yet: ${health.lastSeen}.`, health.ok ? 'info' : 'warn');
+  log(health.ok ? say('log.recovery.appHealthy', { service: note.appService }) : say('log.recovery.appNotHealthy', { service: note.appService, lastSeen: health.lastSeen }), health.ok ? 'info' : 'warn');
 };
 
 /** Handlers for lib/jobs' recoverInterruptedJobs, by note key (prefix before ":"). */
@@ -71,7 +70,7 @@ export const BACKUP_RECOVERY: Record<string, RecoveryHandler> = {
     const { from, to } = value as { from: string; to: string };
     if (fs.existsSync(from) && !fs.existsSync(to)) {
       fs.renameSync(from, to);
-      log(`Moved ${from} back to ${to}; it was not imported.`);
+      log(say('log.recovery.movedBack', { from, to }));
     }
   },
 };

@@ -62,7 +62,7 @@ export async function verifyChecksum(entry: BackupEntry, ctx: JobContext): Promi
       { detail: `expected sha256 ${entry.manifest.sha256}, file has ${actual}` },
     );
   }
-  ctx.emit({ type: 'log', text: `Checksum matches (sha256 ${actual.slice(0, 16)}…).` });
+  ctx.emit({ type: 'log', ...say('log.restore.checksumOk', { sha: actual.slice(0, 16) }) });
 }
 
 /**
@@ -85,7 +85,7 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
     scratch,
     onBytes: (n) => ctx.emit({ type: 'progress', ...restoring, bytes: n, totalBytes: entry.manifest.size, rate: rateOf(n, t0) }),
   }, ctx, async (as, via) => {
-    ctx.emit({ type: 'log', text: `Loaded ${formatBytes(entry.manifest.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${custom ? 'pg_restore' : 'psql'} ran ${via}).` });
+    ctx.emit({ type: 'log', ...say('log.restore.loaded', { size: formatBytes(entry.manifest.size), seconds: ((Date.now() - t0) / 1000).toFixed(1), tool: custom ? 'pg_restore' : 'psql', via }) });
     ctx.emit({ type: 'step', name: 'restore.check', ...say('steps.restore.check', { scratch }) });
     // As the restore role: the dump's own code (a view, a function) never runs as the stack's user.
     const { tables, schema } = await inspectRestored(tools, scratch, query, as);
@@ -95,7 +95,7 @@ async function loadIntoScratch(stack: Stack, tools: PgTools, entry: BackupEntry,
     }
     return { tables, schema };
   });
-  ctx.emit({ type: 'log', text: `${checked.tables} tables present${checked.schema ? `, schema version ${checked.schema}` : ''}.` });
+  ctx.emit({ type: 'log', ...say('log.restore.tables', { count: String(checked.tables), schema: checked.schema ? say('log.restore.schema', { version: checked.schema }) : '' }) });
 }
 
 /**
@@ -142,9 +142,10 @@ export async function restoreDatabase(stack: Stack, backupId: string, ctx: JobCo
   } catch (e) {
     if (scratch && tools) {
       // Still under its scratch name: either the swap never happened or it was swapped back.
-      await dropDatabase(tools, scratch).then(
-        () => ctx.emit({ type: 'log', text: `Dropped the unfinished database ${scratch}.` }),
-        (err) => ctx.emit({ type: 'log', level: 'warn', text: `Could not drop ${scratch}: ${(err as Error).message}` }),
+      const name = scratch;
+      await dropDatabase(tools, name).then(
+        () => ctx.emit({ type: 'log', ...say('log.restore.droppedScratch', { name }) }),
+        (err) => ctx.emit({ type: 'log', level: 'warn', ...say('log.restore.couldNotDrop', { name, error: (err as Error).message }) }),
       );
     }
     await dropRestoredVolumes(stack, madeVolumes, ctx);

@@ -12,6 +12,8 @@ import type { DumpFormat } from './manifest';
 import { during, type PgLogin, type PgTools } from '@/lib/postgres/tools';
 import { requireRestrictedPsql } from './restricted-sql';
 import { createRestoreRole, dropRestoreRole, handOver, prepareExtensions, restoreRoleName } from './restore-role';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 
 /** Recovery note while a restore role exists (see recovery.ts). */
 export interface RestoreRoleNote {
@@ -33,11 +35,11 @@ type Ctx = Pick<JobContext, 'id' | 'stack' | 'emit' | 'remember' | 'forget' | 's
 
 export async function loadInSandbox<T>(tools: PgTools, load: SandboxLoad, ctx: Ctx, check: (as: PgLogin, via: string) => Promise<T>): Promise<{ via: string; checked: T; role: string }> {
   const { scratch, format } = load;
-  const log = (text: string, level: 'info' | 'warn' = 'info') => ctx.emit({ type: 'log', level, text });
+  const log = (said: Said, level: 'info' | 'warn' = 'info') => ctx.emit({ type: 'log', level, ...said });
   if (format !== 'custom') await requireRestrictedPsql(tools);
   const contents = await during('load', dumpContents(tools, load.file, format, ctx.signal));
   const { created, present } = await prepareExtensions(tools, scratch, contents.extensions);
-  if (created.length) log(`Created the extension(s) ${created.join(', ')} in ${scratch} beforehand (allow-listed; the restore role may not create them).`);
+  if (created.length) log(say('log.sandbox.extensions', { extensions: created.join(', '), scratch }));
 
   const role = restoreRoleName(ctx.id);
   const noteKey = `restore-role:${role}`;
@@ -45,23 +47,23 @@ export async function loadInSandbox<T>(tools: PgTools, load: SandboxLoad, ctx: C
   let done = false;
   try {
     const as = await createRestoreRole(tools, scratch, role);
-    log(`Loading as ${role}, a role made for this restore: no superuser, no other role, owner of ${scratch} only${format === 'custom' ? '' : '; psql in restricted mode (no backslash commands)'}.`);
+    log(say('log.sandbox.loadingAs', { role, scratch, restricted: format === 'custom' ? '' : say('log.sandbox.restricted') }));
     const via = await during('load', loadDump(tools, load.file, format, scratch, load.onBytes, {
       as, signal: ctx.signal, lint: load.lint ?? true, existingExtensions: present, toc: contents.toc,
     }));
     const checked = await during('check', check(as, via));
     await handOver(tools, scratch, role);
     await dropRestoreRole(tools, role);
-    log(`Handed ${scratch} to ${tools.conn.user} and dropped ${role}.`);
+    log(say('log.sandbox.handed', { scratch, user: tools.conn.user, role }));
     done = true;
     return { via, checked, role };
   } finally {
     if (!done) {
       // Until handed over the scratch database is the role's: it goes first, then the role.
-      await dropDatabase(tools, scratch).catch((e: Error) => log(`Could not drop ${scratch}: ${e.message}`, 'warn'));
+      await dropDatabase(tools, scratch).catch((e: Error) => log(say('log.restore.couldNotDrop', { name: scratch, error: e.message }), 'warn'));
       await dropRestoreRole(tools, role).then(
-        () => log(`Dropped the restore role ${role}.`),
-        (e: Error) => log(`Could not drop the restore role ${role}: ${e.message}`, 'warn'),
+        () => log(say('log.sandbox.roleDropped', { role })),
+        (e: Error) => log(say('log.sandbox.roleNotDropped', { role, error: e.message }), 'warn'),
       );
     }
     ctx.forget(noteKey);

@@ -56,7 +56,7 @@ export async function swapInDatabase(
     emit({ type: 'step', name: 'swap.rename', ...say('steps.swap.rename', { db, kept: keptAs, source }) });
     await during('rename', renameDatabases(tools, [[db, keptAs], [source, db]]));
     swapped = true;
-    emit({ type: 'log', text: `${typeof opts.what === 'string' ? opts.what : opts.what.text} is now the live database ${db}; the previous one is kept as ${keptAs}.` });
+    emit({ type: 'log', ...say('log.swap.live', { what: opts.what, db, kept: keptAs }) });
     if (opts.also) {
       alsoStarted = true;
       await opts.also.swapIn();
@@ -67,13 +67,13 @@ export async function swapInDatabase(
       emit({ type: 'step', name: 'swap.health', ...say('steps.swap.health', { seconds: String(Math.round(timeoutMs / 1000)) }) });
       const health = await waitAppHealthy(stack, { timeoutMs, signal: ctx.signal });
       if (!health.ok) {
-        emit({ type: 'log', level: 'error', text: `The app did not become healthy: ${health.lastSeen}.` });
+        emit({ type: 'log', level: 'error', ...say('log.swap.notHealthy', { lastSeen: health.lastSeen }) });
         throw new OpsdeckError(
           'conflict',
           say('errors.backup.swapUnhealthy', { what: opts.what, seconds: String(Math.round(timeoutMs / 1000)), lastSeen: health.lastSeen }),
         );
       }
-      emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });
+      emit({ type: 'log', ...say('log.swap.healthy', { lastSeen: health.lastSeen }) });
     }
     ctx.forget('swap');
     return { keptAs };
@@ -90,18 +90,18 @@ async function putBack(stack: Stack, tools: PgTools, note: SwapNote, swapped: bo
     if (swapped) {
       emit({ type: 'step', name: 'swap.back', ...say('steps.swap.back', { kept: note.keptAs, db: note.database }) });
       if (note.appService) await stopService(stack, note.appService);
-      await also?.swapBack().catch((e) => emit({ type: 'log', level: 'error', text: `Putting the volumes back failed: ${(e as Error).message}. Their previous data is in the volumes named …__kept_….` }));
+      await also?.swapBack().catch((e) => emit({ type: 'log', level: 'error', ...say('log.swap.volumesBackFailed', { error: (e as Error).message }) }));
       await renameDatabases(tools, [[note.database, note.source], [note.keptAs, note.database]]);
-      emit({ type: 'log', text: `The previous database is live again as ${note.database}.` });
+      emit({ type: 'log', ...say('log.swap.previousLive', { db: note.database }) });
     }
     if (note.appService) {
       emit({ type: 'step', name: 'swap.restart-app', ...say('steps.swap.restartApp', { app: note.appService }) });
       await startService(stack, note.appService);
       const health = await waitAppHealthy(stack, { timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
-      emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}. Check the Status tab.` });
+      emit({ type: 'log', level: health.ok ? 'info' : 'error', ...(health.ok ? say('log.swap.healthyAgain', { lastSeen: health.lastSeen }) : say('log.swap.notHealthyYetCheck', { lastSeen: health.lastSeen })) });
     }
     ctx.forget('swap');
   } catch (e) {
-    emit({ type: 'log', level: 'error', text: `Putting things back failed: ${(e as Error).message}. Check the Status tab and the databases listed under "Kept databases".` });
+    emit({ type: 'log', level: 'error', ...say('log.swap.putBackFailed', { error: (e as Error).message }) });
   }
 }

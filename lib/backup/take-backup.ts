@@ -62,7 +62,7 @@ export async function testRestoreBackup(tools: PgTools, entry: BackupEntry, ctx:
     // Counted as the restore role, like any look into a freshly loaded dump.
     return (await loadInSandbox(tools, load, ctx, (as) => tableCounts(tools, scratch, as))).checked;
   } finally {
-    await dropDatabase(tools, scratch).catch((e) => ctx.emit({ type: 'log', level: 'warn', text: `Could not drop the scratch database ${scratch}: ${(e as Error).message}` }));
+    await dropDatabase(tools, scratch).catch((e) => ctx.emit({ type: 'log', level: 'warn', ...say('log.backup.scratchNotDropped', { name: scratch, error: (e as Error).message }) }));
     ctx.forget(`drop-database:${scratch}`);
   }
 }
@@ -89,7 +89,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     // Asked first: a stopped container or a wrong password is reported before any file exists.
     const [{ version, size }, schemaVersion, app] = await Promise.all([versionAndSize(tools), readSchemaVersion(tools, db, stack.app?.schemaVersionQuery), appVersion(stack)]);
     const free = freeSpace(dir);
-    emit({ type: 'log', text: `Database ${db} (PostgreSQL ${version}, ${formatBytes(size)} on disk${schemaVersion ? `, schema ${schemaVersion}` : ''}); ${free !== null ? `${formatBytes(free)} free` : 'free space unknown'} in ${dir}.` });
+    emit({ type: 'log', ...say('log.backup.database', { db, version, size: formatBytes(size), schema: schemaVersion ? say('log.backup.schema', { version: schemaVersion }) : '', free: free !== null ? say('log.backup.free', { size: formatBytes(free) }) : say('log.backup.freeUnknown'), dir }) });
 
     const startedAt = new Date();
     const id = backupId(stack.name, opts.reason, startedAt, dir);
@@ -107,13 +107,13 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
     const sha256 = sink.digest();
     const written = sink.bytes;
     const secs = (Date.now() - t0) / 1000;
-    emit({ type: 'log', text: `Wrote ${formatBytes(written)} in ${secs.toFixed(1)} s (${formatBytes(written / Math.max(secs, 0.001))}/s), sha256 ${sha256.slice(0, 16)}…` });
-    if (r.stderr.trim()) emit({ type: 'log', level: 'warn', text: `pg_dump said: ${r.stderr.trim().slice(-1000)}` });
+    emit({ type: 'log', ...say('log.backup.wrote', { size: formatBytes(written), seconds: secs.toFixed(1), rate: formatBytes(written / Math.max(secs, 0.001)), sha: sha256.slice(0, 16) }) });
+    if (r.stderr.trim()) emit({ type: 'log', level: 'warn', ...say('log.backup.pgDumpSaid', { said: r.stderr.trim().slice(-1000) }) });
 
     emit({ type: 'step', name: 'backup.verify', ...say('steps.backup.verify') });
     const check = await verifyDump(tools, tmp, 'custom', ctx.signal);
     if (!check.ok) throw new OpsdeckError('internal', say('errors.backup.unreadable'), { detail: check.detail ?? undefined });
-    emit({ type: 'log', text: `pg_restore --list read ${check.entries} entries.` });
+    emit({ type: 'log', ...say('log.backup.listRead', { count: String(check.entries) }) });
 
     // The volumes after the dump: the dump is the part that must be verified first.
     const set = await archiveVolumes(stack, dir, id, ctx);
@@ -140,7 +140,7 @@ export async function takeBackup(stack: Stack, opts: BackupOptions, ctx: JobCont
       try {
         const tables = await testRestoreBackup(tools, entry, ctx);
         const rows = Object.values(tables).reduce((a, b) => a + b, 0);
-        emit({ type: 'log', text: `Test restore loaded ${Object.keys(tables).length} tables, ${rows} rows: ${Object.entries(tables).map(([t, n]) => `${t}=${n}`).join(', ').slice(0, 1500)}` });
+        emit({ type: 'log', ...say('log.backup.testRestore', { tables: String(Object.keys(tables).length), rows: String(rows), counts: Object.entries(tables).map(([t, n]) => `${t}=${n}`).join(', ').slice(0, 1500) }) });
         writeManifest(dir, { ...manifest, testRestore: { ok: true, at, method: 'restore into a scratch database', tables } });
       } catch (e) {
         const why = explainFailure(e, { stack, tools, dir });

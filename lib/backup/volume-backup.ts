@@ -58,7 +58,7 @@ async function archiveOne(stack: Stack, volume: string, image: string, dir: stri
       throw new OpsdeckError('internal', say('errors.backup.volumeReadBack', { volume }));
     }
     fs.renameSync(tmp, path.join(dir, file));
-    ctx.emit({ type: 'log', text: `Volume ${volume} (${real}): ${files} files, ${formatBytes(bytes)} → ${file} ${formatBytes(archive.size)} in ${((Date.now() - t0) / 1000).toFixed(1)} s, sha256 ${archive.sha256.slice(0, 16)}…` });
+    ctx.emit({ type: 'log', ...say('log.backup.volume', { volume, real, files: String(files), bytes: formatBytes(bytes), file, size: formatBytes(archive.size), seconds: ((Date.now() - t0) / 1000).toFixed(1), sha: archive.sha256.slice(0, 16) }) });
     return archive;
   } finally {
     sink.destroy();
@@ -89,7 +89,7 @@ export async function archiveVolumes(stack: Stack, dir: string, id: string, ctx:
   } finally {
     if (pausedAt && app) {
       await pauseService(stack, app, false);
-      ctx.emit({ type: 'log', text: `${app} was paused for ${((Date.now() - pausedAt.getTime()) / 1000).toFixed(1)} s.` });
+      ctx.emit({ type: 'log', ...say('log.backup.paused', { app, seconds: ((Date.now() - pausedAt.getTime()) / 1000).toFixed(1) }) });
     }
     // A set that failed half-way leaves no archive behind.
     for (const f of written) fs.rmSync(f, { force: true });

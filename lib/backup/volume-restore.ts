@@ -24,6 +24,7 @@ import { volumeArchiveFile, type VolumeArchive } from './manifest';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './swap';
 import { TarFingerprint } from './tar-fingerprint';
 import { tap } from './volume-backup';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 
 export const RESTORE_PARTS = ['database', 'volumes', 'both'] as const;
@@ -89,7 +90,7 @@ export async function loadVolumes(stack: Stack, entry: BackupEntry, ctx: JobCont
         detail: `fingerprint expected ${archive.fingerprint}, got ${got.fingerprint}`,
       });
     }
-    ctx.emit({ type: 'log', text: `Volume ${restored} checked: ${got.files} files, ${formatBytes(got.bytes)}, fingerprint matches the manifest.` });
+    ctx.emit({ type: 'log', ...say('log.restore.volumeChecked', { volume: restored, files: String(got.files), size: formatBytes(got.bytes) }) });
     out.push({ archive, live, restored, kept: `${live}__kept_${stamp()}_${ctx.id}`, image });
   }
   return out;
@@ -118,7 +119,7 @@ export async function swapVolumesBack(stack: Stack, done: PreparedVolume[], ctx:
     ctx.emit({ type: 'step', name: 'swap.volume-back', ...say('steps.swap.volumeBack', { volume: p.archive.volume, kept: p.kept, live: p.live }) });
     await copy(stack, p, SWAP_BACK, { [p.live]: '/live', [p.kept]: '/kept' });
     await removeVolume(p.kept, stack);
-    ctx.emit({ type: 'log', text: `Volume ${p.live} holds its previous data again.` });
+    ctx.emit({ type: 'log', ...say('log.restore.volumeBack', { volume: p.live }) });
   }
 }
 
@@ -126,19 +127,19 @@ export async function swapVolumesBack(stack: Stack, done: PreparedVolume[], ctx:
 export async function dropRestoredVolumes(stack: Stack, names: string[], ctx: JobContext): Promise<void> {
   for (const n of names) {
     await removeVolume(n, stack).then(
-      () => ctx.emit({ type: 'log', text: `Removed the volume ${n}.` }),
-      (e) => ctx.emit({ type: 'log', level: 'warn', text: `Could not remove the volume ${n}: ${(e as Error).message}` }),
+      () => ctx.emit({ type: 'log', ...say('log.restore.volumeRemoved', { volume: n }) }),
+      (e) => ctx.emit({ type: 'log', level: 'warn', ...say('log.restore.volumeNotRemoved', { volume: n, error: (e as Error).message }) }),
     );
   }
   ctx.forget('restore-volumes');
 }
 
 /** Recovery after a crash: the volumes a restore was loading into (only `…__restore_…` names). */
-export async function removeRestoreVolumes(note: { volumes?: string[] }, log: (text: string) => void): Promise<void> {
+export async function removeRestoreVolumes(note: { volumes?: string[] }, log: (text: Said) => void): Promise<void> {
   for (const n of note.volumes ?? []) {
     if (!n.includes('__restore_')) continue;
     await removeVolume(n);
-    log(`Removed the half-made volume ${n}; the live volume was not touched by it.`);
+    log(say('log.recovery.volumeRemoved', { volume: n }));
   }
 }
 
@@ -161,20 +162,20 @@ export async function swapInVolumesOnly(stack: Stack, prepared: PreparedVolume[]
       if (!health.ok) {
         throw new OpsdeckError('conflict', say('errors.backup.volumesUnhealthy', { seconds: String(Math.round(timeoutMs / 1000)), lastSeen: health.lastSeen }));
       }
-      ctx.emit({ type: 'log', text: `The app is healthy (${health.lastSeen}).` });
+      ctx.emit({ type: 'log', ...say('log.swap.healthy', { lastSeen: health.lastSeen }) });
     }
   } catch (e) {
     try {
       if (app) await stopService(stack, app);
       await swapVolumesBack(stack, done, ctx);
     } catch (err) {
-      ctx.emit({ type: 'log', level: 'error', text: `Putting the volumes back failed: ${(err as Error).message}. The previous data is in the volumes named …__kept_…` });
+      ctx.emit({ type: 'log', level: 'error', ...say('log.restore.volumesBackFailed', { error: (err as Error).message }) });
     }
     if (app) {
       await startService(stack, app).catch(() => undefined);
       // The same patience as the restore was given.
       const health = await waitAppHealthy(stack, { timeoutMs });
-      ctx.emit({ type: 'log', level: health.ok ? 'info' : 'error', text: health.ok ? `The app is healthy again (${health.lastSeen}).` : `The app is running but not healthy yet: ${health.lastSeen}.` });
+      ctx.emit({ type: 'log', level: health.ok ? 'info' : 'error', ...(health.ok ? say('log.swap.healthyAgain', { lastSeen: health.lastSeen }) : say('log.swap.notHealthyYet', { lastSeen: health.lastSeen })) });
     }
     throw e;
   }

@@ -53,7 +53,7 @@ async function changedServices(stack: Stack, ctx: JobContext): Promise<string[] 
   for (const line of r.stdout.trim().split('\n')) {
     const [service, hash] = line.trim().split(/\s+/);
     if (!service || !hash) continue;
-    if (!running.has(service)) ctx.emit({ type: 'log', text: `${service} has no container: left for a deploy to create.` });
+    if (!running.has(service)) ctx.emit({ type: 'log', ...say('log.config.noContainer', { service }) });
     else if (running.get(service) !== hash) out.push(service);
   }
   return out.sort();
@@ -77,16 +77,17 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
   // The job's own masker knows the secrets of the file it started with; the other version's too.
   const extra = [...(baseline && opts.kind === 'env' ? secretValues(parseEnvFile(baseline.text)).values() : []), ...stackSecrets(stackIn)];
   const mask = secretRedactor(extra);
-  const ctx: JobContext = { ...jobCtx, emit: (e: EmitInput) => jobCtx.emit(e.type === 'log' ? { ...e, text: mask(e.text) } : e) };
+  // A keyed line's parameters are masked too: they hold the same values as its English.
+  const ctx: JobContext = { ...jobCtx, emit: (e: EmitInput) => jobCtx.emit(e.type === 'log' ? { ...e, text: mask(e.text), ...(e.params ? { params: mapSaidParams(e.params, mask) } : {}) } : e) };
   // Keyed messages keep their key: the English and every parameter are masked alike.
   const maskedSaid = (said: Said): Said => ({ ...said, text: mask(said.text), ...(said.params ? { params: mapSaidParams(said.params, mask) } : {}) });
   const masked = (e: unknown) => (isOpsdeckError(e) ? new OpsdeckError(e.code, e.said ? maskedSaid(e.said) : mask(e.message), { detail: e.detail ? mask(e.detail) : undefined, cause: e }) : e);
 
   ctx.emit({ type: 'step', name: 'config.validate', ...say('steps.config.validate', { kind: opts.kind }) });
   const check = await validateCandidate(stackIn, opts.kind, current.text);
-  for (const p of check.warnings) ctx.emit({ type: 'log', level: 'warn', text: `! ${p.title} (${p.where})` });
+  for (const p of check.warnings) ctx.emit({ type: 'log', level: 'warn', ...say('log.config.warning', { title: p.said?.title ?? p.title, where: p.said?.where ?? p.where }) });
   if (!check.ok) {
-    for (const p of check.errors) ctx.emit({ type: 'log', level: 'error', text: `✗ ${p.title} (${p.where}): ${p.fix}` });
+    for (const p of check.errors) ctx.emit({ type: 'log', level: 'error', ...say('log.config.error', { title: p.said?.title ?? p.title, where: p.said?.where ?? p.where, fix: p.said?.fix ?? p.fix }) });
     throw new OpsdeckError('invalid_input', say('errors.config.failsChecks', { count: String(check.errors.length) }));
   }
   let stack = reload(stackIn);
@@ -96,7 +97,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
     markApplied(stack, opts.kind, current.sha, ctx.id);
     return say('jobs.summary.applyNothing');
   }
-  ctx.emit({ type: 'log', text: services ? `To recreate: ${services.join(', ')}` : 'compose v1: compose recreates the services whose configuration changed.' });
+  ctx.emit({ type: 'log', ...(services ? say('log.config.toRecreate', { services: services.join(', ') }) : say('log.config.v1Recreates')) });
   if (baseline) ctx.remember('config-apply', { stack: stack.name, kind: opts.kind, applied: current.sha, baseline: baseline.sha, services });
 
   try {
@@ -105,7 +106,7 @@ export async function applyConfig(stackIn: Stack, opts: ApplyOptions, jobCtx: Jo
     await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });
   } catch (failure) {
     const reason = mask(userMessageOf(failure));
-    ctx.emit({ type: 'log', level: 'error', text: `Apply failed: ${reason}` });
+    ctx.emit({ type: 'log', level: 'error', ...say('log.config.applyFailed', { reason: userSaidOf(failure) }) });
     if (isOpsdeckError(failure) && failure.detail) ctx.emit({ type: 'log', level: 'error', text: failure.detail });
     const reasonSaid = userSaidOf(failure);
     if (!baseline) {

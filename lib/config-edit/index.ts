@@ -4,6 +4,6 @@ export { editorView, prepareEdit, restoreBefore, revealSecret, saveEdit, type Ed
 export { listVersions, appliedBaseline, type ConfigVersion } from './history';
 export { applyEnvChanges, quoteEnvValue, type EnvChange } from './env-spans';
 export type { EnvDiffRow, LineDiffRow } from './diff';
-export type { Problem, Validation } from './validate';
+export { problemTitles, type Problem, type Validation } from './validate';
 export { applyConfig, type ApplyOptions } from './apply';
 export { CONFIG_RECOVERY } from './recovery';

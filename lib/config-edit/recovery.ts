@@ -24,14 +24,14 @@ export const configApplyRecovery: RecoveryHandler = async ({ jobId, value, log }
   const stack = getStack(note.stack);
   const text = versionText(stack, note.kind, note.baseline);
   if (readConfigFile(stack, note.kind).sha !== note.applied || text === null) {
-    log(`The ${note.kind} file changed since the apply started (or its previous version is gone): left as it is. Apply the version you want from the Configuration tab.`, 'warn');
+    log(say('log.recovery.configChanged', { kind: note.kind }), 'warn');
     return;
   }
   writeVersion(stack, { kind: note.kind, baseSha: note.applied, text, by: `opsdeck (recovery of job #${jobId})`, reason: 'rollback', summary: say('changes.backToRanRecovery') });
   markApplied(stack, note.kind, note.baseline, jobId);
   const r = await runCompose(composeProjectOf(getStack(note.stack)), ['up', '-d', ...(note.services ?? [])]);
   if (r.code !== 0) throw new Error(`compose could not recreate the services from the previous file: ${r.stderr.slice(-300)}`);
-  log(`Put the previous ${note.kind} file back and recreated ${note.services?.join(', ') ?? 'what changed'} from it.`, 'warn');
+  log(say('log.recovery.configBack', { kind: note.kind, services: note.services?.join(', ') ?? say('log.recovery.whatChanged') }), 'warn');
 };
 
 export const CONFIG_RECOVERY = { 'config-apply': configApplyRecovery };

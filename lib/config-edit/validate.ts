@@ -12,6 +12,8 @@ import { composeProjectOf } from '@/lib/deploy/compose-project';
 import { runCompose } from '@/lib/docker/compose-cli';
 import { checkEnv, variablesIn, composeVariables, type ComposeVariable, type Finding } from '@/lib/doctor';
 import { isOpsdeckError } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { EnvSyntaxError, parseEnvFile, readStackEnv } from '@/lib/stacks/env-file';
 import type { Stack } from '@/lib/stacks/types';
 import { configPathOf, type ConfigKind } from './files';
@@ -21,6 +23,8 @@ export interface Problem {
   title: string;
   where: string;
   fix: string;
+  /** The title, place and fix as keyed text, so the page shows them in the reader's language (the fields above are their English). */
+  said?: { title?: Said; where?: Said; fix?: Said };
 }
 
 export interface Validation {
@@ -29,7 +33,23 @@ export interface Validation {
   warnings: Problem[];
 }
 
-const problem = (f: Pick<Finding, 'title' | 'where' | 'fix'>): Problem => ({ title: f.title, where: f.where, fix: f.fix });
+const problem = (f: Pick<Finding, 'title' | 'where' | 'fix' | 'said'>): Problem => ({ title: f.title, where: f.where, fix: f.fix, ...(f.said ? { said: f.said } : {}) });
+
+/** A problem whose title is keyed; `fix` is keyed text or a tool's own words, quoted as they are. */
+function keyedProblem(title: Said, where: string | Said, fix: string | Said): Problem {
+  const text = (s: string | Said) => (typeof s === 'string' ? s : s.text);
+  const said: Problem['said'] & object = { title };
+  if (typeof where !== 'string') said.where = where;
+  if (typeof fix !== 'string') said.fix = fix;
+  return { title: title.text, where: text(where), fix: text(fix), said };
+}
+
+/** The titles of the problems that stop a save, as one keyed list ("Not saved: {problems}."). */
+export function problemTitles(problems: Problem[]): Said | string {
+  const titles: (Said | string)[] = problems.map((p) => p.said?.title ?? p.title);
+  if (!titles.length) return '';
+  return titles.reduce((a, b) => say('errors.config.problemList', { a, b }));
+}
 
 function withTemp<T>(dir: string, name: string, text: string, fn: (file: string) => Promise<T>): Promise<T> {
   const file = path.join(dir, `.${name}.opsdeck-check-${process.pid}-${Date.now()}`);
@@ -44,7 +64,7 @@ async function composeCheck(stack: Stack, kind: ConfigKind, text: string, secret
     const r = await runCompose(p, ['config', '--quiet']);
     if (r.code === 0) return [];
     const why = r.stderr.trim().split('\n').slice(-3).join(' ');
-    return [{ title: 'docker compose refuses the configuration', where: `compose config (exit ${r.code})`, fix: hideText(why, secrets) }];
+    return [keyedProblem(say('errors.config.composeRefuses'), `compose config (exit ${r.code})`, hideText(why, secrets))];
   };
   try {
     if (kind === 'env') {
@@ -61,7 +81,7 @@ async function composeCheck(stack: Stack, kind: ConfigKind, text: string, secret
     return await withTemp(path.dirname(original), path.basename(original), text, (file) =>
       run({ ...project, composeFiles: project.composeFiles.map((f) => (f === original ? file : f)) }));
   } catch (e) {
-    if (isOpsdeckError(e)) return [{ title: 'docker compose could not be run to check the file', where: 'compose config', fix: e.message }];
+    if (isOpsdeckError(e)) return [keyedProblem(say('errors.config.composeNotRun'), 'compose config', e.said ?? e.message)];
     throw e;
   }
 }
@@ -73,7 +93,9 @@ function envProblems(stack: Stack, text: string, env: ReadonlyMap<string, string
   if (stack.ai.source === 'env') {
     for (const i of dependenciesFromEnv(stack.name, env, stack.ai.envPrefix).issues) {
       if (i.severity === 'info') continue;
-      const p = { title: hideText(i.message, secretValues(env)), where: 'AI settings', fix: 'Correct the AI variables named here.' };
+      const where = say('errors.config.aiSettings');
+      const fix = say('errors.config.fixAiVariables');
+      const p: Problem = { title: hideText(i.message, secretValues(env)), where: where.text, fix: fix.text, said: { where, fix } };
       (i.severity === 'error' ? errors : warnings).push(p);
     }
   }
@@ -89,7 +111,7 @@ export async function validateCandidate(stack: Stack, kind: ConfigKind, text: st
       env = parseEnvFile(text);
     } catch (e) {
       if (!(e instanceof EnvSyntaxError)) throw e;
-      return { ok: false, errors: [{ title: 'The env file cannot be read', where: `${stack.envFile}:${e.line}`, fix: e.reason }], warnings: [] };
+      return { ok: false, errors: [keyedProblem(say('errors.config.envUnreadable'), `${stack.envFile}:${e.line}`, e.reason)], warnings: [] };
     }
     vars = composeVariables(stack.composeFiles);
     envText = text;
@@ -99,7 +121,7 @@ export async function validateCandidate(stack: Stack, kind: ConfigKind, text: st
     } catch (e) {
       const err = e as YAML.YAMLParseError;
       const line = err.linePos?.[0]?.line;
-      return { ok: false, errors: [{ title: 'The compose file is not valid YAML', where: `${configPathOf(stack, 'compose')}${line ? `:${line}` : ''}`, fix: err.message.split('\n')[0] }], warnings: [] };
+      return { ok: false, errors: [keyedProblem(say('errors.config.composeNotYaml'), `${configPathOf(stack, 'compose')}${line ? `:${line}` : ''}`, err.message.split('\n')[0])], warnings: [] };
     }
     env = stack.envFile ? readStackEnv(stack) : new Map();
     envText = stack.envFile ? fs.readFileSync(stack.envFile, 'utf8') : '';

@@ -6,7 +6,7 @@ import { deploySettingsOf } from '@/lib/stacks/presets';
 import type { Stack } from '@/lib/stacks/types';
 import { composeProjectOf } from './compose-project';
 import { waitForHealthy } from './health-gate';
-import { runPreflight } from './preflight';
+import { checkLine, runPreflight } from './preflight';
 import { deploySwarm } from './swarm-stack-deploy';
 import { updateStartsOf, waitForSwarmConverged } from './swarm-converge';
 import type { Said } from '@/lib/i18n/said';
@@ -36,7 +36,7 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
   if (stack.runtime === 'swarm') return deploySwarm(stack, ctx, opts);
   ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runPreflight(stack);
-  for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
+  for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', ...checkLine(c) });
   const failed = checks.filter((c) => !c.ok);
   if (failed.length) {
     const labels = failed.map((c) => c.said?.label ?? c.label).reduce((a, b) => say('errors.list', { a, b }));
@@ -51,7 +51,7 @@ export async function deployStack(stack: Stack, ctx: JobContext, opts: { healthT
     ctx.emit({ type: 'step', name: 'deploy.pull', ...say('steps.deploy.pull') });
     await compose(stack, ['pull'], ctx, say('errors.deploy.pull'));
   } else if (pull === 'never') {
-    ctx.emit({ type: 'log', text: 'docker-compose v1 has no --pull: "never" is held by the pre-flight check, which refused any missing image.' });
+    ctx.emit({ type: 'log', ...say('log.deploy.v1NoPull') });
   }
   ctx.emit({ type: 'step', name: 'deploy.up', ...say('steps.deploy.up', { pull, build: build ? 'yes' : 'no' }) });
   await compose(stack, up, ctx, say('errors.deploy.deploy'));
@@ -76,7 +76,7 @@ export async function stackLifecycle(stack: Stack, action: StackLifecycle, ctx: 
   const since = Date.now();
   const updatesBefore = swarm ? await updateStartsOf(stack) : new Map<string, string | null>();
   const result = await runLifecycle(stack, action);
-  for (const c of result.containers) ctx.emit({ type: 'log', text: `${c.name} (${c.service}): ${c.outcome}` });
+  for (const c of result.containers) ctx.emit({ type: 'log', ...say('log.deploy.container', { name: c.name, service: c.service, outcome: c.outcome === 'done' ? say('log.deploy.outcome.done') : say('log.deploy.outcome.unchanged') }) });
   if (action !== 'stop' && swarm) {
     // Task times come from the manager's clock, `since` from ours: a little slack for a skew.
     await waitForSwarmConverged(stack, ctx, { services: result.containers.map((c) => c.service), since: since - 5000, timeoutMs: opts.healthTimeoutMs, updatesBefore });

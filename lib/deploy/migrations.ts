@@ -78,7 +78,7 @@ export async function readSchemaVersion(stack: Stack): Promise<string | null> {
 export async function runMigrations(stack: Stack, files: MigrationFile[], emit: Emit, applied: string[] = []): Promise<string[]> {
   await withClient(stack, async (c) => {
     for (const m of files) {
-      emit({ type: 'log', text: `Applying migration ${m.version} (${path.basename(m.file)})` });
+      emit({ type: 'log', ...say('log.migration.applying', { version: String(m.version), file: path.basename(m.file) }) });
       const sql = fs.readFileSync(m.file, 'utf8');
       await c.query('BEGIN');
       try {

@@ -23,6 +23,12 @@ export interface PreflightCheck {
   said?: { label: Said; fix?: Said };
 }
 
+/** A check's job-log line, keyed (label and fix in the reader's language; what was found as found). */
+export function checkLine(c: PreflightCheck): Said {
+  const fix = c.fix ? say('log.checkFix', { fix: c.said?.fix ?? c.fix }) : '';
+  return say('log.check', { mark: c.ok ? '✓' : '✗', label: c.said?.label ?? c.label, detail: c.detail, fix });
+}
+
 /** The label (and fix) of a check from keyed text: the English strings plus the keys. */
 export function labelled(label: Said, fix?: Said): Pick<PreflightCheck, 'label' | 'fix' | 'said'> {
   return { label: label.text, ...(fix ? { fix: fix.text } : {}), said: { label, ...(fix ? { fix } : {}) } };

@@ -4,6 +4,7 @@ import { getStack } from '@/lib/stacks';
 import { composeProjectOf, pinImage } from './compose-project';
 import { finishUpgrade, upgradeHistory } from './history';
 import { SWARM_UPDATE_NOTE, swarmUpdateRecovery } from './swarm-recovery';
+import { say } from '@/lib/i18n/server-text';
 
 interface UpgradeNote {
   stack: string;
@@ -24,8 +25,8 @@ export const upgradeRecovery: RecoveryHandler = async ({ jobId, value, log }) =>
   const r = await runCompose(composeProjectOf(stack), ['up', '-d', '--no-deps', note.service]);
   if (r.code !== 0) throw new Error(`compose could not put ${note.service} back on its previous image: ${r.stderr.slice(-300)}`);
   const rec = upgradeHistory(stack.name, 20).find((u) => u.jobId === jobId);
-  const backup = rec?.backupId ? ` If the schema had already changed, restore the pre-upgrade backup ${rec.backupId} from the Backups tab.` : '';
-  log(`Put ${note.service} back on its previous image ${note.rollbackRef.slice(0, 19)}.${backup}`, 'warn');
+  const backup = rec?.backupId ? say('log.recovery.restoreHint', { backup: rec.backupId }) : '';
+  log(say('log.recovery.imageBack', { service: note.service, ref: note.rollbackRef.slice(0, 19), backup }), 'warn');
   finishUpgrade(jobId, 'failed', 'Interrupted: Opsdeck stopped during the upgrade; the previous image was put back.', null);
 };
 

@@ -47,14 +47,15 @@ export async function updateStartsOf(stack: Stack): Promise<Map<string, string |
 
 const failedSince = (svc: SwarmService, since: number) => svc.tasks.filter((t) => FAILED.has(t.state) && Date.parse(t.updatedAt) >= since);
 
-/** Why a service is not there yet, in words; null when it has converged. */
-function lag(svc: SwarmService | undefined, name: string): string | null {
-  if (!svc) return `${name}: not created yet`;
-  if (svc.updateState === 'updating' || svc.updateState === 'rollback_started') return `${name}: update ${svc.updateState}`;
+/** Why a service is not there yet, as keyed text (the "Waiting: …" report); null when it has converged. */
+function lag(svc: SwarmService | undefined, name: string): Said | null {
+  if (!svc) return say('errors.swarm.lag.notCreated', { service: name });
+  if (svc.updateState === 'updating' || svc.updateState === 'rollback_started') return say('errors.swarm.lag.updating', { service: name, state: svc.updateState });
   const live = svc.tasks.filter((t) => t.desiredState === 'running');
   if (svc.running >= svc.desired && live.every((t) => t.state === 'running')) return null;
+  // Swarm's own task states (starting, pending…) are quoted as Swarm names them.
   const states = [...new Set(live.filter((t) => t.state !== 'running').map((t) => t.state))].join(', ');
-  return `${name}: ${svc.running}/${svc.desired} running${states ? ` (${states})` : ''}`;
+  return say('errors.swarm.lag.running', { service: name, running: String(svc.running), desired: String(svc.desired), states: states ? say('errors.swarm.lag.states', { states }) : '' });
 }
 
 const WARNED = /"level"\s*:\s*"(warn|warning|error|fatal)"|\b(WARN|WARNING|ERROR|FATAL|PANIC)\b/i;
@@ -115,19 +116,20 @@ export async function waitForSwarmConverged(stack: Stack, ctx: JobContext, opts:
         // Rolled back: the job ends once the previous tasks run again (or at the deadline), so it says where the service is.
         const back = svc.updateState === 'rollback_completed' && lag(svc, name) !== null && Date.now() < deadline;
         if (back) continue;
-        const where = lag(svc, name) === null ? say('errors.swarm.runsAgain', { image: svc.image }) : `; ${lag(svc, name)}`;
+        const now = lag(svc, name);
+        const where = now === null ? say('errors.swarm.runsAgain', { image: svc.image }) : say('errors.swarm.lag.where', { lag: now });
         throw await failure(stack, svc, failed, say('errors.swarm.updateStopped', { state: `${svc.updateState}${svc.updateMessage ? `: ${svc.updateMessage}` : ''}` }), where);
       }
     }
-    const lags = opts.services.map((n) => lag(byName.get(n), n)).filter((x): x is string => x !== null);
+    const lags = opts.services.map((n) => lag(byName.get(n), n)).filter((x): x is Said => x !== null);
     const app = stack.app?.healthUrl && !lags.length ? await probeHttp(stack.app.healthUrl, { secrets: stackSecrets(stack), stack }) : null;
     if (!lags.length && (!app || app.ok)) {
       ctx.emit({ type: 'log', ...say('log.allHealthy') });
       return;
     }
-    const report = lags.length ? lags.join(', ') : `app health URL ${app!.url}: ${app!.message}`;
-    if (report !== lastReport) ctx.emit({ type: 'log', ...say('log.waiting', { report }) });
-    lastReport = report;
+    const report = lags.length ? lags.reduce((a, b) => say('errors.list', { a, b })) : say('errors.swarm.appHealthUrl', { url: app!.url, message: app!.said ?? app!.message });
+    if (report.text !== lastReport) ctx.emit({ type: 'log', ...say('log.waiting', { report }) });
+    lastReport = report.text;
     if (Date.now() >= deadline) {
       const lagging = opts.services.find((n) => lag(byName.get(n), n) !== null);
       const culprit = byName.get(lagging ?? stack.app?.service ?? '');

@@ -12,7 +12,7 @@
 import { restoreDatabase } from '@/lib/backup/restore';
 import { startService, stopService } from '@/lib/docker';
 import { resolveSwarmImage, swarmServiceState, updateServiceImage } from '@/lib/docker/swarm-update';
-import { OpsdeckError, userMessageOf } from '@/lib/errors';
+import { OpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs';
 import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
@@ -54,7 +54,7 @@ async function checkRollback(stack: Stack, service: string): Promise<{ last: Upg
 async function rollImageBack(stack: Stack, service: string, last: UpgradeRecord, opts: SwarmRollbackOptions, ctx: JobContext): Promise<void> {
   const before = await swarmServiceState(stack, service);
   const seen = await taskStates(stack, service);
-  ctx.emit({ type: 'step', name: 'rollback.rolling', text: `Swarm updates ${service} back to ${last.fromRef} task by task` });
+  ctx.emit({ type: 'step', name: 'rollback.rolling', ...say('steps.rollback.rolling', { service, ref: last.fromRef }) });
   await updateServiceImage(stack, service, last.fromRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
   const outcome = await followRollingUpdate(stack, { service, targetRef: last.fromRef, fromRef: last.toRef, before, seen, timeoutMs: opts.healthTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS, what: 'rollback' }, ctx);
   if (outcome === 'succeeded') return;
@@ -65,17 +65,17 @@ async function rollImageBack(stack: Stack, service: string, last: UpgradeRecord,
 
 /** Data changed: app to 0, previous image set while nothing runs, then the safe restore brings the app back on it. */
 async function rollImageAndDataBack(stack: Stack, service: string, last: UpgradeRecord, opts: SwarmRollbackOptions, ctx: JobContext): Promise<void> {
-  ctx.emit({ type: 'step', name: 'rollback.stop', text: `Scaling ${service} to 0: the previous release must not start on the upgraded schema` });
+  ctx.emit({ type: 'step', name: 'rollback.stop', ...say('steps.rollback.stop', { service }) });
   const n = await stopService(stack, service);
-  ctx.emit({ type: 'log', text: `Stopped ${n} ${service} task(s).` });
+  ctx.emit({ type: 'log', ...say('log.rollback.stopped', { count: String(n), service }) });
   try {
     await updateServiceImage(stack, service, last.fromRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' });
-    ctx.emit({ type: 'log', text: `${service} is set to ${last.fromRef}; its tasks start with the restored database.` });
-    ctx.emit({ type: 'step', name: 'rollback.restore', text: `Restoring the pre-upgrade backup ${last.backupId}` });
+    ctx.emit({ type: 'log', ...say('log.rollback.imageSet', { service, ref: last.fromRef }) });
+    ctx.emit({ type: 'step', name: 'rollback.restore', ...say('steps.rollback.restore', { backup: String(last.backupId) }) });
     await restoreDatabase(stack, last.backupId!, ctx, { healthTimeoutMs: opts.healthTimeoutMs });
   } catch (e) {
     // The data is the upgraded one again (the restore swaps back on failure): so is the image.
-    ctx.emit({ type: 'log', level: 'error', text: `Roll back failed: ${userMessageOf(e)}. Putting ${service} back on ${last.toRef}.` });
+    ctx.emit({ type: 'log', level: 'error', ...say('log.rollback.failedPutBack', { reason: userSaidOf(e), service, ref: last.toRef }) });
     await updateServiceImage(stack, service, last.toRef, { monitorMs: opts.monitorMs ?? 15_000, order: 'start-first' }).catch(() => undefined);
     await startService(stack, service).catch(() => undefined);
     throw e;
@@ -95,7 +95,8 @@ export async function rollbackSwarmUpgrade(stack: Stack, ctx: JobContext, opts: 
     updateStartedAt: (await swarmServiceState(stack, service)).updateStartedAt,
   };
   ctx.remember(SWARM_UPDATE_NOTE, note);
-  ctx.emit({ type: 'log', text: `Rolling ${service} back on Swarm: ${current} → ${last.fromRef}${dataBack ? `, and the database to the pre-upgrade backup ${last.backupId} (schema ${schemaNow ?? 'none'} → ${last.schemaBefore ?? 'none'})` : ''}` });
+  const data = dataBack ? say('log.rollback.swarmData', { backup: String(last.backupId), now: schemaNow ?? 'none', before: last.schemaBefore ?? 'none' }) : '';
+  ctx.emit({ type: 'log', ...say('log.rollback.swarmStart', { service, from: current, to: last.fromRef, data }) });
   try {
     if (dataBack) await rollImageAndDataBack(stack, service, last, opts, ctx);
     else await rollImageBack(stack, service, last, opts, ctx);

@@ -13,12 +13,13 @@ import type { Stack } from '@/lib/stacks/types';
 import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { updateStartsOf, waitForSwarmConverged } from './swarm-converge';
+import { checkLine } from './preflight';
 import { runSwarmPreflight, stackServicesOf } from './swarm-preflight';
 
 export async function deploySwarm(stack: Stack, ctx: JobContext, opts: { healthTimeoutMs?: number } = {}): Promise<Said> {
   ctx.emit({ type: 'step', name: 'deploy.preflight', ...say('steps.deploy.preflight') });
   const checks = await runSwarmPreflight(stack);
-  for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', text: `${c.ok ? '✓' : '✗'} ${c.label}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}` });
+  for (const c of checks) ctx.emit({ type: 'log', level: c.ok ? 'info' : 'error', ...checkLine(c) });
   const failed = checks.filter((c) => !c.ok);
   if (failed.length) {
     const keys = failed.find((c) => c.id === 'swarm-keys');

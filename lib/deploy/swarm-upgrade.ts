@@ -56,7 +56,7 @@ async function restoreDataIfChanged(stack: Stack, plan: DataPlan, ctx: JobContex
   if (plan.migrated.length === 0 && schemaNow === plan.schemaBefore) return '';
   const what = plan.migrated.length ? say('errors.swarm.migrationsCommitted', { migrations: plan.migrated.join(', ') }) : say('errors.swarm.schemaChanged');
   if (!plan.backupId) throw new OpsdeckError('conflict', say('errors.swarm.noBackupForData', { what }));
-  ctx.emit({ type: 'step', name: 'upgrade.rollback', text: `${what.text} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}` });
+  ctx.emit({ type: 'step', name: 'upgrade.rollback', ...say('steps.upgrade.restoreData', { what, before: plan.schemaBefore ?? 'none', now: schemaNow ?? 'none', backup: plan.backupId }) });
   await restoreDatabase(stack, plan.backupId, ctx, { healthTimeoutMs: plan.healthTimeoutMs });
   return say('errors.swarm.restoredFrom', { backup: plan.backupId });
 }
@@ -107,7 +107,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
   emit({ type: 'log', ...say('log.swarmUpgrading', { service: app.service, from: fromRef, to: targetRef }) });
 
   if (stack.database) {
-    emit({ type: 'step', name: 'upgrade.backup', text: 'Taking a verified backup before anything changes' });
+    emit({ type: 'step', name: 'upgrade.backup', ...say('steps.upgrade.backup') });
     try {
       data.backupId = (await takeBackup(stack, { reason: 'pre-upgrade' }, ctx)).id;
       updateUpgrade(ctx.id, { backupId: data.backupId });
@@ -196,7 +196,7 @@ async function runSwarmUpgrade(stack: Stack, opts: SwarmUpgradeOptions, ctx: Job
     throw new OpsdeckError('conflict', say('errors.swarm.rolledBackRestoreFailed', { ref: targetRef, state: String(state.updateState), reason, where, backup: data.backupId ?? '', why }), { cause: e });
   }
   finishUpgrade(ctx.id, 'rolled-back', `${textOf(reason)}${textOf(restored)}`, null);
-  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: `${textOf(reason)}\nThe app runs ${fromRef} again${textOf(restored)}.` });
+  notify(stack.name, 'upgrade.rolled-back', { severity: 'warning', title: say('notify.upgradeRolledBackSwarm', { ref: targetRef }), text: say('notify.upgradeRolledBackSwarmText', { reason, from: fromRef, restored }) });
   throw new OpsdeckError('conflict', say('errors.swarm.rolledBack', { ref: targetRef, state: String(state.updateState), reason, where, restored }), {
     detail: [state.updateMessage, ...words].filter(Boolean).join('\n') || undefined,
   });

@@ -76,7 +76,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
     fromVersion: current.image.version, toRef: targetRef, toImageId: null, toVersion: null, schemaBefore, backupId: null,
     startedBy: ctx.user, startedAt: new Date().toISOString(),
   });
-  emit({ type: 'log', text: `Upgrading ${app.service}: ${current.ref} (${current.image.version ?? 'unknown version'}, schema ${schemaBefore ?? 'none'}) → ${targetRef}` });
+  emit({ type: 'log', ...say('log.upgrade.start', { service: app.service, from: current.ref, version: current.image.version ?? say('log.upgrade.unknownVersion'), schema: schemaBefore ?? 'none', to: targetRef }) });
 
   emit({ type: 'step', name: 'upgrade.backup', ...say('steps.upgrade.backup') });
   let backupId: string;
@@ -129,7 +129,7 @@ export async function upgradeApp(stack: Stack, opts: UpgradeOptions, ctx: JobCon
   } catch (failure) {
     const reason = userMessageOf(failure);
     const detail = isOpsdeckError(failure) ? failure.detail : undefined;
-    emit({ type: 'log', level: 'error', text: `Upgrade failed: ${reason}` });
+    emit({ type: 'log', level: 'error', ...say('log.upgradeFailed', { reason: userSaidOf(failure) }) });
     if (detail) emit({ type: 'log', level: 'error', text: detail });
     try {
       const ref = rollbackRef(current.ref, current.image, await inspectImage(current.ref, stack));
@@ -175,13 +175,14 @@ async function rollBack(stack: Stack, plan: RollbackPlan, ctx: JobContext): Prom
   const schemaNow = await readSchemaVersion(stack).catch(() => 'unknown');
   // A committed migration counts even when it did not bump the version: its changes are in the data.
   if (plan.migrated.length > 0 || schemaNow !== plan.schemaBefore) {
-    const what = plan.migrated.length ? `migration(s) ${plan.migrated.join(', ')} committed` : 'the schema changed';
-    ctx.emit({ type: 'log', text: `${what[0].toUpperCase()}${what.slice(1)} (schema ${plan.schemaBefore ?? 'none'} → ${schemaNow ?? 'none'}): restoring the pre-upgrade backup ${plan.backupId}.` });
+    const what = plan.migrated.length ? say('log.upgrade.migrationsCommitted', { migrations: plan.migrated.join(', ') }) : say('log.upgrade.schemaChanged');
+    ctx.emit({ type: 'log', ...say('log.upgrade.restoring', { what, before: plan.schemaBefore ?? 'none', now: schemaNow ?? 'none', backup: plan.backupId }) });
     await restoreDatabase(stack, plan.backupId, ctx, { healthTimeoutMs: plan.healthTimeoutMs });
   } else {
     await waitForHealthy(stack, ctx.emit, { timeoutMs: plan.healthTimeoutMs, signal: ctx.signal });
   }
-  ctx.emit({ type: 'log', text: `Rolled back: ${plan.service} runs ${plan.ref} again${plan.migrated.length > 0 || schemaNow !== plan.schemaBefore ? `, and the database was restored from the pre-upgrade backup ${plan.backupId}` : ''}.` });
+  const restored = plan.migrated.length > 0 || schemaNow !== plan.schemaBefore ? say('log.upgrade.restoredFrom', { backup: plan.backupId }) : '';
+  ctx.emit({ type: 'log', ...say('log.upgrade.rolledBack', { service: plan.service, ref: plan.ref, restored }) });
 }
 
 /**
@@ -208,7 +209,7 @@ export async function rollbackLastUpgrade(stack: Stack, ctx: JobContext, opts: {
     ctx.emit({ type: 'step', name: 'rollback.recreate', ...say('steps.upgrade.recreate', { service: app.service, ref: last.fromRef }) });
     await recreateApp(stack, app.service, ref, ctx);
     if (last.backupId && schemaBefore !== last.schemaBefore) {
-      ctx.emit({ type: 'log', text: `The upgrade changed the schema (${last.schemaBefore ?? 'none'} → ${schemaBefore ?? 'none'}): restoring its pre-upgrade backup ${last.backupId}.` });
+      ctx.emit({ type: 'log', ...say('log.upgrade.schemaMoved', { before: last.schemaBefore ?? 'none', now: schemaBefore ?? 'none', backup: last.backupId }) });
       await restoreDatabase(stack, last.backupId, ctx, { healthTimeoutMs: opts.healthTimeoutMs });
     } else {
       await waitForHealthy(stack, ctx.emit, { timeoutMs: opts.healthTimeoutMs, signal: ctx.signal });

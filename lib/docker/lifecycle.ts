@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import type { Stack } from '@/lib/stacks/types';
-import { OpsdeckError } from '@/lib/errors';
+import { OpsdeckError, userSaidOf } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
 import { getDocker } from './client';
 import { listStackServices, resolveStackContainer } from './containers';
 import { dockerError } from './errors';
@@ -84,7 +85,12 @@ async function act(stack: Stack, action: 'start' | 'stop' | 'restart', svc: stri
   }
 }
 
-const VERBS: Record<LifecycleAction, string> = { start: 'starting', stop: 'stopping', restart: 'restarting' };
+/** What was being done to a container, keyed (one literal key per action, for the messages test). */
+function doing(act: LifecycleAction, name: string): Said {
+  if (act === 'start') return say('errors.docker.doing.lifecycle.start', { name });
+  if (act === 'stop') return say('errors.docker.doing.lifecycle.stop', { name });
+  return say('errors.docker.doing.lifecycle.restart', { name });
+}
 
 /**
  * Runs `action` on one service's containers or, without `service`, on the whole stack (a whole
@@ -117,9 +123,9 @@ export async function runLifecycle(stack: Stack, action: LifecycleAction, servic
       else done.push({ name: step.inst.name, service: step.svc, outcome });
     } catch (e) {
       const { endpoint } = getDocker(stack);
-      const err = dockerError(e, endpoint.label, `${VERBS[step.act]} ${step.inst.name}`);
-      const before = done.length ? ` Already done: ${done.map((d) => d.name).join(', ')}.` : '';
-      throw new OpsdeckError(err.code, `${err.message}${before}`, { detail: err.detail, cause: e });
+      const err = dockerError(e, endpoint.label, doing(step.act, step.inst.name));
+      if (!done.length) throw err;
+      throw new OpsdeckError(err.code, say('errors.alreadyDone', { error: userSaidOf(err), names: done.map((d) => d.name).join(', ') }), { detail: err.detail, cause: e });
     }
   }
   return { action, service: service ?? null, containers: done, durationMs: Date.now() - started };

@@ -6,7 +6,7 @@
  * (the engine filters on the stack label); the database starts first and stops last.
  */
 import type { Stack } from '@/lib/stacks/types';
-import { OpsdeckError } from '@/lib/errors';
+import { OpsdeckError, userSaidOf } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
 import { dependencyOrder, type LifecycleAction, type LifecycleResult } from './lifecycle';
 import { listSwarmServiceSpecs } from './swarm';
@@ -42,7 +42,7 @@ export async function runSwarmLifecycle(stack: Stack, action: LifecycleAction, s
       else changed = await forceRestartSwarmService(stack, svc);
     } catch (e) {
       if (!containers.length || !(e instanceof OpsdeckError)) throw e;
-      throw new OpsdeckError(e.code, `${e.message} Already done: ${containers.map((c) => c.name).join(', ')}.`, { detail: e.detail, cause: e });
+      throw new OpsdeckError(e.code, say('errors.alreadyDone', { error: userSaidOf(e), names: containers.map((c) => c.name).join(', ') }), { detail: e.detail, cause: e });
     }
     containers.push({ name: `${stack.projectName}_${svc}`, service: svc, outcome: changed ? 'done' : 'unchanged' });
   }

@@ -6,6 +6,7 @@
  */
 import { findBinaries, statInContainer, type ContainerDetail } from '@/lib/docker';
 import type { Stack } from '@/lib/stacks/types';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { keyed, type Finding } from './types';
 
@@ -63,9 +64,9 @@ export function planOf(test: string[]): Plan | null {
 const ALTERNATIVES = ['curl', 'wget', 'node', 'python3', 'pg_isready', 'bash'];
 const NOT_FOUND = /executable file not found|no such file or directory|not found/i;
 
-export async function checkHealthchecks(stack: Stack, containers: ContainerDetail[], mask: (s: string) => string): Promise<{ findings: Finding[]; checked: string[] }> {
+export async function checkHealthchecks(stack: Stack, containers: ContainerDetail[], mask: (s: string) => string): Promise<{ findings: Finding[]; checked: Said[] }> {
   const findings: Finding[] = [];
-  const checked: string[] = [];
+  const checked: Said[] = [];
   // One container per service is enough: replicas share the image and the healthcheck.
   const seen = new Set<string>();
   for (const c of containers) {
@@ -73,7 +74,7 @@ export async function checkHealthchecks(stack: Stack, containers: ContainerDetai
     seen.add(c.service);
     const plan = planOf(c.healthcheck);
     if (!plan) continue;
-    checked.push(`healthcheck of ${c.service}`);
+    checked.push(say('doctor.checked.healthcheck', { service: c.service }));
     const found = await findBinaries(stack, c.id, [...plan.binaries, ...ALTERNATIVES]);
     const shown = mask(c.healthcheck.join(' ')).slice(0, 200);
     const evidence = c.healthLog.filter((l) => l.exitCode !== 0).map((l) => mask(l.output)).pop();

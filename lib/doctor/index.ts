@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { pgTools } from '@/lib/postgres/tools';
 import { inspectStackContainers } from '@/lib/docker';
 import { pitrPrerequisites } from '@/lib/pitr/prerequisites';
-import { isOpsdeckError, userMessageOf, userSaidOf } from '@/lib/errors';
+import { isOpsdeckError, userSaidOf } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { redactSecrets } from '@/lib/secrets';
 import { stackSecrets } from '@/lib/stacks/stack-secrets';
@@ -25,19 +26,20 @@ export { commandsOfScript, planOf } from './healthcheck';
 
 export async function runDoctor(stack: Stack): Promise<DoctorReport> {
   const findings: Finding[] = [];
-  const checked: string[] = [];
-  const skipped: string[] = [];
+  // Keyed (the page shows them in the reader's language); the report keeps their English too.
+  const checked: Said[] = [];
+  const skipped: Said[] = [];
   let secrets: string[] = [];
 
   if (!stack.envFile) {
-    skipped.push('env file: this stack has none');
+    skipped.push(say('doctor.skipped.noEnvFile'));
   } else {
     try {
       const env = readStackEnv(stack);
       secrets = stackSecrets(stack);
       const text = fs.readFileSync(stack.envFile, 'utf8');
       findings.push(...checkEnv(stack, text, env, composeVariables(stack.composeFiles)));
-      checked.push(`env file ${stack.envFile}`, `variables used by ${stack.composeFiles.length === 1 ? 'the compose file' : 'the compose files'}`);
+      checked.push(say('doctor.checked.envFile', { file: stack.envFile }), stack.composeFiles.length === 1 ? say('doctor.checked.composeVarsOne') : say('doctor.checked.composeVarsMany'));
     } catch (e) {
       findings.push({
         kind: 'env-file',
@@ -55,9 +57,9 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
     findings.push(...hc.findings);
     checked.push(...hc.checked);
     const withContainer = new Set(containers.map((c) => c.service));
-    if (!withContainer.size) skipped.push('healthchecks: the stack has no containers yet');
+    if (!withContainer.size) skipped.push(say('doctor.skipped.noContainers'));
   } catch (e) {
-    skipped.push(`healthchecks: ${isOpsdeckError(e) ? e.message : 'Docker could not be asked'}`);
+    skipped.push(say('doctor.skipped.healthchecks', { why: isOpsdeckError(e) ? userSaidOf(e) : say('doctor.skipped.dockerNotAsked') }));
   }
 
   if (stack.pitr?.enabled) {
@@ -66,12 +68,13 @@ export async function runDoctor(stack: Stack): Promise<DoctorReport> {
       for (const p of await pitrPrerequisites(pgTools(stack))) {
         findings.push({ kind: 'pitr-setting', severity: 'error', ...keyed(say('doctor.pitrSetting', { setting: p.setting }), `${p.fix}: ${p.why}`), where: `PostgreSQL of stack ${stack.name}`, evidence: `found: ${p.found}` });
       }
-      checked.push('the PostgreSQL settings that continuous archiving needs');
+      checked.push(say('doctor.checked.pitrSettings'));
     } catch (e) {
-      skipped.push(`archiving settings: ${userMessageOf(e)}`);
+      skipped.push(say('doctor.skipped.pitrSettings', { why: userSaidOf(e) }));
     }
   }
 
   findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  return { at: new Date().toISOString(), findings, checked, skipped };
+  const text = (list: Said[]) => list.map((s) => s.text);
+  return { at: new Date().toISOString(), findings, checked: text(checked), skipped: text(skipped), said: { checked, skipped } };
 }

@@ -28,4 +28,6 @@ export interface DoctorReport {
   checked: string[];
   /** What could not be checked, and why. */
   skipped: string[];
+  /** The same two lists as keyed text, so the page shows them in the reader's language (`checked`/`skipped` are their English). */
+  said?: { checked: Said[]; skipped: Said[] };
 }

@@ -29,7 +29,7 @@ export const BUILTIN_RECOVERY: Record<string, RecoveryHandler> = {
     if (typeof value !== 'string') return;
     if (fs.existsSync(value)) {
       fs.rmSync(value, { force: true });
-      log(`Removed the unfinished file ${value}.`);
+      log(say('log.recovery.removedFile', { file: value }));
     }
   },
 };
@@ -51,14 +51,14 @@ async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHan
     if (!isSaid(text)) return void appendEvent(job.id, 'log', mask(text), level);
     appendEvent(job.id, 'log', mask(text.text), level, { key: text.key, ...(text.params ? { params: mapSaidParams(text.params, mask) } : {}) });
   };
-  log('Opsdeck stopped while this job was running. Cleaning up what it left half-done.', 'warn');
+  log(say('log.recovery.stopped'), 'warn');
   // Newest note first: undo in the reverse order things were done.
   const notes = notesOf(job.id).reverse();
   let problems = 0;
   for (const note of notes) {
     const handler = handlers[note.key] ?? BUILTIN_RECOVERY[note.key.split(':')[0]] ?? handlers[note.key.split(':')[0]];
     if (!handler) {
-      log(`No cleanup is known for "${note.key}"; left as is.`, 'warn');
+      log(say('log.recovery.noHandler', { note: note.key }), 'warn');
       continue;
     }
     try {
@@ -66,7 +66,7 @@ async function recoverOne(job: OwnedJobRow, handlers: Record<string, RecoveryHan
       deleteNote(job.id, note.key);
     } catch (e) {
       problems++;
-      log(`Cleanup "${note.key}" failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      log(say('log.recovery.cleanupFailed', { note: note.key, error: e instanceof Error ? e.message : String(e) }), 'error');
     }
   }
   const summary = problems ? say('jobs.summary.interruptedProblems', { count: String(problems) }) : say('jobs.summary.interrupted');

@@ -7,6 +7,7 @@
  * it re-checks the session every `recheckMs` (RECHECK_MS of the log stream): a user signed out,
  * disabled or demoted gets a final `revoked` event and the stream ends.
  */
+import { say } from '@/lib/i18n/server-text';
 import { eventsAfter, getJob } from './job-store';
 import { jobRedactor, maskEvent, maskJob, type Mask } from './masking';
 
@@ -20,7 +21,7 @@ export interface JobStreamOptions {
   recheckMs?: number;
 }
 
-const REVOKED_MESSAGE = 'Your session has ended or no longer allows reading this job. Sign in again.';
+const REVOKED = say('errors.jobSessionRevoked');
 
 function frame(event: string, data: unknown, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -51,7 +52,7 @@ export function jobEventStream(jobId: string, afterSeq: number, signal: AbortSig
           const ok = await Promise.resolve().then(opts.stillAllowed).catch(() => false);
           if (signal.aborted) return close();
           if (!ok) {
-            controller.enqueue(encoder.encode(frame('revoked', { message: REVOKED_MESSAGE })));
+            controller.enqueue(encoder.encode(frame('revoked', { message: REVOKED.text, said: REVOKED })));
             return close();
           }
         }

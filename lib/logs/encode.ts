@@ -1,4 +1,4 @@
-import { userMessageOf } from '@/lib/errors';
+import { saidOf } from '@/lib/errors';
 import { advance, formatCursor, formatPosition, type Cursor } from './cursor';
 import { LEVEL_CODES } from './json-level';
 import type { LogItem } from './types';
@@ -58,7 +58,9 @@ export function sseEvent(name: string, data: unknown): string {
 }
 
 export function sseError(e: unknown): string {
-  return sseEvent('failure', { message: userMessageOf(e) });
+  // The keyed text beside the English, so the viewer shows it in the reader's language.
+  const said = saidOf(e);
+  return sseEvent('failure', { message: said.text, ...('key' in said ? { said } : {}) });
 }
 
 /**

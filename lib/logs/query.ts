@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
+import { issueSaid, zodIssue, zodText } from '@/lib/i18n/zod-said';
 import { parseResume } from './cursor';
 import type { LogRequest } from './session';
 import { parseTimeInput } from './timestamp';
@@ -12,29 +13,34 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const timeInput = z
   .string()
-  .max(40)
+  .max(40, zodText(say('errors.logs.timeTooLong')))
   .transform((value, ctx) => {
     const d = parseTimeInput(value);
     if (!d) {
-      ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not a time: use an ISO 8601 instant with a zone (2024-05-01T12:00:00Z) or a span back from now (15m, 2h, 1d).` });
+      ctx.addIssue({ code: 'custom', ...zodIssue(say('errors.logs.notATime', { value: value.slice(0, 40) })) });
       return z.NEVER;
     }
     return d;
   });
 
-const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const flag = (name: string) => z.enum(['0', '1', 'true', 'false'], zodText(say('errors.logs.badFlag', { name }))).transform((v) => v === '1' || v === 'true');
 
 const schema = z
   .object({
-    service: z.array(z.string().regex(SERVICE_NAME, 'A service name is letters, digits, ".", "_" and "-".')).max(20, 'At most 20 services at once.'),
-    container: z.string().regex(/^[a-f0-9]{12,64}$/, 'A container id is 12 to 64 hexadecimal characters.').optional(),
-    tail: z.coerce.number({ error: 'tail must be a number of lines.' }).int().min(0).max(MAX_TAIL, `tail is at most ${MAX_TAIL} lines.`).optional(),
+    service: z.array(z.string().regex(SERVICE_NAME, zodText(say('errors.logs.badServiceName')))).max(20, zodText(say('errors.logs.tooManyServices'))),
+    container: z.string().regex(/^[a-f0-9]{12,64}$/, zodText(say('errors.logs.badContainerId'))).optional(),
+    tail: z.coerce
+      .number({ error: zodText(say('errors.logs.tailNotNumber')) })
+      .int(zodText(say('errors.logs.tailWhole')))
+      .min(0, zodText(say('errors.logs.tailNegative')))
+      .max(MAX_TAIL, zodText(say('errors.logs.tailTooBig', { max: String(MAX_TAIL) })))
+      .optional(),
     since: timeInput.optional(),
     until: timeInput.optional(),
-    follow: flag.optional(),
-    timestamps: flag.optional(),
+    follow: flag('follow').optional(),
+    timestamps: flag('timestamps').optional(),
   })
-  .refine((q) => !q.since || !q.until || q.since.getTime() < q.until.getTime(), { message: '"since" must be before "until".', path: ['since'] });
+  .refine((q) => !q.since || !q.until || q.since.getTime() < q.until.getTime(), { message: zodText(say('errors.logs.sinceAfterUntil')), path: ['since'] });
 
 export interface ParsedLogQuery extends LogRequest {
   /** Downloads: prefix each line with its stamp. */
@@ -58,8 +64,8 @@ export function parseLogQuery(params: URLSearchParams, opts: { mode: 'stream' | 
     timestamps: one('timestamps') || undefined,
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OpsdeckError('invalid_input', issue.message);
+    // The refusal in the reader's language: the schema's messages are keyed (lib/i18n/zod-said).
+    throw new OpsdeckError('invalid_input', issueSaid(parsed.error.issues[0]));
   }
   const q = parsed.data;
   const resume = opts.lastEventId ? parseResume(opts.lastEventId) : null;

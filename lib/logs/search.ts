@@ -7,18 +7,22 @@
 import { z } from 'zod';
 import { OpsdeckError } from '@/lib/errors';
 import { say } from '@/lib/i18n/server-text';
+import { issueSaid, zodText } from '@/lib/i18n/zod-said';
 import type { LogSession } from './session';
 import type { LogLevel } from './types';
 
 export const MAX_SEARCH_MATCHES = 10_000;
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
+const flag = (name: string) => z.enum(['0', '1', 'true', 'false'], zodText(say('errors.logs.badFlag', { name }))).transform((v) => v === '1' || v === 'true');
+const badLimit = zodText(say('errors.logs.badLimit', { max: String(MAX_SEARCH_MATCHES) }));
+
 const searchSchema = z.object({
-  q: z.string().max(200, 'The search is at most 200 characters.').default(''),
-  regex: z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true').default(false),
-  case: z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true').default(false),
-  level: z.enum(LEVELS).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_MATCHES).default(1000),
+  q: z.string().max(200, zodText(say('errors.logs.searchTooLong'))).default(''),
+  regex: flag('regex').default(false),
+  case: flag('case').default(false),
+  level: z.enum(LEVELS, zodText(say('errors.logs.badLevel'))).optional(),
+  limit: z.coerce.number(badLimit).int(badLimit).min(1, badLimit).max(MAX_SEARCH_MATCHES, badLimit).default(1000),
 });
 
 export interface LogSearch {
@@ -33,7 +37,7 @@ export function parseSearchQuery(params: URLSearchParams): LogSearch {
     q: params.get('q') ?? undefined, regex: params.get('regex') || undefined, case: params.get('case') || undefined,
     level: params.get('level') || undefined, limit: params.get('limit') || undefined,
   });
-  if (!parsed.success) throw new OpsdeckError('invalid_input', parsed.error.issues[0].message);
+  if (!parsed.success) throw new OpsdeckError('invalid_input', issueSaid(parsed.error.issues[0]));
   const s = parsed.data;
   if (!s.q && !s.level) throw new OpsdeckError('invalid_input', say('errors.logs.nothingToSearch'));
   let match: (text: string) => boolean = () => true;

@@ -1,4 +1,5 @@
 import { isOpsdeckError, userMessageOf } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { encodeSseBatch, encodeTextBatch, sseError, sseEvent, type SseState } from './encode';
 import type { LogSession } from './session';
 import type { LogItem } from './types';
@@ -36,7 +37,8 @@ interface PullOptions {
   onClose?: () => void;
 }
 
-const REVOKED = sseEvent('failure', { message: 'Your session has ended or no longer allows reading these logs. Sign in again.' });
+const REVOKED_SAID = say('errors.logs.sessionRevoked');
+const REVOKED = sseEvent('failure', { message: REVOKED_SAID.text, said: REVOKED_SAID });
 
 /**
  * A ReadableStream that reads the session only when its consumer asks (pull): when the client

@@ -5,6 +5,7 @@ import { maskSecret } from '@/lib/secrets';
 import { getDb } from '@/lib/store';
 import { NOTIFY_EVENTS, NOTIFY_FORMATS, type NotifyEvent, type NotifyFormat } from './formats';
 import { say } from '@/lib/i18n/server-text';
+import { issueSaid, zodIssue, zodText } from '@/lib/i18n/zod-said';
 
 export interface NotifyTarget {
   id: number;
@@ -25,12 +26,12 @@ export interface NotifyTarget {
  * smtp:// or smtps://). Secrets never reach the browser.
  */
 export const targetOptionsSchema = z.object({
-  secret: z.string().trim().min(1).max(300).optional(),
-  chatId: z.string().trim().regex(/^(-?\d{1,20}|@\w{4,64})$/, { error: 'a chat id (digits) or @channelname' }).optional(),
-  from: z.email().optional(),
-  to: z.array(z.email()).min(1).max(20).optional(),
+  secret: z.string().trim().min(1, zodText(say('errors.notify.badSecret'))).max(300, zodText(say('errors.notify.badSecret'))).optional(),
+  chatId: z.string().trim().regex(/^(-?\d{1,20}|@\w{4,64})$/, { error: zodText(say('errors.notify.badChatId')) }).optional(),
+  from: z.email(zodText(say('errors.notify.badEmail'))).optional(),
+  to: z.array(z.email(zodText(say('errors.notify.badEmail')))).min(1, zodText(say('errors.notify.recipients'))).max(20, zodText(say('errors.notify.recipients'))).optional(),
   /** The language its messages are written in (en when absent: targets made before it existed). */
-  lang: z.enum(LOCALES).optional(),
+  lang: z.enum(LOCALES, zodText(say('errors.notify.badLang'))).optional(),
 });
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
@@ -42,17 +43,17 @@ export interface NotifyTargetView extends Omit<NotifyTarget, 'url' | 'options'> 
 }
 
 export const targetInputSchema = z.object({
-  name: z.string().trim().min(1, { error: 'give it a name' }).max(60),
-  format: z.enum(NOTIFY_FORMATS),
-  url: z.url({ protocol: /^(https?|smtps?)$/, error: 'must be an http(s):// URL (smtp:// or smtps:// for email)' }),
-  events: z.array(z.enum(NOTIFY_EVENTS)).min(1, { error: 'choose at least one event' }),
+  name: z.string().trim().min(1, { error: zodText(say('errors.notify.giveName')) }).max(60, zodText(say('errors.notify.nameTooLong'))),
+  format: z.enum(NOTIFY_FORMATS, zodText(say('errors.notify.badFormat'))),
+  url: z.url({ protocol: /^(https?|smtps?)$/, error: zodText(say('errors.notify.badUrl')) }),
+  events: z.array(z.enum(NOTIFY_EVENTS, zodText(say('errors.notify.badEvent')))).min(1, { error: zodText(say('errors.notify.chooseEvent')) }),
   allowPrivate: z.boolean().default(false),
   options: targetOptionsSchema.default({}),
 }).superRefine((t, ctx) => {
   const smtp = /^smtps?:/.test(t.url);
-  if ((t.format === 'email') !== smtp) ctx.addIssue({ code: 'custom', path: ['url'], message: t.format === 'email' ? 'email needs an smtp:// or smtps:// URL' : 'must be an http:// or https:// URL' });
-  if (t.format === 'email' && (!t.options.from || !t.options.to)) ctx.addIssue({ code: 'custom', path: ['options'], message: 'email needs a sender and at least one recipient' });
-  if (t.format === 'telegram' && (!t.options.secret || !t.options.chatId)) ctx.addIssue({ code: 'custom', path: ['options'], message: 'Telegram needs the bot token and the chat id' });
+  if ((t.format === 'email') !== smtp) ctx.addIssue({ code: 'custom', path: ['url'], ...zodIssue(t.format === 'email' ? say('errors.notify.emailNeedsSmtp') : say('errors.notify.needsHttp')) });
+  if (t.format === 'email' && (!t.options.from || !t.options.to)) ctx.addIssue({ code: 'custom', path: ['options'], ...zodIssue(say('errors.notify.emailNeedsAddresses')) });
+  if (t.format === 'telegram' && (!t.options.secret || !t.options.chatId)) ctx.addIssue({ code: 'custom', path: ['options'], ...zodIssue(say('errors.notify.telegramNeeds')) });
 });
 
 interface Row {
@@ -71,6 +72,17 @@ export function maskUrl(url: string): string {
   } catch {
     return maskSecret(url);
   }
+}
+
+/**
+ * A new target's settings, checked: every problem named with its field, each keyed (lib/i18n/zod-said)
+ * so the admin reads the list in their language; the English is what it was before keys.
+ */
+export function parseTargetInput(input: unknown): z.output<typeof targetInputSchema> {
+  const parsed = targetInputSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((x) => say('errors.notify.fieldProblem', { field: x.path.join('.'), problem: issueSaid(x) }));
+  throw new OpsdeckError('invalid_input', problems.reduce((a, b) => say('errors.notify.problems', { a, b })));
 }
 
 export function addTarget(stack: string, input: z.input<typeof targetInputSchema>, by: string | null): number {

@@ -52,7 +52,7 @@ export function explainS3(e: unknown, target: OffsiteTarget): OpsdeckError {
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
   const name = err.name ?? '';
-  const where = target.endpoint ? new URL(target.endpoint).host : `S3 (${target.region})`;
+  const where = target.endpoint ? new URL(target.endpoint).host : say('errors.offsite.s3Region', { region: target.region });
   const detail = `${name}${code ? ` ${code}` : ''}: ${err.message ?? ''}`.slice(0, 500);
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/.test(code) || /Timeout|TimeoutError|ECONNREFUSED/.test(`${name} ${err.message}`)) {
     return new OpsdeckError('conflict', say('errors.offsite.unreachable', { target: target.name, where }), { detail });

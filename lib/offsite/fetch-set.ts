@@ -103,7 +103,7 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
         throw explainS3(e, target);
       });
       await decryptTo(identity, enc, out, index, m);
-      ctx.emit({ type: 'log', text: `${index.id} is already in the backup folder with the same checksum; using that copy (the key opens the offsite copy).` });
+      ctx.emit({ type: 'log', ...say('log.offsite.alreadyHere', { id: index.id }) });
       return local;
     }
     const total = index.files.reduce((a, f) => a + f.encryptedSize, 0);
@@ -125,14 +125,14 @@ export async function fetchRemoteSet(stack: Stack, targetName: string, id: strin
     if (!manifest || manifest.id !== index.id || manifest.stack !== stack.name) throw damaged(index.id, index.manifest, 'it is not the manifest of this set');
     const dump = index.files.find((f) => f.name === manifest.file);
     if (!dump || dump.sha256 !== manifest.sha256 || dump.size !== manifest.size) throw damaged(index.id, manifest.file, 'it does not match the manifest');
-    ctx.emit({ type: 'log', text: `All ${index.files.length} file(s) match their checksums (the dump: sha256 ${manifest.sha256.slice(0, 16)}…, as in its manifest).` });
+    ctx.emit({ type: 'log', ...say('log.offsite.checksumsMatch', { count: String(index.files.length), sha: manifest.sha256.slice(0, 16) }) });
     // Data files first, the manifest last: the set is listed only once it is whole.
     for (const r of [...ready.filter((x) => x.name !== index.manifest), ready.find((x) => x.name === index.manifest)!]) {
       fs.renameSync(r.tmp, path.join(dir, r.name));
     }
     fsyncDir(dir);
     recordCopy({ stack: stack.name, target: target.name, backupId: index.id, status: 'verified', bytes: total, objects: index.files.length + 1, jobId: ctx.id });
-    ctx.emit({ type: 'log', text: `${index.id} is now in the backup folder (${formatBytes(manifest.size)} dump).` });
+    ctx.emit({ type: 'log', ...say('log.offsite.fetched', { id: index.id, size: formatBytes(manifest.size) }) });
     return getBackup(stack, index.id);
   } finally {
     s3.destroy();

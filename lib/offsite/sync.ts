@@ -34,19 +34,19 @@ async function syncTarget(stack: Stack, target: OffsiteTarget, ctx: Ctx, opts: U
     const dropped = new Set(planRemoteRetention(local.map((e) => ({ id: e.id, finishedAt: e.manifest.finishedAt })), target.keep).map((s) => s.id));
     // Newest first: when the bucket fails part-way, the most recent state is the one already copied.
     const missing = local.filter((e) => !have.has(e.id) && !dropped.has(e.id));
-    if (missing.length > 1) ctx.emit({ type: 'log', text: `Offsite ${target.name}: ${missing.length} backup(s) to copy, including ones missed earlier.` });
+    if (missing.length > 1) ctx.emit({ type: 'log', ...say('log.offsite.toCopy', { target: target.name, count: String(missing.length) }) });
     for (const entry of missing) {
       try {
         const index = await uploadSet(s3, target, entry, ctx, opts);
         const bytes = index.files.reduce((a, f) => a + f.encryptedSize, 0);
         recordCopy({ stack: stack.name, target: target.name, backupId: entry.id, status: 'verified', bytes, objects: index.files.length + 1, jobId: ctx.id });
-        ctx.emit({ type: 'log', text: `Offsite ${target.name}: ${entry.id} copied and verified (sizes and checksums of ${index.files.length} file(s)).` });
+        ctx.emit({ type: 'log', ...say('log.offsite.copied', { target: target.name, id: entry.id, count: String(index.files.length) }) });
         out.copied.push(`${target.name}:${entry.id}`);
       } catch (e) {
         const error = userMessageOf(explainS3(e, target));
         recordCopy({ stack: stack.name, target: target.name, backupId: entry.id, status: 'failed', error, jobId: ctx.id });
         out.failed.push({ target: target.name, backupId: entry.id, error });
-        ctx.emit({ type: 'log', level: 'warn', text: `Offsite ${target.name}: ${entry.id} could not be copied: ${error} The next backup tries again.` });
+        ctx.emit({ type: 'log', level: 'warn', ...say('log.offsite.notCopied', { target: target.name, id: entry.id, error }) });
         // The bucket is most likely down: the older missing sets would fail the same way.
         return;
       }
@@ -56,7 +56,7 @@ async function syncTarget(stack: Stack, target: OffsiteTarget, ctx: Ctx, opts: U
       await deleteRemoteSet(s3, target, stack.name, set.id);
       recordCopy({ stack: stack.name, target: target.name, backupId: set.id, status: 'deleted', jobId: ctx.id });
       out.deleted.push(`${target.name}:${set.id}`);
-      ctx.emit({ type: 'log', text: `Offsite ${target.name}: retention deleted ${set.id}.` });
+      ctx.emit({ type: 'log', ...say('log.offsite.retentionDeleted', { target: target.name, id: set.id }) });
       recordAudit({ actor: ctx.user ?? 'scheduler', role: null, ip: null, action: 'backup.offsite-retention-delete', stack: stack.name, target: `${target.name}:${set.id}`, result: 'ok', detail: `keep rules of target ${target.name}, job #${ctx.id}` });
     }
   } finally {
@@ -74,7 +74,7 @@ export async function copyOffsite(stack: Stack, ctx: Ctx, opts: UploadOptions = 
     } catch (e) {
       const error = userMessageOf(explainS3(e, target));
       out.failed.push({ target: target.name, backupId: null, error });
-      ctx.emit({ type: 'log', level: 'warn', text: `Offsite ${target.name}: ${error}` });
+      ctx.emit({ type: 'log', level: 'warn', ...say('log.offsite.failed', { target: target.name, error }) });
     }
     const failed = out.failed.slice(before);
     if (failed.length > 0) {

@@ -15,6 +15,7 @@ import { Tap, encryptFile } from './crypt';
 import { s3Sdk, s3Upload } from './sdk';
 import { SET_FORMAT, indexKey, objectKey, setIndexSchema, type SetIndex } from './layout';
 import { setFiles, type SetFile } from './set-files';
+import type { Said } from '@/lib/i18n/said';
 import { say } from '@/lib/i18n/server-text';
 import { keyedPhase } from '@/lib/jobs/types';
 
@@ -29,7 +30,7 @@ export interface UploadOptions {
 
 type Ctx = Pick<JobContext, 'emit' | 'signal'>;
 
-async function withRetries<T>(what: string, ctx: Ctx, opts: UploadOptions, fn: () => Promise<T>): Promise<T> {
+async function withRetries<T>(what: Said, ctx: Ctx, opts: UploadOptions, fn: () => Promise<T>): Promise<T> {
   const attempts = opts.attempts ?? 3;
   for (let i = 1; ; i++) {
     try {
@@ -37,7 +38,7 @@ async function withRetries<T>(what: string, ctx: Ctx, opts: UploadOptions, fn: (
     } catch (e) {
       if (i >= attempts || ctx.signal.aborted) throw e;
       const wait = (opts.retryDelayMs ?? 5000) * i;
-      ctx.emit({ type: 'log', level: 'warn', text: `${what}: attempt ${i} of ${attempts} failed (${(e as Error).message}); trying again in ${Math.round(wait / 1000)} s.` });
+      ctx.emit({ type: 'log', level: 'warn', ...say('log.offsite.retry', { what, attempt: String(i), attempts: String(attempts), error: (e as Error).message, seconds: String(Math.round(wait / 1000)) }) });
       await new Promise((r) => setTimeout(r, wait));
     }
   }
@@ -94,8 +95,8 @@ export async function uploadSet(s3: S3Client, target: OffsiteTarget, entry: Back
   const { files, manifest } = setFiles(entry);
   const done: SetIndex['files'] = [];
   for (const f of files) {
-    const r = await withRetries(`Upload of ${f.name} to ${target.name}`, ctx, opts, () => uploadFile(s3, target, stack, entry.id, f, ctx));
-    ctx.emit({ type: 'log', text: `Uploaded ${f.name} to ${target.name}: ${formatBytes(r.encryptedSize)} encrypted.` });
+    const r = await withRetries(say('log.offsite.what.upload', { file: f.name, target: target.name }), ctx, opts, () => uploadFile(s3, target, stack, entry.id, f, ctx));
+    ctx.emit({ type: 'log', ...say('log.offsite.uploaded', { file: f.name, target: target.name, size: formatBytes(r.encryptedSize) }) });
     done.push(r);
   }
   const dump = done.find((f) => f.name === entry.fileName);
@@ -107,8 +108,8 @@ export async function uploadSet(s3: S3Client, target: OffsiteTarget, entry: Back
   });
   const body = `${JSON.stringify(index, null, 2)}\n`;
   const { PutObjectCommand } = await s3Sdk();
-  await withRetries(`Upload of the index of ${entry.id}`, ctx, opts, () =>
+  await withRetries(say('log.offsite.what.index', { id: entry.id }), ctx, opts, () =>
     s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: indexKey(target, stack, entry.id), Body: body, ContentType: 'application/json' })));
-  await withRetries(`Check of ${entry.id} on ${target.name}`, ctx, opts, () => verifyRemoteSet(s3, target, index, body));
+  await withRetries(say('log.offsite.what.check', { id: entry.id, target: target.name }), ctx, opts, () => verifyRemoteSet(s3, target, index, body));
   return index;
 }

@@ -3,31 +3,38 @@
  * version it reports. Short timeouts: a hung app must show as "no answer", not hang the page.
  */
 import { ServiceNotRunningError } from '@/lib/docker/service-containers';
-import { isOpsdeckError } from '@/lib/errors';
+import { isOpsdeckError, saidOf } from '@/lib/errors';
+import type { Said } from '@/lib/i18n/said';
+import { say } from '@/lib/i18n/server-text';
 import { stackFetch } from '@/lib/reach/http';
 import { redactSecrets } from '@/lib/secrets';
 import type { Stack } from '@/lib/stacks/types';
 import type { AppProbe } from './types';
 
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused: nothing listens there (is the app running?)',
-  ECONNRESET: 'the connection was reset by the app',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENOTFOUND: 'the host name does not resolve',
-  EAI_AGAIN: 'the host name does not resolve (DNS failure)',
-  UND_ERR_SOCKET: 'the app closed the connection',
+// One literal key per code, so the messages parity test sees each.
+const REASONS: Record<string, () => Said> = {
+  ECONNREFUSED: () => say('probe.reason.ECONNREFUSED'),
+  ECONNRESET: () => say('probe.reason.ECONNRESET'),
+  EHOSTUNREACH: () => say('probe.reason.EHOSTUNREACH'),
+  ENOTFOUND: () => say('probe.reason.ENOTFOUND'),
+  EAI_AGAIN: () => say('probe.reason.EAI_AGAIN'),
+  UND_ERR_SOCKET: () => say('probe.reason.UND_ERR_SOCKET'),
 };
 
-function reasonOf(e: unknown, timeoutMs: number): string {
+/** Why nothing usable answered, keyed. */
+function reasonOf(e: unknown, timeoutMs: number): Said | { text: string } {
   const err = e as { name?: string; code?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return say('probe.noAnswer', { seconds: String(timeoutMs / 1000) });
   // Asked through the engine: a stopped app has no container to ask from, which says more than a code.
-  if (e instanceof ServiceNotRunningError) return `connection refused: the ${e.service} container is not running`;
-  if (isOpsdeckError(e)) return e.message;
+  if (e instanceof ServiceNotRunningError) return say('probe.notRunning', { service: e.service });
+  if (isOpsdeckError(e)) return saidOf(e);
   const code = err?.cause?.code ?? err?.code;
-  if (code && REASONS[code]) return REASONS[code];
-  return `the request failed (${code ?? err?.cause?.message ?? 'unknown error'})`;
+  if (code && Object.hasOwn(REASONS, code)) return REASONS[code]();
+  return say('probe.failed', { code: code ?? err?.cause?.message ?? say('probe.unknownError') });
 }
+
+/** The probe's words: English in `message`, keyed in `said` (the status page renders it in the reader's language). */
+const worded = (said: Said | { text: string }) => ('key' in said ? { message: said.text, said } : { message: said.text });
 
 /** GET `url`; ok on 2xx. Never throws. `secrets` are masked out of the body shown on a failure. */
 export async function probeHttp(url: string, opts: { timeoutMs?: number; secrets?: string[]; stack?: Stack } = {}): Promise<AppProbe> {
@@ -42,9 +49,10 @@ export async function probeHttp(url: string, opts: { timeoutMs?: number; secrets
     const ms = Math.round(performance.now() - started);
     const ok = res.status >= 200 && res.status < 300;
     const shown = redactSecrets(body.replace(/\s+/g, ' ').trim(), opts.secrets ?? []).slice(0, 160);
-    return { url, ok, httpStatus: res.status, ms, at, message: ok ? `HTTP ${res.status} in ${ms} ms` : `HTTP ${res.status}${shown ? `: ${shown}` : ''}` };
+    const words = ok ? say('probe.ok', { status: String(res.status), ms: String(ms) }) : say('probe.httpFailed', { status: String(res.status), body: shown ? say('probe.body', { body: shown }) : '' });
+    return { url, ok, httpStatus: res.status, ms, at, ...worded(words) };
   } catch (e) {
-    return { url, ok: false, httpStatus: null, ms: Math.round(performance.now() - started), at, message: reasonOf(e, timeoutMs) };
+    return { url, ok: false, httpStatus: null, ms: Math.round(performance.now() - started), at, ...worded(reasonOf(e, timeoutMs)) };
   }
 }
 

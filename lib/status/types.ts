@@ -22,6 +22,8 @@ export interface AppProbe {
   at: string;
   /** Plain words: "HTTP 200 in 4 ms", "connection refused: nothing listens on 127.0.0.1:5230". */
   message: string;
+  /** The same words keyed, so the page shows them in the reader's language (absent in snapshots made before keys). */
+  said?: Said;
 }
 
 export interface ServiceStatus {

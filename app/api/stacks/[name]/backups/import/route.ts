@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ACTION_ROLE } from '@/lib/auth/roles';
 import { HashingFileSink, TEMP_PREFIX, backupDir, displayName, startImportUploadJob } from '@/lib/backup';
 import { OpsdeckError, isOpsdeckError } from '@/lib/errors';
+import { say } from '@/lib/i18n/server-text';
 import { getStack } from '@/lib/stacks';
 import { stackField, uploadFileNameHeader } from '@/server-actions/backup-schemas';
 import { defineRoute } from '@/server-actions/define-route';
@@ -28,22 +29,23 @@ export const POST = defineRoute({
   describe: (input) => ({ stack: input.stack, target: displayName(input.fileName) }),
   run: async (input, { gate, request }) => {
     const stack = getStack(input.stack);
-    if (!request.body) throw new OpsdeckError('invalid_input', 'The upload is empty.');
+    if (!request.body) throw new OpsdeckError('invalid_input', say('errors.backup.uploadEmpty'));
     const original = displayName(input.fileName);
     let temp: string | null = path.join(backupDir(stack), `${TEMP_PREFIX}upload-${randomBytes(6).toString('hex')}`);
     try {
       // Same sink as a backup: written with backpressure and fsynced before it counts as received.
       const sink = new HashingFileSink(temp);
       await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), sink);
-      if (sink.bytes === 0) throw new OpsdeckError('invalid_input', 'The uploaded file is empty.');
+      if (sink.bytes === 0) throw new OpsdeckError('invalid_input', say('errors.backup.uploadedFileEmpty'));
       const { job } = startImportUploadJob(stack, { tempPath: temp, originalName: original }, gate.user.username);
       temp = null; // The job owns it now.
-      return { body: { jobId: job.id, message: `Uploaded ${original}; import #${job.id} started.` }, detail: `job #${job.id}` };
+      const said = say('changes.importStarted', { file: original, id: String(job.id) });
+      return { body: { jobId: job.id, message: said.text, said }, detail: `job #${job.id}` };
     } catch (e) {
       if (isOpsdeckError(e)) throw e;
-      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new OpsdeckError('storage_full', 'The disk holding the backup folder is full; the upload was not kept.', { cause: e });
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new OpsdeckError('storage_full', say('errors.backup.uploadDiskFull'), { cause: e });
       // The client went away or sent a broken stream: nothing was kept.
-      throw new OpsdeckError('invalid_input', 'The upload did not arrive whole; nothing was kept.', { cause: e });
+      throw new OpsdeckError('invalid_input', say('errors.backup.uploadIncomplete'), { cause: e });
     } finally {
       if (temp) fs.rmSync(temp, { force: true });
     }
