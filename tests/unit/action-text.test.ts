@@ -6,11 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { say, sayIn } from '@/lib/i18n/server-text';
-
-function chinese(text: string): void {
-  expect(text).toMatch(/[\u4e00-\u9fff]/);
-  expect(text).not.toMatch(/\{\w+\}/);
-}
+import { expectChinese, expectKeyedTexts } from '../support/said-text';
 
 describe('action confirmations', () => {
   it('keep the English of before keys, and read in Chinese', () => {
@@ -66,10 +62,7 @@ describe('action confirmations', () => {
       [say('errors.logs.sessionRevoked'), 'Your session has ended or no longer allows reading these logs. Sign in again.'],
       [say('errors.jobSessionRevoked'), 'Your session has ended or no longer allows reading this job. Sign in again.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 });
 
@@ -80,7 +73,7 @@ describe('lifecycle failures after some containers were handled', () => {
     const after = say('errors.alreadyDone', { error: failed, names: 'demo-app-1, demo-worker-1' });
     expect(after.text).toBe('Docker returned an error while stopping demo-db-1. Already done: demo-app-1, demo-worker-1.');
     const zh = sayIn('zh-CN', after);
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).toContain(sayIn('zh-CN', failed));
     expect(say('errors.docker.doing.lifecycle.start', { name: 'x' }).text).toBe('starting x');
     expect(say('errors.docker.doing.lifecycle.restart', { name: 'x' }).text).toBe('restarting x');
@@ -93,6 +86,6 @@ describe('the Swarm roll back notification', () => {
     const text = say('notify.upgradeRolledBackSwarmText', { reason, from: 'm:1', restored: say('errors.swarm.restoredFrom', { backup: 'b1' }) });
     expect(text.text).toBe(`${reason.text}\nThe app runs m:1 again; the database was restored from the pre-upgrade backup b1.`);
     expect(say('notify.upgradeRolledBackSwarmText', { reason, from: 'm:1', restored: '' }).text).toBe(`${reason.text}\nThe app runs m:1 again.`);
-    chinese(sayIn('zh-CN', text));
+    expectChinese(sayIn('zh-CN', text));
   });
 });

@@ -15,18 +15,13 @@ import { parseTargetInput } from '@/lib/notify';
 import { COMPOSE_YAML, withTempStacks } from '@/lib/stacks/test-support';
 import { withTempDb } from '@/lib/store/temp-db';
 import { errorResponse, stackFromParam } from '@/server-actions/route-guard';
+import { expectChinese, expectKeyedTexts } from '../support/said-text';
 
 withTempDb();
 withTempStacks((tree) => {
   tree.write('compose.yml', COMPOSE_YAML);
   tree.write('opsdeck.yaml', 'stacks:\n  - { name: alpha, preset: generic, compose: compose.yml }\n');
 });
-
-/** A Chinese rendering: Chinese characters, and no ICU placeholder left unfilled. */
-function chinese(text: string): void {
-  expect(text).toMatch(/[\u4e00-\u9fff]/);
-  expect(text).not.toMatch(/\{\w+\}/);
-}
 
 /** The typed error `fn` throws, with its English and Chinese. */
 function refusal(fn: () => unknown): { en: string; zh: string; err: OpsdeckError } {
@@ -59,7 +54,7 @@ describe('log query and search refusals', () => {
     for (const [fn, english] of cases) {
       const { en, zh } = refusal(fn);
       expect(en).toBe(english);
-      chinese(zh);
+      expectChinese(zh);
     }
     expect(refusal(query('since=yesterday')).zh).toContain('“yesterday”');
   });
@@ -78,7 +73,7 @@ describe('log query and search refusals', () => {
     for (const [fn, english] of cases) {
       const { en, zh } = refusal(fn);
       expect(en).toBe(english);
-      chinese(zh);
+      expectChinese(zh);
     }
   });
 });
@@ -98,7 +93,7 @@ describe('user account refusals', () => {
     ];
     for (const [{ en, zh }, english] of cases) {
       expect(en).toBe(english);
-      chinese(zh);
+      expectChinese(zh);
     }
   });
 });
@@ -119,7 +114,7 @@ describe('notification target refusals', () => {
     for (const [input, english] of cases) {
       const { en, zh } = refusal(() => parseTargetInput(input));
       expect(en).toBe(english);
-      chinese(zh);
+      expectChinese(zh);
     }
     expect(refusal(() => parseTargetInput({ ...base, format: 'email' })).zh).toBe('url：邮件需要 smtp:// 或 smtps:// 网址；options：邮件需要发件人和至少一个收件人');
   });
@@ -136,10 +131,10 @@ describe('notification target refusals', () => {
     for (const [input, english] of cases) {
       const { en, zh } = refusal(() => parseTargetInput(input));
       expect(en).toBe(english);
-      chinese(zh);
+      expectChinese(zh);
     }
     expect(say('changes.notifyTargetAdded', { name: 'ops' }).text).toBe('Webhook ops added.');
-    chinese(sayIn('zh-CN', say('changes.notifyTargetAdded', { name: 'ops' })));
+    expectChinese(sayIn('zh-CN', say('changes.notifyTargetAdded', { name: 'ops' })));
   });
 });
 
@@ -156,7 +151,7 @@ describe('route refusals', () => {
     ];
     for (const [said, english] of refusals) {
       expect(said?.text).toBe(english);
-      chinese(sayIn('zh-CN', said!));
+      expectChinese(sayIn('zh-CN', said!));
     }
     const english: [ReturnType<typeof say>, string][] = [
       [say('errors.signedOut'), 'You are not signed in, or your session has ended. Sign in again.'],
@@ -167,10 +162,7 @@ describe('route refusals', () => {
       [say('errors.route.tokenNotForStack', { stack: 'beta' }), 'This token is not for stack "beta".'],
       [say('errors.route.badRequest'), 'The request is not valid.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 
   it('answer the English as before, with the keyed text beside it for the page', async () => {

@@ -7,11 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLine, labelled, type PreflightCheck } from '@/lib/deploy/preflight';
 import { say, sayIn } from '@/lib/i18n/server-text';
-
-function chinese(text: string): void {
-  expect(text).toMatch(/[\u4e00-\u9fff]/);
-  expect(text).not.toMatch(/\{\w+\}/);
-}
+import { expectChinese, expectKeyedTexts } from '../support/said-text';
 
 describe('job log steps and lines', () => {
   it('keep the English of before keys, and read in Chinese', () => {
@@ -48,10 +44,7 @@ describe('job log steps and lines', () => {
       [say('log.config.v1Recreates'), 'compose v1: compose recreates the services whose configuration changed.'],
       [say('log.config.applyFailed', { reason: 'x' }), 'Apply failed: x'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 
   it('a pre-flight line keeps its English, the label and fix in the reader\'s language', () => {
@@ -60,7 +53,7 @@ describe('job log steps and lines', () => {
     expect(checkLine(ok).text).toBe(`✓ ${ok.label}: Docker 26.1.5`);
     expect(checkLine(failed).text).toBe(`✗ ${failed.label}: 1.2 GB free — ${failed.fix}`);
     const zh = sayIn('zh-CN', checkLine(failed));
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).toContain(sayIn('zh-CN', say('preflight.disk')));
     // A check made without keys keeps its words.
     expect(checkLine({ id: 'images', ok: false, label: 'Images', detail: 'x', fix: 'pull' }).text).toBe('✗ Images: x — pull');
@@ -103,10 +96,7 @@ describe('backup, restore and offsite job log lines', () => {
       [say('log.offsite.notCopied', { target: 'b2', id: 'b1', error: 'Access denied.' }), 'Offsite b2: b1 could not be copied: Access denied. The next backup tries again.'],
       [say('log.offsite.checksumsMatch', { count: '2', sha: 'abc' }), 'All 2 file(s) match their checksums (the dump: sha256 abc…, as in its manifest).'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 });
 
@@ -120,7 +110,7 @@ describe('"is the app back?" after a swap (last seen)', () => {
     const failed = say('errors.backup.swapUnhealthy', { what: 'Backup b1', seconds: '120', lastSeen: seen });
     expect(failed.text).toContain('last seen: memos: restarting; /healthz: not probed yet');
     const zh = sayIn('zh-CN', failed);
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).not.toContain('not probed yet');
     const english: [ReturnType<typeof say>, string][] = [
       [say('health.seen.noApp'), 'no app configured'],
@@ -134,10 +124,7 @@ describe('"is the app back?" after a swap (last seen)', () => {
       [say('log.recovery.appHealthy', { service: 'memos' }), 'The app (memos) is running and healthy.'],
       [say('log.recovery.appNotHealthy', { service: 'memos', lastSeen: seen }), 'The app (memos) was started but is not healthy yet: memos: restarting; /healthz: not probed yet.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 });
 
@@ -162,9 +149,6 @@ describe('clean-up after Opsdeck stopped, and the restore sandbox', () => {
       [say('log.recovery.notSwapped', { db: 'memos' }), 'The swap had not happened: memos is still the previous database.'],
       [say('log.recovery.movedBack', { from: '/a', to: '/b' }), 'Moved /a back to /b; it was not imported.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 });

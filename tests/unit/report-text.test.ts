@@ -14,17 +14,12 @@ import { explainS3 } from '@/lib/offsite/client';
 import { getStack } from '@/lib/stacks';
 import type { OffsiteTarget } from '@/lib/stacks/offsite-schema';
 import { COMPOSE_YAML, withTempStacks } from '@/lib/stacks/test-support';
+import { expectChinese, expectKeyedTexts } from '../support/said-text';
 
 withTempStacks((tree) => {
   tree.write('compose.yml', COMPOSE_YAML);
   tree.write('opsdeck.yaml', 'stacks:\n  - { name: alpha, preset: generic, compose: compose.yml }\n');
 });
-
-/** A Chinese rendering: Chinese characters, and no ICU placeholder left unfilled. */
-function chinese(text: string): void {
-  expect(text).toMatch(/[\u4e00-\u9fff]/);
-  expect(text).not.toMatch(/\{\w+\}/);
-}
 
 describe('config editor checks', () => {
   it('keep the English of before keys in "Not saved: …", and read in Chinese', async () => {
@@ -34,7 +29,7 @@ describe('config editor checks', () => {
     const notSaved = say('errors.config.notSavedProblems', { problems: problemTitles(broken.errors) });
     expect(notSaved.text).toBe('Not saved: The compose file is not valid YAML.');
     const zh = sayIn('zh-CN', notSaved);
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).not.toContain('not valid YAML');
     expect(zh).toContain(sayIn('zh-CN', say('errors.config.composeNotYaml')));
 
@@ -52,16 +47,13 @@ describe('config editor checks', () => {
       [say('changes.checksPassed'), 'Checks passed; review the changes, then save.'],
       [say('changes.checksFailed', { count: '2' }), '2 check(s) failed: nothing can be saved yet.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 
   it('an unreadable env file is a keyed problem with the parser\'s own reason', async () => {
     const bad = await validateCandidate(getStack('alpha'), 'env', 'A="open\n');
     expect(bad.errors[0].title).toBe('The env file cannot be read');
-    chinese(renderSaid(serverTranslator('zh-CN'), { ...bad.errors[0].said!.title!, text: bad.errors[0].title }));
+    expectChinese(renderSaid(serverTranslator('zh-CN'), { ...bad.errors[0].said!.title!, text: bad.errors[0].title }));
   });
 });
 
@@ -71,7 +63,7 @@ describe('offsite places', () => {
     const err = explainS3(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), target);
     expect(err.message).toBe('Offsite target b2 cannot be reached at S3 (eu-west-1).');
     const zh = userMessageIn(err, 'zh-CN');
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).toContain('S3（eu-west-1）');
     const atEndpoint = explainS3(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), { ...target, endpoint: 'http://minio:9000' });
     expect(atEndpoint.message).toBe('Offsite target b2 cannot be reached at minio:9000.');
@@ -90,12 +82,12 @@ describe('Swarm deploy gate report', () => {
     const waiting = say('log.waiting', { report });
     expect(waiting.text).toBe('Waiting: web: not created yet, api: update updating, app: 0/2 running (starting, pending), db: 0/1 running');
     const zh = sayIn('zh-CN', waiting);
-    chinese(zh);
+    expectChinese(zh);
     expect(zh).not.toMatch(/not created|running/);
     expect(say('errors.swarm.lag.where', { lag: lags[2] }).text).toBe('; app: 0/2 running (starting, pending)');
     const url = say('errors.swarm.appHealthUrl', { url: 'http://app:8080/healthz', message: 'HTTP 503' });
     expect(url.text).toBe('app health URL http://app:8080/healthz: HTTP 503');
-    chinese(sayIn('zh-CN', url));
+    expectChinese(sayIn('zh-CN', url));
     expect(say('errors.swarm.notConverged', { seconds: '300', report }).text).toBe('did not converge within 300 s (web: not created yet, api: update updating, app: 0/2 running (starting, pending), db: 0/1 running)');
   });
 });
@@ -113,10 +105,7 @@ describe('doctor checked and skipped lines', () => {
       [say('doctor.skipped.healthchecks', { why: say('doctor.skipped.dockerNotAsked') }), 'healthchecks: Docker could not be asked'],
       [say('doctor.skipped.pitrSettings', { why: 'PostgreSQL refused the password.' }), 'archiving settings: PostgreSQL refused the password.'],
     ];
-    for (const [said, text] of english) {
-      expect(said.text).toBe(text);
-      chinese(sayIn('zh-CN', said));
-    }
+    expectKeyedTexts(english);
   });
 });
 
@@ -132,7 +121,7 @@ describe('the health URL probe', () => {
     try {
       const good = await probeHttp('http://127.0.0.1:3251/healthz');
       expect(good.message).toMatch(/^HTTP 200 in \d+ ms$/);
-      chinese(sayIn('zh-CN', good.said!));
+      expectChinese(sayIn('zh-CN', good.said!));
       const bad = await probeHttp('http://127.0.0.1:3251/other');
       expect(bad.message).toBe('HTTP 503: database is starting');
       expect(sayIn('zh-CN', bad.said!)).toBe('HTTP 503：database is starting');
@@ -141,7 +130,7 @@ describe('the health URL probe', () => {
     }
     const refused = await probeHttp('http://127.0.0.1:3259/healthz');
     expect(refused.message).toBe('connection refused: nothing listens there (is the app running?)');
-    chinese(sayIn('zh-CN', refused.said!));
+    expectChinese(sayIn('zh-CN', refused.said!));
     expect(say('probe.noAnswer', { seconds: '3' }).text).toBe('no answer within 3 s');
     expect(say('probe.notRunning', { service: 'memos' }).text).toBe('connection refused: the memos container is not running');
     expect(say('probe.failed', { code: say('probe.unknownError') }).text).toBe('the request failed (unknown error)');
